@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * plugvm/plugin.h - the plugvm device plugin SDK.
+ *
+ * This is the only header a device plugin needs. It is self-contained: it
+ * includes nothing but <stdint.h>, <stddef.h> and <stdbool.h>.
+ *
+ * A plugin is a shared object named <type>.so. It defines exactly one entry
+ * point with PLUGVM_PLUGIN_DEFINE(), which returns a const descriptor: the
+ * ABI and API versions it was built for, its name, a one-line description,
+ * the table of settings it accepts and its callbacks.
+ *
+ * Life cycle, as the host drives it:
+ *   1. dlopen(RTLD_NOW | RTLD_LOCAL), then plugvm_plugin_describe(). The host
+ *      checks abi_version and min_api_version before it calls anything else.
+ *   2. create() once per [device] section, with the validated settings. The
+ *      device registers its address ranges from create().
+ *   3. reset() after every successful create() and on every machine reset.
+ *      Power-on register values belong here. reset() must not raise IRQs.
+ *   4. read()/write() callbacks while vCPUs run.
+ *   5. destroy() once, after every vCPU has stopped, on every exit path
+ *      (guest halt, exit request, fault, timeout, SIGINT). Flush output here.
+ *
+ * Versioning rules:
+ *   - PLUGVM_ABI_VERSION changes whenever an existing struct member, enum
+ *     value or function signature changes meaning, size or place. The host
+ *     loads a plugin only when the ABI versions are equal.
+ *   - PLUGVM_API_VERSION grows when something is added at the end of a struct
+ *     (taken from its reserved space) or a new enum value appears. A plugin
+ *     records the API version it was built against in min_api_version; the
+ *     host refuses a plugin whose min_api_version is newer than its own API,
+ *     naming both versions. Everything a plugin built for API N can see
+ *     exists in every host with API >= N.
+ *
+ * Threading rules:
+ *   - create(), reset() and destroy() run on the main thread, never while a
+ *     vCPU is inside one of the device's callbacks.
+ *   - read()/write() run on vCPU threads. Unless the descriptor sets
+ *     PLUGVM_PLUGIN_THREAD_SAFE, the host serializes all read()/write()
+ *     calls of one device instance, so a device needs no locking of its own.
+ *   - Every host function may be called from any of the callbacks.
+ *
+ * Errors: create() returns 0 or a negative errno value, and logs the reason
+ * with host->log() first. A plugin never calls exit() or abort(); a guest
+ * that misuses a device is logged with PLUGVM_LOG_GUEST_ERROR and the access
+ * is ignored.
+ */
+#ifndef PLUGVM_PLUGIN_H
+#define PLUGVM_PLUGIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Binary layout version of everything in this header. Must match exactly. */
+#define PLUGVM_ABI_VERSION 1
+/** Feature level of the host interface. A host serves every level <= its own. */
+#define PLUGVM_API_VERSION 1
+
+/** Name of the one symbol every plugin exports (see PLUGVM_PLUGIN_DEFINE). */
+#define PLUGVM_PLUGIN_SYMBOL "plugvm_plugin_describe"
+
+#if defined(__GNUC__)
+#define PLUGVM_EXPORT __attribute__((visibility("default")))
+#define PLUGVM_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define PLUGVM_MUST_CHECK __attribute__((warn_unused_result))
+#else
+#define PLUGVM_EXPORT
+#define PLUGVM_PRINTF(a, b)
+#define PLUGVM_MUST_CHECK
+#endif
+
+/* ------------------------------------------------------------------------ */
+/* Settings                                                                 */
+/* ------------------------------------------------------------------------ */
+
+/** The type of one setting; the host parses and checks values for you. */
+enum plugvm_setting_type {
+	/** Unsigned number: decimal or 0x hex, within [min, max]. */
+	PLUGVM_SETTING_U64 = 0,
+	/** A size: like U64, and also accepts a K, M or G suffix (powers of 2). */
+	PLUGVM_SETTING_SIZE = 1,
+	/** true/false, yes/no, on/off, 1/0. */
+	PLUGVM_SETTING_BOOL = 2,
+	/** Any text. */
+	PLUGVM_SETTING_STRING = 3,
+	/** One of the NULL-terminated @choices. */
+	PLUGVM_SETTING_ENUM = 4,
+};
+
+/**
+ * One setting a device accepts, as written in its [device "ID"] section.
+ * The table in the descriptor ends with an entry whose name is NULL.
+ */
+struct plugvm_setting {
+	/** Key in the machine file: lower case, digits and '-'. */
+	const char *name;
+	/** How the value is parsed. */
+	enum plugvm_setting_type type;
+	/** Default as it would be written in the file; NULL means required. */
+	const char *def;
+	/** One line of help for `plugvm --describe`. */
+	const char *help;
+	/** ENUM only: the accepted words, NULL-terminated. */
+	const char *const *choices;
+	/** U64 and SIZE only: accepted range. min = max = 0 means any value. */
+	uint64_t min, max;
+	void *reserved[2];
+};
+
+/**
+ * The value of one setting, handed to create() in an array that has one
+ * element per entry of the descriptor's settings table, in the same order.
+ * The array and its strings belong to the host and stay valid until
+ * destroy() returns.
+ */
+struct plugvm_value {
+	/** U64/SIZE: the number. BOOL: 0 or 1. ENUM: index into choices. */
+	uint64_t u64;
+	/** STRING: the text. ENUM: the chosen word. NULL otherwise. */
+	const char *str;
+	/** True when the machine file set it, false when it is the default. */
+	bool set;
+};
+
+/* ------------------------------------------------------------------------ */
+/* Address ranges and their callbacks                                       */
+/* ------------------------------------------------------------------------ */
+
+/** The two address spaces a device can own ranges in. */
+enum plugvm_space {
+	PLUGVM_SPACE_PIO = 0,  /**< x86 port I/O, 16-bit addresses. */
+	PLUGVM_SPACE_MMIO = 1, /**< guest-physical memory, 64-bit addresses. */
+};
+
+/** Access-size bits for plugvm_io_ops.sizes. */
+#define PLUGVM_ACCESS_1 (1u << 0)
+#define PLUGVM_ACCESS_2 (1u << 1)
+#define PLUGVM_ACCESS_4 (1u << 2)
+#define PLUGVM_ACCESS_8 (1u << 3)
+#define PLUGVM_ACCESS_ANY                                                  \
+	(PLUGVM_ACCESS_1 | PLUGVM_ACCESS_2 | PLUGVM_ACCESS_4 | PLUGVM_ACCESS_8)
+
+/**
+ * Callbacks for one registered range. @offset is the address minus the
+ * range's base; @size is 1, 2, 4 or 8 bytes and always one the range
+ * accepts (see @sizes): the host logs and ignores other accesses (reads
+ * return all-ones). An access never straddles the end of a range.
+ */
+struct plugvm_io_ops {
+	/** Return the value read; the host truncates it to @size bytes. */
+	uint64_t (*read)(void *opaque, uint64_t offset, unsigned size);
+	/** @value holds @size bytes, zero-extended. */
+	void (*write)(void *opaque, uint64_t offset, unsigned size,
+		      uint64_t value);
+	/** Accepted access sizes (PLUGVM_ACCESS_*); 0 means any. */
+	uint32_t sizes;
+	uint32_t reserved0;
+	void *reserved[2];
+};
+
+/* ------------------------------------------------------------------------ */
+/* The host interface                                                       */
+/* ------------------------------------------------------------------------ */
+
+/** Log levels, most severe first. */
+enum plugvm_log_level {
+	PLUGVM_LOG_ERROR = 0,       /**< always shown */
+	PLUGVM_LOG_WARN = 1,        /**< always shown */
+	PLUGVM_LOG_GUEST_ERROR = 2, /**< guest misused the device; with -v */
+	PLUGVM_LOG_INFO = 3,        /**< with -v */
+	PLUGVM_LOG_DEBUG = 4,       /**< with -vv */
+};
+
+/** The host's handle for one device instance. Opaque to plugins. */
+struct plugvm_device;
+
+/**
+ * Functions the host offers a device. One table is shared by all devices;
+ * every function takes the device handle create() received. The table stays
+ * valid until destroy() returns.
+ */
+struct plugvm_host {
+	/** The host's PLUGVM_API_VERSION. */
+	uint32_t api_version;
+	/** sizeof(struct plugvm_host) in the host. */
+	uint32_t size;
+
+	/**
+	 * Claim [base, base + len) in @space for this device. Only allowed
+	 * from create(). @ops must stay valid until destroy(); @opaque is
+	 * passed to every callback.
+	 * Returns 0, -EINVAL (len 0, range wraps, PIO beyond 0xffff, NULL
+	 * ops), -EBUSY (overlaps a range another device or this one owns;
+	 * the host logs both owners), -EPERM (called after create()),
+	 * -ENOMEM.
+	 */
+	int (*register_range)(struct plugvm_device *dev, enum plugvm_space space,
+			      uint64_t base, uint64_t len,
+			      const struct plugvm_io_ops *ops, void *opaque);
+
+	/**
+	 * Log a message, prefixed with the device's id. No trailing newline
+	 * is needed. Safe from any thread.
+	 */
+	void (*log)(struct plugvm_device *dev, enum plugvm_log_level level,
+		    const char *fmt, ...) PLUGVM_PRINTF(3, 4);
+
+	/**
+	 * Copy @len bytes of guest RAM at guest-physical @gpa into @buf.
+	 * Returns 0, or -EFAULT when any byte lies outside guest RAM (nothing
+	 * is copied then).
+	 */
+	int (*mem_read)(struct plugvm_device *dev, uint64_t gpa, void *buf,
+			size_t len);
+
+	/**
+	 * Copy @len bytes from @buf into guest RAM at @gpa (DMA). The host
+	 * keeps the software vCPU's translated code coherent. Returns 0 or
+	 * -EFAULT as mem_read().
+	 */
+	int (*mem_write)(struct plugvm_device *dev, uint64_t gpa,
+			 const void *buf, size_t len);
+
+	/**
+	 * Ask the machine to stop with exit @status (0-255). The vCPUs stop
+	 * after the current access completes; the first request wins.
+	 */
+	void (*request_exit)(struct plugvm_device *dev, int status);
+
+	/**
+	 * Drive interrupt line @line to @level. Returns 0, -EINVAL for a line
+	 * that does not exist, or -ENOTSUP on a machine without an interrupt
+	 * controller.
+	 */
+	int (*set_irq)(struct plugvm_device *dev, unsigned line, bool level);
+
+	/** The device's id, the NAME of its [device "NAME"] section. */
+	const char *(*device_id)(struct plugvm_device *dev);
+
+	/** Reserved for later API versions; NULL in this one. */
+	void (*reserved[9])(void);
+};
+
+/* ------------------------------------------------------------------------ */
+/* The descriptor                                                           */
+/* ------------------------------------------------------------------------ */
+
+/** Descriptor flags. */
+#define PLUGVM_PLUGIN_THREAD_SAFE (1u << 0) /**< callbacks need no host lock */
+
+/** What a plugin tells the host about itself. Lives in static const storage. */
+struct plugvm_plugin {
+	/** PLUGVM_ABI_VERSION when built. Must stay the first member. */
+	uint32_t abi_version;
+	/** Lowest host API the plugin needs; PLUGVM_API_VERSION when built. */
+	uint32_t min_api_version;
+	/** The device type, equal to the file name without ".so". */
+	const char *name;
+	/** One line for `plugvm --list-devices`. */
+	const char *description;
+	/** Settings table, terminated by an entry with name == NULL. */
+	const struct plugvm_setting *settings;
+	/** PLUGVM_PLUGIN_* flags. */
+	uint32_t flags;
+	uint32_t reserved0;
+
+	/**
+	 * Create one device instance. @values has one element per settings
+	 * entry. Store the instance state in *@state; the host passes it to
+	 * reset() and destroy(). Register ranges here. Return 0 or -errno
+	 * after logging why; on failure nothing must be left allocated (the
+	 * host drops any ranges already registered) and destroy() is not
+	 * called.
+	 */
+	int (*create)(struct plugvm_device *dev, const struct plugvm_host *host,
+		      const struct plugvm_value *values, void **state);
+	/** Put the device in its power-on state. May be NULL. */
+	void (*reset)(void *state);
+	/** Flush output and free the instance. May be NULL. */
+	void (*destroy)(void *state);
+
+	/** Reserved for later API versions; zero in this one. */
+	void *reserved[8];
+};
+
+/** Signature of the exported entry point. */
+typedef const struct plugvm_plugin *(*plugvm_plugin_describe_fn)(void);
+
+/**
+ * Define the plugin's entry point. Use it once, at file scope, with the name
+ * of a `static const struct plugvm_plugin`. The function only returns the
+ * pointer, so the host can check versions before anything else runs.
+ */
+#define PLUGVM_PLUGIN_DEFINE(desc)                                           \
+	PLUGVM_EXPORT const struct plugvm_plugin *plugvm_plugin_describe(void); \
+	PLUGVM_EXPORT const struct plugvm_plugin *plugvm_plugin_describe(void) \
+	{                                                                     \
+		return &(desc);                                               \
+	}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PLUGVM_PLUGIN_H */

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * device.h - device instances, and the host table plugins call back into.
+ *
+ * The host functions work against a struct vmm_device_env that whoever
+ * creates devices provides: the running machine, or the device test kit.
+ */
+#ifndef VMM_DEVICE_H
+#define VMM_DEVICE_H
+
+#include "iobus.h"
+#include "plugin.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vmm_device;
+
+/* What a device's surroundings provide; unset hooks get the defaults noted. */
+struct vmm_device_env {
+	struct vmm_iobus *bus;
+	uint8_t *ram; /* guest RAM, may be NULL (mem_read/write -EFAULT) */
+	uint64_t ram_size;
+	void *ctx;
+	/* request_exit(); default: ignored */
+	void (*exit_request)(void *ctx, struct vmm_device *dev, int status);
+	/* set_irq(); default: -ENOTSUP */
+	int (*set_irq)(void *ctx, struct vmm_device *dev, unsigned line,
+		       bool level);
+	/* after mem_write() changed guest RAM; default: nothing */
+	void (*ram_written)(void *ctx, uint64_t gpa, uint64_t len);
+	/* log(); default: vmm_logv() on stderr with the device id as prefix */
+	void (*log)(void *ctx, struct vmm_device *dev,
+		    enum plugvm_log_level level, const char *msg);
+};
+
+struct vmm_device {
+	char *id;
+	const struct vmm_plugin *plugin; /* not owned */
+	struct plugvm_value *values; /* owned */
+	void *state; /* what create() returned */
+	const struct vmm_device_env *env;
+	bool creating; /* register_range() allowed */
+	bool serialize; /* not PLUGVM_PLUGIN_THREAD_SAFE: take @lock */
+	pthread_mutex_t lock;
+	/* exit statistics, per device */
+	_Atomic uint64_t reads, writes;
+};
+
+/* The one host table, shared by every device. */
+extern const struct plugvm_host vmm_host_table;
+
+/*
+ * Create device @id from @plugin with converted @values (ownership passes
+ * to the device, also on failure), then reset it. Returns 0 and *@out, or
+ * the plugin's -errno (logged, its ranges dropped) or -ENOMEM.
+ */
+int vmm_device_create(const char *id, const struct vmm_plugin *plugin,
+		      struct plugvm_value *values,
+		      const struct vmm_device_env *env,
+		      struct vmm_device **out);
+void vmm_device_reset(struct vmm_device *dev);
+/* destroy() the plugin's instance and free the device. NULL is fine. */
+void vmm_device_destroy(struct vmm_device *dev);
+
+#endif

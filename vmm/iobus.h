@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * iobus.h - the dispatch table: which device owns which address.
+ *
+ * Two address spaces, port I/O (16-bit) and MMIO (64-bit). Ranges never
+ * overlap. Port lookups go through a direct 64 K index (O(1)); MMIO lookups
+ * binary-search a sorted array (O(log n)). The table is built while devices
+ * are created and frozen before the first vCPU runs; after that it is only
+ * read, so lookups take no lock.
+ *
+ * An access must lie wholly inside one range. One that straddles the end of
+ * a range (or two adjacent ranges) is refused, not split: it is reported as
+ * VMM_IO_STRADDLE and treated like an access to unmapped space, because
+ * splitting would hand a device a partial access it never asked for.
+ */
+#ifndef VMM_IOBUS_H
+#define VMM_IOBUS_H
+
+#include <plugvm/plugin.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct vmm_device;
+
+struct vmm_io_range {
+	uint64_t base;
+	uint64_t last; /* inclusive: base + len - 1, so 2^64-1 is expressible */
+	const struct plugvm_io_ops *ops;
+	void *opaque;
+	struct vmm_device *dev;
+	uint32_t sizes; /* accepted access sizes, PLUGVM_ACCESS_* (never 0) */
+};
+
+struct vmm_iobus;
+
+enum vmm_io_result {
+	VMM_IO_OK = 0,
+	VMM_IO_UNMAPPED, /* nobody owns the address */
+	VMM_IO_STRADDLE, /* the access runs past the end of its range */
+	VMM_IO_BAD_SIZE, /* the range does not accept this access size */
+};
+
+struct vmm_iobus *vmm_iobus_new(void);
+void vmm_iobus_free(struct vmm_iobus *bus);
+
+/*
+ * Claim [base, base + len) in @space for @dev. Returns 0; -EINVAL for len 0,
+ * a range that wraps past 2^64 or a port range past 0xffff, or NULL ops;
+ * -EBUSY when it overlaps an existing range (logged with both owners and
+ * both ranges); -EPERM once the bus is frozen; -ENOMEM.
+ */
+int vmm_iobus_register(struct vmm_iobus *bus, enum plugvm_space space,
+		       uint64_t base, uint64_t len,
+		       const struct plugvm_io_ops *ops, void *opaque,
+		       struct vmm_device *dev) PLUGVM_MUST_CHECK;
+
+/* Drop every range @dev owns (a create() that failed half-way). */
+void vmm_iobus_unregister_device(struct vmm_iobus *bus,
+				 const struct vmm_device *dev);
+
+/* No more registrations; lookups from now on need no lock. */
+void vmm_iobus_freeze(struct vmm_iobus *bus);
+
+/* The range that holds @addr, or NULL. */
+const struct vmm_io_range *vmm_iobus_lookup(const struct vmm_iobus *bus,
+					    enum plugvm_space space,
+					    uint64_t addr);
+
+/* The ranges of @space in ascending order; *@n gets their count. */
+const struct vmm_io_range *vmm_iobus_ranges(const struct vmm_iobus *bus,
+					    enum plugvm_space space, size_t *n);
+
+/*
+ * One access of @size (1, 2, 4 or 8) bytes at @addr: find the owner and call
+ * it (under the device's lock unless the plugin is thread-safe). A read
+ * stores the value, truncated to @size, in *@value; a write takes *@value.
+ * On any result but VMM_IO_OK nothing is called and a read leaves *@value
+ * untouched; *@range gets the range found, if any.
+ */
+enum vmm_io_result vmm_iobus_access(const struct vmm_iobus *bus,
+				    enum plugvm_space space, uint64_t addr,
+				    unsigned size, bool is_write,
+				    uint64_t *value,
+				    const struct vmm_io_range **range);
+
+#endif

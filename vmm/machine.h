@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * machine.h - the machine file, read once into typed settings.
+ *
+ * This is the only part of plugvm that sees inih. Every key remembers the
+ * file and line it came from, so any later error can name them.
+ */
+#ifndef VMM_MACHINE_H
+#define VMM_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum vmm_accel_kind {
+	VMM_ACCEL_AUTO = 0,
+	VMM_ACCEL_KVM,
+	VMM_ACCEL_TCG,
+};
+
+enum vmm_cpu_mode {
+	VMM_CPU_REAL = 0, /* 16-bit, cs:ip */
+	VMM_CPU_PROTECTED, /* flat 32-bit segments, paging off */
+	VMM_CPU_LONG, /* 64-bit, identity-mapped guest RAM */
+};
+
+/* General registers the [cpu] section may preset, in this order. */
+enum vmm_gpr {
+	VMM_RAX, VMM_RBX, VMM_RCX, VMM_RDX, VMM_RSI, VMM_RDI, VMM_RSP, VMM_RBP,
+	VMM_NR_GPRS
+};
+
+/* Where a key came from: "FILE:LINE: [SECTION] KEY". */
+struct vmm_origin {
+	const char *file; /* the machine file's path; owned by the config */
+	unsigned line;
+	const char *section; /* as written, e.g. device "uart0" */
+	const char *key;
+};
+
+/* One raw key = value of a [device] section, checked later by the plugin. */
+struct vmm_kv {
+	char *key;
+	char *value;
+	struct vmm_origin origin;
+};
+
+struct vmm_image_cfg {
+	char *name; /* NAME of [image "NAME"] */
+	char *path; /* resolved against the machine file's directory */
+	uint64_t address;
+	struct vmm_origin origin; /* of the section's `file` key */
+};
+
+struct vmm_device_cfg {
+	char *id; /* NAME of [device "NAME"] */
+	char *type; /* plugin type, from `type =` */
+	struct vmm_origin origin; /* of the `type` key */
+	struct vmm_kv *kvs; /* every key but `type`, in file order */
+	size_t n_kvs;
+};
+
+struct vmm_config {
+	char *path; /* the machine file as given */
+	char *dir; /* its directory, for relative image paths */
+
+	/* [machine] */
+	uint64_t memory; /* bytes; default 1M */
+	enum vmm_accel_kind accel; /* default auto */
+	unsigned vcpus; /* default 1 */
+	bool strict; /* default false */
+
+	/* [cpu] */
+	enum vmm_cpu_mode mode; /* default real */
+	uint64_t entry; /* initial IP/RIP; default 0 */
+	uint16_t cs; /* real mode only; default 0 */
+	uint64_t gprs[VMM_NR_GPRS];
+	uint32_t gprs_set; /* bit i set when gprs[i] was given */
+
+	struct vmm_image_cfg *images;
+	size_t n_images;
+	struct vmm_device_cfg *devices;
+	size_t n_devices;
+};
+
+/*
+ * Read @path into a new config. Returns 0 and sets *@out, or a negative
+ * errno after printing every error found as "FILE:LINE: [SECTION] KEY: ..."
+ * on stderr (-ENOENT/-EACCES for a file that cannot be read, -EINVAL for a
+ * bad file). Checks done here: known sections and keys (with a "did you
+ * mean" for a near miss), value syntax and ranges, duplicate keys and
+ * sections, required keys (image file/address, device type), memory a
+ * non-zero multiple of 4 KiB. Device settings other than `type` are kept raw
+ * for vmm_settings_convert().
+ */
+int vmm_config_load(const char *path, struct vmm_config **out);
+
+/* Same, from a string; @name stands for the file name in messages and
+ * relative image paths resolve against the current directory. */
+int vmm_config_load_string(const char *name, const char *text,
+			   struct vmm_config **out);
+
+void vmm_config_free(struct vmm_config *cfg);
+
+/*
+ * Number parsing shared with device settings. Accepts decimal and 0x hex;
+ * with @size also a K, M or G suffix (x1024^n, case-insensitive, optional
+ * "iB"/"B"). Rejects empty strings, trailing junk, negative numbers and
+ * overflow. Returns 0 or -EINVAL / -ERANGE.
+ */
+int vmm_parse_u64(const char *s, bool size, uint64_t *out);
+/* true/false, yes/no, on/off, 1/0 (case-insensitive). 0 or -EINVAL. */
+int vmm_parse_bool(const char *s, bool *out);
+
+/*
+ * The closest of @candidates (NULL-terminated) to @word by edit distance,
+ * or NULL when none is within 2 edits (or a third of the word's length).
+ */
+const char *vmm_did_you_mean(const char *word, const char *const *candidates);
+
+/* Print "FILE:LINE: [SECTION] KEY: message" to stderr. */
+void vmm_origin_error(const struct vmm_origin *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif
