@@ -12,7 +12,6 @@
 #include "plugin.h"
 
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -45,8 +44,6 @@ struct vmm_device {
 	bool creating; /* register_range() allowed */
 	bool serialize; /* not PLUGVM_PLUGIN_THREAD_SAFE: take @lock */
 	pthread_mutex_t lock;
-	/* exit statistics, per device */
-	_Atomic uint64_t reads, writes;
 };
 
 /* The one host table, shared by every device. */

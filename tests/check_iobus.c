@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* check_iobus.c - the dispatch table: registration, lookup, access. */
+#include "config.h"
+
+#include "device.h"
+#include "iobus.h"
+#include "log.h"
+
+#include "capture.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A recording device: remembers the last access. */
+struct rec {
+	uint64_t offset, value;
+	unsigned size, calls;
+	bool is_write;
+	uint64_t answer;
+};
+
+static uint64_t rec_read(void *opaque, uint64_t offset, unsigned size)
+{
+	struct rec *r = opaque;
+
+	r->offset = offset;
+	r->size = size;
+	r->is_write = false;
+	r->calls++;
+	return r->answer;
+}
+
+static void rec_write(void *opaque, uint64_t offset, unsigned size,
+		      uint64_t value)
+{
+	struct rec *r = opaque;
+
+	r->offset = offset;
+	r->size = size;
+	r->value = value;
+	r->is_write = true;
+	r->calls++;
+}
+
+static const struct plugvm_io_ops rec_ops = {
+	.read = rec_read, .write = rec_write, .sizes = 0,
+};
+static const struct plugvm_io_ops byte_ops = {
+	.read = rec_read, .write = rec_write, .sizes = PLUGVM_ACCESS_1,
+};
+
+static struct vmm_iobus *bus;
+static struct vmm_device dev_a = { .id = "a" }, dev_b = { .id = "b" };
+static struct rec ra, rb;
+
+static void setup(void)
+{
+	bus = vmm_iobus_new();
+	ck_assert_ptr_nonnull(bus);
+	memset(&ra, 0, sizeof(ra));
+	memset(&rb, 0, sizeof(rb));
+}
+
+static void teardown(void)
+{
+	vmm_iobus_free(bus);
+}
+
+static int reg(enum plugvm_space sp, uint64_t base, uint64_t len,
+	       struct rec *r, struct vmm_device *dev)
+{
+	return vmm_iobus_register(bus, sp, base, len, &rec_ops, r, dev);
+}
+
+START_TEST(test_first_and_last_byte)
+{
+	const struct vmm_io_range *r;
+	uint64_t v = 0;
+
+	ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, 0x3f8, 8, &ra, &dev_a), 0);
+	vmm_iobus_freeze(bus);
+	ck_assert_ptr_null(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0x3f7));
+	ck_assert_ptr_nonnull(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0x3f8));
+	ck_assert_ptr_nonnull(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0x3ff));
+	ck_assert_ptr_null(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0x400));
+
+	ra.answer = 0x1234;
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_PIO, 0x3ff, 1,
+					  false, &v, &r),
+			 VMM_IO_OK);
+	ck_assert_uint_eq(ra.offset, 7);
+	ck_assert_uint_eq(v, 0x34); /* truncated to the access size */
+	v = 0x1ff;
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_PIO, 0x3f8, 1,
+					  true, &v, &r),
+			 VMM_IO_OK);
+	ck_assert_uint_eq(ra.offset, 0);
+	ck_assert_uint_eq(ra.value, 0xff);
+	ck_assert_ptr_eq(r->dev, &dev_a);
+}
+END_TEST
+
+START_TEST(test_adjacent_ranges)
+{
+	const struct vmm_io_range *r;
+	uint64_t v = 0;
+
+	ck_assert_int_eq(reg(PLUGVM_SPACE_MMIO, 0x2000, 0x1000, &rb, &dev_b), 0);
+	ck_assert_int_eq(reg(PLUGVM_SPACE_MMIO, 0x1000, 0x1000, &ra, &dev_a), 0);
+	vmm_iobus_freeze(bus);
+	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, 0x1fff)->dev,
+			 &dev_a);
+	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, 0x2000)->dev,
+			 &dev_b);
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_MMIO, 0x2000, 8,
+					  false, &v, &r),
+			 VMM_IO_OK);
+	ck_assert_uint_eq(rb.offset, 0);
+	ck_assert_uint_eq(ra.calls, 0);
+}
+END_TEST
+
+START_TEST(test_straddle_refused)
+{
+	const struct vmm_io_range *r;
+	uint64_t v = 42;
+
+	ck_assert_int_eq(reg(PLUGVM_SPACE_MMIO, 0x1000, 0x1000, &ra, &dev_a), 0);
+	ck_assert_int_eq(reg(PLUGVM_SPACE_MMIO, 0x2000, 0x1000, &rb, &dev_b), 0);
+	vmm_iobus_freeze(bus);
+	/* 4 bytes at 0x1ffe run into the next range: refused, not split */
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_MMIO, 0x1ffe, 4,
+					  false, &v, &r),
+			 VMM_IO_STRADDLE);
+	ck_assert_ptr_eq(r->dev, &dev_a);
+	ck_assert_uint_eq(v, 42); /* untouched */
+	ck_assert_uint_eq(ra.calls + rb.calls, 0);
+	/* 2 bytes at 0x1ffe fit exactly */
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_MMIO, 0x1ffe, 2,
+					  false, &v, &r),
+			 VMM_IO_OK);
+}
+END_TEST
+
+START_TEST(test_sizes)
+{
+	const struct vmm_io_range *r;
+	uint64_t v = 0;
+
+	ck_assert_int_eq(vmm_iobus_register(bus, PLUGVM_SPACE_PIO, 0x60, 4,
+					    &byte_ops, &ra, &dev_a),
+			 0);
+	vmm_iobus_freeze(bus);
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_PIO, 0x60, 2,
+					  false, &v, &r),
+			 VMM_IO_BAD_SIZE);
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_PIO, 0x60, 3,
+					  false, &v, &r),
+			 VMM_IO_BAD_SIZE);
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_PIO, 0x61, 1,
+					  false, &v, &r),
+			 VMM_IO_OK);
+	ck_assert_uint_eq(ra.calls, 1);
+}
+END_TEST
+
+START_TEST(test_all_ports)
+{
+	static struct rec recs[256];
+	static struct vmm_device devs[256];
+
+	/* 256 ranges of 256 ports cover the whole port space */
+	for (unsigned i = 0; i < 256; i++) {
+		devs[i].id = "d";
+		ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, i * 256, 256, &recs[i],
+				     &devs[i]),
+				 0);
+	}
+	ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, 0xffff, 1, &ra, &dev_a), -EBUSY);
+	vmm_iobus_freeze(bus);
+	for (unsigned p = 0; p < 0x10000; p++) {
+		const struct vmm_io_range *r =
+			vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, p);
+
+		ck_assert_ptr_nonnull(r);
+		ck_assert_ptr_eq(r->dev, &devs[p / 256]);
+	}
+	ck_assert_ptr_null(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0x10000));
+}
+END_TEST
+
+START_TEST(test_port_space_end)
+{
+	const struct vmm_io_range *r;
+	uint64_t v = 0;
+
+	ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, 0xfffe, 2, &ra, &dev_a), 0);
+	ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, 0xffff, 2, &rb, &dev_b), -EINVAL);
+	ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, 0x10000, 1, &rb, &dev_b),
+			 -EINVAL);
+	vmm_iobus_freeze(bus);
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_PIO, 0xffff, 2,
+					  false, &v, &r),
+			 VMM_IO_STRADDLE);
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_PIO, 0xfffe, 2,
+					  true, &v, &r),
+			 VMM_IO_OK);
+}
+END_TEST
+
+START_TEST(test_top_of_mmio)
+{
+	const struct vmm_io_range *r;
+	uint64_t v = 0;
+
+	/* the last 4 KiB of the 64-bit space, ending at 2^64 - 1 */
+	ck_assert_int_eq(reg(PLUGVM_SPACE_MMIO, 0xfffffffffffff000ull, 0x1000,
+			     &ra, &dev_a),
+			 0);
+	/* one byte more would wrap */
+	ck_assert_int_eq(reg(PLUGVM_SPACE_MMIO, 0xfffffffffffff000ull, 0x1001,
+			     &rb, &dev_b),
+			 -EINVAL);
+	vmm_iobus_freeze(bus);
+	ck_assert_ptr_nonnull(
+		vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, UINT64_MAX));
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_MMIO,
+					  0xfffffffffffffff8ull, 8, false, &v,
+					  &r),
+			 VMM_IO_OK);
+	ck_assert_uint_eq(ra.offset, 0xff8);
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_MMIO,
+					  0xfffffffffffffffcull, 8, false, &v,
+					  &r),
+			 VMM_IO_STRADDLE);
+	ck_assert_ptr_null(
+		vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, 0xffffffffffffefffull));
+}
+END_TEST
+
+START_TEST(test_many_mmio_sorted)
+{
+	static struct vmm_device devs[4096];
+
+	/* registered in a scrambled order, found by binary search */
+	for (unsigned i = 0; i < 4096; i++) {
+		unsigned k = (i * 2654435761u) % 4096;
+
+		devs[k].id = "d";
+		ck_assert_int_eq(reg(PLUGVM_SPACE_MMIO, 0x100000ull * k + 0x10,
+				     0x10, &ra, &devs[k]),
+				 0);
+	}
+	vmm_iobus_freeze(bus);
+	for (unsigned k = 0; k < 4096; k++) {
+		uint64_t base = 0x100000ull * k + 0x10;
+
+		ck_assert_ptr_null(
+			vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, base - 1));
+		ck_assert_ptr_eq(
+			vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, base)->dev,
+			&devs[k]);
+		ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO,
+						  base + 0xf)
+					 ->dev,
+				 &devs[k]);
+		ck_assert_ptr_null(
+			vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, base + 0x10));
+	}
+}
+END_TEST
+
+START_TEST(test_overlap_names_both)
+{
+	ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, 0x3f8, 8, &ra, &dev_a), 0);
+	CAPTURE_STDERR(ck_assert_int_eq(
+		reg(PLUGVM_SPACE_PIO, 0x3fc, 8, &rb, &dev_b), -EBUSY));
+	ck_assert_msg(strstr(captured, "'a'") && strstr(captured, "'b'"),
+		      "message names both devices: %s", captured);
+	ck_assert_ptr_nonnull(strstr(captured, "0x3fc-0x403"));
+	ck_assert_ptr_nonnull(strstr(captured, "0x3f8-0x3ff"));
+	/* containing and contained ranges are refused as well */
+	ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, 0x300, 0x200, &rb, &dev_b),
+			 -EBUSY);
+	ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, 0x3f9, 1, &rb, &dev_b), -EBUSY);
+	/* the same addresses in the other space are fine */
+	ck_assert_int_eq(reg(PLUGVM_SPACE_MMIO, 0x3f8, 8, &rb, &dev_b), 0);
+}
+END_TEST
+
+START_TEST(test_invalid_and_frozen)
+{
+	ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, 0x10, 0, &ra, &dev_a), -EINVAL);
+	ck_assert_int_eq(vmm_iobus_register(bus, PLUGVM_SPACE_PIO, 0x10, 1,
+					    NULL, &ra, &dev_a),
+			 -EINVAL);
+	ck_assert_int_eq(vmm_iobus_register(bus, (enum plugvm_space)7, 0x10,
+					    1, &rec_ops, &ra, &dev_a),
+			 -EINVAL);
+	vmm_iobus_freeze(bus);
+	ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, 0x10, 1, &ra, &dev_a), -EPERM);
+}
+END_TEST
+
+START_TEST(test_unregister_device)
+{
+	size_t n;
+
+	ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, 0x10, 1, &ra, &dev_a), 0);
+	ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, 0x20, 1, &rb, &dev_b), 0);
+	ck_assert_int_eq(reg(PLUGVM_SPACE_MMIO, 0x20, 1, &ra, &dev_a), 0);
+	vmm_iobus_unregister_device(bus, &dev_a);
+	vmm_iobus_ranges(bus, PLUGVM_SPACE_PIO, &n);
+	ck_assert_uint_eq(n, 1);
+	vmm_iobus_ranges(bus, PLUGVM_SPACE_MMIO, &n);
+	ck_assert_uint_eq(n, 0);
+	/* the freed space can be claimed again */
+	ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, 0x10, 1, &rb, &dev_b), 0);
+}
+END_TEST
+
+START_TEST(test_unmapped)
+{
+	const struct vmm_io_range *r = (void *)1;
+	uint64_t v = 7;
+
+	vmm_iobus_freeze(bus);
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_MMIO, 0xd0000000,
+					  4, false, &v, &r),
+			 VMM_IO_UNMAPPED);
+	ck_assert_ptr_null(r);
+	ck_assert_uint_eq(v, 7);
+}
+END_TEST
+
+static Suite *iobus_suite(void)
+{
+	Suite *s = suite_create("iobus");
+	TCase *core = tcase_create("core");
+	TCase *limits = tcase_create("limits");
+	TCase *errors = tcase_create("errors");
+
+	tcase_add_checked_fixture(core, setup, teardown);
+	tcase_add_test(core, test_first_and_last_byte);
+	tcase_add_test(core, test_adjacent_ranges);
+	tcase_add_test(core, test_sizes);
+	tcase_add_test(core, test_unregister_device);
+	suite_add_tcase(s, core);
+
+	tcase_add_checked_fixture(limits, setup, teardown);
+	tcase_add_test(limits, test_straddle_refused);
+	tcase_add_test(limits, test_all_ports);
+	tcase_add_test(limits, test_port_space_end);
+	tcase_add_test(limits, test_top_of_mmio);
+	tcase_add_test(limits, test_many_mmio_sorted);
+	suite_add_tcase(s, limits);
+
+	tcase_add_checked_fixture(errors, setup, teardown);
+	tcase_add_test(errors, test_overlap_names_both);
+	tcase_add_test(errors, test_invalid_and_frozen);
+	tcase_add_test(errors, test_unmapped);
+	suite_add_tcase(s, errors);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(iobus_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

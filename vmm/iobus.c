@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * iobus.c - the dispatch table.
+ *
+ * Each address space keeps its ranges in one array sorted by base. Port I/O
+ * also has a direct index: pio_index[port] is 1 + the position of the range
+ * that holds the port, 0 for none, so a port lookup is one load. MMIO
+ * lookups binary-search the array. The table only grows until it is frozen.
+ */
+#include "config.h"
+
+#include "iobus.h"
+
+#include "device.h"
+#include "log.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PIO_SPACE_SIZE 0x10000u
+
+struct io_space {
+	struct vmm_io_range *ranges;
+	size_t n, cap;
+};
+
+struct vmm_iobus {
+	struct io_space space[2];
+	uint16_t *pio_index; /* PIO_SPACE_SIZE entries, built at freeze */
+	bool frozen;
+};
+
+static const char *const space_names[] = { "port", "MMIO" };
+
+struct vmm_iobus *vmm_iobus_new(void)
+{
+	return calloc(1, sizeof(struct vmm_iobus));
+}
+
+void vmm_iobus_free(struct vmm_iobus *bus)
+{
+	if (!bus)
+		return;
+	free(bus->space[PLUGVM_SPACE_PIO].ranges);
+	free(bus->space[PLUGVM_SPACE_MMIO].ranges);
+	free(bus->pio_index);
+	free(bus);
+}
+
+static const char *owner_name(const struct vmm_device *dev)
+{
+	return dev && dev->id ? dev->id : "(host)";
+}
+
+/* Position of the first range whose last byte is >= @addr. */
+static size_t lower_bound(const struct io_space *s, uint64_t addr)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->ranges[mid].last < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int vmm_iobus_register(struct vmm_iobus *bus, enum plugvm_space space,
+		       uint64_t base, uint64_t len,
+		       const struct plugvm_io_ops *ops, void *opaque,
+		       struct vmm_device *dev)
+{
+	struct io_space *s;
+	struct vmm_io_range *r;
+	uint64_t last;
+	size_t pos;
+
+	if (space != PLUGVM_SPACE_PIO && space != PLUGVM_SPACE_MMIO)
+		return -EINVAL;
+	if (!ops || (!ops->read && !ops->write) || len == 0)
+		return -EINVAL;
+	if (ops->sizes & ~PLUGVM_ACCESS_ANY)
+		return -EINVAL;
+	last = base + (len - 1);
+	if (last < base)
+		return -EINVAL; /* wraps past 2^64 */
+	if (space == PLUGVM_SPACE_PIO && last >= PIO_SPACE_SIZE)
+		return -EINVAL;
+	if (bus->frozen)
+		return -EPERM;
+
+	s = &bus->space[space];
+	pos = lower_bound(s, base);
+	if (pos < s->n && s->ranges[pos].base <= last) {
+		const struct vmm_io_range *o = &s->ranges[pos];
+
+		vmm_err("%s range 0x%llx-0x%llx of '%s' overlaps 0x%llx-0x%llx of '%s'",
+			space_names[space], (unsigned long long)base,
+			(unsigned long long)last, owner_name(dev),
+			(unsigned long long)o->base,
+			(unsigned long long)o->last, owner_name(o->dev));
+		return -EBUSY;
+	}
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 8;
+		void *p = realloc(s->ranges, cap * sizeof(*s->ranges));
+
+		if (!p)
+			return -ENOMEM;
+		s->ranges = p;
+		s->cap = cap;
+	}
+	memmove(&s->ranges[pos + 1], &s->ranges[pos],
+		(s->n - pos) * sizeof(*s->ranges));
+	r = &s->ranges[pos];
+	r->base = base;
+	r->last = last;
+	r->ops = ops;
+	r->opaque = opaque;
+	r->dev = dev;
+	r->sizes = ops->sizes ? ops->sizes : PLUGVM_ACCESS_ANY;
+	s->n++;
+	return 0;
+}
+
+void vmm_iobus_unregister_device(struct vmm_iobus *bus,
+				 const struct vmm_device *dev)
+{
+	for (int sp = 0; sp < 2; sp++) {
+		struct io_space *s = &bus->space[sp];
+		size_t j = 0;
+
+		for (size_t i = 0; i < s->n; i++)
+			if (s->ranges[i].dev != dev)
+				s->ranges[j++] = s->ranges[i];
+		s->n = j;
+	}
+}
+
+void vmm_iobus_freeze(struct vmm_iobus *bus)
+{
+	const struct io_space *s = &bus->space[PLUGVM_SPACE_PIO];
+
+	if (bus->frozen)
+		return;
+	bus->frozen = true;
+	/* A failed allocation only costs the fast path: lookups fall back
+	 * to the binary search. */
+	bus->pio_index = calloc(PIO_SPACE_SIZE, sizeof(*bus->pio_index));
+	if (!bus->pio_index)
+		return;
+	for (size_t i = 0; i < s->n; i++)
+		for (uint64_t p = s->ranges[i].base; p <= s->ranges[i].last; p++)
+			bus->pio_index[p] = (uint16_t)(i + 1);
+}
+
+const struct vmm_io_range *vmm_iobus_lookup(const struct vmm_iobus *bus,
+					    enum plugvm_space space,
+					    uint64_t addr)
+{
+	const struct io_space *s = &bus->space[space];
+	size_t pos;
+
+	if (space == PLUGVM_SPACE_PIO) {
+		if (addr >= PIO_SPACE_SIZE)
+			return NULL;
+		if (bus->pio_index) {
+			uint16_t i = bus->pio_index[addr];
+
+			return i ? &s->ranges[i - 1] : NULL;
+		}
+	}
+	pos = lower_bound(s, addr);
+	if (pos < s->n && s->ranges[pos].base <= addr)
+		return &s->ranges[pos];
+	return NULL;
+}
+
+const struct vmm_io_range *vmm_iobus_ranges(const struct vmm_iobus *bus,
+					    enum plugvm_space space, size_t *n)
+{
+	*n = bus->space[space].n;
+	return bus->space[space].ranges;
+}
+
+/* PLUGVM_ACCESS_* bit of an access size, 0 for a size that is none. */
+static inline uint32_t size_bit(unsigned size)
+{
+	switch (size) {
+	case 1:
+		return PLUGVM_ACCESS_1;
+	case 2:
+		return PLUGVM_ACCESS_2;
+	case 4:
+		return PLUGVM_ACCESS_4;
+	case 8:
+		return PLUGVM_ACCESS_8;
+	default:
+		return 0;
+	}
+}
+
+static inline uint64_t size_mask(unsigned size)
+{
+	return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
+}
+
+enum vmm_io_result vmm_iobus_access(const struct vmm_iobus *bus,
+				    enum plugvm_space space, uint64_t addr,
+				    unsigned size, bool is_write,
+				    uint64_t *value,
+				    const struct vmm_io_range **range)
+{
+	const struct vmm_io_range *r = vmm_iobus_lookup(bus, space, addr);
+	struct vmm_device *dev;
+	uint64_t offset;
+
+	*range = r;
+	if (!r)
+		return VMM_IO_UNMAPPED;
+	offset = addr - r->base;
+	if (size - 1 > r->last - addr)
+		return VMM_IO_STRADDLE;
+	if (!(r->sizes & size_bit(size)))
+		return VMM_IO_BAD_SIZE;
+
+	dev = r->dev;
+	if (dev && dev->serialize)
+		pthread_mutex_lock(&dev->lock);
+	if (is_write) {
+		if (r->ops->write)
+			r->ops->write(r->opaque, offset, size,
+				      *value & size_mask(size));
+	} else {
+		*value = r->ops->read ? r->ops->read(r->opaque, offset, size) &
+						size_mask(size)
+				      : size_mask(size);
+	}
+	if (dev && dev->serialize)
+		pthread_mutex_unlock(&dev->lock);
+	return VMM_IO_OK;
+}
