@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nullmmio.c - an MMIO region that answers everything and keeps nothing.
+ *
+ * Reads return the `fill` byte repeated to the access size; writes are
+ * dropped. Accesses are counted and the counts logged at info level (-v)
+ * when the device is destroyed, which makes it a cheap target for measuring
+ * the cost of an MMIO exit. The counters are atomic, so the device needs no
+ * host lock (PLUGVM_PLUGIN_THREAD_SAFE).
+ */
+#include "config.h"
+
+#include <plugvm/plugin.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	NULLMMIO_SET_BASE,
+	NULLMMIO_SET_SIZE,
+	NULLMMIO_SET_FILL,
+};
+
+static const struct plugvm_setting nullmmio_settings[] = {
+	[NULLMMIO_SET_BASE] = {
+		.name = "base",
+		.type = PLUGVM_SETTING_U64,
+		.def = "0xd0000000",
+		.help = "guest-physical address of the region",
+	},
+	[NULLMMIO_SET_SIZE] = {
+		.name = "size",
+		.type = PLUGVM_SETTING_SIZE,
+		.def = "4K",
+		.help = "length of the region in bytes",
+		.min = 1,
+		.max = UINT64_MAX,
+	},
+	[NULLMMIO_SET_FILL] = {
+		.name = "fill",
+		.type = PLUGVM_SETTING_U64,
+		.def = "0",
+		.help = "byte every read returns, repeated to the access size",
+		.min = 0,
+		.max = 0xff,
+	},
+	{ .name = NULL },
+};
+
+struct nullmmio {
+	struct plugvm_device *dev;
+	const struct plugvm_host *host;
+	uint64_t fill; /* the fill byte in all eight bytes */
+	atomic_uint_fast64_t reads, writes, read_bytes, written_bytes;
+};
+
+static uint64_t nullmmio_read(void *opaque, uint64_t offset, unsigned size)
+{
+	struct nullmmio *n = opaque;
+
+	atomic_fetch_add_explicit(&n->reads, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&n->read_bytes, size, memory_order_relaxed);
+	return n->fill; /* the host truncates it to @size bytes */
+}
+
+static void nullmmio_write(void *opaque, uint64_t offset, unsigned size,
+			   uint64_t value)
+{
+	struct nullmmio *n = opaque;
+
+	atomic_fetch_add_explicit(&n->writes, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&n->written_bytes, size,
+				  memory_order_relaxed);
+}
+
+static const struct plugvm_io_ops nullmmio_ops = {
+	.read = nullmmio_read,
+	.write = nullmmio_write,
+	.sizes = PLUGVM_ACCESS_ANY,
+};
+
+static int nullmmio_create(struct plugvm_device *dev,
+			   const struct plugvm_host *host,
+			   const struct plugvm_value *values, void **state)
+{
+	uint64_t base = values[NULLMMIO_SET_BASE].u64;
+	uint64_t size = values[NULLMMIO_SET_SIZE].u64;
+	uint64_t fill = values[NULLMMIO_SET_FILL].u64;
+	struct nullmmio *n;
+	int ret;
+
+	if (size == 0 || base + (size - 1) < base) {
+		host->log(dev, PLUGVM_LOG_ERROR,
+			  "base 0x%" PRIx64 " with size 0x%" PRIx64
+			  ": the region must be non-empty and end below 2^64",
+			  base, size);
+		return -EINVAL;
+	}
+	if (fill > 0xff) {
+		host->log(dev, PLUGVM_LOG_ERROR,
+			  "fill %" PRIu64 " is not a byte value (0-255)", fill);
+		return -EINVAL;
+	}
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	n->dev = dev;
+	n->host = host;
+	n->fill = fill * 0x0101010101010101ull;
+	atomic_init(&n->reads, 0);
+	atomic_init(&n->writes, 0);
+	atomic_init(&n->read_bytes, 0);
+	atomic_init(&n->written_bytes, 0);
+
+	ret = host->register_range(dev, PLUGVM_SPACE_MMIO, base, size,
+				   &nullmmio_ops, n);
+	if (ret) {
+		host->log(dev, PLUGVM_LOG_ERROR,
+			  "cannot claim MMIO 0x%" PRIx64 "-0x%" PRIx64 ": %s",
+			  base, base + (size - 1), strerror(-ret));
+		goto out_free_state;
+	}
+	*state = n;
+	return 0;
+
+out_free_state:
+	free(n);
+	return ret;
+}
+
+static void nullmmio_destroy(void *state)
+{
+	struct nullmmio *n = state;
+
+	n->host->log(n->dev, PLUGVM_LOG_INFO,
+		     "%" PRIu64 " reads, %" PRIu64 " writes (%" PRIu64
+		     " bytes read, %" PRIu64 " written)",
+		     (uint64_t)atomic_load(&n->reads),
+		     (uint64_t)atomic_load(&n->writes),
+		     (uint64_t)atomic_load(&n->read_bytes),
+		     (uint64_t)atomic_load(&n->written_bytes));
+	free(n);
+}
+
+static const struct plugvm_plugin nullmmio_plugin = {
+	.abi_version = PLUGVM_ABI_VERSION,
+	.min_api_version = PLUGVM_API_VERSION,
+	.name = "nullmmio",
+	.description = "MMIO region that reads a fill byte and drops writes",
+	.settings = nullmmio_settings,
+	.flags = PLUGVM_PLUGIN_THREAD_SAFE,
+	.create = nullmmio_create,
+	.destroy = nullmmio_destroy,
+	/* no reset(): no registers; the counts span the whole run */
+};
+
+PLUGVM_PLUGIN_DEFINE(nullmmio_plugin)

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * plugvm/devtest.h - the device test kit: drive a device plugin with no VM.
+ *
+ * The kit loads device plugins the way plugvm does (same loader, same
+ * checks, same settings conversion, same host table, same dispatch), but
+ * with no guest, no vCPU and no accelerator: the test itself plays the
+ * guest. It can
+ *   - create one or more devices from plugin files and key/value settings,
+ *     and see creation fail with the errno and message plugvm would give;
+ *   - read and write ports and MMIO addresses, and see misses, accesses
+ *     that straddle a range's end and refused access sizes;
+ *   - see every message the devices (and the host code) logged;
+ *   - see interrupt line changes and machine exit requests;
+ *   - give devices guest RAM to DMA into and look at it.
+ *
+ * Link with `pkg-config --libs plugvm-devtest` (libplugvm-devtest). A typical
+ * Check test:
+ *
+ *	static const char *const settings[] = { "base", "0x2f8", NULL };
+ *	struct plugvm_devtest *t;
+ *
+ *	t = plugvm_devtest_open("build/devices/.libs/serial.so", "com2",
+ *				settings, 0);
+ *	ck_assert_ptr_nonnull(t);
+ *	plugvm_devtest_outb(t, 0x2ff, 0x5a);
+ *	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x2ff), 0x5a);
+ *	plugvm_devtest_free(t);
+ *
+ * What a device prints: devices write to stdout through stdio, which the
+ * kit leaves alone. To check output byte for byte, give the device a file
+ * (the shipped devices take `output = PATH`), call plugvm_devtest_shutdown()
+ * so that it flushes and closes it, and read the file.
+ *
+ * Ownership: the kit owns every string and array it returns; they stay
+ * valid as documented per function, at the latest until
+ * plugvm_devtest_free(). The kit is meant for one test thread; accesses to a
+ * device may come from several threads (for PLUGVM_PLUGIN_THREAD_SAFE
+ * devices, or serialized by the kit like plugvm does), but creating,
+ * resetting and freeing must not race with anything.
+ *
+ * Set PLUGVM_DEVTEST_VERBOSE=1 in the environment to have every log line
+ * echoed to stderr as it is captured.
+ *
+ * The kit never calls exit() or abort(); every failure is a return value.
+ */
+#ifndef PLUGVM_DEVTEST_H
+#define PLUGVM_DEVTEST_H
+
+#include <plugvm/plugin.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A test bench: a bus, optional guest RAM, devices, and what they did. */
+struct plugvm_devtest;
+
+/** Number of interrupt lines the kit's machine has (0 .. this - 1). */
+#define PLUGVM_DEVTEST_IRQ_LINES 32
+
+/** For plugvm_devtest_log_find(): match a message of any level. */
+#define PLUGVM_DEVTEST_ANY_LEVEL (-1)
+
+/* ------------------------------------------------------------------------ */
+/* Creating devices                                                         */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Make an empty bench with @ram_size bytes of zeroed guest RAM at
+ * guest-physical address 0 (0: no RAM, so mem_read()/mem_write() fail with
+ * -EFAULT). Returns NULL only when out of memory.
+ */
+struct plugvm_devtest *plugvm_devtest_new(size_t ram_size);
+
+/**
+ * Load the plugin at @plugin_path (a file path, as given to dlopen(); use
+ * an absolute path) and create device @id from it, as a
+ * [device "ID"] section with the keys and values in @settings would:
+ * @settings is { "key", "value", ..., NULL }, and NULL means no settings.
+ * An @id of NULL picks "<type><n>", n counting devices of that type from 0.
+ * The device is reset after it is created, as in plugvm. Devices may be
+ * added at any time; their ranges must not overlap those of earlier ones.
+ *
+ * Returns 0, or a negative errno with the reason in plugvm_devtest_error()
+ * and every message in the log:
+ *   -ENOENT, -ENOEXEC, -EPROTO, -EINVAL   the plugin failed to load or its
+ *                                         descriptor was refused
+ *   -EINVAL                               @settings were refused (unknown
+ *                                         key, bad value, missing required
+ *                                         setting, odd number of strings)
+ *   -EEXIST                               @id is taken
+ *   any -errno create() returned          e.g. -EBUSY for an overlap
+ *   -ENOMEM
+ * On failure nothing of the device is left in the bench.
+ */
+int plugvm_devtest_add(struct plugvm_devtest *t, const char *plugin_path,
+		       const char *id,
+		       const char *const *settings) PLUGVM_MUST_CHECK;
+
+/**
+ * plugvm_devtest_new(@ram_size) and plugvm_devtest_add() in one call.
+ * Returns the bench, or NULL after printing the reason to stderr. Use
+ * new() and add() to test a creation that should fail.
+ */
+struct plugvm_devtest *plugvm_devtest_open(const char *plugin_path,
+					   const char *id,
+					   const char *const *settings,
+					   size_t ram_size);
+
+/**
+ * Why the last failed plugvm_devtest_add() failed: the first error message
+ * logged during it (the root cause, e.g. the device's own reason or the
+ * settings error), else a description of the failing step. "" when nothing
+ * failed yet. Valid until the next add().
+ */
+const char *plugvm_devtest_error(const struct plugvm_devtest *t);
+
+/** Reset every device, in creation order, as a machine reset does. */
+void plugvm_devtest_reset(struct plugvm_devtest *t);
+
+/**
+ * Destroy every device, last created first, as plugvm does when the
+ * machine stops (devices flush and close their output here), and close
+ * their plugins. The log, interrupt and exit records stay readable, and
+ * devices may be added again.
+ */
+void plugvm_devtest_shutdown(struct plugvm_devtest *t);
+
+/** plugvm_devtest_shutdown(), then free the bench. NULL is fine. */
+void plugvm_devtest_free(struct plugvm_devtest *t);
+
+/* ------------------------------------------------------------------------ */
+/* Playing the guest                                                        */
+/* ------------------------------------------------------------------------ */
+
+/** What became of one access. */
+enum plugvm_devtest_result {
+	PLUGVM_DEVTEST_OK = 0,	 /**< a device handled it */
+	PLUGVM_DEVTEST_UNMAPPED, /**< no device owns the address */
+	PLUGVM_DEVTEST_STRADDLE, /**< it runs past the end of its range */
+	PLUGVM_DEVTEST_BAD_SIZE, /**< the range refuses this access size */
+	PLUGVM_DEVTEST_INVALID,	 /**< size not 1, 2, 4 or 8; NULL argument */
+};
+
+/**
+ * Read @size (1, 2, 4 or 8) bytes at @port. On PLUGVM_DEVTEST_OK *@value
+ * gets what the device returned, truncated to @size; on any other result
+ * nothing is called and *@value gets all-ones of @size bytes, as a guest
+ * would read from an unclaimed port.
+ */
+enum plugvm_devtest_result plugvm_devtest_pio_read(struct plugvm_devtest *t,
+						   uint16_t port,
+						   unsigned int size,
+						   uint64_t *value);
+
+/** Write the low @size bytes of @value to @port. Results as pio_read(). */
+enum plugvm_devtest_result plugvm_devtest_pio_write(struct plugvm_devtest *t,
+						    uint16_t port,
+						    unsigned int size,
+						    uint64_t value);
+
+/** As plugvm_devtest_pio_read(), at guest-physical address @addr. */
+enum plugvm_devtest_result plugvm_devtest_mmio_read(struct plugvm_devtest *t,
+						    uint64_t addr,
+						    unsigned int size,
+						    uint64_t *value);
+
+/** As plugvm_devtest_pio_write(), at guest-physical address @addr. */
+enum plugvm_devtest_result plugvm_devtest_mmio_write(struct plugvm_devtest *t,
+						     uint64_t addr,
+						     unsigned int size,
+						     uint64_t value);
+
+/** One-byte pio_read(): the value, 0xff on a miss (see last_result()). */
+uint8_t plugvm_devtest_inb(struct plugvm_devtest *t, uint16_t port);
+
+/** One-byte pio_write(); the outcome is in plugvm_devtest_last_result(). */
+void plugvm_devtest_outb(struct plugvm_devtest *t, uint16_t port,
+			 uint8_t value);
+
+/** The result of the last access made through @t, OK before the first. */
+enum plugvm_devtest_result
+plugvm_devtest_last_result(const struct plugvm_devtest *t);
+
+/** "ok", "unmapped", "straddle", "bad size" or "invalid", for messages. */
+const char *plugvm_devtest_result_name(enum plugvm_devtest_result r);
+
+/**
+ * The guest RAM: a pointer to its first byte (NULL when there is none), and
+ * its size in *@size when @size is not NULL. Valid until free().
+ */
+uint8_t *plugvm_devtest_ram(struct plugvm_devtest *t, size_t *size);
+
+/* ------------------------------------------------------------------------ */
+/* What the devices did                                                     */
+/* ------------------------------------------------------------------------ */
+
+/** One captured log message. */
+struct plugvm_devtest_log_entry {
+	/** The level the device logged at. For the host's own messages
+	 * (loader, settings, bus), the level its text shows. */
+	enum plugvm_log_level level;
+	/** The id of the device that logged it; NULL for the host's own. */
+	const char *device;
+	/** The text, without prefixes and without a trailing newline. */
+	const char *msg;
+};
+
+/** Number of messages captured since new() or the last log_clear(). */
+size_t plugvm_devtest_log_count(const struct plugvm_devtest *t);
+
+/**
+ * Message @i (0 is the oldest), or NULL when @i >= log_count(). Valid
+ * until log_clear() or free().
+ */
+const struct plugvm_devtest_log_entry *
+plugvm_devtest_log_entry(const struct plugvm_devtest *t, size_t i);
+
+/**
+ * The oldest message at @level (a PLUGVM_LOG_* value, or
+ * PLUGVM_DEVTEST_ANY_LEVEL) whose text contains @substr, or NULL. Valid as
+ * log_entry().
+ */
+const struct plugvm_devtest_log_entry *
+plugvm_devtest_log_find(const struct plugvm_devtest *t, int level,
+			const char *substr);
+
+/** Whether any message, at any level, contains @substr. */
+bool plugvm_devtest_log_contains(const struct plugvm_devtest *t,
+				 const char *substr);
+
+/** Forget every captured message. */
+void plugvm_devtest_log_clear(struct plugvm_devtest *t);
+
+/** The state of one interrupt line. */
+struct plugvm_devtest_irq {
+	bool level;	    /**< the level last driven (initially low) */
+	unsigned int edges; /**< times the level changed */
+	unsigned int calls; /**< set_irq() calls, changing or not */
+};
+
+/**
+ * Interrupt line @line as the devices drove it (all zero for a line
+ * >= PLUGVM_DEVTEST_IRQ_LINES). In the kit, set_irq() succeeds for every
+ * existing line and returns -EINVAL for the others, unless
+ * plugvm_devtest_set_irq_error() says otherwise.
+ */
+struct plugvm_devtest_irq plugvm_devtest_irq(const struct plugvm_devtest *t,
+					     unsigned int line);
+
+/**
+ * Make every later set_irq() fail with @err (a negative errno, e.g.
+ * -ENOTSUP for a machine with no interrupt controller), and change nothing.
+ * 0 restores the default.
+ */
+void plugvm_devtest_set_irq_error(struct plugvm_devtest *t, int err);
+
+/**
+ * Whether a device asked the machine to stop. If so and @status is not
+ * NULL, *@status gets the status of the first request (0-255), as plugvm
+ * would exit with. Accesses keep working after a request, so a test can see
+ * what a guest could still do.
+ */
+bool plugvm_devtest_exit_requested(const struct plugvm_devtest *t, int *status);
+
+/** Number of exit requests since new() or the last exit_clear(). */
+unsigned int plugvm_devtest_exit_count(const struct plugvm_devtest *t);
+
+/** Forget the exit requests seen so far. */
+void plugvm_devtest_exit_clear(struct plugvm_devtest *t);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PLUGVM_DEVTEST_H */

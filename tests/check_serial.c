@@ -1,0 +1,676 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check_serial.c - the 16550A UART plugin, driven through the device test
+ * kit. The plugin comes from the build tree: $PLUGVM_DEVICES/serial.so.
+ */
+#include "config.h"
+
+#include <plugvm/devtest.h>
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define COM1 0x3f8
+#define RBR (COM1 + 0)
+#define THR (COM1 + 0)
+#define DLL (COM1 + 0)
+#define IER (COM1 + 1)
+#define DLM (COM1 + 1)
+#define IIR (COM1 + 2)
+#define FCR (COM1 + 2)
+#define LCR (COM1 + 3)
+#define MCR (COM1 + 4)
+#define LSR (COM1 + 5)
+#define MSR (COM1 + 6)
+#define SCR (COM1 + 7)
+
+#define LSR_DR 0x01
+#define LSR_OE 0x02
+#define LSR_THRE 0x20
+#define LSR_TEMT 0x40
+#define MCR_DTR 0x01
+#define MCR_RTS 0x02
+#define MCR_OUT1 0x04
+#define MCR_OUT2 0x08
+#define MCR_LOOP 0x10
+#define MSR_DCTS 0x01
+#define MSR_DDSR 0x02
+#define MSR_TERI 0x04
+#define MSR_DDCD 0x08
+#define MSR_CTS 0x10
+#define MSR_DSR 0x20
+#define MSR_RI 0x40
+#define MSR_DCD 0x80
+
+static const char *plugin(void)
+{
+	static char path[4096];
+	const char *dir = getenv("PLUGVM_DEVICES");
+
+	snprintf(path, sizeof(path), "%s/serial.so",
+		 dir ? dir : "devices/.libs");
+	return path;
+}
+
+/* A fresh name for an output file; the caller unlinks it. */
+static void temp_path(char *buf, size_t len)
+{
+	const char *dir = getenv("TMPDIR");
+	int fd;
+
+	snprintf(buf, len, "%s/check_serial.XXXXXX", dir ? dir : "/tmp");
+	fd = mkstemp(buf);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+}
+
+/* The whole file at @path; *@len gets its size. Free the result. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = malloc(65536);
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_nonnull(buf);
+	n = fread(buf, 1, 65535, f);
+	buf[n] = '\0';
+	fclose(f);
+	*len = n;
+	return buf;
+}
+
+/* Checked fixture: a UART at COM1 that prints nowhere. */
+static struct plugvm_devtest *t;
+
+static void setup(void)
+{
+	static const char *const settings[] = { "output", "none", NULL };
+
+	t = plugvm_devtest_open(plugin(), "uart0", settings, 0);
+	ck_assert_ptr_nonnull(t);
+	/* whatever the host said while loading is not the test's business */
+	plugvm_devtest_log_clear(t);
+}
+
+static void teardown(void)
+{
+	plugvm_devtest_free(t);
+	t = NULL;
+}
+
+/* Read MSR (clearing its delta bits). */
+static unsigned int msr(void)
+{
+	return plugvm_devtest_inb(t, MSR);
+}
+
+/* ------------------------------------------------------------------------ */
+/* core                                                                     */
+/* ------------------------------------------------------------------------ */
+
+START_TEST(test_power_on_values)
+{
+	ck_assert_uint_eq(plugvm_devtest_inb(t, IER), 0x00);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, IIR), 0x01);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LCR), 0x00);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, MCR), 0x00);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR), LSR_THRE | LSR_TEMT);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, MSR), 0xb0);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, SCR), 0x00);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 0x00);
+	/* 9600 baud in the divisor latch */
+	plugvm_devtest_outb(t, LCR, 0x80);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, DLL), 0x0c);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, DLM), 0x00);
+	ck_assert_uint_eq(plugvm_devtest_last_result(t), PLUGVM_DEVTEST_OK);
+	ck_assert_uint_eq(plugvm_devtest_log_count(t), 0);
+}
+END_TEST
+
+START_TEST(test_scratch)
+{
+	for (unsigned int v = 0; v < 256; v++) {
+		plugvm_devtest_outb(t, SCR, v);
+		ck_assert_uint_eq(plugvm_devtest_inb(t, SCR), v);
+	}
+}
+END_TEST
+
+START_TEST(test_divisor_latch)
+{
+	plugvm_devtest_outb(t, IER, 0x05);
+	plugvm_devtest_outb(t, LCR, 0x83); /* DLAB, 8 bits */
+	plugvm_devtest_outb(t, DLL, 0x01);
+	plugvm_devtest_outb(t, DLM, 0x02);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, DLL), 0x01);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, DLM), 0x02);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LCR), 0x83);
+
+	/* DLAB off: offsets 0 and 1 are RBR and IER again, both untouched */
+	plugvm_devtest_outb(t, LCR, 0x03);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, IER), 0x05);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 0x00);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR) & LSR_DR, 0);
+	plugvm_devtest_outb(t, IER, 0x0a);
+
+	/* and the latch kept its value */
+	plugvm_devtest_outb(t, LCR, 0x80);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, DLL), 0x01);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, DLM), 0x02);
+	plugvm_devtest_outb(t, LCR, 0x00);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, IER), 0x0a);
+}
+END_TEST
+
+START_TEST(test_ier_low_nibble)
+{
+	plugvm_devtest_outb(t, IER, 0xff);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, IER), 0x0f);
+	plugvm_devtest_outb(t, IER, 0xa5);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, IER), 0x05);
+	/* no interrupt is raised (interrupts come later) */
+	ck_assert_uint_eq(plugvm_devtest_inb(t, IIR), 0x01);
+	ck_assert_uint_eq(plugvm_devtest_irq(t, 4).calls, 0);
+}
+END_TEST
+
+START_TEST(test_lcr_mcr)
+{
+	for (unsigned int v = 0; v < 256; v++) {
+		plugvm_devtest_outb(t, LCR, v);
+		ck_assert_uint_eq(plugvm_devtest_inb(t, LCR), v);
+	}
+	plugvm_devtest_outb(t, LCR, 0);
+	plugvm_devtest_outb(t, MCR, 0xff);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, MCR), 0x1f);
+	plugvm_devtest_outb(t, MCR, 0x0b);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, MCR), 0x0b);
+}
+END_TEST
+
+START_TEST(test_fcr_iir)
+{
+	plugvm_devtest_outb(t, FCR, 0x01);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, IIR), 0xc1);
+	plugvm_devtest_outb(t, FCR, 0xc7); /* trigger 14, reset both */
+	ck_assert_uint_eq(plugvm_devtest_inb(t, IIR), 0xc1);
+	plugvm_devtest_outb(t, FCR, 0x00);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, IIR), 0x01);
+	/* without FCR0 the other bits are not programmed */
+	plugvm_devtest_outb(t, FCR, 0xc6);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, IIR), 0x01);
+}
+END_TEST
+
+START_TEST(test_lsr_after_transmit)
+{
+	plugvm_devtest_outb(t, THR, 'x');
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR), LSR_THRE | LSR_TEMT);
+	ck_assert_uint_eq(plugvm_devtest_last_result(t), PLUGVM_DEVTEST_OK);
+}
+END_TEST
+
+START_TEST(test_loopback_msr)
+{
+	ck_assert_uint_eq(msr(), 0xb0);
+	/* entering loopback drops CTS, DSR and DCD: their deltas are set */
+	plugvm_devtest_outb(t, MCR, MCR_LOOP);
+	ck_assert_uint_eq(msr(), MSR_DCTS | MSR_DDSR | MSR_DDCD);
+	ck_assert_uint_eq(msr(), 0x00); /* deltas clear on read */
+
+	plugvm_devtest_outb(t, MCR, MCR_LOOP | MCR_RTS);
+	ck_assert_uint_eq(msr(), MSR_CTS | MSR_DCTS);
+	plugvm_devtest_outb(t, MCR, MCR_LOOP | MCR_DTR);
+	ck_assert_uint_eq(msr(), MSR_DSR | MSR_DDSR | MSR_DCTS);
+	plugvm_devtest_outb(t, MCR, MCR_LOOP | MCR_OUT2);
+	ck_assert_uint_eq(msr(), MSR_DCD | MSR_DDCD | MSR_DDSR);
+
+	/* RI: rising sets no delta, falling sets TERI */
+	plugvm_devtest_outb(t, MCR, MCR_LOOP | MCR_OUT2 | MCR_OUT1);
+	ck_assert_uint_eq(msr(), MSR_DCD | MSR_RI);
+	plugvm_devtest_outb(t, MCR, MCR_LOOP | MCR_OUT2);
+	ck_assert_uint_eq(msr(), MSR_DCD | MSR_TERI);
+
+	plugvm_devtest_outb(t, MCR, 0x1f);
+	ck_assert_uint_eq(msr(), 0xf0 | MSR_DCTS | MSR_DDSR);
+	ck_assert_uint_eq(msr(), 0xf0);
+
+	/* deltas accumulate until MSR is read */
+	plugvm_devtest_outb(t, MCR, MCR_LOOP);
+	plugvm_devtest_outb(t, MCR, 0x1f);
+	ck_assert_uint_eq(msr(),
+			  0xf0 | MSR_DCTS | MSR_DDSR | MSR_TERI | MSR_DDCD);
+
+	/* leaving loopback: the connected modem again, RI fell */
+	plugvm_devtest_outb(t, MCR, 0x00);
+	ck_assert_uint_eq(msr(), 0xb0 | MSR_TERI);
+	ck_assert_uint_eq(msr(), 0xb0);
+}
+END_TEST
+
+/* The probe Linux's 8250 driver runs (autoconfig, loopback test). */
+START_TEST(test_linux_loopback_probe)
+{
+	unsigned int status;
+
+	plugvm_devtest_outb(t, MCR, MCR_LOOP);
+	status = plugvm_devtest_inb(t, MSR) & 0xf0;
+	ck_assert_uint_eq(status, 0x00);
+	plugvm_devtest_outb(t, MCR, MCR_LOOP | 0x0a);
+	status = plugvm_devtest_inb(t, MSR) & 0xf0;
+	ck_assert_uint_eq(status, 0x90);
+}
+END_TEST
+
+START_TEST(test_loopback_rx)
+{
+	char path[4096];
+	const char *const settings[] = { "base", "0x2f8", "output", path,
+					 NULL };
+	char *out;
+	size_t len;
+
+	/* a UART on COM2 with an output file, to see nothing reaches it */
+	temp_path(path, sizeof(path));
+	ck_assert_int_eq(plugvm_devtest_add(t, plugin(), "com2", settings), 0);
+
+	plugvm_devtest_outb(t, 0x2fc, MCR_LOOP);
+	plugvm_devtest_outb(t, 0x2f8, 'A');
+	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x2fd),
+			  LSR_DR | LSR_THRE | LSR_TEMT);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x2f8), 'A');
+	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x2fd), LSR_THRE | LSR_TEMT);
+
+	/* an empty RBR reads the last byte again, DR stays clear */
+	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x2f8), 'A');
+	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x2fd) & LSR_DR, 0);
+
+	/* out of loopback the byte goes to the output, not RX */
+	plugvm_devtest_outb(t, 0x2fc, 0);
+	plugvm_devtest_outb(t, 0x2f8, 'B');
+	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x2fd) & LSR_DR, 0);
+
+	plugvm_devtest_shutdown(t);
+	out = slurp(path, &len);
+	ck_assert_uint_eq(len, 1);
+	ck_assert_str_eq(out, "B");
+	free(out);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(test_fifo_rx)
+{
+	plugvm_devtest_outb(t, FCR, 0x01);
+	plugvm_devtest_outb(t, MCR, MCR_LOOP);
+	for (unsigned int i = 0; i < 16; i++)
+		plugvm_devtest_outb(t, THR, 'a' + i);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR),
+			  LSR_DR | LSR_THRE | LSR_TEMT);
+	for (unsigned int i = 0; i < 16; i++) {
+		ck_assert_uint_eq(plugvm_devtest_inb(t, LSR) & LSR_DR, LSR_DR);
+		ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'a' + i);
+	}
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR) & LSR_DR, 0);
+}
+END_TEST
+
+START_TEST(test_fifo_overrun)
+{
+	plugvm_devtest_outb(t, FCR, 0x01);
+	plugvm_devtest_outb(t, MCR, MCR_LOOP);
+	for (unsigned int i = 0; i < 17; i++)
+		plugvm_devtest_outb(t, THR, 'a' + i);
+	/* the 17th byte is lost; LSR read reports OE once */
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR),
+			  LSR_DR | LSR_OE | LSR_THRE | LSR_TEMT);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR),
+			  LSR_DR | LSR_THRE | LSR_TEMT);
+	for (unsigned int i = 0; i < 16; i++)
+		ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'a' + i);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR), LSR_THRE | LSR_TEMT);
+}
+END_TEST
+
+START_TEST(test_16450_overrun)
+{
+	/* FIFOs off: one byte of buffer, a second one overwrites it */
+	plugvm_devtest_outb(t, MCR, MCR_LOOP);
+	plugvm_devtest_outb(t, THR, '1');
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR) & (LSR_DR | LSR_OE),
+			  LSR_DR);
+	plugvm_devtest_outb(t, THR, '2');
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR) & (LSR_DR | LSR_OE),
+			  LSR_DR | LSR_OE);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), '2');
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR), LSR_THRE | LSR_TEMT);
+}
+END_TEST
+
+START_TEST(test_fifo_reset)
+{
+	plugvm_devtest_outb(t, FCR, 0x01);
+	plugvm_devtest_outb(t, MCR, MCR_LOOP);
+	plugvm_devtest_outb(t, THR, 'x');
+	plugvm_devtest_outb(t, THR, 'y');
+	plugvm_devtest_outb(t, FCR, 0x03); /* reset the RX FIFO */
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR) & LSR_DR, 0);
+
+	/* turning the FIFOs off empties them too */
+	plugvm_devtest_outb(t, THR, 'z');
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR) & LSR_DR, LSR_DR);
+	plugvm_devtest_outb(t, FCR, 0x00);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR) & LSR_DR, 0);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, IIR), 0x01);
+}
+END_TEST
+
+START_TEST(test_output_file_exact)
+{
+	char path[4096];
+	const char *const settings[] = { "base", "0x2f8", "output", path,
+					 NULL };
+	struct plugvm_devtest *u;
+	char *out;
+	size_t len;
+
+	temp_path(path, sizeof(path));
+	u = plugvm_devtest_open(plugin(), NULL, settings, 0);
+	ck_assert_ptr_nonnull(u);
+	for (unsigned int v = 0; v < 256; v++)
+		plugvm_devtest_outb(u, 0x2f8, v);
+	plugvm_devtest_outb(u, 0x2f8, '\n');
+	/* the divisor latch is not THR */
+	plugvm_devtest_outb(u, 0x2fb, 0x80);
+	plugvm_devtest_outb(u, 0x2f8, 'X');
+	plugvm_devtest_free(u);
+
+	out = slurp(path, &len);
+	ck_assert_uint_eq(len, 257);
+	for (unsigned int v = 0; v < 256; v++)
+		ck_assert_uint_eq((unsigned char)out[v], v);
+	ck_assert_int_eq(out[256], '\n');
+	free(out);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(test_output_stdout)
+{
+	char path[4096];
+	struct plugvm_devtest *u;
+	int saved, fd;
+	char *out;
+	size_t len;
+
+	/* point descriptor 1 at a file while the device prints */
+	temp_path(path, sizeof(path));
+	fflush(stdout);
+	saved = dup(STDOUT_FILENO);
+	fd = open(path, O_WRONLY | O_TRUNC);
+	ck_assert_int_ge(saved, 0);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_ge(dup2(fd, STDOUT_FILENO), 0);
+	close(fd);
+
+	u = plugvm_devtest_open(plugin(), NULL,
+				(const char *const[]){ "base", "0x2f8", NULL },
+				0);
+	ck_assert_ptr_nonnull(u);
+	plugvm_devtest_outb(u, 0x2f8, '4');
+	plugvm_devtest_outb(u, 0x2f8, '\n');
+	plugvm_devtest_free(u); /* flushes stdout */
+
+	dup2(saved, STDOUT_FILENO);
+	close(saved);
+	out = slurp(path, &len);
+	ck_assert_str_eq(out, "4\n");
+	free(out);
+	unlink(path);
+}
+END_TEST
+
+START_TEST(test_reset)
+{
+	plugvm_devtest_outb(t, SCR, 0x55);
+	plugvm_devtest_outb(t, IER, 0x0f);
+	plugvm_devtest_outb(t, FCR, 0x01);
+	plugvm_devtest_outb(t, MCR, MCR_LOOP | MCR_RTS);
+	plugvm_devtest_outb(t, THR, 'q');
+	plugvm_devtest_outb(t, LCR, 0x83);
+	plugvm_devtest_reset(t);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LCR), 0x00);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, SCR), 0x00);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, IER), 0x00);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, IIR), 0x01);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, MCR), 0x00);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR), LSR_THRE | LSR_TEMT);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, MSR), 0xb0);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 0x00);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* limits                                                                   */
+/* ------------------------------------------------------------------------ */
+
+START_TEST(test_only_byte_access)
+{
+	uint64_t v = 0;
+
+	ck_assert_uint_eq(plugvm_devtest_pio_read(t, COM1, 2, &v),
+			  PLUGVM_DEVTEST_BAD_SIZE);
+	ck_assert_uint_eq(v, 0xffff);
+	ck_assert_uint_eq(plugvm_devtest_pio_write(t, SCR - 3, 4, 0x11223344),
+			  PLUGVM_DEVTEST_BAD_SIZE);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, SCR), 0);
+	/* a word at the last port runs past the end of the range */
+	ck_assert_uint_eq(plugvm_devtest_pio_write(t, SCR, 2, 0x1111),
+			  PLUGVM_DEVTEST_STRADDLE);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, SCR), 0);
+	ck_assert_uint_eq(plugvm_devtest_pio_read(t, COM1, 3, &v),
+			  PLUGVM_DEVTEST_INVALID);
+}
+END_TEST
+
+START_TEST(test_just_outside)
+{
+	ck_assert_uint_eq(plugvm_devtest_inb(t, COM1 - 1), 0xff);
+	ck_assert_uint_eq(plugvm_devtest_last_result(t),
+			  PLUGVM_DEVTEST_UNMAPPED);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, COM1 + 8), 0xff);
+	ck_assert_uint_eq(plugvm_devtest_last_result(t),
+			  PLUGVM_DEVTEST_UNMAPPED);
+	plugvm_devtest_inb(t, COM1 + 7);
+	ck_assert_uint_eq(plugvm_devtest_last_result(t), PLUGVM_DEVTEST_OK);
+}
+END_TEST
+
+START_TEST(test_top_of_port_space)
+{
+	static const char *const settings[] = { "base", "0xfff8", "output",
+						"none", NULL };
+	struct plugvm_devtest *u =
+		plugvm_devtest_open(plugin(), NULL, settings, 0);
+
+	ck_assert_ptr_nonnull(u);
+	plugvm_devtest_outb(u, 0xffff, 0x42);
+	ck_assert_uint_eq(plugvm_devtest_inb(u, 0xffff), 0x42);
+	ck_assert_uint_eq(plugvm_devtest_inb(u, 0xfffd), LSR_THRE | LSR_TEMT);
+	plugvm_devtest_free(u);
+}
+END_TEST
+
+START_TEST(test_four_uarts)
+{
+	static const unsigned int bases[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
+	char val[16];
+
+	plugvm_devtest_free(t);
+	t = plugvm_devtest_new(0);
+	ck_assert_ptr_nonnull(t);
+	for (unsigned int i = 0; i < 4; i++) {
+		snprintf(val, sizeof(val), "0x%x", bases[i]);
+		ck_assert_int_eq(
+			plugvm_devtest_add(
+				t, plugin(), NULL,
+				(const char *const[]){ "base", val, "output",
+						       "none", NULL }),
+			0);
+	}
+	for (unsigned int i = 0; i < 4; i++)
+		plugvm_devtest_outb(t, bases[i] + 7, i + 1);
+	for (unsigned int i = 0; i < 4; i++)
+		ck_assert_uint_eq(plugvm_devtest_inb(t, bases[i] + 7), i + 1);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* errors                                                                   */
+/* ------------------------------------------------------------------------ */
+
+static void expect_add_fails(const char *const *settings, int err,
+			     const char *msg)
+{
+	struct plugvm_devtest *u = plugvm_devtest_new(0);
+
+	ck_assert_ptr_nonnull(u);
+	ck_assert_int_eq(plugvm_devtest_add(u, plugin(), "bad", settings), err);
+	ck_assert_msg(strstr(plugvm_devtest_error(u), msg),
+		      "error '%s' does not mention '%s'",
+		      plugvm_devtest_error(u), msg);
+	/* nothing was left behind */
+	ck_assert_uint_eq(plugvm_devtest_inb(u, COM1 + 7), 0xff);
+	ck_assert_uint_eq(plugvm_devtest_last_result(u),
+			  PLUGVM_DEVTEST_UNMAPPED);
+	plugvm_devtest_free(u);
+}
+
+START_TEST(test_base_too_high)
+{
+	expect_add_fails((const char *const[]){ "base", "0xfff9", NULL },
+			 -EINVAL, "base");
+}
+END_TEST
+
+START_TEST(test_base_not_a_number)
+{
+	expect_add_fails((const char *const[]){ "base", "com1", NULL }, -EINVAL,
+			 "com1");
+}
+END_TEST
+
+START_TEST(test_unknown_key)
+{
+	expect_add_fails((const char *const[]){ "baud", "9600", NULL }, -EINVAL,
+			 "baud");
+}
+END_TEST
+
+START_TEST(test_output_unopenable)
+{
+	expect_add_fails((const char *const[]){ "output",
+						"/nonexistent/dir/out.txt",
+						NULL },
+			 -ENOENT, "cannot open");
+}
+END_TEST
+
+START_TEST(test_overlap)
+{
+	static const char *const settings[] = { "base", "0x3fc", "output",
+						"none", NULL };
+
+	ck_assert_int_eq(plugvm_devtest_add(t, plugin(), "uart1", settings),
+			 -EBUSY);
+	ck_assert_msg(strstr(plugvm_devtest_error(t), "uart0") &&
+			      strstr(plugvm_devtest_error(t), "uart1"),
+		      "overlap error '%s' names both devices",
+		      plugvm_devtest_error(t));
+	/* the first UART is unharmed */
+	plugvm_devtest_outb(t, SCR, 0x77);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, SCR), 0x77);
+}
+END_TEST
+
+START_TEST(test_write_read_only)
+{
+	const struct plugvm_devtest_log_entry *e;
+
+	plugvm_devtest_outb(t, LSR, 0x00);
+	ck_assert_uint_eq(plugvm_devtest_last_result(t), PLUGVM_DEVTEST_OK);
+	e = plugvm_devtest_log_find(t, PLUGVM_LOG_GUEST_ERROR, "LSR");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(e->device, "uart0");
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR), LSR_THRE | LSR_TEMT);
+
+	plugvm_devtest_outb(t, MSR, 0x00);
+	ck_assert_ptr_nonnull(
+		plugvm_devtest_log_find(t, PLUGVM_LOG_GUEST_ERROR, "MSR"));
+	ck_assert_uint_eq(plugvm_devtest_inb(t, MSR), 0xb0);
+	ck_assert_uint_eq(plugvm_devtest_log_count(t), 2);
+}
+END_TEST
+
+static Suite *serial_suite(void)
+{
+	Suite *s = suite_create("serial");
+	TCase *tc;
+
+	tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_power_on_values);
+	tcase_add_test(tc, test_scratch);
+	tcase_add_test(tc, test_divisor_latch);
+	tcase_add_test(tc, test_ier_low_nibble);
+	tcase_add_test(tc, test_lcr_mcr);
+	tcase_add_test(tc, test_fcr_iir);
+	tcase_add_test(tc, test_lsr_after_transmit);
+	tcase_add_test(tc, test_loopback_msr);
+	tcase_add_test(tc, test_linux_loopback_probe);
+	tcase_add_test(tc, test_loopback_rx);
+	tcase_add_test(tc, test_fifo_rx);
+	tcase_add_test(tc, test_fifo_overrun);
+	tcase_add_test(tc, test_16450_overrun);
+	tcase_add_test(tc, test_fifo_reset);
+	tcase_add_test(tc, test_output_file_exact);
+	tcase_add_test(tc, test_output_stdout);
+	tcase_add_test(tc, test_reset);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("limits");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_only_byte_access);
+	tcase_add_test(tc, test_just_outside);
+	tcase_add_test(tc, test_top_of_port_space);
+	tcase_add_test(tc, test_four_uarts);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_base_too_high);
+	tcase_add_test(tc, test_base_not_a_number);
+	tcase_add_test(tc, test_unknown_key);
+	tcase_add_test(tc, test_output_unopenable);
+	tcase_add_test(tc, test_overlap);
+	tcase_add_test(tc, test_write_read_only);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(serial_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

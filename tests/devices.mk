@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Unit tests of the shipped devices, through the device test kit. They load
+# the plugins from the build tree ($PLUGVM_DEVICES, see tests/local.mk), so
+# each depends on its plugin. -no-install links a real binary, not a libtool
+# wrapper script, so that valgrind (VALGRIND=1) sees the test itself.
+DEVICE_TESTS = tests/check_serial tests/check_debugport tests/check_nullmmio
+check_PROGRAMS += $(DEVICE_TESTS)
+TESTS += $(DEVICE_TESTS)
+
+DEVICE_TEST_LDADD = plugins/libplugvm-devtest.la $(TEST_LIBS)
+DEVICE_TEST_LDFLAGS = $(AM_LDFLAGS) -no-install
+
+tests_check_serial_SOURCES = tests/check_serial.c
+tests_check_serial_CFLAGS = $(TEST_CFLAGS)
+tests_check_serial_LDADD = $(DEVICE_TEST_LDADD)
+tests_check_serial_LDFLAGS = $(DEVICE_TEST_LDFLAGS)
+EXTRA_tests_check_serial_DEPENDENCIES = devices/serial.la
+
+tests_check_debugport_SOURCES = tests/check_debugport.c
+tests_check_debugport_CFLAGS = $(TEST_CFLAGS)
+tests_check_debugport_LDADD = $(DEVICE_TEST_LDADD)
+tests_check_debugport_LDFLAGS = $(DEVICE_TEST_LDFLAGS)
+EXTRA_tests_check_debugport_DEPENDENCIES = devices/debugport.la
+
+tests_check_nullmmio_SOURCES = tests/check_nullmmio.c
+tests_check_nullmmio_CFLAGS = $(TEST_CFLAGS)
+tests_check_nullmmio_LDADD = $(DEVICE_TEST_LDADD)
+tests_check_nullmmio_LDFLAGS = $(DEVICE_TEST_LDFLAGS)
+EXTRA_tests_check_nullmmio_DEPENDENCIES = devices/nullmmio.la
