@@ -1,2 +1,22 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The machine file and device settings (part of libvmm-core).
+vmm_libvmm_core_la_SOURCES += \
+	vmm/parse.c vmm/machine.c vmm/machine.h \
+	vmm/settings.c vmm/settings.h
+
+check_PROGRAMS += tests/check_machine tests/check_settings
+TESTS += tests/check_machine tests/check_settings
+
+tests_check_machine_SOURCES = tests/check_machine.c
+tests_check_machine_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DTEST_SRCDIR='"$(abs_top_srcdir)"'
+tests_check_machine_CFLAGS = $(TEST_CFLAGS)
+tests_check_machine_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
+
+tests_check_settings_SOURCES = tests/check_settings.c
+tests_check_settings_CFLAGS = $(TEST_CFLAGS)
+tests_check_settings_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
+
+EXTRA_DIST += \
+	tests/data/machine/full.ini \
+	tests/data/machine/bad.ini
