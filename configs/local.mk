@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Machine files and the guest programs they boot. Each guest is assembled
+# with GNU as (through the C preprocessor) and linked by GNU ld into a flat
+# binary at the address its machine file loads it to (GUEST_ADDR).
+MACHINES = \
+	configs/hello.ini configs/counter.ini configs/pm-hello.ini \
+	configs/lm-hello.ini configs/serial.ini configs/exit.ini \
+	configs/exit-qemu.ini configs/mmio.ini configs/fault.ini \
+	configs/strict.ini configs/lenient.ini
+GUESTS = \
+	configs/hello.bin configs/counter.bin configs/pm-hello.bin \
+	configs/lm-hello.bin configs/serial.bin configs/exit.bin \
+	configs/mmio.bin configs/fault.bin configs/strict.bin
+
+# Link addresses: where the machine file's [image] puts each guest.
+GUEST_ADDR = 0x1000
+configs/counter.bin: GUEST_ADDR = 0
+
+machinesdir = $(pkgdatadir)/machines
+machines_DATA = $(MACHINES) $(GUESTS)
+EXTRA_DIST += $(MACHINES) $(GUESTS:.bin=.S)
+CLEANFILES += $(GUESTS) $(GUESTS:.bin=.o) configs/.stamp-ini
+noinst_DATA += configs/.stamp-ini
+
+configs/%.o: configs/%.S
+	$(AM_V_CCAS)$(MKDIR_P) configs && \
+	$(CCAS) $(CCASFLAGS) -c -o $@ $<
+
+configs/%.bin: configs/%.o
+	$(AM_V_GEN)$(GUEST_LD) -m elf_x86_64 -N -e _start -Ttext=$(GUEST_ADDR) \
+		--oformat binary -o $@ $<
+
+# In a build tree apart from the sources, put the machine files next to
+# the guests they load, so `vmm/plugvm configs/hello.ini` works there too.
+configs/.stamp-ini: $(MACHINES:%=$(srcdir)/%)
+	$(AM_V_GEN)$(MKDIR_P) configs && \
+	if test "$(srcdir)" != "."; then \
+		for f in $(MACHINES); do cp -f $(srcdir)/$$f configs/; done; \
+	fi && touch $@

@@ -14,3 +14,49 @@ AM_TESTS_ENVIRONMENT = \
 # valgrind: make check VALGRIND=1 runs every unit test under memcheck.
 LOG_COMPILER = $(top_srcdir)/tests/valgrind-wrap.sh
 EXTRA_DIST += tests/valgrind-wrap.sh
+
+# Machine tests: every machine file in configs/ is a test.
+TESTS += $(MACHINES)
+INI_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/run-machine.sh
+EXTRA_DIST += tests/run-machine.sh tests/expected
+
+# Unit tests of the core.
+CORE_TESTS = tests/check_iobus tests/check_plugin tests/check_cpu
+check_PROGRAMS += $(CORE_TESTS)
+TESTS += $(CORE_TESTS)
+tests_check_iobus_SOURCES = tests/check_iobus.c
+tests_check_iobus_CFLAGS = $(TEST_CFLAGS)
+tests_check_iobus_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
+
+# Test-only plugins: one source, each build breaks one rule.
+TEST_PLUGIN_FLAGS = -module -avoid-version -shared -rpath /nowhere $(SAN_LDFLAGS)
+check_LTLIBRARIES += tests/testdev.la tests/badabi.la tests/newapi.la \
+	tests/nosym.la tests/undefined.la tests/failcreate.la tests/misnamed.la
+tests_testdev_la_SOURCES = tests/plugins/testdev.c
+tests_testdev_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
+tests_badabi_la_SOURCES = tests/plugins/testdev.c
+tests_badabi_la_CPPFLAGS = $(AM_CPPFLAGS) -DTESTDEV_ABI=999 -DTESTDEV_NAME='"badabi"'
+tests_badabi_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
+tests_newapi_la_SOURCES = tests/plugins/testdev.c
+tests_newapi_la_CPPFLAGS = $(AM_CPPFLAGS) '-DTESTDEV_API=(PLUGVM_API_VERSION + 1)' -DTESTDEV_NAME='"newapi"'
+tests_newapi_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
+tests_nosym_la_SOURCES = tests/plugins/testdev.c
+tests_nosym_la_CPPFLAGS = $(AM_CPPFLAGS) -DTESTDEV_NO_SYMBOL -DTESTDEV_NAME='"nosym"'
+tests_nosym_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
+tests_undefined_la_SOURCES = tests/plugins/testdev.c
+tests_undefined_la_CPPFLAGS = $(AM_CPPFLAGS) -DTESTDEV_UNDEFINED -DTESTDEV_NAME='"undefined"'
+tests_undefined_la_LDFLAGS = $(TEST_PLUGIN_FLAGS)
+tests_failcreate_la_SOURCES = tests/plugins/testdev.c
+tests_failcreate_la_CPPFLAGS = $(AM_CPPFLAGS) -DTESTDEV_CREATE_FAILS -DTESTDEV_NAME='"failcreate"'
+tests_failcreate_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
+tests_misnamed_la_SOURCES = tests/plugins/testdev.c
+tests_misnamed_la_CPPFLAGS = $(AM_CPPFLAGS) -DTESTDEV_NAME='"othername"'
+tests_misnamed_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
+EXTRA_DIST += tests/capture.h
+tests_check_plugin_SOURCES = tests/check_plugin.c
+tests_check_plugin_CFLAGS = $(TEST_CFLAGS)
+tests_check_plugin_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
+EXTRA_tests_check_plugin_DEPENDENCIES = $(check_LTLIBRARIES)
+tests_check_cpu_SOURCES = tests/check_cpu.c
+tests_check_cpu_CFLAGS = $(TEST_CFLAGS)
+tests_check_cpu_LDADD = vmm/libvmm.la $(TEST_LIBS)

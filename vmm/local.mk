@@ -11,7 +11,13 @@ vmm_libvmm_core_la_SOURCES = \
 vmm_libvmm_core_la_LIBADD = $(INIH_LIBS)
 vmm_libvmm_core_la_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
 
-vmm_libvmm_la_SOURCES =
+vmm_libvmm_la_SOURCES = \
+	vmm/accel.h \
+	vmm/cpu.c vmm/cpu.h \
+	vmm/vcpu.c vmm/vcpu.h \
+	vmm/vm.c vmm/vm.h \
+	vmm/accel-tcg.c \
+	vmm/kvm-placeholder.c
 vmm_libvmm_la_LIBADD = vmm/libvmm-core.la $(UNICORN_LIBS)
 vmm_libvmm_la_CFLAGS = $(AM_CFLAGS) $(UNICORN_CFLAGS)
 

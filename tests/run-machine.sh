@@ -1,0 +1,45 @@
+#!/bin/sh
+# Run one machine file and compare what the guest printed and plugvm's exit
+# status with tests/expected/NAME.out and NAME.status (0 when absent).
+# Used as the log compiler of every configs/*.ini test; PLUGVM_ACCEL picks
+# the accelerator (default: the machine file's).
+set -u
+ini=$1
+name=$(basename "$ini" .ini)
+builddir=${PLUGVM_BUILDDIR:?run through make check}
+srcdir=${PLUGVM_SRCDIR:?run through make check}
+expected_out=$srcdir/tests/expected/$name.out
+expected_status=0
+[ -f "$srcdir/tests/expected/$name.status" ] &&
+	expected_status=$(cat "$srcdir/tests/expected/$name.status")
+
+# The guests sit next to the machine files in the build tree.
+machine=$builddir/configs/$name.ini
+[ -f "$machine" ] || machine=$ini
+
+out=$(mktemp) err=$(mktemp)
+trap 'rm -f "$out" "$err"' EXIT
+status=0
+"$builddir/vmm/plugvm" ${PLUGVM_ACCEL:+--accel "$PLUGVM_ACCEL"} \
+	--timeout 60 "$machine" >"$out" 2>"$err" || status=$?
+
+fail=0
+if [ ! -f "$expected_out" ]; then
+	echo "missing $expected_out"
+	fail=1
+elif ! cmp -s "$out" "$expected_out"; then
+	echo "$name: guest output differs from $expected_out:"
+	diff -u "$expected_out" "$out" | head -40
+	fail=1
+fi
+if [ "$status" != "$expected_status" ]; then
+	echo "$name: exit status $status, expected $expected_status"
+	fail=1
+fi
+if [ $fail = 1 ]; then
+	echo "--- plugvm's stderr:"
+	cat "$err"
+	exit 1
+fi
+echo "$name: output and exit status $status as expected"
+exit 0

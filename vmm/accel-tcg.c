@@ -1,0 +1,549 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * accel-tcg.c - the software vCPU, on Unicorn 2.
+ *
+ * Each vCPU is one Unicorn engine mapping the machine's one guest RAM buffer
+ * (uc_mem_map_ptr), so devices and the other vCPUs see the same memory.
+ * Everything that is not RAM is MMIO, as under KVM: below 4 GiB one catch-all
+ * uc_mmio_map region covers it, above 4 GiB 4 KiB windows are mapped the
+ * first time the guest touches them. Port I/O arrives through IN/OUT
+ * instruction hooks. Both are turned into struct vmm_exit records and handed
+ * to the shared vmm_exit_handle() right there, inside the hook, because
+ * leaving and re-entering the engine for every access would cost far more
+ * than the access.
+ *
+ * Unicorn 2.0.1 facts this relies on (checked on Debian's 2.0.1):
+ *  - HLT ends uc_emu_start() with UC_ERR_OK and EIP past the f4 byte; so do
+ *    uc_emu_stop() and a timeout. The only stops we cause are kicks, each
+ *    flagged, so an unflagged UC_ERR_OK is a HLT.
+ *  - uc_emu_stop() from another thread only works while the engine runs,
+ *    hence the running flag under a lock.
+ *  - Exceptions never reach the guest's IVT/IDT; UC_HOOK_INTR sees them
+ *    (#UD ends the run with UC_ERR_INSN_INVALID instead).
+ *  - An 8-byte MMIO access arrives as two 4-byte ones.
+ *  - Long mode needs a UC_MODE_64 engine; paging is not translated.
+ */
+#include "config.h"
+
+#include "accel.h"
+#include "log.h"
+#include "vm.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicorn/unicorn.h>
+
+#define GIB4 0x100000000ull
+#define PAGE_MASK 0xfffull
+#define MSR_EFER 0xc0000080u
+
+struct tcg_window {
+	struct tcg_vcpu *tv;
+	uint64_t base;
+};
+
+struct tcg_vcpu {
+	uc_engine *uc;
+	struct vmm_vcpu *vcpu;
+	enum vmm_cpu_mode mode;
+	pthread_mutex_t lock;
+	bool running; /* inside uc_emu_start(); under @lock */
+	bool kicked; /* vmm_vcpu_kick() happened; under @lock */
+	/* what ended the last run, recorded by a hook */
+	bool faulted;
+	struct vmm_exit fault;
+	/* MMIO windows: [0] is the catch-all below 4 GiB, when RAM is smaller */
+	struct tcg_window **windows;
+	size_t n_windows;
+};
+
+static const char *const exception_names[32] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow",
+	"BOUND range exceeded", "invalid opcode", "device not available",
+	"double fault", "coprocessor segment overrun", "invalid TSS",
+	"segment not present", "stack-segment fault", "general protection",
+	"page fault", "reserved", "x87 floating-point error",
+	"alignment check", "machine check", "SIMD floating-point error",
+	"virtualization exception", "control protection",
+};
+
+static int tcg_probe(const char **why)
+{
+	unsigned int major, minor;
+
+	uc_version(&major, &minor);
+	if (major < 2) {
+		*why = "Unicorn 2 is needed";
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+static int tcg_vm_init(struct vmm_vm *vm)
+{
+	vm->accel_priv = vm; /* nothing per VM: each vCPU is an engine */
+	return 0;
+}
+
+static void tcg_vm_destroy(struct vmm_vm *vm)
+{
+	vm->accel_priv = NULL;
+}
+
+static void fault_stop(struct tcg_vcpu *tv, uint32_t vector, const char *what,
+		       uint64_t address)
+{
+	tv->faulted = true;
+	tv->fault.reason = VMM_EXIT_EXCEPTION;
+	tv->fault.exception.vector = vector;
+	tv->fault.exception.what = what;
+	tv->fault.exception.address = address;
+	uc_emu_stop(tv->uc);
+}
+
+/*
+ * uc_emu_stop() takes effect only at the end of the translation block, so
+ * the guest may reach more I/O after the machine began to stop. Those
+ * accesses are dropped, as if the vCPU had stopped at once (which is what
+ * kvm does).
+ */
+static bool stopped(struct tcg_vcpu *tv)
+{
+	if (!vmm_vm_stopping(tv->vcpu->vm))
+		return false;
+	uc_emu_stop(tv->uc);
+	return true;
+}
+
+static void hook_out(uc_engine *uc, uint32_t port, int size, uint32_t value,
+		     void *user)
+{
+	struct tcg_vcpu *tv = user;
+	struct vmm_exit e;
+
+	if (stopped(tv))
+		return;
+
+	e.reason = VMM_EXIT_IO;
+	e.io.direction = VMM_IO_OUT;
+	e.io.size = (uint8_t)size;
+	e.io.port = (uint16_t)port;
+	e.io.count = 1;
+	e.io.data = (uint8_t *)&value;
+	if (vmm_exit_handle(tv->vcpu, &e) == VMM_EXIT_STOP)
+		uc_emu_stop(uc);
+}
+
+static uint32_t hook_in(uc_engine *uc, uint32_t port, int size, void *user)
+{
+	struct tcg_vcpu *tv = user;
+	uint32_t value = 0;
+	struct vmm_exit e;
+
+	if (stopped(tv))
+		return ~0u;
+
+	e.reason = VMM_EXIT_IO;
+	e.io.direction = VMM_IO_IN;
+	e.io.size = (uint8_t)size;
+	e.io.port = (uint16_t)port;
+	e.io.count = 1;
+	e.io.data = (uint8_t *)&value;
+	if (vmm_exit_handle(tv->vcpu, &e) == VMM_EXIT_STOP)
+		uc_emu_stop(uc);
+	return value;
+}
+
+static uint64_t mmio_read(uc_engine *uc, uint64_t offset, unsigned size,
+			  void *user)
+{
+	struct tcg_window *w = user;
+	struct vmm_exit e;
+	uint64_t v = 0;
+
+	if (stopped(w->tv))
+		return ~0ull;
+	e.reason = VMM_EXIT_MMIO;
+	e.mmio.phys_addr = w->base + offset;
+	e.mmio.len = size;
+	e.mmio.is_write = 0;
+	memset(e.mmio.data, 0, sizeof(e.mmio.data));
+	if (vmm_exit_handle(w->tv->vcpu, &e) == VMM_EXIT_STOP)
+		uc_emu_stop(uc);
+	memcpy(&v, e.mmio.data, size <= 8 ? size : 8);
+	return v;
+}
+
+static void mmio_write(uc_engine *uc, uint64_t offset, unsigned size,
+		       uint64_t value, void *user)
+{
+	struct tcg_window *w = user;
+	struct vmm_exit e;
+
+	if (stopped(w->tv))
+		return;
+	e.reason = VMM_EXIT_MMIO;
+	e.mmio.phys_addr = w->base + offset;
+	e.mmio.len = size;
+	e.mmio.is_write = 1;
+	memcpy(e.mmio.data, &value, sizeof(value));
+	if (vmm_exit_handle(w->tv->vcpu, &e) == VMM_EXIT_STOP)
+		uc_emu_stop(uc);
+}
+
+static int map_window(struct tcg_vcpu *tv, uint64_t base, uint64_t size)
+{
+	struct tcg_window *w, **list;
+	uc_err err;
+
+	/* Unicorn keeps @w as the callbacks' user data: it must not move. */
+	list = realloc(tv->windows, (tv->n_windows + 1) * sizeof(*list));
+	if (!list)
+		return -ENOMEM;
+	tv->windows = list;
+	w = malloc(sizeof(*w));
+	if (!w)
+		return -ENOMEM;
+	w->tv = tv;
+	w->base = base;
+	err = uc_mmio_map(tv->uc, base, size, mmio_read, w, mmio_write, w);
+	if (err) {
+		free(w);
+		vmm_err("tcg: cannot map MMIO at 0x%" PRIx64 "+0x%" PRIx64
+			": %s",
+			base, size, uc_strerror(err));
+		return -ENOMEM;
+	}
+	list[tv->n_windows++] = w;
+	return 0;
+}
+
+/*
+ * First touch of a page above the catch-all: map it as an MMIO window and
+ * let the access go through the dispatch table like any other. A fetch
+ * from a non-RAM address is a guest fault.
+ */
+static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address,
+			  int size, int64_t value, void *user)
+{
+	struct tcg_vcpu *tv = user;
+
+	if (type == UC_MEM_FETCH_UNMAPPED) {
+		fault_stop(tv, 256, "instruction fetch from outside RAM",
+			   address);
+		return false;
+	}
+	/* An access crossing into the next page maps that one on retry. */
+	return map_window(tv, address & ~PAGE_MASK, PAGE_MASK + 1) == 0;
+}
+
+static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
+{
+	struct tcg_vcpu *tv = user;
+	const char *what = intno < 32 && exception_names[intno]
+				   ? exception_names[intno]
+				   : "software interrupt (INT n) with no handler";
+
+	fault_stop(tv, intno, what, 0);
+}
+
+static int reg_write(uc_engine *uc, int reg, uint64_t v)
+{
+	return uc_reg_write(uc, reg, &v) == UC_ERR_OK ? 0 : -EINVAL;
+}
+
+static uint64_t reg_read(uc_engine *uc, int reg)
+{
+	uint64_t v = 0;
+
+	uc_reg_read(uc, reg, &v);
+	return v;
+}
+
+static int set_regs(struct tcg_vcpu *tv, const struct vmm_regs *r)
+{
+	uc_engine *uc = tv->uc;
+	static const int gpr_ids[] = {
+		UC_X86_REG_RAX, UC_X86_REG_RBX, UC_X86_REG_RCX, UC_X86_REG_RDX,
+		UC_X86_REG_RSI, UC_X86_REG_RDI, UC_X86_REG_RSP, UC_X86_REG_RBP,
+		UC_X86_REG_R8, UC_X86_REG_R9, UC_X86_REG_R10, UC_X86_REG_R11,
+		UC_X86_REG_R12, UC_X86_REG_R13, UC_X86_REG_R14, UC_X86_REG_R15,
+	};
+	static const int gpr32_ids[] = {
+		UC_X86_REG_EAX, UC_X86_REG_EBX, UC_X86_REG_ECX, UC_X86_REG_EDX,
+		UC_X86_REG_ESI, UC_X86_REG_EDI, UC_X86_REG_ESP, UC_X86_REG_EBP,
+	};
+	const uint64_t gprs[] = { r->rax, r->rbx, r->rcx, r->rdx, r->rsi,
+				  r->rdi, r->rsp, r->rbp, r->r8,  r->r9,
+				  r->r10, r->r11, r->r12, r->r13, r->r14,
+				  r->r15 };
+	int ret = 0;
+
+	if (tv->mode == VMM_CPU_LONG) {
+		for (size_t i = 0; i < 16; i++)
+			ret |= reg_write(uc, gpr_ids[i], gprs[i]);
+	} else {
+		for (size_t i = 0; i < 8; i++)
+			ret |= reg_write(uc, gpr32_ids[i], (uint32_t)gprs[i]);
+	}
+	ret |= reg_write(uc, UC_X86_REG_EFLAGS, r->rflags);
+
+	if (tv->mode != VMM_CPU_REAL) {
+		uc_x86_mmr gdt = { .base = r->gdt.base, .limit = r->gdt.limit };
+		uc_x86_mmr idt = { .base = r->idt.base, .limit = r->idt.limit };
+		uc_x86_msr efer = { .rid = MSR_EFER, .value = r->efer };
+
+		ret |= uc_reg_write(uc, UC_X86_REG_GDTR, &gdt) ? -EINVAL : 0;
+		ret |= uc_reg_write(uc, UC_X86_REG_IDTR, &idt) ? -EINVAL : 0;
+		ret |= reg_write(uc, UC_X86_REG_CR4, r->cr4);
+		if (tv->mode == VMM_CPU_LONG)
+			ret |= uc_reg_write(uc, UC_X86_REG_MSR, &efer) ? -EINVAL
+								     : 0;
+		ret |= reg_write(uc, UC_X86_REG_CR3, r->cr3);
+		ret |= reg_write(uc, UC_X86_REG_CR0, r->cr0);
+	}
+	ret |= reg_write(uc, UC_X86_REG_CS, r->cs.selector);
+	ret |= reg_write(uc, UC_X86_REG_DS, r->ds.selector);
+	ret |= reg_write(uc, UC_X86_REG_ES, r->es.selector);
+	ret |= reg_write(uc, UC_X86_REG_FS, r->fs.selector);
+	ret |= reg_write(uc, UC_X86_REG_GS, r->gs.selector);
+	ret |= reg_write(uc, UC_X86_REG_SS, r->ss.selector);
+	if (tv->mode == VMM_CPU_LONG)
+		ret |= reg_write(uc, UC_X86_REG_RIP, r->rip);
+	else
+		ret |= reg_write(uc, UC_X86_REG_EIP, (uint32_t)r->rip);
+	return ret;
+}
+
+/* The linear address execution resumes at, as uc_emu_start() wants it. */
+static uint64_t resume_address(struct tcg_vcpu *tv)
+{
+	if (tv->mode == VMM_CPU_LONG)
+		return reg_read(tv->uc, UC_X86_REG_RIP);
+	if (tv->mode == VMM_CPU_REAL)
+		return (reg_read(tv->uc, UC_X86_REG_CS) << 4) +
+		       (reg_read(tv->uc, UC_X86_REG_EIP) & 0xffff);
+	return reg_read(tv->uc, UC_X86_REG_EIP) & 0xffffffff;
+}
+
+static void tcg_vcpu_destroy(struct vmm_vcpu *vcpu)
+{
+	struct tcg_vcpu *tv = vcpu->accel;
+
+	if (!tv)
+		return;
+	if (tv->uc)
+		uc_close(tv->uc);
+	for (size_t i = 0; i < tv->n_windows; i++)
+		free(tv->windows[i]);
+	free(tv->windows);
+	pthread_mutex_destroy(&tv->lock);
+	free(tv);
+	vcpu->accel = NULL;
+}
+
+static int tcg_vcpu_init(struct vmm_vcpu *vcpu, const struct vmm_regs *regs)
+{
+	struct vmm_vm *vm = vcpu->vm;
+	static const uc_mode modes[] = {
+		[VMM_CPU_REAL] = UC_MODE_16,
+		[VMM_CPU_PROTECTED] = UC_MODE_32,
+		[VMM_CPU_LONG] = UC_MODE_64,
+	};
+	struct tcg_vcpu *tv;
+	uc_hook h;
+	uc_err err;
+	int ret = -ENOMEM;
+
+	tv = calloc(1, sizeof(*tv));
+	if (!tv)
+		return -ENOMEM;
+	pthread_mutex_init(&tv->lock, NULL);
+	tv->vcpu = vcpu;
+	tv->mode = vm->cfg->mode;
+	vcpu->accel = tv;
+
+	err = uc_open(UC_ARCH_X86, modes[tv->mode], &tv->uc);
+	if (err) {
+		vmm_err("tcg: cannot create a vCPU: %s", uc_strerror(err));
+		tv->uc = NULL;
+		ret = -ENOMEM;
+		goto out_destroy;
+	}
+	err = uc_mem_map_ptr(tv->uc, 0, vm->ram_size, UC_PROT_ALL, vm->ram);
+	if (err) {
+		vmm_err("tcg: cannot map %" PRIu64 " bytes of guest RAM: %s",
+			vm->ram_size, uc_strerror(err));
+		goto out_destroy;
+	}
+	if (vm->ram_size < GIB4) {
+		ret = map_window(tv, vm->ram_size, GIB4 - vm->ram_size);
+		if (ret)
+			goto out_destroy;
+	}
+	if (uc_hook_add(tv->uc, &h, UC_HOOK_INSN, hook_out, tv, 1, 0,
+			UC_X86_INS_OUT) ||
+	    uc_hook_add(tv->uc, &h, UC_HOOK_INSN, hook_in, tv, 1, 0,
+			UC_X86_INS_IN) ||
+	    uc_hook_add(tv->uc, &h, UC_HOOK_INTR, hook_intr, tv, 1, 0) ||
+	    uc_hook_add(tv->uc, &h, UC_HOOK_MEM_UNMAPPED, hook_unmapped, tv, 1,
+			0)) {
+		vmm_err("tcg: cannot install the vCPU's hooks");
+		ret = -ENOMEM;
+		goto out_destroy;
+	}
+	ret = set_regs(tv, regs);
+	if (ret) {
+		vmm_err("tcg: cannot set the vCPU's initial registers");
+		goto out_destroy;
+	}
+	return 0;
+
+out_destroy:
+	tcg_vcpu_destroy(vcpu);
+	return ret;
+}
+
+static int tcg_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
+{
+	struct tcg_vcpu *tv = vcpu->accel;
+	bool kicked;
+	uc_err err;
+
+	pthread_mutex_lock(&tv->lock);
+	kicked = tv->kicked;
+	tv->running = !kicked;
+	pthread_mutex_unlock(&tv->lock);
+	if (kicked) {
+		exit->reason = VMM_EXIT_INTR;
+		return 0;
+	}
+
+	tv->faulted = false;
+	err = uc_emu_start(tv->uc, resume_address(tv), UINT64_MAX, 0, 0);
+
+	pthread_mutex_lock(&tv->lock);
+	tv->running = false;
+	kicked = tv->kicked;
+	pthread_mutex_unlock(&tv->lock);
+
+	if (tv->faulted) {
+		*exit = tv->fault;
+	} else if (err == UC_ERR_INSN_INVALID) {
+		exit->reason = VMM_EXIT_EXCEPTION;
+		exit->exception.vector = 6;
+		exit->exception.what = exception_names[6];
+	} else if (err == UC_ERR_FETCH_UNMAPPED || err == UC_ERR_FETCH_PROT) {
+		exit->reason = VMM_EXIT_EXCEPTION;
+		exit->exception.vector = 256;
+		exit->exception.what = "instruction fetch from outside RAM";
+		exit->exception.address = resume_address(tv);
+	} else if (err != UC_ERR_OK) {
+		exit->reason = VMM_EXIT_EXCEPTION;
+		exit->exception.vector = 257;
+		exit->exception.what = uc_strerror(err);
+		exit->exception.address = resume_address(tv);
+	} else if (kicked || vmm_vm_stopping(vcpu->vm)) {
+		exit->reason = VMM_EXIT_INTR;
+	} else {
+		exit->reason = VMM_EXIT_HLT;
+	}
+	return 0;
+}
+
+static int tcg_get_regs(struct vmm_vcpu *vcpu, struct vmm_regs *r)
+{
+	struct tcg_vcpu *tv = vcpu->accel;
+	uc_engine *uc = tv->uc;
+	uc_x86_mmr gdt = { 0 }, idt = { 0 };
+	uc_x86_msr efer = { .rid = MSR_EFER };
+	bool wide = tv->mode == VMM_CPU_LONG;
+
+	memset(r, 0, sizeof(*r));
+	r->rax = reg_read(uc, wide ? UC_X86_REG_RAX : UC_X86_REG_EAX);
+	r->rbx = reg_read(uc, wide ? UC_X86_REG_RBX : UC_X86_REG_EBX);
+	r->rcx = reg_read(uc, wide ? UC_X86_REG_RCX : UC_X86_REG_ECX);
+	r->rdx = reg_read(uc, wide ? UC_X86_REG_RDX : UC_X86_REG_EDX);
+	r->rsi = reg_read(uc, wide ? UC_X86_REG_RSI : UC_X86_REG_ESI);
+	r->rdi = reg_read(uc, wide ? UC_X86_REG_RDI : UC_X86_REG_EDI);
+	r->rsp = reg_read(uc, wide ? UC_X86_REG_RSP : UC_X86_REG_ESP);
+	r->rbp = reg_read(uc, wide ? UC_X86_REG_RBP : UC_X86_REG_EBP);
+	if (wide) {
+		r->r8 = reg_read(uc, UC_X86_REG_R8);
+		r->r9 = reg_read(uc, UC_X86_REG_R9);
+		r->r10 = reg_read(uc, UC_X86_REG_R10);
+		r->r11 = reg_read(uc, UC_X86_REG_R11);
+		r->r12 = reg_read(uc, UC_X86_REG_R12);
+		r->r13 = reg_read(uc, UC_X86_REG_R13);
+		r->r14 = reg_read(uc, UC_X86_REG_R14);
+		r->r15 = reg_read(uc, UC_X86_REG_R15);
+		r->rip = reg_read(uc, UC_X86_REG_RIP);
+	} else {
+		r->rip = reg_read(uc, UC_X86_REG_EIP) & 0xffffffff;
+	}
+	r->rflags = reg_read(uc, UC_X86_REG_EFLAGS) & 0xffffffff;
+	r->cs.selector = (uint16_t)reg_read(uc, UC_X86_REG_CS);
+	r->ds.selector = (uint16_t)reg_read(uc, UC_X86_REG_DS);
+	r->es.selector = (uint16_t)reg_read(uc, UC_X86_REG_ES);
+	r->fs.selector = (uint16_t)reg_read(uc, UC_X86_REG_FS);
+	r->gs.selector = (uint16_t)reg_read(uc, UC_X86_REG_GS);
+	r->ss.selector = (uint16_t)reg_read(uc, UC_X86_REG_SS);
+	if (tv->mode == VMM_CPU_REAL) {
+		r->cs.base = (uint64_t)r->cs.selector << 4;
+		r->ds.base = (uint64_t)r->ds.selector << 4;
+		r->ss.base = (uint64_t)r->ss.selector << 4;
+	}
+	r->cr0 = reg_read(uc, UC_X86_REG_CR0);
+	r->cr2 = reg_read(uc, UC_X86_REG_CR2);
+	r->cr3 = reg_read(uc, UC_X86_REG_CR3);
+	r->cr4 = reg_read(uc, UC_X86_REG_CR4);
+	if (uc_reg_read(uc, UC_X86_REG_MSR, &efer) == UC_ERR_OK)
+		r->efer = efer.value;
+	if (uc_reg_read(uc, UC_X86_REG_GDTR, &gdt) == UC_ERR_OK) {
+		r->gdt.base = gdt.base;
+		r->gdt.limit = (uint16_t)gdt.limit;
+	}
+	if (uc_reg_read(uc, UC_X86_REG_IDTR, &idt) == UC_ERR_OK) {
+		r->idt.base = idt.base;
+		r->idt.limit = (uint16_t)idt.limit;
+	}
+	return 0;
+}
+
+static void tcg_kick(struct vmm_vcpu *vcpu)
+{
+	struct tcg_vcpu *tv = vcpu->accel;
+
+	pthread_mutex_lock(&tv->lock);
+	tv->kicked = true;
+	if (tv->running)
+		uc_emu_stop(tv->uc);
+	pthread_mutex_unlock(&tv->lock);
+}
+
+static void tcg_ram_written(struct vmm_vm *vm, uint64_t gpa, uint64_t len)
+{
+	for (unsigned i = 0; i < vm->n_vcpus; i++) {
+		struct tcg_vcpu *tv = vm->vcpus[i].accel;
+
+		if (tv)
+			uc_ctl_remove_cache(tv->uc, gpa, gpa + len);
+	}
+}
+
+const struct vmm_accel_ops vmm_accel_tcg = {
+	.name = "tcg",
+	.threaded = false,
+	.probe = tcg_probe,
+	.vm_init = tcg_vm_init,
+	.vm_destroy = tcg_vm_destroy,
+	.vcpu_init = tcg_vcpu_init,
+	.vcpu_destroy = tcg_vcpu_destroy,
+	.vcpu_run = tcg_vcpu_run,
+	.get_regs = tcg_get_regs,
+	.kick = tcg_kick,
+	.ram_written = tcg_ram_written,
+};

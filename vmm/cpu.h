@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cpu.h - x86 register state, and the initial state of each CPU mode.
+ *
+ * Both accelerators start a vCPU from the same struct vmm_regs that
+ * vmm_cpu_setup() computes, so a machine starts identically on kvm and tcg.
+ * The shapes follow struct kvm_regs / kvm_sregs.
+ */
+#ifndef VMM_CPU_H
+#define VMM_CPU_H
+
+#include "machine.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct vmm_segment {
+	uint64_t base;
+	uint32_t limit; /* in bytes, already scaled by the granularity bit */
+	uint16_t selector;
+	uint8_t type, present, dpl, db, s, l, g, avl;
+};
+
+struct vmm_dtable {
+	uint64_t base;
+	uint16_t limit;
+};
+
+struct vmm_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip, rflags;
+	struct vmm_segment cs, ds, es, fs, gs, ss, tr, ldt;
+	struct vmm_dtable gdt, idt;
+	uint64_t cr0, cr2, cr3, cr4, efer;
+};
+
+#define X86_CR0_PE (1ull << 0)
+#define X86_CR0_ET (1ull << 4)
+#define X86_CR0_PG (1ull << 31)
+#define X86_CR4_PAE (1ull << 5)
+#define X86_EFER_LME (1ull << 8)
+#define X86_EFER_LMA (1ull << 10)
+#define X86_RFLAGS_RESERVED (1ull << 1)
+#define X86_RFLAGS_IF (1ull << 9)
+
+/* GDT selectors plugvm sets up for protected and long mode. */
+#define VMM_GDT_CODE32 0x08
+#define VMM_GDT_DATA 0x10
+#define VMM_GDT_CODE64 0x18
+#define VMM_GDT_TSS 0x20
+#define VMM_GDT_ENTRIES 6 /* null, code32, data, code64, tss (2 slots) */
+
+/*
+ * Guest RAM plugvm keeps for itself: the GDT (protected and long mode) and
+ * the identity page tables (long mode). It sits at the top of RAM, page
+ * aligned; size 0 in real mode.
+ */
+struct vmm_boot_layout {
+	uint64_t base; /* lowest reserved address */
+	uint64_t size; /* bytes reserved, 0 when none */
+	uint64_t gdt; /* guest-physical address of the GDT */
+	uint64_t pml4; /* of the PML4 (long mode), also CR3 */
+	uint64_t mapped; /* bytes identity-mapped (long mode) */
+};
+
+/*
+ * How much RAM the boot structures of @mode need for @ram_size bytes of RAM,
+ * and where they go: fills @layout without touching RAM. Returns 0, or
+ * -ENOSPC when RAM is too small to hold them.
+ */
+int vmm_cpu_layout(enum vmm_cpu_mode mode, uint64_t ram_size,
+		   struct vmm_boot_layout *layout);
+
+/*
+ * Write the boot structures of @layout into @ram: for protected and long
+ * mode a GDT with flat code/data segments; for long mode 4-level identity
+ * page tables with 2 MiB pages covering the lowest max(4 GiB, RAM) so that
+ * MMIO below 4 GiB is reachable too.
+ */
+void vmm_cpu_write_tables(enum vmm_cpu_mode mode, uint8_t *ram,
+			  const struct vmm_boot_layout *layout);
+
+/*
+ * The state vCPU @index starts in: mode-specific segments and control
+ * registers, RIP = entry, RFLAGS = 0x2 (interrupts off), the [cpu] preset
+ * registers, and the vCPU index in RDI when the machine has several vCPUs.
+ */
+void vmm_cpu_initial_regs(const struct vmm_config *cfg,
+			  const struct vmm_boot_layout *layout,
+			  unsigned index, struct vmm_regs *regs);
+
+/* Print a register dump, one register group per line, to @f. */
+void vmm_regs_dump(FILE *f, const struct vmm_regs *regs);
+
+#endif

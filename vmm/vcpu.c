@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vcpu.c - the exit loop shared by every accelerator.
+ *
+ * accel->vcpu_run() runs the guest until it needs the host and describes
+ * why in a struct vmm_exit; vmm_exit_handle() routes I/O to the owning
+ * device through the iobus and decides what every other exit means. tcg
+ * calls vmm_exit_handle() from its I/O hooks, so both accelerators share
+ * this one path.
+ */
+#include "config.h"
+
+#include "vcpu.h"
+
+#include "log.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Unmapped accesses reported with -v before the warning goes quiet. */
+#define UNMAPPED_WARN_LIMIT 10
+
+static const char *const io_result_names[] = {
+	[VMM_IO_OK] = "ok",
+	[VMM_IO_UNMAPPED] = "unmapped",
+	[VMM_IO_STRADDLE] = "straddles the end of its range",
+	[VMM_IO_BAD_SIZE] = "has a size the device does not accept",
+};
+
+static uint64_t all_ones(unsigned size)
+{
+	return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
+}
+
+/* Print the vCPU's registers after a fault; best effort. */
+static void dump_regs(struct vmm_vcpu *vcpu)
+{
+	struct vmm_regs regs;
+
+	if (vcpu->vm->accel->get_regs(vcpu, &regs) == 0) {
+		flockfile(stderr);
+		fprintf(stderr, "plugvm: vCPU %u registers:\n", vcpu->index);
+		vmm_regs_dump(stderr, &regs);
+		funlockfile(stderr);
+	}
+}
+
+/*
+ * An access nobody could take. Strict machines stop with a guest fault;
+ * others read all-ones and drop writes, with a rate-limited warning.
+ */
+static enum vmm_exit_action io_miss(struct vmm_vcpu *vcpu,
+				    enum plugvm_space space, uint64_t addr,
+				    unsigned size, bool is_write,
+				    enum vmm_io_result res,
+				    const struct vmm_io_range *r, uint64_t *value)
+{
+	struct vmm_vm *vm = vcpu->vm;
+	const char *what = space == PLUGVM_SPACE_PIO ? "port" : "MMIO address";
+	const char *owner = r && r->dev ? r->dev->id : NULL;
+
+	vcpu->stats[VMM_STAT_UNMAPPED]++;
+	if (vm->cfg->strict) {
+		vmm_err("strict: guest %s of %u byte%s at %s 0x%" PRIx64
+			" %s%s%s%s; stopping",
+			is_write ? "write" : "read", size, size > 1 ? "s" : "",
+			what, addr, io_result_names[res], owner ? " (" : "",
+			owner ? owner : "", owner ? ")" : "");
+		dump_regs(vcpu);
+		vmm_vm_request_stop(vm, VMM_STOP_FAULT, 0);
+		return VMM_EXIT_STOP;
+	}
+	if (!is_write)
+		*value = all_ones(size);
+	if (vmm_verbosity >= 1) {
+		unsigned n = atomic_fetch_add(&vm->unmapped_warnings, 1);
+
+		if (n < UNMAPPED_WARN_LIMIT)
+			vmm_warn("guest %s of %u byte%s at %s 0x%" PRIx64
+				 " %s%s%s%s: %s",
+				 is_write ? "write" : "read", size,
+				 size > 1 ? "s" : "", what, addr,
+				 io_result_names[res], owner ? " (" : "",
+				 owner ? owner : "", owner ? ")" : "",
+				 is_write ? "dropped" : "reads all-ones");
+		else if (n == UNMAPPED_WARN_LIMIT)
+			vmm_warn("further accesses to unmapped addresses are not reported");
+	}
+	return VMM_EXIT_CONTINUE;
+}
+
+static enum vmm_exit_action handle_io(struct vmm_vcpu *vcpu,
+				      struct vmm_exit *e)
+{
+	struct vmm_vm *vm = vcpu->vm;
+	bool out = e->io.direction == VMM_IO_OUT;
+	unsigned size = e->io.size;
+	uint8_t *p = e->io.data;
+
+	vcpu->stats[out ? VMM_STAT_PIO_OUT : VMM_STAT_PIO_IN] += e->io.count;
+	for (uint32_t i = 0; i < e->io.count; i++, p += size) {
+		const struct vmm_io_range *r;
+		enum vmm_io_result res;
+		uint64_t v = 0;
+
+		if (out)
+			memcpy(&v, p, size);
+		res = vmm_iobus_access(vm->bus, PLUGVM_SPACE_PIO, e->io.port,
+				       size, out, &v, &r);
+		if (res != VMM_IO_OK &&
+		    io_miss(vcpu, PLUGVM_SPACE_PIO, e->io.port, size, out, res,
+			    r, &v) == VMM_EXIT_STOP)
+			return VMM_EXIT_STOP;
+		if (!out)
+			memcpy(p, &v, size);
+	}
+	return vmm_vm_stopping(vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
+}
+
+static enum vmm_exit_action handle_mmio(struct vmm_vcpu *vcpu,
+					struct vmm_exit *e)
+{
+	struct vmm_vm *vm = vcpu->vm;
+	const struct vmm_io_range *r;
+	enum vmm_io_result res;
+	unsigned len = e->mmio.len;
+	bool is_write = e->mmio.is_write;
+	uint64_t v = 0;
+
+	if (len == 0 || len > 8) {
+		vmm_err("vCPU %u: MMIO exit with length %u at 0x%" PRIx64,
+			vcpu->index, len, e->mmio.phys_addr);
+		vmm_vm_request_stop(vm, VMM_STOP_ERROR, 0);
+		return VMM_EXIT_STOP;
+	}
+	vcpu->stats[is_write ? VMM_STAT_MMIO_WRITE : VMM_STAT_MMIO_READ]++;
+	if (is_write)
+		memcpy(&v, e->mmio.data, len);
+	/*
+	 * Sizes other than 1, 2, 4 and 8 (a 3-byte access from a string
+	 * instruction, say) never reach a device: they are "bad size".
+	 */
+	res = vmm_iobus_access(vm->bus, PLUGVM_SPACE_MMIO, e->mmio.phys_addr,
+			       len, is_write, &v, &r);
+	if (res != VMM_IO_OK &&
+	    io_miss(vcpu, PLUGVM_SPACE_MMIO, e->mmio.phys_addr, len, is_write,
+		    res, r, &v) == VMM_EXIT_STOP)
+		return VMM_EXIT_STOP;
+	if (!is_write)
+		memcpy(e->mmio.data, &v, len);
+	return vmm_vm_stopping(vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
+}
+
+/* A guest fault: say what happened, dump registers, stop with status 3. */
+static enum vmm_exit_action guest_fault(struct vmm_vcpu *vcpu,
+					const char *fmt, ...)
+	PLUGVM_PRINTF(2, 3);
+
+static enum vmm_exit_action guest_fault(struct vmm_vcpu *vcpu,
+					const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	vmm_err("vCPU %u: guest fault: %s", vcpu->index, msg);
+	dump_regs(vcpu);
+	vmm_vm_request_stop(vcpu->vm, VMM_STOP_FAULT, 0);
+	return VMM_EXIT_STOP;
+}
+
+/* The accelerator failed in a way that is not the guest's doing. */
+static enum vmm_exit_action host_failure(struct vmm_vcpu *vcpu,
+					 const char *fmt, ...)
+	PLUGVM_PRINTF(2, 3);
+
+static enum vmm_exit_action host_failure(struct vmm_vcpu *vcpu,
+					 const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	vmm_err("vCPU %u: %s", vcpu->index, msg);
+	dump_regs(vcpu);
+	vmm_vm_request_stop(vcpu->vm, VMM_STOP_FAULT, 0);
+	return VMM_EXIT_STOP;
+}
+
+enum vmm_exit_action vmm_exit_handle(struct vmm_vcpu *vcpu,
+				     struct vmm_exit *e)
+{
+	switch (e->reason) {
+	case VMM_EXIT_IO:
+		return handle_io(vcpu, e);
+	case VMM_EXIT_MMIO:
+		return handle_mmio(vcpu, e);
+	case VMM_EXIT_HLT:
+		/* No interrupt controller yet: nothing can wake a halted vCPU. */
+		vcpu->stats[VMM_STAT_HLT]++;
+		vcpu->halted = true;
+		vmm_vcpu_halted(vcpu);
+		return VMM_EXIT_STOP;
+	case VMM_EXIT_INTR:
+		return vmm_vm_stopping(vcpu->vm) ? VMM_EXIT_STOP
+						 : VMM_EXIT_CONTINUE;
+	case VMM_EXIT_YIELD:
+	case VMM_EXIT_NONE:
+		return VMM_EXIT_CONTINUE;
+	case VMM_EXIT_SHUTDOWN:
+		vcpu->stats[VMM_STAT_OTHER]++;
+		return guest_fault(vcpu, "triple fault (shutdown)");
+	case VMM_EXIT_EXCEPTION:
+		vcpu->stats[VMM_STAT_OTHER]++;
+		if (e->exception.vector >= 256)
+			return guest_fault(vcpu, "%s at 0x%" PRIx64,
+					   e->exception.what,
+					   e->exception.address);
+		return guest_fault(vcpu, "unhandled exception %u (%s)",
+				   e->exception.vector, e->exception.what);
+	case VMM_EXIT_FAIL_ENTRY:
+		return host_failure(vcpu,
+				    "the CPU refused to enter the guest (hardware entry failure reason 0x%" PRIx64
+				    ")",
+				    e->fail_entry.hardware_entry_failure_reason);
+	case VMM_EXIT_INTERNAL_ERROR:
+		return host_failure(vcpu,
+				    "the accelerator could not go on (internal error, suberror %u)",
+				    e->internal.suberror);
+	case VMM_EXIT_UNKNOWN:
+	default:
+		return host_failure(vcpu, "unexpected exit reason %u",
+				    e->unknown.code);
+	}
+}
+
+/* Run @vcpu until it halts or the machine stops. */
+void vmm_vcpu_loop(struct vmm_vcpu *vcpu)
+{
+	struct vmm_vm *vm = vcpu->vm;
+	struct vmm_exit e;
+
+	while (!vmm_vm_stopping(vm)) {
+		memset(&e, 0, sizeof(e));
+		if (vm->accel->vcpu_run(vcpu, &e)) {
+			vmm_vm_request_stop(vm, VMM_STOP_ERROR, 0);
+			break;
+		}
+		if (vmm_exit_handle(vcpu, &e) == VMM_EXIT_STOP)
+			break;
+	}
+}
