@@ -37,3 +37,8 @@ configs/.stamp-ini: $(MACHINES:%=$(srcdir)/%)
 	if test "$(srcdir)" != "."; then \
 		for f in $(MACHINES); do cp -f $(srcdir)/$$f configs/; done; \
 	fi && touch $@
+
+clean-local: clean-local-configs
+clean-local-configs:
+	-if test "$(srcdir)" != "."; then rm -f $(MACHINES); fi
+.PHONY: clean-local-configs

@@ -60,3 +60,10 @@ EXTRA_tests_check_plugin_DEPENDENCIES = $(check_LTLIBRARIES)
 tests_check_cpu_SOURCES = tests/check_cpu.c
 tests_check_cpu_CFLAGS = $(TEST_CFLAGS)
 tests_check_cpu_LDADD = vmm/libvmm.la $(TEST_LIBS)
+
+# The command line, end to end (TAP: each check counts).
+TESTS += tests/cli.sh
+SH_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+SH_LOG_COMPILER = $(SHELL)
+EXTRA_DIST += tests/cli.sh
+UNIT_TESTS = $(CORE_TESTS) $(DEVICE_TESTS) tests/check_machine tests/check_settings

@@ -1,0 +1,217 @@
+#!/bin/sh
+# The plugvm command line, end to end: options, exit statuses, and the
+# errors a user sees for a bad machine file or plugin. TAP output.
+set -u
+builddir=${PLUGVM_BUILDDIR:?run through make check}
+plugvm=$builddir/vmm/plugvm
+guests=$builddir/configs
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+n=0
+failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() {
+	n=$((n + 1)); failed=$((failed + 1))
+	echo "not ok $n - $1"
+	[ -f "$tmp/err" ] && sed 's/^/# stderr: /' "$tmp/err" | head -20
+	[ -f "$tmp/out" ] && sed 's/^/# stdout: /' "$tmp/out" | head -10
+}
+skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
+
+# run ARGS...: plugvm's stdout in $tmp/out, stderr in $tmp/err, status in $st
+run() {
+	st=0
+	"$plugvm" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null || st=$?
+}
+# check DESCRIPTION STATUS [GREP-PATTERN-IN-STDERR]
+check() {
+	if [ "$st" != "$2" ]; then
+		not_ok "$1 (status $st, expected $2)"
+	elif [ $# -ge 3 ] && ! grep -q -e "$3" "$tmp/err"; then
+		not_ok "$1 (stderr lacks '$3')"
+	else
+		ok "$1"
+	fi
+}
+machine() { # machine NAME: write $tmp/NAME.ini from stdin
+	cat >"$tmp/$1.ini"
+}
+
+run --help
+if [ "$st" = 0 ] && grep -q '^Usage: plugvm' "$tmp/out"; then ok "--help"; else not_ok "--help"; fi
+run --version
+if [ "$st" = 0 ] && grep -q '^plugvm [0-9]' "$tmp/out" && grep -q 'ABI' "$tmp/out"; then ok "--version"; else not_ok "--version"; fi
+run
+check "no machine file is a usage error" 2 "no machine file"
+run a.ini b.ini
+check "two machine files is a usage error" 2 "more than one"
+run --accel=fast "$guests/hello.ini"
+check "bad --accel value" 2 "auto, kvm or tcg"
+run --timeout=soon "$guests/hello.ini"
+check "bad --timeout value" 2 "positive number"
+run --no-such-option
+check "unknown option" 2 "Try 'plugvm --help'"
+
+# Plugins from the build tree, with no install and no environment.
+run --list-devices
+if [ "$st" = 0 ] && grep -q '^serial ' "$tmp/out" && grep -q '^debugport ' "$tmp/out" &&
+	grep -q '^nullmmio ' "$tmp/out" && grep -q 'devices/.libs/serial.so' "$tmp/out"; then
+	ok "--list-devices finds the build tree's plugins"
+else
+	not_ok "--list-devices finds the build tree's plugins"
+fi
+run --describe serial
+if [ "$st" = 0 ] && grep -q 'base = <u64>  (default: 0x3f8)' "$tmp/out" &&
+	grep -q 'output = <string>' "$tmp/out"; then
+	ok "--describe serial lists settings, types and defaults"
+else
+	not_ok "--describe serial lists settings, types and defaults"
+fi
+run --describe debugport
+if [ "$st" = 0 ] && grep -q 'one of: print exit' "$tmp/out"; then ok "--describe shows enum choices"; else not_ok "--describe shows enum choices"; fi
+run --describe nosuchdevice
+check "--describe of a missing type" 1 "nosuchdevice.so is not in any of"
+
+# Third-party plugins: --plugin-path and PLUGVM_PLUGIN_PATH.
+run --plugin-path="$PLUGVM_TEST_PLUGINS" --list-devices
+if grep -q '^testdev ' "$tmp/out" && grep -q '^badabi  *(cannot be loaded' "$tmp/out"; then
+	ok "--list-devices includes --plugin-path plugins, broken ones marked"
+else
+	not_ok "--list-devices includes --plugin-path plugins, broken ones marked"
+fi
+st=0; PLUGVM_PLUGIN_PATH=$PLUGVM_TEST_PLUGINS "$plugvm" --describe testdev >"$tmp/out" 2>"$tmp/err" || st=$?
+if [ "$st" = 0 ] && grep -q 'test device' "$tmp/out"; then ok "PLUGVM_PLUGIN_PATH is searched"; else not_ok "PLUGVM_PLUGIN_PATH is searched"; fi
+
+# Machine-file errors name file, line, section and key.
+run "$tmp/missing.ini"
+check "missing machine file" 1 "missing.ini"
+machine typo <<EOF2
+[machine]
+memroy = 2M
+EOF2
+run "$tmp/typo.ini"
+check "unknown key with a suggestion" 1 "typo.ini:2: \[machine\] memroy: .*did you mean 'memory'"
+machine devtypo <<EOF2
+[machine]
+memory = 1M
+[image "g"]
+file = $guests/hello.bin
+address = 0x1000
+[device "com1"]
+type = serial
+bsae = 0x2f8
+EOF2
+run "$tmp/devtypo.ini"
+check "unknown device setting with a suggestion" 1 "devtypo.ini:8: \[device \"com1\"\] bsae: .*did you mean 'base'"
+machine nodev <<EOF2
+[image "g"]
+file = $guests/hello.bin
+address = 0x1000
+[device "x"]
+type = warpdrive
+EOF2
+run "$tmp/nodev.ini"
+check "unknown device type names the line" 1 "nodev.ini:5: \[device \"x\"\] type: "
+if grep -q 'warpdrive.so is not in any of' "$tmp/err"; then ok "unknown device type lists the plugin path"; else not_ok "unknown device type lists the plugin path"; fi
+machine badabi <<EOF2
+[image "g"]
+file = $guests/hello.bin
+address = 0x1000
+[device "x"]
+type = badabi
+EOF2
+run --plugin-path="$PLUGVM_TEST_PLUGINS" "$tmp/badabi.ini"
+check "incompatible plugin names the file and both versions" 1 "badabi.so: plugin was built for plugin ABI version 999"
+machine noimage <<EOF2
+[image "g"]
+file = nothere.bin
+address = 0x1000
+EOF2
+run "$tmp/noimage.ini"
+check "missing image file names the line" 1 "noimage.ini:2: \[image \"g\"\] file: .*nothere.bin"
+machine bigimage <<EOF2
+[machine]
+memory = 4K
+[image "g"]
+file = $guests/hello.bin
+address = 0x1000
+EOF2
+run "$tmp/bigimage.ini"
+check "image outside RAM" 1 "does not fit"
+machine overlap <<EOF2
+[image "g"]
+file = $guests/hello.bin
+address = 0x1000
+[device "a"]
+type = serial
+[device "b"]
+type = serial
+base = 0x3fc
+EOF2
+run "$tmp/overlap.ini"
+check "overlapping devices name both" 1 "'b' overlaps .* of 'a'"
+machine failing <<EOF2
+[image "g"]
+file = $guests/hello.bin
+address = 0x1000
+[device "t"]
+type = testdev
+fail = true
+EOF2
+run --plugin-path="$PLUGVM_TEST_PLUGINS" "$tmp/failing.ini"
+check "a device whose create() fails" 1 "failing.ini:5: \[device \"t\"\] type: device 't' (testdev) failed to start"
+
+# Accelerators.
+run --accel=kvm "$guests/hello.ini"
+if [ "$st" = 0 ]; then
+	skip "accel kvm without a usable /dev/kvm is an error" "kvm works on this machine"
+	skip "accel auto falls back to tcg and says why" "kvm works on this machine"
+else
+	check "accel kvm without a usable /dev/kvm is an error" 1 "accel kvm is not available: "
+	run -v "$guests/hello.ini"
+	check "accel auto falls back to tcg and says why" 0 "accel: tcg (auto: kvm is not available"
+fi
+run -v --accel=tcg "$guests/hello.ini"
+if [ "$st" = 0 ] && grep -q 'device com1 (serial): port 0x3f8-0x3ff' "$tmp/err" &&
+	grep -q 'vCPU 0 exits: port out 2, hlt 1' "$tmp/err" && [ "$(cat "$tmp/out")" = 4 ]; then
+	ok "-v shows devices, ranges and exit counts"
+else
+	not_ok "-v shows devices, ranges and exit counts"
+fi
+
+# Stopping a guest that never stops by itself.
+machine forever <<EOF2
+[cpu]
+cs = 0x1000
+[image "counter"]
+file = $guests/counter.bin
+address = 0x10000
+[device "debug"]
+type = debugport
+EOF2
+run --timeout=0.3 "$tmp/forever.ini"
+if [ "$st" = 124 ] && grep -q 'timeout' "$tmp/err" && [ -s "$tmp/out" ] &&
+	[ "$(tail -c 1 "$tmp/out" | od -An -c | tr -d ' ')" = '\n' ] &&
+	head -1 "$tmp/out" | grep -qx 'out port: 16, data: 0'; then
+	ok "--timeout stops a runaway guest with 124, output flushed"
+else
+	not_ok "--timeout stops a runaway guest with 124, output flushed (status $st)"
+fi
+for sig in INT TERM; do
+	st=0
+	"$plugvm" "$tmp/forever.ini" >"$tmp/out" 2>"$tmp/err" &
+	pid=$!
+	sleep 0.3
+	kill -$sig $pid
+	wait $pid || st=$?
+	if [ "$st" = 130 ] && [ -s "$tmp/out" ] &&
+		[ "$(tail -c 1 "$tmp/out" | od -An -c | tr -d ' ')" = '\n' ]; then
+		ok "SIG$sig stops the machine cleanly with 130"
+	else
+		not_ok "SIG$sig stops the machine cleanly with 130 (status $st)"
+	fi
+done
+
+echo "1..$n"
+[ $failed = 0 ]
