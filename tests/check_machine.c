@@ -188,31 +188,30 @@ START_TEST(test_defaults)
 }
 END_TEST
 
-static const char full_text[] =
-	"; a machine\n" /* 1 */
-	"[machine]\n"
-	"memory = 16M\n"
-	"accel = tcg\n"
-	"vcpus = 2\n" /* 5 */
-	"strict = yes\n"
-	"\n"
-	"[cpu]\n"
-	"mode = protected\n"
-	"entry = 0x7c00\n" /* 10 */
-	"rax = 42\n"
-	"rsp = 0xffffffffffffffff\n"
-	"[image \"boot\"]\n"
-	"file = guest.bin\n"
-	"address = 0x7c00\n" /* 15 */
-	"[image \"data\"]\n"
-	"address = 0x100000\n"
-	"file = /abs/data.bin\n"
-	"[device \"uart0\"]\n"
-	"base = 0x3f8\n" /* 20 */
-	"type = serial\n"
-	"output = stdout\n"
-	"[device \"exit\"]\n"
-	"type = debugport\n";
+static const char full_text[] = "; a machine\n" /* 1 */
+				"[machine]\n"
+				"memory = 16M\n"
+				"accel = tcg\n"
+				"vcpus = 2\n" /* 5 */
+				"strict = yes\n"
+				"\n"
+				"[cpu]\n"
+				"mode = protected\n"
+				"entry = 0x7c00\n" /* 10 */
+				"rax = 42\n"
+				"rsp = 0xffffffffffffffff\n"
+				"[image \"boot\"]\n"
+				"file = guest.bin\n"
+				"address = 0x7c00\n" /* 15 */
+				"[image \"data\"]\n"
+				"address = 0x100000\n"
+				"file = /abs/data.bin\n"
+				"[device \"uart0\"]\n"
+				"base = 0x3f8\n" /* 20 */
+				"type = serial\n"
+				"output = stdout\n"
+				"[device \"exit\"]\n"
+				"type = debugport\n";
 
 START_TEST(test_full)
 {
@@ -260,8 +259,7 @@ START_TEST(test_full)
 	ck_assert_uint_eq(dev->n_kvs, 2);
 	ck_assert_str_eq(dev->kvs[0].key, "base");
 	ck_assert_str_eq(dev->kvs[0].value, "0x3f8");
-	origin_is(&dev->kvs[0].origin, "t.ini", 20, "device \"uart0\"",
-		  "base");
+	origin_is(&dev->kvs[0].origin, "t.ini", 20, "device \"uart0\"", "base");
 	ck_assert_str_eq(dev->kvs[1].key, "output");
 	ck_assert_str_eq(dev->kvs[1].value, "stdout");
 	origin_is(&dev->kvs[1].origin, "t.ini", 22, "device \"uart0\"",
@@ -310,18 +308,12 @@ START_TEST(test_memory_sizes)
 		const char *value;
 		uint64_t bytes;
 	} cases[] = {
-		{ "4K", 4096 },
-		{ "4k", 4096 },
-		{ "4KiB", 4096 },
-		{ "4kib", 4096 },
-		{ "4KB", 4096 },
-		{ "8192", 8192 },
-		{ "0x100000", 1 << 20 },
-		{ "0X2000", 0x2000 },
-		{ "1M", 1 << 20 },
-		{ "3MiB", 3 << 20 },
-		{ "2G", 2ULL << 30 },
-		{ "1gib", 1ULL << 30 },
+		{ "4K", 4096 },		 { "4k", 4096 },
+		{ "4KiB", 4096 },	 { "4kib", 4096 },
+		{ "4KB", 4096 },	 { "8192", 8192 },
+		{ "0x100000", 1 << 20 }, { "0X2000", 0x2000 },
+		{ "1M", 1 << 20 },	 { "3MiB", 3 << 20 },
+		{ "2G", 2ULL << 30 },	 { "1gib", 1ULL << 30 },
 		{ "0x10M", 16 << 20 },
 	};
 	size_t i;
@@ -388,8 +380,8 @@ START_TEST(test_registers)
 
 	n = (size_t)snprintf(text, sizeof(text), "[cpu]\n");
 	for (i = 0; i < VMM_NR_GPRS; i++)
-		n += (size_t)snprintf(text + n, sizeof(text) - n,
-				      "%s = %zu\n", names[i], i + 100);
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "%s = %zu\n",
+				      names[i], i + 100);
 	cfg = load_ok(text);
 	ck_assert_uint_eq(cfg->gprs_set, (1u << VMM_NR_GPRS) - 1);
 	for (i = 0; i < VMM_NR_GPRS; i++) {
@@ -465,12 +457,12 @@ END_TEST
 
 START_TEST(test_parse_bool)
 {
-	static const char *const yes[] = { "true", "TRUE", "yes", "Yes",
-					   "on", "1" };
-	static const char *const no[] = { "false", "False", "no", "NO",
-					  "off", "0" };
-	static const char *const bad[] = { "", "2", "y", "n", "truee",
-					   " true", "enabled" };
+	static const char *const yes[] = { "true", "TRUE", "yes",
+					   "Yes",  "on",   "1" };
+	static const char *const no[] = { "false", "False", "no",
+					  "NO",	   "off",   "0" };
+	static const char *const bad[] = { "",	    "2",     "y",      "n",
+					   "truee", " true", "enabled" };
 	size_t i;
 	bool b;
 
@@ -491,8 +483,8 @@ START_TEST(test_did_you_mean)
 	static const char *const keys[] = { "memory", "accel", "vcpus",
 					    "strict", NULL };
 	static const char *const uart[] = { "base", "irq", "output", NULL };
-	static const char *const cpu[] = { "mode", "entry", "cs", "rax",
-					   "rbx", NULL };
+	static const char *const cpu[] = { "mode", "entry", "cs",
+					   "rax",  "rbx",   NULL };
 
 	ck_assert_str_eq(vmm_did_you_mean("memroy", keys), "memory");
 	ck_assert_str_eq(vmm_did_you_mean("Memory", keys), "memory");
@@ -509,7 +501,8 @@ START_TEST(test_did_you_mean)
 	ck_assert_str_eq(vmm_did_you_mean("c", cpu), "cs");
 	/* The first of equally close candidates wins. */
 	ck_assert_str_eq(vmm_did_you_mean("rcx", cpu), "rax");
-	ck_assert_ptr_null(vmm_did_you_mean("x", (const char *const[]){ NULL }));
+	ck_assert_ptr_null(
+		vmm_did_you_mean("x", (const char *const[]){ NULL }));
 }
 END_TEST
 
@@ -521,10 +514,12 @@ START_TEST(test_origin_error)
 	} cases[] = {
 		{ { "f.ini", 7, "device \"u\"", "baud" },
 		  "f.ini:7: [device \"u\"] baud: msg 42\n" },
-		{ { "f.ini", 7, "machine", NULL }, "f.ini:7: [machine]: msg 42\n" },
+		{ { "f.ini", 7, "machine", NULL },
+		  "f.ini:7: [machine]: msg 42\n" },
 		{ { "f.ini", 7, NULL, "memory" }, "f.ini:7: memory: msg 42\n" },
 		{ { "f.ini", 7, NULL, NULL }, "f.ini:7: msg 42\n" },
-		{ { "f.ini", 0, "cpu", "mode" }, "f.ini: [cpu] mode: msg 42\n" },
+		{ { "f.ini", 0, "cpu", "mode" },
+		  "f.ini: [cpu] mode: msg 42\n" },
 		{ { "f.ini", 0, NULL, NULL }, "f.ini: msg 42\n" },
 		{ { NULL, 0, NULL, "k" }, "k: msg 42\n" },
 		{ { NULL, 3, "s", NULL }, "[s]: msg 42\n" },
@@ -571,8 +566,8 @@ START_TEST(test_file_fixture)
 	origin_is(&cfg->images[0].origin, path, 11, "image \"boot\"", "file");
 	ck_assert_str_eq(cfg->images[1].path, "/opt/plugvm/rom.bin");
 	ck_assert_uint_eq(cfg->n_devices, 1);
-	origin_is(&cfg->devices[0].kvs[0].origin, path, 20,
-		  "device \"uart0\"", "base");
+	origin_is(&cfg->devices[0].kvs[0].origin, path, 20, "device \"uart0\"",
+		  "base");
 	vmm_config_free(cfg);
 	free(err);
 	free(img_path);
@@ -645,16 +640,21 @@ START_TEST(test_memory_limits)
 
 	load_fails("[machine]\nmemory = 0\n",
 		   "t.ini:2: [machine] memory: must not be zero\n");
-	load_fails("[machine]\nmemory = 4097\n",
-		   "t.ini:2: [machine] memory: '4097' is not a multiple of 4K\n");
-	load_fails("[machine]\nmemory = 0x1800\n",
-		   "t.ini:2: [machine] memory: '0x1800' is not a multiple of 4K\n");
-	load_fails("[machine]\nmemory = 68719480832\n",
-		   "t.ini:2: [machine] memory: '68719480832' is too large (at most 64G)\n");
-	load_fails("[machine]\nmemory = 65G\n",
-		   "t.ini:2: [machine] memory: '65G' is too large (at most 64G)\n");
-	load_fails("[machine]\nmemory = 17179869184G\n",
-		   "t.ini:2: [machine] memory: size '17179869184G' is too large\n");
+	load_fails(
+		"[machine]\nmemory = 4097\n",
+		"t.ini:2: [machine] memory: '4097' is not a multiple of 4K\n");
+	load_fails(
+		"[machine]\nmemory = 0x1800\n",
+		"t.ini:2: [machine] memory: '0x1800' is not a multiple of 4K\n");
+	load_fails(
+		"[machine]\nmemory = 68719480832\n",
+		"t.ini:2: [machine] memory: '68719480832' is too large (at most 64G)\n");
+	load_fails(
+		"[machine]\nmemory = 65G\n",
+		"t.ini:2: [machine] memory: '65G' is too large (at most 64G)\n");
+	load_fails(
+		"[machine]\nmemory = 17179869184G\n",
+		"t.ini:2: [machine] memory: size '17179869184G' is too large\n");
 }
 END_TEST
 
@@ -669,15 +669,18 @@ START_TEST(test_number_limits)
 	ck_assert_uint_eq(cfg->entry, UINT64_MAX);
 	vmm_config_free(cfg);
 
-	load_fails("[machine]\nvcpus = 0\nvcpus = 65\n",
-		   "t.ini:2: [machine] vcpus: must be between 1 and 64 (got 0)\n"
-		   "t.ini:3: [machine] vcpus: duplicate key (first set at line 2)\n");
-	load_fails("[machine]\nvcpus = 65\n",
-		   "t.ini:2: [machine] vcpus: must be between 1 and 64 (got 65)\n");
+	load_fails(
+		"[machine]\nvcpus = 0\nvcpus = 65\n",
+		"t.ini:2: [machine] vcpus: must be between 1 and 64 (got 0)\n"
+		"t.ini:3: [machine] vcpus: duplicate key (first set at line 2)\n");
+	load_fails(
+		"[machine]\nvcpus = 65\n",
+		"t.ini:2: [machine] vcpus: must be between 1 and 64 (got 65)\n");
 	load_fails("[cpu]\ncs = 0x10000\n",
 		   "t.ini:2: [cpu] cs: must be at most 0xffff (got 0x10000)\n");
-	load_fails("[cpu]\nrax = 0x10000000000000000\n",
-		   "t.ini:2: [cpu] rax: number '0x10000000000000000' is too large\n");
+	load_fails(
+		"[cpu]\nrax = 0x10000000000000000\n",
+		"t.ini:2: [cpu] rax: number '0x10000000000000000' is too large\n");
 }
 END_TEST
 
@@ -700,8 +703,7 @@ START_TEST(test_long_lines)
 	char *text;
 
 	/* inih's buffer holds 199 characters (Debian's build). */
-	ck_assert_int_ge(asprintf(&text, "[device \"d\"]\ntype = t\n%s\n",
-				  ok),
+	ck_assert_int_ge(asprintf(&text, "[device \"d\"]\ntype = t\n%s\n", ok),
 			 0);
 	cfg = load_ok(text);
 	ck_assert_uint_eq(strlen(cfg->devices[0].kvs[0].value), 199 - 7);
@@ -709,19 +711,18 @@ START_TEST(test_long_lines)
 	free(text);
 
 	/* Counted once, and the lines after it keep their numbers. */
-	ck_assert_int_ge(asprintf(&text,
-				  "[device \"d\"]\ntype = t\n%s\nfoo\n", bad),
-			 0);
-	load_fails(text,
-		   "t.ini:3: line too long (at most 199 characters)\n"
-		   "t.ini:4: syntax error: expected 'key = value' or '[section]'\n");
+	ck_assert_int_ge(
+		asprintf(&text, "[device \"d\"]\ntype = t\n%s\nfoo\n", bad), 0);
+	load_fails(
+		text,
+		"t.ini:3: line too long (at most 199 characters)\n"
+		"t.ini:4: syntax error: expected 'key = value' or '[section]'\n");
 	free(text);
 
 	/* Long section names are not cut short, unlike inih's. */
 	memset(ok, 'n', 120);
 	ok[120] = '\0';
-	ck_assert_int_ge(asprintf(&text, "[device \"%s\"]\ntype = t\n", ok),
-			 0);
+	ck_assert_int_ge(asprintf(&text, "[device \"%s\"]\ntype = t\n", ok), 0);
 	cfg = load_ok(text);
 	ck_assert_str_eq(cfg->devices[0].id, ok);
 	vmm_config_free(cfg);
@@ -730,8 +731,7 @@ START_TEST(test_long_lines)
 	/* Trailing blanks do not count. */
 	memset(ok, ' ', 199);
 	memcpy(ok, "[cpu]", 5);
-	ck_assert_int_ge(asprintf(&text, "%s%s\nentry = 5\n", ok, ok + 5),
-			 0);
+	ck_assert_int_ge(asprintf(&text, "%s%s\nentry = 5\n", ok, ok + 5), 0);
 	cfg = load_ok(text);
 	ck_assert_uint_eq(cfg->entry, 5);
 	vmm_config_free(cfg);
@@ -750,8 +750,9 @@ START_TEST(test_many_sections)
 
 	ck_assert_ptr_nonnull(f);
 	for (i = 0; i < 300; i++)
-		fprintf(f, "[device \"d%zu\"]\ntype = t\nk = %zu\n"
-			   "[image \"i%zu\"]\nfile = f%zu\naddress = %zu\n",
+		fprintf(f,
+			"[device \"d%zu\"]\ntype = t\nk = %zu\n"
+			"[image \"i%zu\"]\nfile = f%zu\naddress = %zu\n",
 			i, i, i, i, i);
 	ck_assert_int_eq(fclose(f), 0);
 	cfg = load_ok(text);
@@ -827,11 +828,13 @@ START_TEST(test_file_limits)
 	/* A NUL character: reported, and the next line is still line 3. */
 	write_file(path, "[cpu]\nentry = 1\0\nfoo\n", 21);
 	ck_assert_int_eq(load_file(path, &cfg, &err), -EINVAL);
-	ck_assert_int_ge(asprintf(&expected,
-				  "%s:2: syntax error: NUL character in line\n"
-				  "%s:3: syntax error: expected 'key = value' or '[section]'\n",
-				  path, path),
-			 0);
+	ck_assert_int_ge(
+		asprintf(
+			&expected,
+			"%s:2: syntax error: NUL character in line\n"
+			"%s:3: syntax error: expected 'key = value' or '[section]'\n",
+			path, path),
+		0);
 	ck_assert_str_eq(err, expected);
 	free(expected);
 	free(err);
@@ -851,9 +854,10 @@ START_TEST(test_missing_file)
 	struct vmm_config *cfg;
 	char *err;
 
-	ck_assert_int_eq(load_file("/nonexistent/m.ini", &cfg, &err),
-			 -ENOENT);
-	ck_assert_str_eq(err, "/nonexistent/m.ini: cannot open: No such file or directory\n");
+	ck_assert_int_eq(load_file("/nonexistent/m.ini", &cfg, &err), -ENOENT);
+	ck_assert_str_eq(
+		err,
+		"/nonexistent/m.ini: cannot open: No such file or directory\n");
 	ck_assert_ptr_null(cfg);
 	free(err);
 
@@ -871,12 +875,14 @@ START_TEST(test_file_errors)
 	char *err, *expected;
 
 	ck_assert_int_eq(load_file(path, &cfg, &err), -EINVAL);
-	ck_assert_int_ge(asprintf(&expected,
-				  "%s:3: [machine] memroy: unknown key 'memroy' (did you mean 'memory'?)\n"
-				  "%s:6: [cpu] mode: invalid value 'virtual' (must be one of: real, protected, long)\n"
-				  "%s:9: [device \"uart0\"] type: invalid device type '../serial' (a plugin name: letters, digits, '-' and '_')\n",
-				  path, path, path),
-			 0);
+	ck_assert_int_ge(
+		asprintf(
+			&expected,
+			"%s:3: [machine] memroy: unknown key 'memroy' (did you mean 'memory'?)\n"
+			"%s:6: [cpu] mode: invalid value 'virtual' (must be one of: real, protected, long)\n"
+			"%s:9: [device \"uart0\"] type: invalid device type '../serial' (a plugin name: letters, digits, '-' and '_')\n",
+			path, path, path),
+		0);
 	ck_assert_str_eq(err, expected);
 	ck_assert_ptr_null(cfg);
 	free(expected);
@@ -887,15 +893,19 @@ END_TEST
 
 START_TEST(test_unknown_keys)
 {
-	load_fails("[machine]\nmemroy = 1M\n",
-		   "t.ini:2: [machine] memroy: unknown key 'memroy' (did you mean 'memory'?)\n");
-	load_fails("[machine]\nMemory = 1M\n",
-		   "t.ini:2: [machine] Memory: unknown key 'Memory' (did you mean 'memory'?)\n");
-	load_fails("[cpu]\nfoo = 1\nentyr = 0\n",
-		   "t.ini:2: [cpu] foo: unknown key 'foo'\n"
-		   "t.ini:3: [cpu] entyr: unknown key 'entyr' (did you mean 'entry'?)\n");
-	load_fails("[image \"a\"]\nfile = x\naddress = 0\nadress = 1\n",
-		   "t.ini:4: [image \"a\"] adress: unknown key 'adress' (did you mean 'address'?)\n");
+	load_fails(
+		"[machine]\nmemroy = 1M\n",
+		"t.ini:2: [machine] memroy: unknown key 'memroy' (did you mean 'memory'?)\n");
+	load_fails(
+		"[machine]\nMemory = 1M\n",
+		"t.ini:2: [machine] Memory: unknown key 'Memory' (did you mean 'memory'?)\n");
+	load_fails(
+		"[cpu]\nfoo = 1\nentyr = 0\n",
+		"t.ini:2: [cpu] foo: unknown key 'foo'\n"
+		"t.ini:3: [cpu] entyr: unknown key 'entyr' (did you mean 'entry'?)\n");
+	load_fails(
+		"[image \"a\"]\nfile = x\naddress = 0\nadress = 1\n",
+		"t.ini:4: [image \"a\"] adress: unknown key 'adress' (did you mean 'address'?)\n");
 	/* The key belongs to [machine], but there is no section yet. */
 	load_fails("memory = 1M\n[machine]\n",
 		   "t.ini:1: memory: key outside any section\n");
@@ -904,26 +914,33 @@ END_TEST
 
 START_TEST(test_duplicates)
 {
-	load_fails("[machine]\nmemory = 1M\nvcpus = 1\nmemory = 2M\n",
-		   "t.ini:4: [machine] memory: duplicate key (first set at line 2)\n");
+	load_fails(
+		"[machine]\nmemory = 1M\nvcpus = 1\nmemory = 2M\n",
+		"t.ini:4: [machine] memory: duplicate key (first set at line 2)\n");
 	/* A bad first value still counts as set. */
-	load_fails("[cpu]\nmode = x\nmode = real\n",
-		   "t.ini:2: [cpu] mode: invalid value 'x' (must be one of: real, protected, long)\n"
-		   "t.ini:3: [cpu] mode: duplicate key (first set at line 2)\n");
-	load_fails("[image \"a\"]\nfile = x\naddress = 0\nfile = y\n",
-		   "t.ini:4: [image \"a\"] file: duplicate key (first set at line 2)\n");
-	load_fails("[device \"d\"]\ntype = x\nbase = 1\nbase = 2\ntype = y\n",
-		   "t.ini:4: [device \"d\"] base: duplicate key (first set at line 3)\n"
-		   "t.ini:5: [device \"d\"] type: duplicate key (first set at line 2)\n");
+	load_fails(
+		"[cpu]\nmode = x\nmode = real\n",
+		"t.ini:2: [cpu] mode: invalid value 'x' (must be one of: real, protected, long)\n"
+		"t.ini:3: [cpu] mode: duplicate key (first set at line 2)\n");
+	load_fails(
+		"[image \"a\"]\nfile = x\naddress = 0\nfile = y\n",
+		"t.ini:4: [image \"a\"] file: duplicate key (first set at line 2)\n");
+	load_fails(
+		"[device \"d\"]\ntype = x\nbase = 1\nbase = 2\ntype = y\n",
+		"t.ini:4: [device \"d\"] base: duplicate key (first set at line 3)\n"
+		"t.ini:5: [device \"d\"] type: duplicate key (first set at line 2)\n");
 	/* Sections: the keys of the second one are skipped. */
-	load_fails("[machine]\n[cpu]\n[machine]\nfoo = 1\n[cpu]\n",
-		   "t.ini:3: [machine]: duplicate section (first one at line 1)\n"
-		   "t.ini:5: [cpu]: duplicate section (first one at line 2)\n");
-	load_fails("[image \"a\"]\nfile = x\naddress = 0\n"
-		   "[image \"b\"]\nfile = x\naddress = 0\n[image \"a\"]\n",
-		   "t.ini:7: [image \"a\"]: duplicate image 'a' (first one at line 1)\n");
-	load_fails("[device \"u\"]\ntype = x\n[device \"u\"]\ntype = y\n",
-		   "t.ini:3: [device \"u\"]: duplicate device 'u' (first one at line 1)\n");
+	load_fails(
+		"[machine]\n[cpu]\n[machine]\nfoo = 1\n[cpu]\n",
+		"t.ini:3: [machine]: duplicate section (first one at line 1)\n"
+		"t.ini:5: [cpu]: duplicate section (first one at line 2)\n");
+	load_fails(
+		"[image \"a\"]\nfile = x\naddress = 0\n"
+		"[image \"b\"]\nfile = x\naddress = 0\n[image \"a\"]\n",
+		"t.ini:7: [image \"a\"]: duplicate image 'a' (first one at line 1)\n");
+	load_fails(
+		"[device \"u\"]\ntype = x\n[device \"u\"]\ntype = y\n",
+		"t.ini:3: [device \"u\"]: duplicate device 'u' (first one at line 1)\n");
 	/* An image and a device may share a name. */
 	vmm_config_free(load_ok("[device \"u\"]\ntype = x\n"
 				"[image \"u\"]\nfile = x\naddress = 0\n"));
@@ -932,77 +949,92 @@ END_TEST
 
 START_TEST(test_bad_sections)
 {
-	load_fails("[devcie \"x\"]\ntype = a\n",
-		   "t.ini:1: [devcie \"x\"]: unknown section 'devcie' (did you mean 'device'?)\n");
-	load_fails("[Machine]\n",
-		   "t.ini:1: [Machine]: unknown section 'Machine' (did you mean 'machine'?)\n");
-	load_fails("[foo]\nbar = 1\n",
-		   "t.ini:1: [foo]: unknown section 'foo' (expected machine, cpu, image \"NAME\" or device \"NAME\")\n");
-	load_fails("[]\n[ \"x\" ]\n",
-		   "t.ini:1: []: missing section name (expected machine, cpu, image \"NAME\" or device \"NAME\")\n"
-		   "t.ini:2: [\"x\"]: missing section name (expected machine, cpu, image \"NAME\" or device \"NAME\")\n");
-	load_fails("[image]\n[device uart]\n[device \"x]\n",
-		   "t.ini:1: [image]: section needs a quoted name, as in [image \"NAME\"]\n"
-		   "t.ini:2: [device uart]: section needs a quoted name, as in [device \"NAME\"]\n"
-		   "t.ini:3: [device \"x]: section needs a quoted name, as in [device \"NAME\"]\n");
+	load_fails(
+		"[devcie \"x\"]\ntype = a\n",
+		"t.ini:1: [devcie \"x\"]: unknown section 'devcie' (did you mean 'device'?)\n");
+	load_fails(
+		"[Machine]\n",
+		"t.ini:1: [Machine]: unknown section 'Machine' (did you mean 'machine'?)\n");
+	load_fails(
+		"[foo]\nbar = 1\n",
+		"t.ini:1: [foo]: unknown section 'foo' (expected machine, cpu, image \"NAME\" or device \"NAME\")\n");
+	load_fails(
+		"[]\n[ \"x\" ]\n",
+		"t.ini:1: []: missing section name (expected machine, cpu, image \"NAME\" or device \"NAME\")\n"
+		"t.ini:2: [\"x\"]: missing section name (expected machine, cpu, image \"NAME\" or device \"NAME\")\n");
+	load_fails(
+		"[image]\n[device uart]\n[device \"x]\n",
+		"t.ini:1: [image]: section needs a quoted name, as in [image \"NAME\"]\n"
+		"t.ini:2: [device uart]: section needs a quoted name, as in [device \"NAME\"]\n"
+		"t.ini:3: [device \"x]: section needs a quoted name, as in [device \"NAME\"]\n");
 	load_fails("[machine \"m\"]\n[cpu x]\n",
 		   "t.ini:1: [machine \"m\"]: section [machine] takes no name\n"
 		   "t.ini:2: [cpu x]: section [cpu] takes no name\n");
-	load_fails("[device \"a b\"]\n[image \"\"]\n[device \"a/b\"]\n",
-		   "t.ini:1: [device \"a b\"]: invalid device name 'a b' (use letters, digits, '-', '_' and '.')\n"
-		   "t.ini:2: [image \"\"]: invalid image name '' (use letters, digits, '-', '_' and '.')\n"
-		   "t.ini:3: [device \"a/b\"]: invalid device name 'a/b' (use letters, digits, '-', '_' and '.')\n");
+	load_fails(
+		"[device \"a b\"]\n[image \"\"]\n[device \"a/b\"]\n",
+		"t.ini:1: [device \"a b\"]: invalid device name 'a b' (use letters, digits, '-', '_' and '.')\n"
+		"t.ini:2: [image \"\"]: invalid image name '' (use letters, digits, '-', '_' and '.')\n"
+		"t.ini:3: [device \"a/b\"]: invalid device name 'a/b' (use letters, digits, '-', '_' and '.')\n");
 }
 END_TEST
 
 START_TEST(test_syntax_errors)
 {
 	/* Every bad line, not just the first, and each once. */
-	load_fails("[machine]\nmemory 1M\nvcpus = 1\nstrict\n[cpu\nentry = 1\n",
-		   "t.ini:2: syntax error: expected 'key = value' or '[section]'\n"
-		   "t.ini:4: syntax error: expected 'key = value' or '[section]'\n"
-		   "t.ini:5: syntax error: missing ']' in section header\n");
-	load_fails("[machine] x\n= 5\nmemory ; = 1M\n",
-		   "t.ini:1: syntax error: unexpected text after section header\n"
-		   "t.ini:2: syntax error: missing key before '='\n"
-		   "t.ini:3: syntax error: expected 'key = value' or '[section]'\n");
+	load_fails(
+		"[machine]\nmemory 1M\nvcpus = 1\nstrict\n[cpu\nentry = 1\n",
+		"t.ini:2: syntax error: expected 'key = value' or '[section]'\n"
+		"t.ini:4: syntax error: expected 'key = value' or '[section]'\n"
+		"t.ini:5: syntax error: missing ']' in section header\n");
+	load_fails(
+		"[machine] x\n= 5\nmemory ; = 1M\n",
+		"t.ini:1: syntax error: unexpected text after section header\n"
+		"t.ini:2: syntax error: missing key before '='\n"
+		"t.ini:3: syntax error: expected 'key = value' or '[section]'\n");
 	/* A handler error next to a syntax error: both, once each. */
-	load_fails("[machine]\nmemroy = 1M\noops\n",
-		   "t.ini:2: [machine] memroy: unknown key 'memroy' (did you mean 'memory'?)\n"
-		   "t.ini:3: syntax error: expected 'key = value' or '[section]'\n");
+	load_fails(
+		"[machine]\nmemroy = 1M\noops\n",
+		"t.ini:2: [machine] memroy: unknown key 'memroy' (did you mean 'memory'?)\n"
+		"t.ini:3: syntax error: expected 'key = value' or '[section]'\n");
 }
 END_TEST
 
 START_TEST(test_bad_values)
 {
-	load_fails("[machine]\nmemory =\nvcpus =\nstrict =\naccel =\n",
-		   "t.ini:2: [machine] memory: empty value (expected a size)\n"
-		   "t.ini:3: [machine] vcpus: empty value (expected a number)\n"
-		   "t.ini:4: [machine] strict: empty value (expected true or false)\n"
-		   "t.ini:5: [machine] accel: empty value (must be one of: auto, kvm, tcg)\n");
-	load_fails("[machine]\nmemory = 1X\nvcpus = 2K\nstrict = maybe\naccel = kmv\n",
-		   "t.ini:2: [machine] memory: invalid size '1X' (expected a number with an optional K, M or G suffix)\n"
-		   "t.ini:3: [machine] vcpus: invalid number '2K' (expected decimal or 0x hex)\n"
-		   "t.ini:4: [machine] strict: invalid boolean 'maybe' (expected true/false, yes/no, on/off or 1/0)\n"
-		   "t.ini:5: [machine] accel: invalid value 'kmv' (must be one of: auto, kvm, tcg)\n");
-	load_fails("[cpu]\nmode = REAL\nentry = -1\nrbx = 0x\ncs =\n",
-		   "t.ini:2: [cpu] mode: invalid value 'REAL' (must be one of: real, protected, long)\n"
-		   "t.ini:3: [cpu] entry: invalid number '-1' (expected decimal or 0x hex)\n"
-		   "t.ini:4: [cpu] rbx: invalid number '0x' (expected decimal or 0x hex)\n"
-		   "t.ini:5: [cpu] cs: empty value (expected a number)\n");
-	load_fails("[image \"a\"]\nfile =\naddress = 1M\n",
-		   "t.ini:2: [image \"a\"] file: empty value (expected a file name)\n"
-		   "t.ini:3: [image \"a\"] address: invalid number '1M' (expected decimal or 0x hex)\n");
+	load_fails(
+		"[machine]\nmemory =\nvcpus =\nstrict =\naccel =\n",
+		"t.ini:2: [machine] memory: empty value (expected a size)\n"
+		"t.ini:3: [machine] vcpus: empty value (expected a number)\n"
+		"t.ini:4: [machine] strict: empty value (expected true or false)\n"
+		"t.ini:5: [machine] accel: empty value (must be one of: auto, kvm, tcg)\n");
+	load_fails(
+		"[machine]\nmemory = 1X\nvcpus = 2K\nstrict = maybe\naccel = kmv\n",
+		"t.ini:2: [machine] memory: invalid size '1X' (expected a number with an optional K, M or G suffix)\n"
+		"t.ini:3: [machine] vcpus: invalid number '2K' (expected decimal or 0x hex)\n"
+		"t.ini:4: [machine] strict: invalid boolean 'maybe' (expected true/false, yes/no, on/off or 1/0)\n"
+		"t.ini:5: [machine] accel: invalid value 'kmv' (must be one of: auto, kvm, tcg)\n");
+	load_fails(
+		"[cpu]\nmode = REAL\nentry = -1\nrbx = 0x\ncs =\n",
+		"t.ini:2: [cpu] mode: invalid value 'REAL' (must be one of: real, protected, long)\n"
+		"t.ini:3: [cpu] entry: invalid number '-1' (expected decimal or 0x hex)\n"
+		"t.ini:4: [cpu] rbx: invalid number '0x' (expected decimal or 0x hex)\n"
+		"t.ini:5: [cpu] cs: empty value (expected a number)\n");
+	load_fails(
+		"[image \"a\"]\nfile =\naddress = 1M\n",
+		"t.ini:2: [image \"a\"] file: empty value (expected a file name)\n"
+		"t.ini:3: [image \"a\"] address: invalid number '1M' (expected decimal or 0x hex)\n");
 }
 END_TEST
 
 START_TEST(test_cs_needs_real_mode)
 {
 	/* Either order; the error is at cs and names mode's line. */
-	load_fails("[cpu]\ncs = 0x10\nmode = long\n",
-		   "t.ini:2: [cpu] cs: only allowed with mode = real (mode is 'long' at line 3)\n");
-	load_fails("[cpu]\nmode = protected\nentry = 0\ncs = 0\n",
-		   "t.ini:4: [cpu] cs: only allowed with mode = real (mode is 'protected' at line 2)\n");
+	load_fails(
+		"[cpu]\ncs = 0x10\nmode = long\n",
+		"t.ini:2: [cpu] cs: only allowed with mode = real (mode is 'long' at line 3)\n");
+	load_fails(
+		"[cpu]\nmode = protected\nentry = 0\ncs = 0\n",
+		"t.ini:4: [cpu] cs: only allowed with mode = real (mode is 'protected' at line 2)\n");
 }
 END_TEST
 
@@ -1017,41 +1049,44 @@ START_TEST(test_required_keys)
 	load_fails("[device \"a\"]\nbase = 1\n[device \"b\"]\n",
 		   "t.ini:1: [device \"a\"]: missing required key 'type'\n"
 		   "t.ini:3: [device \"b\"]: missing required key 'type'\n");
-	load_fails("[device \"a\"]\nbase = 1\ntpye = serial\n",
-		   "t.ini:1: [device \"a\"]: missing required key 'type' (is 'tpye' at line 3 a typo?)\n");
-	load_fails("[device \"a\"]\ntype =\n[device \"b\"]\ntype = ../x\n"
-		   "[device \"c\"]\ntype = a.so\n",
-		   "t.ini:2: [device \"a\"] type: empty value (expected a device type)\n"
-		   "t.ini:4: [device \"b\"] type: invalid device type '../x' (a plugin name: letters, digits, '-' and '_')\n"
-		   "t.ini:6: [device \"c\"] type: invalid device type 'a.so' (a plugin name: letters, digits, '-' and '_')\n");
+	load_fails(
+		"[device \"a\"]\nbase = 1\ntpye = serial\n",
+		"t.ini:1: [device \"a\"]: missing required key 'type' (is 'tpye' at line 3 a typo?)\n");
+	load_fails(
+		"[device \"a\"]\ntype =\n[device \"b\"]\ntype = ../x\n"
+		"[device \"c\"]\ntype = a.so\n",
+		"t.ini:2: [device \"a\"] type: empty value (expected a device type)\n"
+		"t.ini:4: [device \"b\"] type: invalid device type '../x' (a plugin name: letters, digits, '-' and '_')\n"
+		"t.ini:6: [device \"c\"] type: invalid device type 'a.so' (a plugin name: letters, digits, '-' and '_')\n");
 }
 END_TEST
 
 START_TEST(test_all_errors_reported)
 {
 	/* One of each kind, in file order, and then -EINVAL. */
-	load_fails("x = 1\n"
-		   "[machine]\n"
-		   "memory = 3\n"
-		   "vcpus = 2\n"
-		   "vcpus = 3\n"
-		   "[cpu]\n"
-		   "mode = long\n"
-		   "cs = 1\n"
-		   "junk\n"
-		   "[image \"i\"]\n"
-		   "[devices \"d\"]\n"
-		   "type = t\n"
-		   "[device \"d\"]\n",
-		   "t.ini:1: x: key outside any section\n"
-		   "t.ini:3: [machine] memory: '3' is not a multiple of 4K\n"
-		   "t.ini:5: [machine] vcpus: duplicate key (first set at line 4)\n"
-		   "t.ini:9: syntax error: expected 'key = value' or '[section]'\n"
-		   "t.ini:10: [image \"i\"]: missing required key 'file'\n"
-		   "t.ini:10: [image \"i\"]: missing required key 'address'\n"
-		   "t.ini:11: [devices \"d\"]: unknown section 'devices' (did you mean 'device'?)\n"
-		   "t.ini:13: [device \"d\"]: missing required key 'type'\n"
-		   "t.ini:8: [cpu] cs: only allowed with mode = real (mode is 'long' at line 7)\n");
+	load_fails(
+		"x = 1\n"
+		"[machine]\n"
+		"memory = 3\n"
+		"vcpus = 2\n"
+		"vcpus = 3\n"
+		"[cpu]\n"
+		"mode = long\n"
+		"cs = 1\n"
+		"junk\n"
+		"[image \"i\"]\n"
+		"[devices \"d\"]\n"
+		"type = t\n"
+		"[device \"d\"]\n",
+		"t.ini:1: x: key outside any section\n"
+		"t.ini:3: [machine] memory: '3' is not a multiple of 4K\n"
+		"t.ini:5: [machine] vcpus: duplicate key (first set at line 4)\n"
+		"t.ini:9: syntax error: expected 'key = value' or '[section]'\n"
+		"t.ini:10: [image \"i\"]: missing required key 'file'\n"
+		"t.ini:10: [image \"i\"]: missing required key 'address'\n"
+		"t.ini:11: [devices \"d\"]: unknown section 'devices' (did you mean 'device'?)\n"
+		"t.ini:13: [device \"d\"]: missing required key 'type'\n"
+		"t.ini:8: [cpu] cs: only allowed with mode = real (mode is 'long' at line 7)\n");
 }
 END_TEST
 

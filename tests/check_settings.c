@@ -57,23 +57,35 @@ static char *capture_end(struct capture *c)
 
 /* --- a serial port's table ----------------------------------------------- */
 
-static const char *const output_choices[] = { "stdout", "none", "file",
-					      NULL };
+static const char *const output_choices[] = { "stdout", "none", "file", NULL };
 
 enum { BASE, IRQ, FIFO, LOOPBACK, OUTPUT, PATH, LABEL, N_UART };
 
 static const struct plugvm_setting uart_table[] = {
-	[BASE] = { .name = "base", .type = PLUGVM_SETTING_U64, .def = "0x3f8",
-		   .help = "I/O port base", .min = 1, .max = 0xffff },
-	[IRQ] = { .name = "irq", .type = PLUGVM_SETTING_U64, .def = "4",
+	[BASE] = { .name = "base",
+		   .type = PLUGVM_SETTING_U64,
+		   .def = "0x3f8",
+		   .help = "I/O port base",
+		   .min = 1,
+		   .max = 0xffff },
+	[IRQ] = { .name = "irq",
+		  .type = PLUGVM_SETTING_U64,
+		  .def = "4",
 		  .max = 15 },
-	[FIFO] = { .name = "fifo-size", .type = PLUGVM_SETTING_SIZE,
-		   .def = "16", .min = 1, .max = 64 << 10 },
-	[LOOPBACK] = { .name = "loopback", .type = PLUGVM_SETTING_BOOL,
+	[FIFO] = { .name = "fifo-size",
+		   .type = PLUGVM_SETTING_SIZE,
+		   .def = "16",
+		   .min = 1,
+		   .max = 64 << 10 },
+	[LOOPBACK] = { .name = "loopback",
+		       .type = PLUGVM_SETTING_BOOL,
 		       .def = "false" },
-	[OUTPUT] = { .name = "output", .type = PLUGVM_SETTING_ENUM,
-		     .def = "stdout", .choices = output_choices },
-	[PATH] = { .name = "path", .type = PLUGVM_SETTING_STRING,
+	[OUTPUT] = { .name = "output",
+		     .type = PLUGVM_SETTING_ENUM,
+		     .def = "stdout",
+		     .choices = output_choices },
+	[PATH] = { .name = "path",
+		   .type = PLUGVM_SETTING_STRING,
 		   .def = "uart.log" },
 	[LABEL] = { .name = "label", .type = PLUGVM_SETTING_STRING },
 	[N_UART] = { .name = NULL },
@@ -131,8 +143,7 @@ static struct plugvm_value *convert_ok(const char *text,
 }
 
 /* Converting @text fails with -EINVAL and exactly @expected on stderr. */
-static void convert_fails(const char *text,
-			  const struct plugvm_setting *table,
+static void convert_fails(const char *text, const struct plugvm_setting *table,
 			  const char *expected)
 {
 	struct plugvm_value *values;
@@ -160,8 +171,7 @@ static int pairs(const char *const *kvs, const struct plugvm_setting *table,
 }
 
 static void pairs_fail(const char *const *kvs,
-		       const struct plugvm_setting *table,
-		       const char *expected)
+		       const struct plugvm_setting *table, const char *expected)
 {
 	struct plugvm_value *values;
 	char *err;
@@ -232,8 +242,8 @@ END_TEST
 
 START_TEST(test_pairs)
 {
-	static const char *const kvs[] = { "output", "none", "label", "x",
-					   "fifo-size", "32K", NULL };
+	static const char *const kvs[] = { "output",	"none", "label", "x",
+					   "fifo-size", "32K",	NULL };
 	struct plugvm_value *v;
 	char *err;
 
@@ -317,20 +327,24 @@ START_TEST(test_ranges)
 	ck_assert_uint_eq(v[1].u64, 16ULL << 30);
 	vmm_settings_free(any, v);
 
-	convert_fails(UART "label = l\nbase = 0\nirq = 16\nfifo-size = 0\n",
-		      uart_table,
-		      "t.ini:4: [device \"u0\"] base: '0' is out of range (must be between 1 and 65535)\n"
-		      "t.ini:5: [device \"u0\"] irq: '16' is out of range (must be between 0 and 15)\n"
-		      "t.ini:6: [device \"u0\"] fifo-size: '0' is out of range (must be between 1 and 64K)\n");
-	convert_fails(UART "label = l\nbase = 0x10000\n", uart_table,
-		      "t.ini:4: [device \"u0\"] base: '0x10000' is out of range (must be between 1 and 65535)\n");
-	convert_fails(UART "label = l\nfifo-size = 0x10001\n", uart_table,
-		      "t.ini:4: [device \"u0\"] fifo-size: '0x10001' is out of range (must be between 1 and 64K)\n");
-	convert_fails("[device \"d\"]\ntype = t\nn = 0x10000000000000000\n"
-		      "s = 16777216T\n",
-		      any,
-		      "t.ini:3: [device \"d\"] n: number '0x10000000000000000' is too large\n"
-		      "t.ini:4: [device \"d\"] s: invalid size '16777216T' (expected a number with an optional K, M or G suffix)\n");
+	convert_fails(
+		UART "label = l\nbase = 0\nirq = 16\nfifo-size = 0\n",
+		uart_table,
+		"t.ini:4: [device \"u0\"] base: '0' is out of range (must be between 1 and 65535)\n"
+		"t.ini:5: [device \"u0\"] irq: '16' is out of range (must be between 0 and 15)\n"
+		"t.ini:6: [device \"u0\"] fifo-size: '0' is out of range (must be between 1 and 64K)\n");
+	convert_fails(
+		UART "label = l\nbase = 0x10000\n", uart_table,
+		"t.ini:4: [device \"u0\"] base: '0x10000' is out of range (must be between 1 and 65535)\n");
+	convert_fails(
+		UART "label = l\nfifo-size = 0x10001\n", uart_table,
+		"t.ini:4: [device \"u0\"] fifo-size: '0x10001' is out of range (must be between 1 and 64K)\n");
+	convert_fails(
+		"[device \"d\"]\ntype = t\nn = 0x10000000000000000\n"
+		"s = 16777216T\n",
+		any,
+		"t.ini:3: [device \"d\"] n: number '0x10000000000000000' is too large\n"
+		"t.ini:4: [device \"d\"] s: invalid size '16777216T' (expected a number with an optional K, M or G suffix)\n");
 }
 END_TEST
 
@@ -373,35 +387,39 @@ START_TEST(test_unknown_keys)
 	static const char *const typo[] = { "tpye", "uart", "label", "x",
 					    NULL };
 
-	convert_fails(UART "label = l\nbaud = 9600\ncolour = red\n"
-			   "outptu = none\n",
-		      uart_table,
-		      "t.ini:4: [device \"u0\"] baud: unknown key 'baud' (did you mean 'base'?)\n"
-		      "t.ini:5: [device \"u0\"] colour: unknown key 'colour'\n"
-		      "t.ini:6: [device \"u0\"] outptu: unknown key 'outptu' (did you mean 'output'?)\n");
+	convert_fails(
+		UART "label = l\nbaud = 9600\ncolour = red\n"
+		     "outptu = none\n",
+		uart_table,
+		"t.ini:4: [device \"u0\"] baud: unknown key 'baud' (did you mean 'base'?)\n"
+		"t.ini:5: [device \"u0\"] colour: unknown key 'colour'\n"
+		"t.ini:6: [device \"u0\"] outptu: unknown key 'outptu' (did you mean 'output'?)\n");
 	/* Without a file, `type` is a key like any other. */
-	pairs_fail(typo, uart_table,
-		   "uart test: tpye: unknown key 'tpye' (did you mean 'type'?)\n");
+	pairs_fail(
+		typo, uart_table,
+		"uart test: tpye: unknown key 'tpye' (did you mean 'type'?)\n");
 }
 END_TEST
 
 START_TEST(test_bad_values)
 {
-	convert_fails(UART "label = l\noutput = stduot\nbase = x\nirq = 1K\n"
-			   "fifo-size = 1X\nloopback = maybe\n",
-		      uart_table,
-		      "t.ini:4: [device \"u0\"] output: invalid value 'stduot' (must be one of: stdout, none, file)\n"
-		      "t.ini:5: [device \"u0\"] base: invalid number 'x' (expected decimal or 0x hex)\n"
-		      "t.ini:6: [device \"u0\"] irq: invalid number '1K' (expected decimal or 0x hex)\n"
-		      "t.ini:7: [device \"u0\"] fifo-size: invalid size '1X' (expected a number with an optional K, M or G suffix)\n"
-		      "t.ini:8: [device \"u0\"] loopback: invalid boolean 'maybe' (expected true/false, yes/no, on/off or 1/0)\n");
-	convert_fails(UART "label = l\noutput =\nbase =\nfifo-size =\n"
-			   "loopback =\n",
-		      uart_table,
-		      "t.ini:4: [device \"u0\"] output: empty value (must be one of: stdout, none, file)\n"
-		      "t.ini:5: [device \"u0\"] base: empty value (expected a number)\n"
-		      "t.ini:6: [device \"u0\"] fifo-size: empty value (expected a size)\n"
-		      "t.ini:7: [device \"u0\"] loopback: empty value (expected true or false)\n");
+	convert_fails(
+		UART "label = l\noutput = stduot\nbase = x\nirq = 1K\n"
+		     "fifo-size = 1X\nloopback = maybe\n",
+		uart_table,
+		"t.ini:4: [device \"u0\"] output: invalid value 'stduot' (must be one of: stdout, none, file)\n"
+		"t.ini:5: [device \"u0\"] base: invalid number 'x' (expected decimal or 0x hex)\n"
+		"t.ini:6: [device \"u0\"] irq: invalid number '1K' (expected decimal or 0x hex)\n"
+		"t.ini:7: [device \"u0\"] fifo-size: invalid size '1X' (expected a number with an optional K, M or G suffix)\n"
+		"t.ini:8: [device \"u0\"] loopback: invalid boolean 'maybe' (expected true/false, yes/no, on/off or 1/0)\n");
+	convert_fails(
+		UART "label = l\noutput =\nbase =\nfifo-size =\n"
+		     "loopback =\n",
+		uart_table,
+		"t.ini:4: [device \"u0\"] output: empty value (must be one of: stdout, none, file)\n"
+		"t.ini:5: [device \"u0\"] base: empty value (expected a number)\n"
+		"t.ini:6: [device \"u0\"] fifo-size: empty value (expected a size)\n"
+		"t.ini:7: [device \"u0\"] loopback: empty value (expected true or false)\n");
 }
 END_TEST
 
@@ -410,11 +428,13 @@ START_TEST(test_required)
 	static const char *const kvs[] = { "irq", "1", NULL };
 
 	/* At the `type` key: the section has no line for what is missing. */
-	convert_fails(UART "irq = 1\n", uart_table,
-		      "t.ini:2: [device \"u0\"] type: missing required setting 'label'\n");
-	convert_fails("[device \"u0\"]\nbase = 0\ntype = uart\n", uart_table,
-		      "t.ini:2: [device \"u0\"] base: '0' is out of range (must be between 1 and 65535)\n"
-		      "t.ini:3: [device \"u0\"] type: missing required setting 'label'\n");
+	convert_fails(
+		UART "irq = 1\n", uart_table,
+		"t.ini:2: [device \"u0\"] type: missing required setting 'label'\n");
+	convert_fails(
+		"[device \"u0\"]\nbase = 0\ntype = uart\n", uart_table,
+		"t.ini:2: [device \"u0\"] base: '0' is out of range (must be between 1 and 65535)\n"
+		"t.ini:3: [device \"u0\"] type: missing required setting 'label'\n");
 	pairs_fail(kvs, uart_table,
 		   "uart test: missing required setting 'label'\n");
 }
@@ -453,8 +473,9 @@ START_TEST(test_duplicate_lines)
 	capture_begin(&c);
 	ck_assert_int_eq(vmm_settings_convert(&dev, uart_table, &v), -EINVAL);
 	err = capture_end(&c);
-	ck_assert_str_eq(err,
-			 "f.ini:5: [device \"d\"] irq: duplicate key (first set at line 3)\n");
+	ck_assert_str_eq(
+		err,
+		"f.ini:5: [device \"d\"] irq: duplicate key (first set at line 3)\n");
 	ck_assert_ptr_null(v);
 	free(err);
 }
@@ -483,22 +504,30 @@ START_TEST(test_bad_tables)
 	} cases[] = {
 		{ { .name = "n", .type = PLUGVM_SETTING_U64, .def = "four" },
 		  "plugin 'broken': setting 'n' default: invalid number 'four' (expected decimal or 0x hex)\n" },
-		{ { .name = "n", .type = PLUGVM_SETTING_U64, .def = "20",
-		    .min = 1, .max = 10 },
+		{ { .name = "n",
+		    .type = PLUGVM_SETTING_U64,
+		    .def = "20",
+		    .min = 1,
+		    .max = 10 },
 		  "plugin 'broken': setting 'n' default: '20' is out of range (must be between 1 and 10)\n" },
-		{ { .name = "n", .type = PLUGVM_SETTING_U64, .min = 10,
+		{ { .name = "n",
+		    .type = PLUGVM_SETTING_U64,
+		    .min = 10,
 		    .max = 1 },
 		  "plugin 'broken': setting 'n': min 10 is above max 1\n" },
 		{ { .name = "n", .type = PLUGVM_SETTING_SIZE, .min = 1 << 20 },
 		  "plugin 'broken': setting 'n': min 1M is above max 0\n" },
 		{ { .name = "b", .type = PLUGVM_SETTING_BOOL, .def = "" },
 		  "plugin 'broken': setting 'b' default: empty value (expected true or false)\n" },
-		{ { .name = "e", .type = PLUGVM_SETTING_ENUM, .def = "x",
+		{ { .name = "e",
+		    .type = PLUGVM_SETTING_ENUM,
+		    .def = "x",
 		    .choices = output_choices },
 		  "plugin 'broken': setting 'e' default: invalid value 'x' (must be one of: stdout, none, file)\n" },
 		{ { .name = "e", .type = PLUGVM_SETTING_ENUM },
 		  "plugin 'broken': setting 'e': enum without choices\n" },
-		{ { .name = "e", .type = PLUGVM_SETTING_ENUM,
+		{ { .name = "e",
+		    .type = PLUGVM_SETTING_ENUM,
 		    .choices = no_choices },
 		  "plugin 'broken': setting 'e': enum without choices\n" },
 		{ { .name = "t", .type = (enum plugvm_setting_type)7 },
@@ -529,8 +558,9 @@ START_TEST(test_bad_table_pairs)
 	};
 	static const char *const kvs[] = { NULL };
 
-	pairs_fail(kvs, table,
-		   "uart test: setting 'n' default: invalid size '1X' (expected a number with an optional K, M or G suffix)\n");
+	pairs_fail(
+		kvs, table,
+		"uart test: setting 'n' default: invalid size '1X' (expected a number with an optional K, M or G suffix)\n");
 }
 END_TEST
 

@@ -35,6 +35,7 @@
 enum section_kind {
 	SECTION_NONE, /* before the first section header */
 	SECTION_SKIP, /* a section in error: its keys are skipped */
+	/* then in section_words[] order */
 	SECTION_MACHINE,
 	SECTION_CPU,
 	SECTION_IMAGE,
@@ -53,9 +54,9 @@ struct parser {
 
 	const char *text; /* the whole file */
 	size_t len, pos;
-	unsigned line; /* the line last handed to inih */
-	enum line_kind kind; /* what that line looked like */
-	bool handled; /* inih called the handler for it */
+	unsigned line;		/* the line last handed to inih */
+	enum line_kind kind;	/* what that line looked like */
+	bool handled;		/* inih called the handler for it */
 	unsigned char *flagged; /* per line: an error was reported there */
 	size_t n_lines;
 
@@ -68,22 +69,43 @@ struct parser {
 	unsigned machine_line, cpu_line; /* first [machine] and [cpu] */
 };
 
+/* In enum section_kind order, from SECTION_MACHINE on. */
 static const char *const section_words[] = {
 	"machine", "cpu", "image", "device", NULL,
 };
 
+enum { KEY_MEMORY, KEY_ACCEL, KEY_VCPUS, KEY_STRICT };
 static const char *const machine_keys[] = {
-	"memory", "accel", "vcpus", "strict", NULL,
+	[KEY_MEMORY] = "memory",
+	[KEY_ACCEL] = "accel",
+	[KEY_VCPUS] = "vcpus",
+	[KEY_STRICT] = "strict",
+	NULL,
 };
 
+/* The registers follow in enum vmm_gpr order. */
+enum { KEY_MODE, KEY_ENTRY, KEY_CS, KEY_GPRS };
 static const char *const cpu_keys[] = {
-	"mode", "entry", "cs",
-	/* in enum vmm_gpr order */
-	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rsp", "rbp", NULL,
+	[KEY_MODE] = "mode",
+	[KEY_ENTRY] = "entry",
+	[KEY_CS] = "cs",
+	[KEY_GPRS + VMM_RAX] = "rax",
+	[KEY_GPRS + VMM_RBX] = "rbx",
+	[KEY_GPRS + VMM_RCX] = "rcx",
+	[KEY_GPRS + VMM_RDX] = "rdx",
+	[KEY_GPRS + VMM_RSI] = "rsi",
+	[KEY_GPRS + VMM_RDI] = "rdi",
+	[KEY_GPRS + VMM_RSP] = "rsp",
+	[KEY_GPRS + VMM_RBP] = "rbp",
+	[KEY_GPRS + VMM_NR_GPRS] = NULL,
 };
-#define CPU_KEY_FIRST_GPR 3
 
-static const char *const image_keys[] = { "file", "address", NULL };
+enum { KEY_FILE, KEY_ADDRESS };
+static const char *const image_keys[] = {
+	[KEY_FILE] = "file",
+	[KEY_ADDRESS] = "address",
+	NULL,
+};
 static const char *const device_keys[] = { "type", NULL };
 
 /* In enum vmm_accel_kind and enum vmm_cpu_mode order. */
@@ -120,8 +142,7 @@ static void out_of_memory(struct parser *p)
 }
 
 __attribute__((format(printf, 3, 4))) static void
-parse_error(struct parser *p, const struct vmm_origin *o, const char *fmt,
-	    ...)
+parse_error(struct parser *p, const struct vmm_origin *o, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -131,17 +152,17 @@ parse_error(struct parser *p, const struct vmm_origin *o, const char *fmt,
 	note_error(p, o->line);
 }
 
-/* An origin for the current line and section. */
-static struct vmm_origin here(const struct parser *p, const char *key)
+/* An error about the current line as a whole: "FILE:LINE: message". */
+__attribute__((format(printf, 2, 3))) static void
+line_error(struct parser *p, const char *fmt, ...)
 {
-	struct vmm_origin o = {
-		.file = p->file,
-		.line = p->line,
-		.section = p->section_name,
-		.key = key,
-	};
+	struct vmm_origin o = { .file = p->file, .line = p->line };
+	va_list ap;
 
-	return o;
+	va_start(ap, fmt);
+	vmm_origin_verror(&o, fmt, ap);
+	va_end(ap);
+	note_error(p, p->line);
 }
 
 /* Image and device names: letters, digits, '-', '_' and, if @dot, '.'. */
@@ -187,9 +208,10 @@ static void missing_type(struct parser *p, const struct vmm_device_cfg *dev)
 		const struct vmm_kv *kv = &dev->kvs[i];
 
 		if (vmm_did_you_mean(kv->key, device_keys)) {
-			parse_error(p, &o,
-				    "missing required key 'type' (is '%s' at line %u a typo?)",
-				    kv->key, kv->origin.line);
+			parse_error(
+				p, &o,
+				"missing required key 'type' (is '%s' at line %u a typo?)",
+				kv->key, kv->origin.line);
 			return;
 		}
 	}
@@ -216,11 +238,11 @@ static void end_section(struct parser *p)
 
 /* [machine] or [cpu]: one of each, without a name. */
 static void begin_single_section(struct parser *p, enum section_kind kind,
-				 const char *word, const char *name,
-				 const struct vmm_origin *o)
+				 const char *name, const struct vmm_origin *o)
 {
-	unsigned *first = kind == SECTION_MACHINE ? &p->machine_line :
-						    &p->cpu_line;
+	const char *word = section_words[kind - SECTION_MACHINE];
+	unsigned *first =
+		kind == SECTION_MACHINE ? &p->machine_line : &p->cpu_line;
 
 	if (*name) {
 		parse_error(p, o, "section [%s] takes no name", word);
@@ -233,7 +255,7 @@ static void begin_single_section(struct parser *p, enum section_kind kind,
 	}
 	*first = p->line;
 	p->section = kind;
-	p->section_name = kind == SECTION_MACHINE ? "machine" : "cpu";
+	p->section_name = word;
 }
 
 /* Line of the image or device called @name, or 0 when there is none. */
@@ -269,9 +291,9 @@ static void *grow(void *array, size_t n, size_t size)
 
 /* [image "NAME"] or [device "NAME"]; @quoted is what follows the word. */
 static void begin_named_section(struct parser *p, enum section_kind kind,
-				const char *word, const char *quoted,
-				const struct vmm_origin *o)
+				const char *quoted, const struct vmm_origin *o)
 {
+	const char *word = section_words[kind - SECTION_MACHINE];
 	struct vmm_config *cfg = p->cfg;
 	bool image = kind == SECTION_IMAGE;
 	size_t len = strlen(quoted);
@@ -279,7 +301,8 @@ static void begin_named_section(struct parser *p, enum section_kind kind,
 	unsigned first;
 
 	if (len < 2 || quoted[0] != '"' || quoted[len - 1] != '"') {
-		parse_error(p, o, "section needs a quoted name, as in [%s \"NAME\"]",
+		parse_error(p, o,
+			    "section needs a quoted name, as in [%s \"NAME\"]",
 			    word);
 		return;
 	}
@@ -287,9 +310,10 @@ static void begin_named_section(struct parser *p, enum section_kind kind,
 	if (!name)
 		goto out_nomem;
 	if (!valid_name(name, true)) {
-		parse_error(p, o,
-			    "invalid %s name '%s' (use letters, digits, '-', '_' and '.')",
-			    word, name);
+		parse_error(
+			p, o,
+			"invalid %s name '%s' (use letters, digits, '-', '_' and '.')",
+			word, name);
 		goto out_free_name;
 	}
 	first = named_section_line(cfg, image, name);
@@ -339,30 +363,66 @@ out_free_name:
 }
 
 /*
+ * The kind of section the first @wlen characters of @inner name, or
+ * SECTION_SKIP after saying why they name none.
+ */
+static enum section_kind section_word(struct parser *p,
+				      const struct vmm_origin *o, char *inner,
+				      size_t wlen)
+{
+	const char *hint = NULL;
+	char c = inner[wlen];
+	int i;
+
+	if (!wlen) {
+		parse_error(
+			p, o,
+			"missing section name (expected machine, cpu, image \"NAME\" or device \"NAME\")");
+		return SECTION_SKIP;
+	}
+	inner[wlen] = '\0';
+	i = word_index(section_words, inner);
+	if (i < 0)
+		hint = vmm_did_you_mean(inner, section_words);
+	inner[wlen] = c;
+	if (i >= 0)
+		return (enum section_kind)(SECTION_MACHINE + i);
+	if (hint)
+		parse_error(p, o, "unknown section '%.*s' (did you mean '%s'?)",
+			    (int)wlen, inner, hint);
+	else
+		parse_error(
+			p, o,
+			"unknown section '%.*s' (expected machine, cpu, image \"NAME\" or device \"NAME\")",
+			(int)wlen, inner);
+	return SECTION_SKIP;
+}
+
+/*
  * Read the section header @line ('[' and trimmed) handed to inih, which will
  * find the same ']' we do, or report the line as we do.
  */
 static void read_section_header(struct parser *p, const char *line)
 {
-	struct vmm_origin o = here(p, NULL);
+	struct vmm_origin o = { .file = p->file, .line = p->line };
 	const char *close = strchr(line, ']');
 	const char *after;
+	enum section_kind kind;
 	char *inner, *name;
 	size_t wlen;
-	int kind;
 
 	end_section(p);
-	o.section = NULL;
 	p->section_line = p->line;
 	if (!close) {
-		parse_error(p, &o, "syntax error: missing ']' in section header");
+		line_error(p, "syntax error: missing ']' in section header");
 		return;
 	}
 	for (after = close + 1; isspace((unsigned char)*after); after++)
 		;
 	if (*after && !strchr(INI_START_COMMENT_PREFIXES, *after)) {
-		parse_error(p, &o,
-			    "syntax error: unexpected text after section header");
+		line_error(
+			p,
+			"syntax error: unexpected text after section header");
 		return;
 	}
 
@@ -381,51 +441,11 @@ static void read_section_header(struct parser *p, const char *line)
 	wlen = strcspn(inner, " \t\"");
 	for (name = inner + wlen; isspace((unsigned char)*name); name++)
 		;
-
-	kind = -1;
-	if (wlen) {
-		char c = inner[wlen];
-
-		inner[wlen] = '\0';
-		kind = word_index(section_words, inner);
-		if (kind < 0) {
-			const char *hint =
-				vmm_did_you_mean(inner, section_words);
-
-			inner[wlen] = c;
-			if (hint)
-				parse_error(p, &o,
-					    "unknown section '%.*s' (did you mean '%s'?)",
-					    (int)wlen, inner, hint);
-			else
-				parse_error(p, &o,
-					    "unknown section '%.*s' (expected machine, cpu, image \"NAME\" or device \"NAME\")",
-					    (int)wlen, inner);
-			goto out_free_inner;
-		}
-		inner[wlen] = c;
-	} else {
-		parse_error(p, &o,
-			    "missing section name (expected machine, cpu, image \"NAME\" or device \"NAME\")");
-		goto out_free_inner;
-	}
-
-	/* section_words order */
-	switch (kind) {
-	case 0:
-		begin_single_section(p, SECTION_MACHINE, "machine", name, &o);
-		break;
-	case 1:
-		begin_single_section(p, SECTION_CPU, "cpu", name, &o);
-		break;
-	case 2:
-		begin_named_section(p, SECTION_IMAGE, "image", name, &o);
-		break;
-	default:
-		begin_named_section(p, SECTION_DEVICE, "device", name, &o);
-		break;
-	}
-out_free_inner:
+	kind = section_word(p, &o, inner, wlen);
+	if (kind == SECTION_MACHINE || kind == SECTION_CPU)
+		begin_single_section(p, kind, name, &o);
+	else if (kind == SECTION_IMAGE || kind == SECTION_DEVICE)
+		begin_named_section(p, kind, name, &o);
 	free(inner);
 }
 
@@ -465,8 +485,10 @@ static void machine_key(struct parser *p, const struct vmm_origin *o,
 {
 	struct vmm_config *cfg = p->cfg;
 	struct vmm_origin *const slots[] = {
-		&cfg->at.memory, &cfg->at.accel, &cfg->at.vcpus,
-		&cfg->at.strict,
+		[KEY_MEMORY] = &cfg->at.memory,
+		[KEY_ACCEL] = &cfg->at.accel,
+		[KEY_VCPUS] = &cfg->at.vcpus,
+		[KEY_STRICT] = &cfg->at.strict,
 	};
 	int k = word_index(machine_keys, o->key);
 	unsigned idx;
@@ -481,26 +503,27 @@ static void machine_key(struct parser *p, const struct vmm_origin *o,
 		return;
 
 	switch (k) {
-	case 0: /* memory */
+	case KEY_MEMORY:
 		if (!number(p, o, value, true, &v))
 			return;
 		if (!v)
 			parse_error(p, o, "must not be zero");
 		else if (v % VMM_MEMORY_ALIGN)
-			parse_error(p, o, "'%s' is not a multiple of 4K", value);
-		else if (v > VMM_MEMORY_MAX)
-			parse_error(p, o, "'%s' is too large (at most 64G)",
+			parse_error(p, o, "'%s' is not a multiple of 4K",
 				    value);
+		else if (v > VMM_MEMORY_MAX)
+			parse_error(p, o, "'%s' is too large (at most %lluG)",
+				    value, VMM_MEMORY_MAX >> 30);
 		else
 			cfg->memory = v;
 		break;
-	case 1: /* accel */
+	case KEY_ACCEL:
 		if (vmm_origin_parse_enum(o, value, accel_words, &idx))
 			note_error(p, o->line);
 		else
 			cfg->accel = (enum vmm_accel_kind)idx;
 		break;
-	case 2: /* vcpus */
+	case KEY_VCPUS:
 		if (!number(p, o, value, false, &v))
 			return;
 		if (v < 1 || v > VMM_VCPUS_MAX)
@@ -509,7 +532,7 @@ static void machine_key(struct parser *p, const struct vmm_origin *o,
 		else
 			cfg->vcpus = (unsigned)v;
 		break;
-	default: /* strict */
+	default: /* KEY_STRICT */
 		if (vmm_origin_parse_bool(o, value, &cfg->strict))
 			note_error(p, o->line);
 		break;
@@ -530,18 +553,18 @@ static void cpu_key(struct parser *p, const struct vmm_origin *o,
 		note_error(p, o->line);
 		return;
 	}
-	if (k == 0)
+	if (k == KEY_MODE)
 		slot = &cfg->at.mode;
-	else if (k == 1)
+	else if (k == KEY_ENTRY)
 		slot = &cfg->at.entry;
-	else if (k == 2)
+	else if (k == KEY_CS)
 		slot = &cfg->at.cs;
 	else
-		slot = &cfg->at.gprs[k - CPU_KEY_FIRST_GPR];
+		slot = &cfg->at.gprs[k - KEY_GPRS];
 	if (!claim_key(p, slot, o, cpu_keys[k]))
 		return;
 
-	if (k == 0) {
+	if (k == KEY_MODE) {
 		if (vmm_origin_parse_enum(o, value, mode_words, &idx))
 			note_error(p, o->line);
 		else
@@ -550,17 +573,17 @@ static void cpu_key(struct parser *p, const struct vmm_origin *o,
 	}
 	if (!number(p, o, value, false, &v))
 		return;
-	if (k == 1) {
+	if (k == KEY_ENTRY) {
 		cfg->entry = v;
-	} else if (k == 2) {
+	} else if (k == KEY_CS) {
 		if (v > 0xffff)
 			parse_error(p, o, "must be at most 0xffff (got %s)",
 				    value);
 		else
 			cfg->cs = (uint16_t)v;
 	} else {
-		cfg->gprs[k - CPU_KEY_FIRST_GPR] = v;
-		cfg->gprs_set |= 1u << (k - CPU_KEY_FIRST_GPR);
+		cfg->gprs[k - KEY_GPRS] = v;
+		cfg->gprs_set |= 1u << (k - KEY_GPRS);
 	}
 }
 
@@ -591,7 +614,7 @@ static void image_key(struct parser *p, const struct vmm_origin *o,
 		note_error(p, o->line);
 		return;
 	}
-	if (k == 0) {
+	if (k == KEY_FILE) {
 		if (!claim_key(p, &img->origin, o, image_keys[k]))
 			return;
 		if (!*value) {
@@ -623,9 +646,10 @@ static void device_key(struct parser *p, const struct vmm_origin *o,
 			parse_error(p, o,
 				    "empty value (expected a device type)");
 		} else if (!valid_name(value, false)) {
-			parse_error(p, o,
-				    "invalid device type '%s' (a plugin name: letters, digits, '-' and '_')",
-				    value);
+			parse_error(
+				p, o,
+				"invalid device type '%s' (a plugin name: letters, digits, '-' and '_')",
+				value);
 		} else {
 			dev->type = strdup(value);
 			if (!dev->type)
@@ -660,12 +684,15 @@ static void device_key(struct parser *p, const struct vmm_origin *o,
 
 static void handle_key(struct parser *p, const char *key, const char *value)
 {
-	struct vmm_origin o = here(p, key);
+	struct vmm_origin o = {
+		.file = p->file,
+		.line = p->line,
+		.section = p->section_name,
+		.key = key,
+	};
 
 	if (!*key) {
-		o.section = NULL;
-		o.key = NULL;
-		parse_error(p, &o, "syntax error: missing key before '='");
+		line_error(p, "syntax error: missing key before '='");
 		return;
 	}
 	switch (p->section) {
@@ -713,11 +740,9 @@ static int ini_handler_cb(void *user, const char *section, const char *name,
 static void finish_line(struct parser *p)
 {
 	if (p->kind == LINE_KEY && !p->handled && !p->fatal) {
-		struct vmm_origin o = here(p, NULL);
-
-		o.section = NULL;
-		parse_error(p, &o,
-			    "syntax error: expected 'key = value' or '[section]'");
+		line_error(
+			p,
+			"syntax error: expected 'key = value' or '[section]'");
 	}
 	p->kind = LINE_BLANK;
 }
@@ -753,18 +778,12 @@ static char *ini_reader_cb(char *buf, int size, void *stream)
 
 	buf[0] = '\0';
 	if (memchr(s, '\0', n)) {
-		struct vmm_origin o = here(p, NULL);
-
-		o.section = NULL;
-		parse_error(p, &o, "syntax error: NUL character in line");
+		line_error(p, "syntax error: NUL character in line");
 		return buf;
 	}
 	if (n >= (size_t)size) {
-		struct vmm_origin o = here(p, NULL);
-
-		o.section = NULL;
-		parse_error(p, &o, "line too long (at most %d characters)",
-			    size - 1);
+		line_error(p, "line too long (at most %d characters)",
+			   size - 1);
 		return buf;
 	}
 	memcpy(buf, s, n);
@@ -822,7 +841,7 @@ static struct vmm_config *config_new(const char *path, const char *dir)
 	set_default_origin(&at->cs, cfg->path, "cpu", "cs");
 	for (i = 0; i < VMM_NR_GPRS; i++)
 		set_default_origin(&at->gprs[i], cfg->path, "cpu",
-				   cpu_keys[CPU_KEY_FIRST_GPR + i]);
+				   cpu_keys[KEY_GPRS + i]);
 	return cfg;
 }
 
@@ -862,9 +881,10 @@ static void check_config(struct parser *p)
 	const struct vmm_config *cfg = p->cfg;
 
 	if (cfg->at.cs.line && cfg->mode != VMM_CPU_REAL)
-		parse_error(p, &cfg->at.cs,
-			    "only allowed with mode = real (mode is '%s' at line %u)",
-			    mode_words[cfg->mode], cfg->at.mode.line);
+		parse_error(
+			p, &cfg->at.cs,
+			"only allowed with mode = real (mode is '%s' at line %u)",
+			mode_words[cfg->mode], cfg->at.mode.line);
 }
 
 /* Parse @len bytes of @text, named @path, with relative paths in @dir. */
@@ -888,7 +908,8 @@ static int config_parse(const char *path, const char *dir, const char *text,
 
 	ret = ini_parse_stream(ini_reader_cb, &p, ini_handler_cb, &p);
 	finish_line(&p); /* in case inih stopped early */
-	if (ret < 0) /* -2: inih ran out of memory (-1 is for files) */
+	/* -2: inih ran out of memory (-1 is for files, not streams) */
+	if (ret < 0)
 		out_of_memory(&p);
 	if (!p.fatal) {
 		if (ret > 0 && (size_t)ret <= p.n_lines && !p.flagged[ret]) {

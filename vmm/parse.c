@@ -21,8 +21,7 @@
 #define DYM_MAX_LEN 64
 
 /* Digits in @base from @s into *@out; the number must use all of @s. */
-static int parse_digits(const char *s, size_t len, unsigned base,
-			uint64_t *out)
+static int parse_digits(const char *s, size_t len, unsigned base, uint64_t *out)
 {
 	uint64_t v = 0;
 	size_t i;
@@ -79,8 +78,8 @@ int vmm_parse_u64(const char *s, bool size, uint64_t *out)
 		digits = s + 2;
 		base = 16;
 	}
-	len = strspn(digits, base == 16 ? "0123456789abcdefABCDEF" :
-					  "0123456789");
+	len = strspn(digits,
+		     base == 16 ? "0123456789abcdefABCDEF" : "0123456789");
 	if (digits[len]) {
 		if (!size)
 			return -EINVAL;
@@ -117,8 +116,7 @@ int vmm_parse_bool(const char *s, bool *out)
 }
 
 /* Levenshtein distance ignoring case; both lengths at most DYM_MAX_LEN. */
-static size_t edit_distance(const char *a, size_t la, const char *b,
-			    size_t lb)
+static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb)
 {
 	size_t row[DYM_MAX_LEN + 1];
 	size_t i, j;
@@ -131,9 +129,9 @@ static size_t edit_distance(const char *a, size_t la, const char *b,
 		row[0] = i;
 		for (j = 1; j <= lb; j++) {
 			size_t up = row[j];
-			size_t best = diag +
-				      (tolower((unsigned char)a[i - 1]) !=
-				       tolower((unsigned char)b[j - 1]));
+			size_t best =
+				diag + (tolower((unsigned char)a[i - 1]) !=
+					tolower((unsigned char)b[j - 1]));
 
 			if (up + 1 < best)
 				best = up + 1;
@@ -146,8 +144,7 @@ static size_t edit_distance(const char *a, size_t la, const char *b,
 	return row[lb];
 }
 
-const char *vmm_did_you_mean(const char *word,
-			     const char *const *candidates)
+const char *vmm_did_you_mean(const char *word, const char *const *candidates)
 {
 	size_t lw = strlen(word);
 	size_t limit = lw / 3 > 2 ? lw / 3 : 2;
@@ -174,29 +171,23 @@ const char *vmm_did_you_mean(const char *word,
 	return best;
 }
 
-void vmm_origin_verror(const struct vmm_origin *o, const char *fmt,
-		       va_list ap)
+void vmm_origin_verror(const struct vmm_origin *o, const char *fmt, va_list ap)
 {
-	char where[512] = "";
-	char msg[1024];
-	size_t n = 0;
-
-	if (o && o->file)
-		n += (size_t)snprintf(where + n, sizeof(where) - n, "%s",
-				      o->file);
-	if (o && o->file && o->line && n < sizeof(where))
-		n += (size_t)snprintf(where + n, sizeof(where) - n, ":%u",
-				      o->line);
-	if (n && n < sizeof(where))
-		n += (size_t)snprintf(where + n, sizeof(where) - n, ": ");
-	if (o && o->section && n < sizeof(where))
-		n += (size_t)snprintf(where + n, sizeof(where) - n, "[%s]%s",
-				      o->section, o->key ? " " : ": ");
-	if (o && o->key && n < sizeof(where))
-		snprintf(where + n, sizeof(where) - n, "%s: ", o->key);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	/* One call per line, so that lines from other threads never mix. */
-	fprintf(stderr, "%s%s\n", where, msg);
+	/* Hold the lock for the whole line, so that threads never mix. */
+	flockfile(stderr);
+	if (o && o->file) {
+		fputs(o->file, stderr);
+		if (o->line)
+			fprintf(stderr, ":%u", o->line);
+		fputs(": ", stderr);
+	}
+	if (o && o->section)
+		fprintf(stderr, "[%s]%s", o->section, o->key ? " " : ": ");
+	if (o && o->key)
+		fprintf(stderr, "%s: ", o->key);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 void vmm_origin_error(const struct vmm_origin *o, const char *fmt, ...)
@@ -223,13 +214,14 @@ int vmm_origin_parse_u64(const struct vmm_origin *o, const char *value,
 		vmm_origin_error(o, "%s '%s' is too large",
 				 size ? "size" : "number", value);
 	else if (ret && size)
-		vmm_origin_error(o,
-				 "invalid size '%s' (expected a number with an optional K, M or G suffix)",
-				 value);
+		vmm_origin_error(
+			o,
+			"invalid size '%s' (expected a number with an optional K, M or G suffix)",
+			value);
 	else if (ret)
-		vmm_origin_error(o,
-				 "invalid number '%s' (expected decimal or 0x hex)",
-				 value);
+		vmm_origin_error(
+			o, "invalid number '%s' (expected decimal or 0x hex)",
+			value);
 	return ret ? -EINVAL : 0;
 }
 
@@ -241,9 +233,10 @@ int vmm_origin_parse_bool(const struct vmm_origin *o, const char *value,
 		return -EINVAL;
 	}
 	if (vmm_parse_bool(value, out)) {
-		vmm_origin_error(o,
-				 "invalid boolean '%s' (expected true/false, yes/no, on/off or 1/0)",
-				 value);
+		vmm_origin_error(
+			o,
+			"invalid boolean '%s' (expected true/false, yes/no, on/off or 1/0)",
+			value);
 		return -EINVAL;
 	}
 	return 0;

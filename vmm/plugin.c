@@ -111,7 +111,7 @@ static bool valid_setting_name(const char *name)
 		return false;
 	for (const char *c = name; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
-		      *c == '-' || *c == '_'))
+		      *c == '-'))
 			return false;
 	return true;
 }

@@ -98,13 +98,12 @@ static int convert_value(const struct plugvm_setting *s, const char *value,
 					 s->type == PLUGVM_SETTING_SIZE, &u))
 			return -EINVAL;
 		if ((s->min || s->max) && (u < s->min || u > s->max)) {
-			vmm_origin_error(o,
-					 "'%s' is out of range (must be between %s and %s)",
-					 value,
-					 format_number(lo, sizeof(lo), s->type,
-						       s->min),
-					 format_number(hi, sizeof(hi), s->type,
-						       s->max));
+			vmm_origin_error(
+				o,
+				"'%s' is out of range (must be between %s and %s)",
+				value,
+				format_number(lo, sizeof(lo), s->type, s->min),
+				format_number(hi, sizeof(hi), s->type, s->max));
 			return -EINVAL;
 		}
 		v->u64 = u;
@@ -156,8 +155,8 @@ static int check_entry(const char *plugin, const struct plugvm_setting *table,
 
 	snprintf(key, sizeof(key), "setting '%s'", s->name);
 	if (!valid_setting_name(s->name)) {
-		vmm_origin_error(&o,
-				 "invalid name (use lower case, digits and '-')");
+		vmm_origin_error(
+			&o, "invalid name (use lower case, digits and '-')");
 		return 1;
 	}
 	if (!strcmp(s->name, "type")) {
@@ -175,11 +174,10 @@ static int check_entry(const char *plugin, const struct plugvm_setting *table,
 	case PLUGVM_SETTING_U64:
 	case PLUGVM_SETTING_SIZE:
 		if ((s->min || s->max) && s->min > s->max) {
-			vmm_origin_error(&o, "min %s is above max %s",
-					 format_number(lo, sizeof(lo), s->type,
-						       s->min),
-					 format_number(hi, sizeof(hi), s->type,
-						       s->max));
+			vmm_origin_error(
+				&o, "min %s is above max %s",
+				format_number(lo, sizeof(lo), s->type, s->min),
+				format_number(hi, sizeof(hi), s->type, s->max));
 			return 1;
 		}
 		break;
@@ -266,9 +264,10 @@ static int convert(const char *plugin, const struct vmm_origin *type_origin,
 		}
 		if (setter[k] != NOT_SET) {
 			if (raw[setter[k]].origin.line)
-				vmm_origin_error(&r->origin,
-						 "duplicate key (first set at line %u)",
-						 raw[setter[k]].origin.line);
+				vmm_origin_error(
+					&r->origin,
+					"duplicate key (first set at line %u)",
+					raw[setter[k]].origin.line);
 			else
 				vmm_origin_error(&r->origin, "duplicate key");
 			errors++;

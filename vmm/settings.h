@@ -19,6 +19,19 @@
  * [min, max], a duplicate key, or a required setting missing (named with the
  * origin of the section's `type` key). A bad default in the table is an
  * error naming the plugin, not the file. -ENOMEM when out of memory.
+ *
+ * The values: a setting the section does not set gets its default (set =
+ * false). A STRING's text is a copy the array owns; an ENUM's str points
+ * into the table's choices and u64 is its index. The messages, after
+ * "FILE:LINE: [SECTION] KEY: ":
+ *   unknown key 'baud' (did you mean 'base'?)       candidates: table, type
+ *   '0' is out of range (must be between 1 and 65535)   when min or max != 0
+ *   duplicate key (first set at line N)
+ *   and those of vmm_origin_parse_u64() and friends (machine.h);
+ * at the `type` key: "missing required setting 'label'"; for the table
+ * itself: "plugin 'TYPE': setting 'x' default: ...", or "plugin 'TYPE':
+ * setting 'x': ..." for a bad name, type, range or enum without choices.
+ * A table in error stops conversion before the section's keys are looked at.
  */
 int vmm_settings_convert(const struct vmm_device_cfg *dev,
 			 const struct plugvm_setting *table,
@@ -26,11 +39,14 @@ int vmm_settings_convert(const struct vmm_device_cfg *dev,
 
 /* Same, for a plain list of key/value pairs with no file behind them (used by
  * the device test kit): @kvs is { "key", "value", ..., NULL }. @what names the
- * caller in messages. */
+ * caller in messages, in place of FILE and of "plugin 'TYPE'"; a key without
+ * a value (the list ends after it) is "missing value". NULL @kvs or @table
+ * stand for empty ones. */
 int vmm_settings_convert_pairs(const char *what, const char *const *kvs,
 			       const struct plugvm_setting *table,
 			       struct plugvm_value **values);
 
+/* Free @values converted against @table, and their strings. NULL is fine. */
 void vmm_settings_free(const struct plugvm_setting *table,
 		       struct plugvm_value *values);
 
