@@ -18,6 +18,13 @@
  *    flagged, so an unflagged UC_ERR_OK is a HLT.
  *  - uc_emu_stop() from another thread only works while the engine runs,
  *    hence the running flag under a lock.
+ *  - With several vCPUs they take turns on one thread: the control thread
+ *    preempts the running one every VMM_TIME_SLICE_MS. (Unicorn 2.0.1's
+ *    atomics are not atomic across engines, so they never run at once.)
+ *    A preemption that lands in the microseconds between a HLT and the
+ *    engine's return is taken as the end of the slice, and the vCPU later
+ *    resumes after its HLT; guests that halt in a loop (`1: hlt; jmp 1b`,
+ *    as usual) halt again at once.
  *  - Exceptions never reach the guest's IVT/IDT; UC_HOOK_INTR sees them
  *    (#UD ends the run with UC_ERR_INSN_INVALID instead).
  *  - An 8-byte MMIO access arrives as two 4-byte ones.
@@ -51,7 +58,8 @@ struct tcg_vcpu {
 	enum vmm_cpu_mode mode;
 	pthread_mutex_t lock;
 	bool running; /* inside uc_emu_start(); under @lock */
-	bool kicked; /* vmm_vcpu_kick() happened; under @lock */
+	bool kicked; /* kick() happened; under @lock */
+	bool preempted; /* preempt() ended this run's slice; under @lock */
 	/* what ended the last run, recorded by a hook */
 	bool faulted;
 	struct vmm_exit fault;
@@ -410,7 +418,7 @@ out_destroy:
 static int tcg_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 {
 	struct tcg_vcpu *tv = vcpu->accel;
-	bool kicked;
+	bool kicked, preempted;
 	uc_err err;
 
 	pthread_mutex_lock(&tv->lock);
@@ -428,6 +436,8 @@ static int tcg_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	pthread_mutex_lock(&tv->lock);
 	tv->running = false;
 	kicked = tv->kicked;
+	preempted = tv->preempted;
+	tv->preempted = false;
 	pthread_mutex_unlock(&tv->lock);
 
 	if (tv->faulted) {
@@ -448,6 +458,8 @@ static int tcg_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 		exit->exception.address = resume_address(tv);
 	} else if (kicked || vmm_vm_stopping(vcpu->vm)) {
 		exit->reason = VMM_EXIT_INTR;
+	} else if (preempted) {
+		exit->reason = VMM_EXIT_YIELD;
 	} else {
 		exit->reason = VMM_EXIT_HLT;
 	}
@@ -524,6 +536,20 @@ static void tcg_kick(struct vmm_vcpu *vcpu)
 	pthread_mutex_unlock(&tv->lock);
 }
 
+static void tcg_preempt(struct vmm_vm *vm)
+{
+	for (unsigned i = 0; i < vm->n_vcpus; i++) {
+		struct tcg_vcpu *tv = vm->vcpus[i].accel;
+
+		pthread_mutex_lock(&tv->lock);
+		if (tv->running) {
+			tv->preempted = true;
+			uc_emu_stop(tv->uc);
+		}
+		pthread_mutex_unlock(&tv->lock);
+	}
+}
+
 static void tcg_ram_written(struct vmm_vm *vm, uint64_t gpa, uint64_t len)
 {
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
@@ -545,5 +571,6 @@ const struct vmm_accel_ops vmm_accel_tcg = {
 	.vcpu_run = tcg_vcpu_run,
 	.get_regs = tcg_get_regs,
 	.kick = tcg_kick,
+	.preempt = tcg_preempt,
 	.ram_written = tcg_ram_written,
 };

@@ -30,6 +30,9 @@ enum vmm_exit_reason {
 	VMM_EXIT_UNKNOWN, /* anything else: unknown.code */
 };
 
+/* Time slice of round-robin vCPUs on one thread. */
+#define VMM_TIME_SLICE_MS 2
+
 #define VMM_IO_IN 0
 #define VMM_IO_OUT 1
 
@@ -101,6 +104,12 @@ struct vmm_accel_ops {
 	int (*get_regs)(struct vmm_vcpu *vcpu, struct vmm_regs *regs);
 	/* Make vcpu_run() return VMM_EXIT_INTR soon. Any thread. */
 	void (*kick)(struct vmm_vcpu *vcpu);
+	/*
+	 * Unthreaded accelerators with several vCPUs: end the running
+	 * vCPU's time slice (vcpu_run() returns VMM_EXIT_YIELD). Called from
+	 * the control thread every VMM_TIME_SLICE_MS. May be NULL.
+	 */
+	void (*preempt)(struct vmm_vm *vm);
 	/* The host wrote guest RAM (DMA): drop translated code. May be NULL. */
 	void (*ram_written)(struct vmm_vm *vm, uint64_t gpa, uint64_t len);
 };

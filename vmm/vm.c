@@ -372,11 +372,14 @@ static void control_loop(struct vmm_vm *vm, int sfd, unsigned n,
 			 uint64_t timeout_ms)
 {
 	uint64_t deadline = timeout_ms ? now_ms() + timeout_ms : 0;
+	bool slicing = !vm->accel->threaded && vm->n_vcpus > 1 &&
+		       vm->accel->preempt;
 
 	while (n > 0) {
 		struct pollfd fds[2] = { { .fd = vm->done_fd, .events = POLLIN },
 					 { .fd = sfd, .events = POLLIN } };
-		int wait = -1;
+		int wait = slicing ? VMM_TIME_SLICE_MS : -1;
+		int ready;
 
 		if (deadline && !vmm_vm_stopping(vm)) {
 			uint64_t t = now_ms();
@@ -388,10 +391,14 @@ static void control_loop(struct vmm_vm *vm, int sfd, unsigned n,
 				vmm_vm_request_stop(vm, VMM_STOP_TIMEOUT, 0);
 				continue;
 			}
-			wait = (int)(deadline - t);
+			if (wait < 0 || deadline - t < (uint64_t)wait)
+				wait = (int)(deadline - t);
 		}
-		if (poll(fds, sfd >= 0 ? 2 : 1, wait) < 0)
+		ready = poll(fds, sfd >= 0 ? 2 : 1, wait);
+		if (ready < 0)
 			continue; /* EINTR */
+		if (ready == 0 && slicing)
+			vm->accel->preempt(vm);
 		if (fds[0].revents & POLLIN) {
 			uint64_t v;
 
