@@ -19,8 +19,12 @@ machine=$builddir/configs/$name.ini
 
 out=$(mktemp) err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
+# VALGRIND=1: under memcheck; any error it finds fails the test (status 99)
+wrap=
+[ "${VALGRIND:-0}" = 1 ] && wrap="valgrind --quiet --error-exitcode=99 \
+	--leak-check=full --errors-for-leak-kinds=definite"
 status=0
-"$builddir/vmm/plugvm" ${PLUGVM_ACCEL:+--accel "$PLUGVM_ACCEL"} \
+$wrap "$builddir/vmm/plugvm" ${PLUGVM_ACCEL:+--accel "$PLUGVM_ACCEL"} \
 	--timeout 60 "$machine" >"$out" 2>"$err" || status=$?
 
 fail=0
