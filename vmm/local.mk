@@ -16,8 +16,7 @@ vmm_libvmm_la_SOURCES = \
 	vmm/cpu.c vmm/cpu.h \
 	vmm/vcpu.c vmm/vcpu.h \
 	vmm/vm.c vmm/vm.h \
-	vmm/accel-tcg.c \
-	vmm/kvm-placeholder.c
+	vmm/accel-tcg.c
 vmm_libvmm_la_LIBADD = vmm/libvmm-core.la $(UNICORN_LIBS)
 vmm_libvmm_la_CFLAGS = $(AM_CFLAGS) $(UNICORN_CFLAGS)
 
