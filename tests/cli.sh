@@ -174,10 +174,20 @@ else
 fi
 run -v --accel=tcg "$guests/hello.ini"
 if [ "$st" = 0 ] && grep -q 'device com1 (serial): port 0x3f8-0x3ff' "$tmp/err" &&
-	grep -q 'vCPU 0 exits: port out 2, hlt 1' "$tmp/err" && [ "$(cat "$tmp/out")" = 4 ]; then
+	grep -q 'com1  *port out  *2 ' "$tmp/err" && grep -q 'vCPU 0: 1 hlt' "$tmp/err" &&
+	[ "$(cat "$tmp/out")" = 4 ]; then
 	ok "-v shows devices, ranges and exit counts"
 else
 	not_ok "-v shows devices, ranges and exit counts"
+fi
+run --stats --accel=tcg "$guests/mmio.ini"
+if [ "$st" = 0 ] && grep -q 'exit statistics (accel tcg, 1 vCPU' "$tmp/err" &&
+	grep -q 'null  *mmio read  *4 ' "$tmp/err" && grep -q '(nobody)  *mmio write  *1 ' "$tmp/err" &&
+	grep -q 'ms running the guest, .* ms in plugvm' "$tmp/err" &&
+	! grep -q 'device com1' "$tmp/err"; then
+	ok "--stats counts exits per device and kind, without the rest of -v"
+else
+	not_ok "--stats counts exits per device and kind, without the rest of -v"
 fi
 
 # Stopping a guest that never stops by itself.

@@ -585,7 +585,11 @@ static int kvm_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	enter_run(kc);
 	for (;;) {
 		enum vmm_exit_action act;
+		uint64_t t0 = vcpu->vm->timing ? vmm_now_ns() : 0;
 		int r = ioctl(kc->fd, KVM_RUN, 0);
+
+		if (t0)
+			vcpu->run_ns += vmm_now_ns() - t0;
 
 		if (r < 0) {
 			if (errno == EINTR) {

@@ -431,7 +431,14 @@ static int tcg_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	}
 
 	tv->faulted = false;
-	err = uc_emu_start(tv->uc, resume_address(tv), UINT64_MAX, 0, 0);
+	if (vcpu->vm->timing) {
+		uint64_t t0 = vmm_now_ns();
+
+		err = uc_emu_start(tv->uc, resume_address(tv), UINT64_MAX, 0, 0);
+		vcpu->run_ns += vmm_now_ns() - t0; /* exits handled inside */
+	} else {
+		err = uc_emu_start(tv->uc, resume_address(tv), UINT64_MAX, 0, 0);
+	}
 
 	pthread_mutex_lock(&tv->lock);
 	tv->running = false;

@@ -37,6 +37,7 @@ struct vmm_device_env {
 
 struct vmm_device {
 	char *id;
+	unsigned index; /* position in the machine, for statistics */
 	const struct vmm_plugin *plugin; /* not owned */
 	struct plugvm_value *values; /* owned */
 	void *state; /* what create() returned */

@@ -28,6 +28,7 @@ struct options {
 	uint64_t timeout_ms;
 	const char *plugin_path;
 	bool list_devices;
+	bool stats;
 	const char *describe;
 };
 
@@ -39,7 +40,10 @@ static void usage(FILE *f)
 		"\n"
 		"  -a, --accel=ACCEL       auto, kvm or tcg (overrides [machine] accel)\n"
 		"  -t, --timeout=SECONDS   stop the guest after SECONDS (exit status 124)\n"
-		"  -v, --verbose           more diagnostics on stderr (twice: debug)\n"
+		"  -v, --verbose           more diagnostics on stderr (twice: debug);\n"
+		"                          implies --stats\n"
+		"      --stats             exit counts and host time per device and\n"
+		"                          exit kind, and guest against plugvm time\n"
 		"      --plugin-path=DIRS  colon-separated directories searched first for\n"
 		"                          device plugins (then $PLUGVM_PLUGIN_PATH, then\n"
 		"                          %s)\n"
@@ -73,7 +77,8 @@ static int parse_timeout(const char *s, uint64_t *ms)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_PLUGIN_PATH = 256, OPT_LIST, OPT_DESCRIBE, OPT_VERSION };
+	enum { OPT_PLUGIN_PATH = 256, OPT_LIST, OPT_DESCRIBE, OPT_VERSION,
+	       OPT_STATS };
 	static const struct option longopts[] = {
 		{ "accel", required_argument, NULL, 'a' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -81,6 +86,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "plugin-path", required_argument, NULL, OPT_PLUGIN_PATH },
 		{ "list-devices", no_argument, NULL, OPT_LIST },
 		{ "describe", required_argument, NULL, OPT_DESCRIBE },
+		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -117,6 +123,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_DESCRIBE:
 			o->describe = optarg;
+			break;
+		case OPT_STATS:
+			o->stats = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -255,35 +264,13 @@ static const struct vmm_accel_ops *choose_accel(const struct options *o,
 	}
 }
 
-static void print_stats(const struct vmm_vm *vm)
-{
-	static const char *const names[VMM_NR_STATS] = {
-		"port in", "port out", "mmio read", "mmio write",
-		"unmapped", "hlt", "other",
-	};
-
-	if (!vmm_log_enabled(PLUGVM_LOG_INFO))
-		return;
-	for (unsigned i = 0; i < vm->n_vcpus; i++) {
-		const struct vmm_vcpu *v = &vm->vcpus[i];
-		char line[256];
-		int len = 0;
-
-		for (int s = 0; s < VMM_NR_STATS; s++)
-			if (v->stats[s])
-				len += snprintf(line + len, sizeof(line) - (size_t)len,
-						"%s%s %" PRIu64, len ? ", " : "",
-						names[s], v->stats[s]);
-		vmm_info("vCPU %u exits: %s", i, len ? line : "none");
-	}
-}
-
 static int run_machine(const struct options *o, const struct vmm_plugin_path *pp)
 {
 	const struct vmm_accel_ops *accel;
 	struct vmm_config *cfg;
 	enum vmm_stop_reason why;
 	struct vmm_vm *vm;
+	uint64_t t0;
 	int status;
 
 	if (vmm_config_load(o->machine, &cfg))
@@ -297,9 +284,12 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 		vmm_config_free(cfg);
 		return EXIT_CONFIG;
 	}
+	vm->timing = o->stats || vmm_verbosity >= 1;
+	t0 = vmm_now_ns();
 	why = vmm_vm_run(vm, o->timeout_ms);
 	status = vmm_vm_exit_status(vm, why);
-	print_stats(vm);
+	if (vm->timing)
+		vmm_vm_print_stats(vm, vmm_now_ns() - t0);
 	vmm_vm_destroy(vm);
 	vmm_config_free(cfg);
 	return status;

@@ -90,6 +90,23 @@ static enum vmm_exit_action io_miss(struct vmm_vcpu *vcpu,
 	return VMM_EXIT_CONTINUE;
 }
 
+/* Count an access to @r's owner (or to nobody), and its time if timed. */
+static inline void account(struct vmm_vcpu *vcpu, const struct vmm_io_range *r,
+			   enum vmm_io_kind kind, uint64_t n, uint64_t t0)
+{
+	struct vmm_vm *vm = vcpu->vm;
+	struct vmm_io_stat *st =
+		&vcpu->io_stats[r && r->dev ? r->dev->index : vm->n_devices];
+
+	st->count[kind] += n;
+	if (t0) {
+		uint64_t dt = vmm_now_ns() - t0;
+
+		st->ns[kind] += dt;
+		vcpu->exit_ns += dt;
+	}
+}
+
 static enum vmm_exit_action handle_io(struct vmm_vcpu *vcpu,
 				      struct vmm_exit *e)
 {
@@ -97,10 +114,10 @@ static enum vmm_exit_action handle_io(struct vmm_vcpu *vcpu,
 	bool out = e->io.direction == VMM_IO_OUT;
 	unsigned size = e->io.size;
 	uint8_t *p = e->io.data;
+	uint64_t t0 = vm->timing ? vmm_now_ns() : 0;
+	const struct vmm_io_range *r = NULL;
 
-	vcpu->stats[out ? VMM_STAT_PIO_OUT : VMM_STAT_PIO_IN] += e->io.count;
 	for (uint32_t i = 0; i < e->io.count; i++, p += size) {
-		const struct vmm_io_range *r;
 		enum vmm_io_result res;
 		uint64_t v = 0;
 
@@ -111,10 +128,11 @@ static enum vmm_exit_action handle_io(struct vmm_vcpu *vcpu,
 		if (res != VMM_IO_OK &&
 		    io_miss(vcpu, PLUGVM_SPACE_PIO, e->io.port, size, out, res,
 			    r, &v) == VMM_EXIT_STOP)
-			return VMM_EXIT_STOP;
+			break;
 		if (!out)
 			memcpy(p, &v, size);
 	}
+	account(vcpu, r, out ? VMM_IO_PIO_OUT : VMM_IO_PIO_IN, e->io.count, t0);
 	return vmm_vm_stopping(vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
 }
 
@@ -126,6 +144,8 @@ static enum vmm_exit_action handle_mmio(struct vmm_vcpu *vcpu,
 	enum vmm_io_result res;
 	unsigned len = e->mmio.len;
 	bool is_write = e->mmio.is_write;
+	uint64_t t0 = vm->timing ? vmm_now_ns() : 0;
+	enum vmm_exit_action act = VMM_EXIT_CONTINUE;
 	uint64_t v = 0;
 
 	if (len == 0 || len > 8) {
@@ -134,7 +154,6 @@ static enum vmm_exit_action handle_mmio(struct vmm_vcpu *vcpu,
 		vmm_vm_request_stop(vm, VMM_STOP_ERROR, 0);
 		return VMM_EXIT_STOP;
 	}
-	vcpu->stats[is_write ? VMM_STAT_MMIO_WRITE : VMM_STAT_MMIO_READ]++;
 	if (is_write)
 		memcpy(&v, e->mmio.data, len);
 	/*
@@ -143,13 +162,16 @@ static enum vmm_exit_action handle_mmio(struct vmm_vcpu *vcpu,
 	 */
 	res = vmm_iobus_access(vm->bus, PLUGVM_SPACE_MMIO, e->mmio.phys_addr,
 			       len, is_write, &v, &r);
-	if (res != VMM_IO_OK &&
-	    io_miss(vcpu, PLUGVM_SPACE_MMIO, e->mmio.phys_addr, len, is_write,
-		    res, r, &v) == VMM_EXIT_STOP)
-		return VMM_EXIT_STOP;
+	if (res != VMM_IO_OK)
+		act = io_miss(vcpu, PLUGVM_SPACE_MMIO, e->mmio.phys_addr, len,
+			      is_write, res, r, &v);
 	if (!is_write)
 		memcpy(e->mmio.data, &v, len);
-	return vmm_vm_stopping(vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
+	account(vcpu, r, is_write ? VMM_IO_MMIO_WRITE : VMM_IO_MMIO_READ, 1,
+		t0);
+	if (act == VMM_EXIT_STOP || vmm_vm_stopping(vm))
+		return VMM_EXIT_STOP;
+	return VMM_EXIT_CONTINUE;
 }
 
 /* A guest fault: say what happened, dump registers, stop with status 3. */

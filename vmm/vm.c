@@ -123,6 +123,7 @@ static int create_devices(struct vmm_vm *vm, const struct vmm_plugin_path *pp)
 					 dc->id, dc->type, strerror(-ret));
 			return ret;
 		}
+		vm->devices[vm->n_devices]->index = (unsigned)vm->n_devices;
 		vm->n_devices++;
 	}
 	return 0;
@@ -236,6 +237,10 @@ static int create_vcpus(struct vmm_vm *vm)
 
 		vcpu->vm = vm;
 		vcpu->index = i;
+		vcpu->io_stats = calloc(vm->n_devices + 1,
+					sizeof(*vcpu->io_stats));
+		if (!vcpu->io_stats)
+			return -ENOMEM;
 		vmm_cpu_initial_regs(vm->cfg, &vm->layout, i, &regs);
 		ret = vm->accel->vcpu_init(vcpu, &regs);
 		if (ret)
@@ -359,12 +364,17 @@ static void *runner_thread(void *arg)
 	return NULL;
 }
 
-static uint64_t now_ms(void)
+uint64_t vmm_now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t now_ms(void)
+{
+	return vmm_now_ns() / 1000000;
 }
 
 /* Wait for @n runners, a signal or the deadline. */
@@ -472,9 +482,11 @@ void vmm_vm_destroy(struct vmm_vm *vm)
 		vmm_device_destroy(vm->devices[i]);
 	fflush(stdout);
 	if (vm->vcpus) {
-		for (unsigned i = 0; i < vm->n_vcpus; i++)
+		for (unsigned i = 0; i < vm->n_vcpus; i++) {
 			if (vm->vcpus[i].accel)
 				vm->accel->vcpu_destroy(&vm->vcpus[i]);
+			free(vm->vcpus[i].io_stats);
+		}
 		free(vm->vcpus);
 	}
 	if (vm->accel_priv)
@@ -489,4 +501,64 @@ void vmm_vm_destroy(struct vmm_vm *vm)
 	if (vm->ram)
 		munmap(vm->ram, vm->ram_size);
 	free(vm);
+}
+
+static const char *const io_kind_names[VMM_NR_IO_KINDS] = {
+	[VMM_IO_PIO_IN] = "port in",
+	[VMM_IO_PIO_OUT] = "port out",
+	[VMM_IO_MMIO_READ] = "mmio read",
+	[VMM_IO_MMIO_WRITE] = "mmio write",
+};
+
+static double ms(uint64_t ns)
+{
+	return (double)ns / 1e6;
+}
+
+void vmm_vm_print_stats(const struct vmm_vm *vm, uint64_t wall_ns)
+{
+	bool kvm = !strcmp(vm->accel->name, "kvm");
+
+	flockfile(stderr);
+	fprintf(stderr, "plugvm: exit statistics (accel %s, %u vCPU%s, %.3f ms):\n",
+		vm->accel->name, vm->n_vcpus, vm->n_vcpus > 1 ? "s" : "",
+		ms(wall_ns));
+	fprintf(stderr, "plugvm:   %-12s %-10s %12s %12s %10s\n", "device",
+		"exit", "count", "host ms", "ns/exit");
+	for (size_t d = 0; d <= vm->n_devices; d++) {
+		const char *name = d < vm->n_devices ? vm->devices[d]->id
+						     : "(nobody)";
+
+		for (int k = 0; k < VMM_NR_IO_KINDS; k++) {
+			uint64_t n = 0, ns = 0;
+
+			for (unsigned i = 0; i < vm->n_vcpus; i++) {
+				n += vm->vcpus[i].io_stats[d].count[k];
+				ns += vm->vcpus[i].io_stats[d].ns[k];
+			}
+			if (!n)
+				continue;
+			fprintf(stderr, "plugvm:   %-12s %-10s %12" PRIu64
+				" %12.3f %10.0f\n",
+				name, io_kind_names[k], n, ms(ns),
+				(double)ns / (double)n);
+		}
+	}
+	for (unsigned i = 0; i < vm->n_vcpus; i++) {
+		const struct vmm_vcpu *v = &vm->vcpus[i];
+
+		fprintf(stderr,
+			"plugvm:   vCPU %u: %" PRIu64 " hlt, %" PRIu64
+			" unmapped, %" PRIu64 " other; ",
+			i, v->stats[VMM_STAT_HLT], v->stats[VMM_STAT_UNMAPPED],
+			v->stats[VMM_STAT_OTHER]);
+		if (kvm)
+			fprintf(stderr, "%.3f ms in KVM_RUN, %.3f ms in plugvm's exit handling\n",
+				ms(v->run_ns), ms(v->exit_ns));
+		else
+			fprintf(stderr, "%.3f ms running the guest, %.3f ms in plugvm's exit handling\n",
+				ms(v->run_ns > v->exit_ns ? v->run_ns - v->exit_ns : 0),
+				ms(v->exit_ns));
+	}
+	funlockfile(stderr);
 }

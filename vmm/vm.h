@@ -27,15 +27,27 @@ enum vmm_stop_reason {
 	VMM_STOP_SIGNAL, /* SIGINT/SIGTERM: 130 */
 };
 
-/* Exit statistics of one vCPU, by exit kind. */
+/* I/O exits by kind, for the statistics. */
+enum vmm_io_kind {
+	VMM_IO_PIO_IN,
+	VMM_IO_PIO_OUT,
+	VMM_IO_MMIO_READ,
+	VMM_IO_MMIO_WRITE,
+	VMM_NR_IO_KINDS
+};
+
+/* Exits of one kind to one device: how many, and the host time they took
+ * (only measured when vm->timing is set). */
+struct vmm_io_stat {
+	uint64_t count[VMM_NR_IO_KINDS];
+	uint64_t ns[VMM_NR_IO_KINDS];
+};
+
+/* Other exits of one vCPU. */
 enum vmm_stat {
-	VMM_STAT_PIO_IN,
-	VMM_STAT_PIO_OUT,
-	VMM_STAT_MMIO_READ,
-	VMM_STAT_MMIO_WRITE,
-	VMM_STAT_UNMAPPED,
+	VMM_STAT_UNMAPPED, /* I/O nobody took */
 	VMM_STAT_HLT,
-	VMM_STAT_OTHER,
+	VMM_STAT_OTHER, /* faults and failures */
 	VMM_NR_STATS
 };
 
@@ -45,7 +57,11 @@ struct vmm_vcpu {
 	void *accel; /* the accelerator's per-vCPU state */
 	pthread_t thread;
 	bool halted;
-	uint64_t stats[VMM_NR_STATS]; /* written only by the vCPU's thread */
+	/* Statistics, written only by the thread running this vCPU. */
+	uint64_t stats[VMM_NR_STATS];
+	struct vmm_io_stat *io_stats; /* [device index]; [n_devices]: none */
+	uint64_t run_ns; /* inside KVM_RUN / uc_emu_start (with vm->timing) */
+	uint64_t exit_ns; /* handling I/O exits (with vm->timing) */
 };
 
 struct vmm_vm {
@@ -66,6 +82,7 @@ struct vmm_vm {
 
 	struct vmm_vcpu *vcpus;
 	unsigned n_vcpus;
+	bool timing; /* measure host time per exit (--stats, -v) */
 
 	/* Stopping: the first reason recorded wins. */
 	_Atomic int stop_reason; /* enum vmm_stop_reason */
@@ -104,6 +121,14 @@ void vmm_vm_request_stop(struct vmm_vm *vm, enum vmm_stop_reason reason,
 
 /* Destroy devices (flushing their output), vCPUs, accelerator, RAM. */
 void vmm_vm_destroy(struct vmm_vm *vm);
+
+/* Print the exit statistics on stderr: per device and exit kind the count
+ * and host time, per vCPU the time in the accelerator against the time in
+ * plugvm. @wall_ns: how long the machine ran. */
+void vmm_vm_print_stats(const struct vmm_vm *vm, uint64_t wall_ns);
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t vmm_now_ns(void);
 
 /* True once a stop was requested. */
 static inline bool vmm_vm_stopping(const struct vmm_vm *vm)
