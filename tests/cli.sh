@@ -163,14 +163,18 @@ run --plugin-path="$PLUGVM_TEST_PLUGINS" "$tmp/failing.ini"
 check "a device whose create() fails" 1 "failing.ini:5: \[device \"t\"\] type: device 't' (testdev) failed to start"
 
 # Accelerators.
+export PLUGVM_KVM_DEVICE=/nonexistent/kvm
 run --accel=kvm "$guests/hello.ini"
-if [ "$st" = 0 ]; then
-	skip "accel kvm without a usable /dev/kvm is an error" "kvm works on this machine"
-	skip "accel auto falls back to tcg and says why" "kvm works on this machine"
+check "accel kvm without a usable /dev/kvm is an error" 1 "accel kvm is not available: /nonexistent/kvm: No such file"
+run -v "$guests/hello.ini"
+check "accel auto falls back to tcg and says why" 0 "accel: tcg (auto: kvm is not available: /nonexistent/kvm"
+unset PLUGVM_KVM_DEVICE
+run -v --accel=kvm "$guests/hello.ini"
+if [ "$st" != 0 ]; then
+	skip "accel auto picks kvm where it works" "no usable /dev/kvm here"
 else
-	check "accel kvm without a usable /dev/kvm is an error" 1 "accel kvm is not available: "
 	run -v "$guests/hello.ini"
-	check "accel auto falls back to tcg and says why" 0 "accel: tcg (auto: kvm is not available"
+	check "accel auto picks kvm where it works" 0 "accel: kvm (auto: /dev/kvm is usable)"
 fi
 run -v --accel=tcg "$guests/hello.ini"
 if [ "$st" = 0 ] && grep -q 'device com1 (serial): port 0x3f8-0x3ff' "$tmp/err" &&
