@@ -296,9 +296,17 @@ typedef const struct plugvm_plugin *(*plugvm_plugin_describe_fn)(void);
  * of a `static const struct plugvm_plugin`. The function only returns the
  * pointer, so the host can check versions before anything else runs.
  */
+#ifdef __cplusplus
+#define PLUGVM_EXTERN_C extern "C"
+#else
+#define PLUGVM_EXTERN_C
+#endif
+
 #define PLUGVM_PLUGIN_DEFINE(desc)                                           \
-	PLUGVM_EXPORT const struct plugvm_plugin *plugvm_plugin_describe(void); \
-	PLUGVM_EXPORT const struct plugvm_plugin *plugvm_plugin_describe(void) \
+	PLUGVM_EXTERN_C PLUGVM_EXPORT const struct plugvm_plugin *            \
+	plugvm_plugin_describe(void);                                         \
+	PLUGVM_EXTERN_C PLUGVM_EXPORT const struct plugvm_plugin *            \
+	plugvm_plugin_describe(void)                                          \
 	{                                                                     \
 		return &(desc);                                               \
 	}
