@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Benchmarks: built and run by `make bench` only, never by `make all` or
+# `make check`. bench/run.sh compares plugvm (tcg) with a bare Unicorn
+# engine and with QEMU TCG on the same guests, prints a table and writes
+# bench/results.csv. Options go through BENCH_FLAGS, e.g.
+#	make bench BENCH_FLAGS='-n 1000000 -r 3'
+BENCH_PROGS = bench/runner$(EXEEXT) bench/raw-unicorn$(EXEEXT) \
+	bench/dispatch$(EXEEXT)
+EXTRA_PROGRAMS = bench/runner bench/raw-unicorn bench/dispatch
+
+bench_runner_SOURCES = bench/runner.c
+
+bench_raw_unicorn_SOURCES = bench/raw-unicorn.c
+bench_raw_unicorn_CFLAGS = $(AM_CFLAGS) $(UNICORN_CFLAGS)
+bench_raw_unicorn_LDADD = $(UNICORN_LIBS)
+
+bench_dispatch_SOURCES = bench/dispatch.c
+bench_dispatch_LDADD = vmm/libvmm-core.la -lm
+
+# The guests: one flat binary each, linked at 1 MiB, that plugvm, the bare
+# Unicorn engine and QEMU (as a multiboot kernel) all run unchanged.
+BENCH_GUESTS = bench/guests/startup.bin bench/guests/pio.bin \
+	bench/guests/mmio.bin bench/guests/compute.bin
+BENCH_GUEST_ADDR = 0x100000
+
+bench/guests/%.o: bench/guests/%.S bench/guests/guest.h
+	$(AM_V_GEN)$(MKDIR_P) bench/guests && \
+	$(CCAS) $(CCASFLAGS) -c -o $@ $<
+
+bench/guests/%.bin: bench/guests/%.o
+	$(AM_V_GEN)$(GUEST_LD) -m elf_x86_64 -N -e _start \
+		-Ttext=$(BENCH_GUEST_ADDR) --oformat binary -o $@ $<
+
+EXTRA_DIST += bench/run.sh bench/guests/guest.h $(BENCH_GUESTS:.bin=.S)
+CLEANFILES += $(BENCH_PROGS) $(BENCH_GUESTS) $(BENCH_GUESTS:.bin=.o) \
+	bench/results.csv
+
+bench: all $(BENCH_PROGS) $(BENCH_GUESTS)
+	BENCH_BUILDDIR='$(abs_top_builddir)' \
+		$(SHELL) $(srcdir)/bench/run.sh $(BENCH_FLAGS)
+
+.PHONY: bench

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * runner.c - run a command several times; report its wall time and peak RSS.
+ *
+ * Each run is posix_spawn() + wait4(): the clock starts just before the
+ * spawn and stops when wait4() returns, and wait4() hands back the child's
+ * own ru_maxrss, so neither a shell nor /usr/bin/time is measured with it.
+ * The child's stdin and stdout are /dev/null (guest output is not the
+ * point); stderr stays, so errors show.
+ *
+ * A run that takes longer than the timeout (-t, default 60 s) is killed and
+ * counts as a failure, so a guest that never reaches its exit write cannot
+ * hang the benchmark.
+ *
+ * Output, one line on stdout:
+ *	MEDIAN_S MIN_S MAX_S MAXRSS_KB
+ * with MAXRSS_KB the largest peak RSS over all runs. Exit status 0 when
+ * every run exited with the expected status, 1 otherwise (with the reason on
+ * stderr), 2 for bad usage.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#define RUNNER_MAX_RUNS 100000
+#define RUNNER_TIMEOUT_S 60
+
+static volatile pid_t child;
+static volatile sig_atomic_t timed_out;
+
+static void on_alarm(int sig)
+{
+	timed_out = 1;
+	if (child > 0)
+		kill(child, SIGKILL);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: runner [-n RUNS] [-s STATUS] [-t SECS] [-o FILE] -- "
+		"COMMAND [ARG...]\n"
+		"Run COMMAND RUNS times (default 1) and print\n"
+		"  MEDIAN_S MIN_S MAX_S MAXRSS_KB\n"
+		"  -n RUNS    how many runs\n"
+		"  -s STATUS  the exit status every run must have (default 0)\n"
+		"  -t SECS    kill a run after SECS seconds (default 60)\n"
+		"  -o FILE    the child's stdout (default /dev/null)\n");
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* One run: 0 and its wall time and peak RSS, or -1 with the reason said. */
+static int run_once(char **argv, const char *out, int want,
+		    unsigned int timeout, double *secs, long *rss_kb)
+{
+	posix_spawn_file_actions_t fa;
+	struct rusage ru;
+	double t0;
+	pid_t pid;
+	int status, err;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 1, out,
+					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	timed_out = 0;
+	t0 = now();
+	err = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	if (err) {
+		fprintf(stderr, "runner: cannot run %s: %s\n", argv[0],
+			strerror(err));
+		return -1;
+	}
+	child = pid;
+	alarm(timeout);
+	while (wait4(pid, &status, 0, &ru) < 0) {
+		if (errno != EINTR) {
+			perror("runner: wait4");
+			alarm(0);
+			child = 0;
+			return -1;
+		}
+	}
+	*secs = now() - t0;
+	alarm(0);
+	child = 0;
+	if (timed_out) {
+		fprintf(stderr, "runner: %s ran longer than %u s: killed\n",
+			argv[0], timeout);
+		return -1;
+	}
+	*rss_kb = ru.ru_maxrss;
+	if (WIFSIGNALED(status)) {
+		fprintf(stderr, "runner: %s died of signal %d\n", argv[0],
+			WTERMSIG(status));
+		return -1;
+	}
+	if (WEXITSTATUS(status) != want) {
+		fprintf(stderr, "runner: %s exited with %d, expected %d\n",
+			argv[0], WEXITSTATUS(status), want);
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *out = "/dev/null";
+	long runs = 1, want = 0, max_rss = 0, timeout = RUNNER_TIMEOUT_S;
+	struct sigaction sa;
+	double *t;
+	char *end;
+	int c;
+
+	while ((c = getopt(argc, argv, "+n:s:t:o:h")) != -1) {
+		switch (c) {
+		case 'n':
+			runs = strtol(optarg, &end, 10);
+			if (*end || runs < 1 || runs > RUNNER_MAX_RUNS) {
+				fprintf(stderr, "runner: bad run count '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 's':
+			want = strtol(optarg, &end, 10);
+			if (*end || want < 0 || want > 255) {
+				fprintf(stderr, "runner: bad status '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 't':
+			timeout = strtol(optarg, &end, 10);
+			if (*end || timeout < 1 || timeout > 86400) {
+				fprintf(stderr, "runner: bad timeout '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm; /* no SA_RESTART: wait4() sees EINTR */
+	sigaction(SIGALRM, &sa, NULL);
+	t = malloc(sizeof(*t) * (size_t)runs);
+	if (!t) {
+		perror("runner");
+		return 1;
+	}
+	for (long i = 0; i < runs; i++) {
+		long rss;
+
+		if (run_once(argv + optind, out, (int)want,
+			     (unsigned int)timeout, &t[i], &rss)) {
+			free(t);
+			return 1;
+		}
+		if (rss > max_rss)
+			max_rss = rss;
+	}
+	qsort(t, (size_t)runs, sizeof(*t), cmp_double);
+	printf("%.9f %.9f %.9f %ld\n",
+	       runs % 2 ? t[runs / 2] : (t[runs / 2 - 1] + t[runs / 2]) / 2,
+	       t[0], t[runs - 1], max_rss);
+	free(t);
+	return 0;
+}
