@@ -12,7 +12,7 @@ bench_runner_SOURCES = bench/runner.c
 
 bench_raw_unicorn_SOURCES = bench/raw-unicorn.c
 bench_raw_unicorn_CFLAGS = $(AM_CFLAGS) $(UNICORN_CFLAGS)
-bench_raw_unicorn_LDADD = $(UNICORN_LIBS)
+bench_raw_unicorn_LDADD = $(UNICORN_LINK)
 
 bench_dispatch_SOURCES = bench/dispatch.c
 bench_dispatch_LDADD = vmm/libvmm-core.la -lm

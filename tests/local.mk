@@ -59,7 +59,7 @@ tests_check_plugin_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
 EXTRA_tests_check_plugin_DEPENDENCIES = $(check_LTLIBRARIES)
 tests_check_cpu_SOURCES = tests/check_cpu.c
 tests_check_cpu_CFLAGS = $(TEST_CFLAGS)
-tests_check_cpu_LDADD = vmm/libvmm.la $(TEST_LIBS)
+tests_check_cpu_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
 
 # The command line, end to end (TAP: each check counts).
 TESTS += tests/cli.sh

@@ -17,9 +17,9 @@ vmm_libvmm_la_SOURCES = \
 	vmm/vcpu.c vmm/vcpu.h \
 	vmm/vm.c vmm/vm.h \
 	vmm/accel-tcg.c
-vmm_libvmm_la_LIBADD = vmm/libvmm-core.la $(UNICORN_LIBS)
+vmm_libvmm_la_LIBADD = vmm/libvmm-core.la
 vmm_libvmm_la_CFLAGS = $(AM_CFLAGS) $(UNICORN_CFLAGS)
 
 bin_PROGRAMS += vmm/plugvm
 vmm_plugvm_SOURCES = vmm/main.c
-vmm_plugvm_LDADD = vmm/libvmm.la
+vmm_plugvm_LDADD = vmm/libvmm.la $(UNICORN_LINK)

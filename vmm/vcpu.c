@@ -90,6 +90,43 @@ static enum vmm_exit_action io_miss(struct vmm_vcpu *vcpu,
 	return VMM_EXIT_CONTINUE;
 }
 
+/* Little-endian loads and stores of 1, 2 or 4 bytes, without a call to
+ * memcpy() for a size only known at run time. */
+static inline uint64_t load_io(const uint8_t *p, unsigned size)
+{
+	uint32_t v4;
+	uint16_t v2;
+
+	switch (size) {
+	case 1:
+		return *p;
+	case 2:
+		memcpy(&v2, p, 2);
+		return v2;
+	default:
+		memcpy(&v4, p, 4);
+		return v4;
+	}
+}
+
+static inline void store_io(uint8_t *p, unsigned size, uint64_t v)
+{
+	uint32_t v4 = (uint32_t)v;
+	uint16_t v2 = (uint16_t)v;
+
+	switch (size) {
+	case 1:
+		*p = (uint8_t)v;
+		break;
+	case 2:
+		memcpy(p, &v2, 2);
+		break;
+	default:
+		memcpy(p, &v4, 4);
+		break;
+	}
+}
+
 /* Count an access to @r's owner (or to nobody), and its time if timed. */
 static inline void account(struct vmm_vcpu *vcpu, const struct vmm_io_range *r,
 			   enum vmm_io_kind kind, uint64_t n, uint64_t t0)
@@ -122,7 +159,7 @@ static enum vmm_exit_action handle_io(struct vmm_vcpu *vcpu,
 		uint64_t v = 0;
 
 		if (out)
-			memcpy(&v, p, size);
+			v = load_io(p, size);
 		res = vmm_iobus_access(vm->bus, PLUGVM_SPACE_PIO, e->io.port,
 				       size, out, &v, &r);
 		if (res != VMM_IO_OK &&
@@ -130,7 +167,7 @@ static enum vmm_exit_action handle_io(struct vmm_vcpu *vcpu,
 			    r, &v) == VMM_EXIT_STOP)
 			break;
 		if (!out)
-			memcpy(p, &v, size);
+			store_io(p, size, v);
 	}
 	account(vcpu, r, out ? VMM_IO_PIO_OUT : VMM_IO_PIO_IN, e->io.count, t0);
 	return vmm_vm_stopping(vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;

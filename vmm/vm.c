@@ -295,6 +295,10 @@ int vmm_vm_create(const struct vmm_config *cfg,
 	ret = create_devices(vm, pp);
 	if (ret)
 		goto out_destroy;
+	/* Devices are only called concurrently from several vCPU threads. */
+	if (!accel->threaded || cfg->vcpus == 1)
+		for (size_t i = 0; i < vm->n_devices; i++)
+			vm->devices[i]->serialize = false;
 	vmm_iobus_freeze(vm->bus);
 	report_devices(vm);
 	ret = load_images(vm);
