@@ -14,6 +14,10 @@ _start:
 	shr	$32, %rax
 	cmp	$1, %rax
 	jne	fail
+	movq	%rax, %xmm1		/* SSE is on, as compiled code expects */
+	movq	%xmm1, %rcx
+	cmp	%rax, %rcx
+	jne	fail
 	lea	msg(%rip), %rsi
 	call	puts
 	hlt

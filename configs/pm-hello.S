@@ -13,6 +13,11 @@ _start:
 	mov	%cs, %ax
 	cmp	$0x08, %ax
 	jne	fail
+	mov	$0x1234, %eax		/* SSE is on, as compiled code expects */
+	movd	%eax, %xmm0
+	movd	%xmm0, %ecx
+	cmp	%eax, %ecx
+	jne	fail
 	mov	$msg, %esi
 	call	puts
 	hlt

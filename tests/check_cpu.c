@@ -75,6 +75,9 @@ START_TEST(test_protected_mode)
 	vmm_cpu_initial_regs(&cfg, &l, 0, &r);
 
 	ck_assert_uint_eq(r.cr0 & (X86_CR0_PE | X86_CR0_PG), X86_CR0_PE);
+	/* SSE usable: MP set, EM clear, OSFXSR and OSXMMEXCPT set */
+	ck_assert_uint_eq(r.cr0 & (X86_CR0_MP | (1u << 2)), X86_CR0_MP);
+	ck_assert_uint_eq(r.cr4, X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
 	ck_assert_uint_eq(r.cs.selector, VMM_GDT_CODE32);
 	ck_assert_uint_eq(r.cs.base, 0);
 	ck_assert_uint_eq(r.cs.limit, 0xffffffff);
@@ -117,7 +120,9 @@ START_TEST(test_long_mode)
 
 	ck_assert_uint_eq(r.cr0 & (X86_CR0_PE | X86_CR0_PG),
 			  X86_CR0_PE | X86_CR0_PG);
-	ck_assert_uint_eq(r.cr4 & X86_CR4_PAE, X86_CR4_PAE);
+	ck_assert_uint_eq(r.cr4, X86_CR4_PAE | X86_CR4_OSFXSR |
+					  X86_CR4_OSXMMEXCPT);
+	ck_assert_uint_eq(r.cr0 & X86_CR0_MP, X86_CR0_MP);
 	ck_assert_uint_eq(r.efer, X86_EFER_LME | X86_EFER_LMA);
 	ck_assert_uint_eq(r.cr3, l.pml4);
 	ck_assert_uint_eq(r.cs.selector, VMM_GDT_CODE64);
@@ -148,6 +153,19 @@ START_TEST(test_long_mode_big_ram)
 	ck_assert_int_eq(vmm_cpu_layout(VMM_CPU_LONG, 6ull << 30, &l), 0);
 	ck_assert_uint_eq(l.mapped, 6ull << 30);
 	ck_assert_uint_eq(l.size, (3 + 6) * 4096);
+}
+END_TEST
+
+START_TEST(test_tables_below_4g)
+{
+	struct vmm_boot_layout l;
+
+	/* a 32-bit GDTR cannot point above 4 GiB, whatever the RAM size */
+	ck_assert_int_eq(vmm_cpu_layout(VMM_CPU_PROTECTED, 8ull << 30, &l), 0);
+	ck_assert_uint_eq(l.base + l.size, 4ull << 30);
+	ck_assert_int_eq(vmm_cpu_layout(VMM_CPU_LONG, 8ull << 30, &l), 0);
+	ck_assert_uint_eq(l.base + l.size, 4ull << 30);
+	ck_assert_uint_eq(l.mapped, 8ull << 30);
 }
 END_TEST
 
@@ -194,6 +212,7 @@ static Suite *cpu_suite(void)
 	tcase_add_checked_fixture(limits, setup, NULL);
 	tcase_add_test(limits, test_long_mode_big_ram);
 	tcase_add_test(limits, test_too_small);
+	tcase_add_test(limits, test_tables_below_4g);
 	suite_add_tcase(s, limits);
 	return s;
 }

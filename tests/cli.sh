@@ -162,12 +162,55 @@ EOF2
 run --plugin-path="$PLUGVM_TEST_PLUGINS" "$tmp/failing.ini"
 check "a device whose create() fails" 1 "failing.ini:5: \[device \"t\"\] type: device 't' (testdev) failed to start"
 
+machine inram <<EOF2
+[machine]
+memory = 1M
+[image "g"]
+file = $guests/hello.bin
+address = 0x1000
+[device "null"]
+type = nullmmio
+base = 0x8000
+EOF2
+run "$tmp/inram.ini"
+check "an MMIO range inside guest RAM is refused" 1 "inram.ini:7: \[device \"null\"\] type: device 'null' claims MMIO 0x8000-0x8fff, but guest RAM is at 0x0-0xfffff"
+machine badentry <<EOF2
+[cpu]
+mode = real
+entry = 0x12345
+[image "g"]
+file = $guests/hello.bin
+address = 0x1000
+EOF2
+run "$tmp/badentry.ini"
+check "an entry point the CPU mode cannot hold" 1 "badentry.ini:3: \[cpu\] entry: 0x12345 is not an instruction pointer in real mode"
+machine tiny <<EOF2
+[machine]
+memory = 16K
+[cpu]
+mode = long
+[image "g"]
+file = $guests/hello.bin
+address = 0x1000
+EOF2
+run "$tmp/tiny.ini"
+check "memory too small for the long-mode tables" 1 "tiny.ini:2: \[machine\] memory: 16384 bytes are too few for the long-mode CPU tables"
+
 # Accelerators.
 export PLUGVM_KVM_DEVICE=/nonexistent/kvm
 run --accel=kvm "$guests/hello.ini"
 check "accel kvm without a usable /dev/kvm is an error" 1 "accel kvm is not available: /nonexistent/kvm: No such file"
 run -v "$guests/hello.ini"
 check "accel auto falls back to tcg and says why" 0 "accel: tcg (auto: kvm is not available: /nonexistent/kvm"
+machine needkvm <<EOF2
+[machine]
+accel = kvm
+[image "g"]
+file = $guests/hello.bin
+address = 0x1000
+EOF2
+run "$tmp/needkvm.ini"
+check "accel = kvm in the file names its line when kvm is missing" 1 "needkvm.ini:2: \[machine\] accel: accel kvm is not available: /nonexistent/kvm"
 unset PLUGVM_KVM_DEVICE
 run -v --accel=kvm "$guests/hello.ini"
 if [ "$st" != 0 ]; then

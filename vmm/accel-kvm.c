@@ -101,16 +101,21 @@ static int kvm_open(const char **why)
 	}
 	api = kvm_ioctl(fd, KVM_GET_API_VERSION, 0);
 	if (api != KVM_API_VERSION) {
-		snprintf(reason, sizeof(reason),
-			 "/dev/kvm: API version %d, plugvm needs %d", api,
-			 KVM_API_VERSION);
+		if (api < 0)
+			snprintf(reason, sizeof(reason),
+				 "%s: KVM_GET_API_VERSION: %s", dev,
+				 strerror(-api));
+		else
+			snprintf(reason, sizeof(reason),
+				 "%s: API version %d, plugvm needs %d", dev,
+				 api, KVM_API_VERSION);
 		r = -ENOTSUP;
 		goto out_close;
 	}
 	if (kvm_ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_IMMEDIATE_EXIT) <= 0) {
 		snprintf(reason, sizeof(reason),
-			 "/dev/kvm: no KVM_CAP_IMMEDIATE_EXIT (Linux 4.11 or "
-			 "later needed)");
+			 "%s: no KVM_CAP_IMMEDIATE_EXIT (Linux 4.11 or "
+			 "later needed)", dev);
 		r = -ENOTSUP;
 		goto out_close;
 	}
@@ -490,7 +495,7 @@ static const char *internal_error_name(uint32_t suberror)
 {
 	switch (suberror) {
 	case KVM_INTERNAL_ERROR_EMULATION:
-		return "instruction emulation failed (code outside RAM?)";
+		return "KVM could not emulate an instruction (code outside RAM, or one its emulator lacks)";
 	case KVM_INTERNAL_ERROR_SIMUL_EX:
 		return "exception while delivering an exception";
 	case KVM_INTERNAL_ERROR_DELIVERY_EV:

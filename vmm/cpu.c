@@ -4,7 +4,7 @@
  *
  * Protected and long mode need a GDT in guest memory (a guest that reloads a
  * segment register reads it), and long mode needs page tables. plugvm puts
- * them at the top of guest RAM:
+ * them at the top of guest RAM below 4 GiB:
  *
  *   top - 4K * (1 + tables)   GDT page
  *   next page                 PML4 (CR3)
@@ -52,6 +52,9 @@ int vmm_cpu_layout(enum vmm_cpu_mode mode, uint64_t ram_size,
 	l->size = pages * PAGE_SIZE;
 	if (ram_size < l->size + PAGE_SIZE)
 		return -ENOSPC; /* leave at least one page for the guest */
+	/* Below 4 GiB, where a 32-bit GDTR can point (and CR3 in PAE mode). */
+	if (ram_size > GIB * 4)
+		ram_size = GIB * 4;
 	l->base = (ram_size & ~(PAGE_SIZE - 1)) - l->size;
 	l->gdt = l->base;
 	if (mode == VMM_CPU_LONG)
@@ -165,15 +168,16 @@ void vmm_cpu_initial_regs(const struct vmm_config *cfg,
 		flat_segment(&r->cs, VMM_GDT_CODE32, 0xb, false);
 		flat_segment(&r->ds, VMM_GDT_DATA, 3, false);
 		r->es = r->fs = r->gs = r->ss = r->ds;
-		r->cr0 |= X86_CR0_PE;
+		r->cr0 |= X86_CR0_PE | X86_CR0_MP;
+		r->cr4 = X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
 		break;
 	case VMM_CPU_LONG:
 		flat_segment(&r->cs, VMM_GDT_CODE64, 0xb, true);
 		flat_segment(&r->ds, VMM_GDT_DATA, 3, false);
 		r->es = r->fs = r->gs = r->ss = r->ds;
-		r->cr0 |= X86_CR0_PE | X86_CR0_PG;
+		r->cr0 |= X86_CR0_PE | X86_CR0_MP | X86_CR0_PG;
 		r->cr3 = l->pml4;
-		r->cr4 = X86_CR4_PAE;
+		r->cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
 		r->efer = X86_EFER_LME | X86_EFER_LMA;
 		break;
 	}

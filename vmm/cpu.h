@@ -37,9 +37,12 @@ struct vmm_regs {
 };
 
 #define X86_CR0_PE (1ull << 0)
+#define X86_CR0_MP (1ull << 1)
 #define X86_CR0_ET (1ull << 4)
 #define X86_CR0_PG (1ull << 31)
 #define X86_CR4_PAE (1ull << 5)
+#define X86_CR4_OSFXSR (1ull << 9) /* SSE usable */
+#define X86_CR4_OSXMMEXCPT (1ull << 10) /* SSE exceptions as #XM */
 #define X86_EFER_LME (1ull << 8)
 #define X86_EFER_LMA (1ull << 10)
 #define X86_RFLAGS_RESERVED (1ull << 1)
@@ -84,7 +87,8 @@ void vmm_cpu_write_tables(enum vmm_cpu_mode mode, uint8_t *ram,
 
 /*
  * The state vCPU @index starts in: mode-specific segments and control
- * registers, RIP = entry, RFLAGS = 0x2 (interrupts off), the [cpu] preset
+ * registers (protected and long mode with SSE enabled, as compiled code
+ * expects), RIP = entry, RFLAGS = 0x2 (interrupts off), the [cpu] preset
  * registers, and the vCPU index in RDI when the machine has several vCPUs.
  */
 void vmm_cpu_initial_regs(const struct vmm_config *cfg,

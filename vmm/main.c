@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,7 +239,12 @@ static const struct vmm_accel_ops *choose_accel(const struct options *o,
 	switch (kind) {
 	case VMM_ACCEL_KVM:
 		if (vmm_accel_kvm.probe(&why)) {
-			vmm_err("accel kvm is not available: %s", why);
+			if (o->accel)
+				vmm_err("accel kvm is not available: %s", why);
+			else
+				vmm_origin_error(&cfg->at.accel,
+						 "accel kvm is not available: %s (accel = auto falls back to tcg)",
+						 why);
 			return NULL;
 		}
 		vmm_info("accel: kvm (asked for)");
@@ -271,7 +278,19 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 	enum vmm_stop_reason why;
 	struct vmm_vm *vm;
 	uint64_t t0;
+	sigset_t sigs;
 	int status;
+
+	/*
+	 * SIGINT and SIGTERM stay blocked from here on, in every thread
+	 * (plugins' threads inherit the mask): vmm_vm_run() takes them from a
+	 * signalfd and shuts down cleanly, destroying devices and flushing
+	 * output. Left unblocked anywhere, one would kill the process.
+	 */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
 	if (vmm_config_load(o->machine, &cfg))
 		return EXIT_CONFIG;

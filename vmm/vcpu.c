@@ -153,8 +153,9 @@ static enum vmm_exit_action handle_io(struct vmm_vcpu *vcpu,
 	uint8_t *p = e->io.data;
 	uint64_t t0 = vm->timing ? vmm_now_ns() : 0;
 	const struct vmm_io_range *r = NULL;
+	uint32_t i;
 
-	for (uint32_t i = 0; i < e->io.count; i++, p += size) {
+	for (i = 0; i < e->io.count; i++, p += size) {
 		enum vmm_io_result res;
 		uint64_t v = 0;
 
@@ -168,8 +169,13 @@ static enum vmm_exit_action handle_io(struct vmm_vcpu *vcpu,
 			break;
 		if (!out)
 			store_io(p, size, v);
+		/* A device asked to stop: no more elements reach it. */
+		if (i + 1 < e->io.count && vmm_vm_stopping(vm)) {
+			i++;
+			break;
+		}
 	}
-	account(vcpu, r, out ? VMM_IO_PIO_OUT : VMM_IO_PIO_IN, e->io.count, t0);
+	account(vcpu, r, out ? VMM_IO_PIO_OUT : VMM_IO_PIO_IN, i, t0);
 	return vmm_vm_stopping(vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
 }
 

@@ -83,6 +83,53 @@ int vmm_vm_exit_status(const struct vmm_vm *vm, enum vmm_stop_reason reason)
 	}
 }
 
+/* The entry point must be an address the start mode can hold. */
+static int check_entry(const struct vmm_config *cfg)
+{
+	static const char *const modes[] = { "real", "protected", "long" };
+	uint64_t e = cfg->entry;
+	bool ok;
+
+	switch (cfg->mode) {
+	case VMM_CPU_REAL:
+		ok = e <= 0xffff;
+		break;
+	case VMM_CPU_PROTECTED:
+		ok = e <= 0xffffffff;
+		break;
+	default: /* canonical: bits 63..47 all equal */
+		ok = (uint64_t)((int64_t)(e << 16) >> 16) == e;
+		break;
+	}
+	if (ok)
+		return 0;
+	vmm_origin_error(&cfg->at.entry,
+			 "0x%" PRIx64 " is not an instruction pointer in %s mode%s",
+			 e, modes[cfg->mode],
+			 cfg->mode == VMM_CPU_REAL ? " (at most 0xffff; use cs for the segment)" : "");
+	return -EINVAL;
+}
+
+/* MMIO ranges inside guest RAM would never be called: RAM answers first. */
+static int check_mmio_outside_ram(const struct vmm_vm *vm)
+{
+	size_t n;
+	const struct vmm_io_range *r =
+		vmm_iobus_ranges(vm->bus, PLUGVM_SPACE_MMIO, &n);
+
+	for (size_t i = 0; i < n && r[i].base < vm->ram_size; i++) {
+		const struct vmm_device_cfg *dc = &vm->cfg->devices[r[i].dev->index];
+
+		vmm_origin_error(&dc->origin,
+				 "device '%s' claims MMIO 0x%" PRIx64 "-0x%" PRIx64
+				 ", but guest RAM is at 0x0-0x%" PRIx64
+				 ": move the device above RAM or give the machine less memory",
+				 dc->id, r[i].base, r[i].last, vm->ram_size - 1);
+		return -EBUSY;
+	}
+	return 0;
+}
+
 /* Load every plugin type once and create the devices in file order. */
 static int create_devices(struct vmm_vm *vm, const struct vmm_plugin_path *pp)
 {
@@ -262,6 +309,12 @@ int vmm_vm_create(const struct vmm_config *cfg,
 	vm->cfg = cfg;
 	vm->accel = accel;
 	vm->done_fd = -1;
+	ret = check_entry(cfg);
+	if (ret) {
+		free(vm);
+		return ret;
+	}
+	ret = -ENOMEM;
 	vm->ram_size = cfg->memory;
 	vm->ram = mmap(NULL, vm->ram_size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -274,9 +327,10 @@ int vmm_vm_create(const struct vmm_config *cfg,
 	}
 	ret = vmm_cpu_layout(cfg->mode, vm->ram_size, &vm->layout);
 	if (ret) {
-		vmm_err("%s: %" PRIu64 " bytes of memory are too few for the %s-mode CPU tables",
-			cfg->path, vm->ram_size,
-			cfg->mode == VMM_CPU_LONG ? "long" : "protected");
+		vmm_origin_error(&cfg->at.memory,
+				 "%" PRIu64 " bytes are too few for the %s-mode CPU tables plugvm keeps at the top of RAM",
+				 vm->ram_size,
+				 cfg->mode == VMM_CPU_LONG ? "long" : "protected");
 		goto out_destroy;
 	}
 	vm->bus = vmm_iobus_new();
@@ -293,6 +347,8 @@ int vmm_vm_create(const struct vmm_config *cfg,
 	vm->env.ram_written = env_ram_written;
 
 	ret = create_devices(vm, pp);
+	if (!ret)
+		ret = check_mmio_outside_ram(vm);
 	if (ret)
 		goto out_destroy;
 	/* Devices are only called concurrently from several vCPU threads. */
@@ -366,14 +422,6 @@ static void *runner_thread(void *arg)
 	if (write(r->vm->done_fd, &one, sizeof(one)) != sizeof(one))
 		vmm_vm_request_stop(r->vm, VMM_STOP_ERROR, 0);
 	return NULL;
-}
-
-uint64_t vmm_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static uint64_t now_ms(void)
