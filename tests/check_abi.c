@@ -76,6 +76,8 @@ static const struct member value_members[] = {
 	MEMBER(plugvm_value, u64, 0, 8),
 	MEMBER(plugvm_value, str, 8, 8),
 	MEMBER(plugvm_value, set, 16, 1),
+	MEMBER(plugvm_value, reserved0, 17, 7),
+	MEMBER(plugvm_value, reserved, 24, 16),
 };
 
 static const struct member io_ops_members[] = {
@@ -115,7 +117,7 @@ static const struct member plugin_members[] = {
 
 static const struct layout plugin_h_layouts[] = {
 	LAYOUT(plugvm_setting, 72, setting_members),
-	LAYOUT(plugvm_value, 24, value_members),
+	LAYOUT(plugvm_value, 40, value_members),
 	LAYOUT(plugvm_io_ops, 40, io_ops_members),
 	LAYOUT(plugvm_host, 136, host_members),
 	LAYOUT(plugvm_plugin, 128, plugin_members),

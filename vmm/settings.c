@@ -39,8 +39,9 @@ const char *vmm_setting_type_name(enum plugvm_setting_type type)
 		return "string";
 	case PLUGVM_SETTING_ENUM:
 		return "enum";
+	default:
+		return "unknown";
 	}
-	return "unknown";
 }
 
 void vmm_settings_free(const struct plugvm_setting *table,
@@ -124,6 +125,8 @@ static int convert_value(const struct plugvm_setting *s, const char *value,
 		v->u64 = idx;
 		v->str = s->choices[idx]; /* the table's, not ours to free */
 		break;
+	default: /* the loader refuses such tables */
+		return -EINVAL;
 	}
 	return 0;
 }

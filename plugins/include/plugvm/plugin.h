@@ -90,6 +90,8 @@ enum plugvm_setting_type {
 	PLUGVM_SETTING_STRING = 3,
 	/** One of the NULL-terminated @choices. */
 	PLUGVM_SETTING_ENUM = 4,
+	/* Keeps the enum 32 bits wide, even with -fshort-enums. */
+	PLUGVM_SETTING_TYPE_MAX_ = 0x7fffffff
 };
 
 /**
@@ -125,6 +127,9 @@ struct plugvm_value {
 	const char *str;
 	/** True when the machine file set it, false when it is the default. */
 	bool set;
+	/* Zero; room for later API versions without changing the stride. */
+	uint8_t reserved0[7];
+	uint64_t reserved[2];
 };
 
 /* ------------------------------------------------------------------------ */
@@ -135,6 +140,7 @@ struct plugvm_value {
 enum plugvm_space {
 	PLUGVM_SPACE_PIO = 0,  /**< x86 port I/O, 16-bit addresses. */
 	PLUGVM_SPACE_MMIO = 1, /**< guest-physical memory, 64-bit addresses. */
+	PLUGVM_SPACE_MAX_ = 0x7fffffff /* 32 bits wide, even with -fshort-enums */
 };
 
 /** Access-size bits for plugvm_io_ops.sizes. */
@@ -174,6 +180,7 @@ enum plugvm_log_level {
 	PLUGVM_LOG_GUEST_ERROR = 2, /**< guest misused the device; with -v */
 	PLUGVM_LOG_INFO = 3,        /**< with -v */
 	PLUGVM_LOG_DEBUG = 4,       /**< with -vv */
+	PLUGVM_LOG_MAX_ = 0x7fffffff /* 32 bits wide, even with -fshort-enums */
 };
 
 /** The host's handle for one device instance. Opaque to plugins. */
