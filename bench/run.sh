@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
-# bench/run.sh - plugvm (tcg) against a bare Unicorn engine and QEMU TCG.
+# bench/run.sh - plugvm (tcg) against a bare Unicorn engine and QEMU TCG,
+# and plugvm (kvm) against a bare KVM_RUN loop.
 #
 # Every workload runs the same guest binary (bench/guests/*.S, linked at
 # 1 MiB) on all three engines:
@@ -15,6 +16,16 @@
 #                multiboot kernel with the count on its command line; port
 #                0x80 is pc's no-op ioport80, 0xd0000000 is unassigned, the
 #                exit is isa-debug-exit at 0xf4
+# and, when /dev/kvm is usable (kvm-bare runs the PIO guest once to find
+# out), the PIO guest under kvm on two more:
+#   plugvm-kvm   vmm/plugvm --accel kvm with the same machine file
+#   kvm-bare     bench/kvm-bare: the same guest, RAM, GDT and registers
+#                (vmm/cpu.c) in a KVM_RUN loop that does nothing per exit
+# A KVM exit costs microseconds, so this loop is shorter (-k). Its row
+# gives both in ns per exit, plugvm/bare, and plugvm's overhead per exit
+# against the 5 % target, then plugvm/bare round by round (a spread wider
+# than the target means more rounds, -r); one more plugvm run with --stats
+# splits plugvm's time into KVM_RUN, its exit handling and the rest.
 # Every run must exit with status 85 ((42 << 1) | 1), so a run that did not
 # reach the guest's exit write is a failure, not a result.
 #
@@ -28,10 +39,13 @@
 # Targets are reported as pass or miss, never enforced: the exit status is 0
 # unless a measurement failed.
 #
-# Usage: run.sh [-n EXITS] [-c ITERATIONS] [-r ROUNDS] [-s RUNS] [-q QEMU]
+# Usage: run.sh [-n EXITS] [-c ITERATIONS] [-k EXITS] [-r ROUNDS] [-s RUNS]
+#               [-q QEMU]
 #   -n EXITS       loop count of the PIO and MMIO guests (default 10000000)
 #   -c ITERATIONS  loop count of the compute guest, 10 instructions each
 #                  (default 50000000)
+#   -k EXITS       loop count of the PIO guest under kvm (default 200000;
+#                  0: leave kvm out)
 #   -r ROUNDS      rounds of the loop workloads (default 5)
 #   -s RUNS        start-up runs (default 30; QEMU gets a third of them)
 #   -q QEMU        the QEMU binary (default qemu-system-x86_64; none: skip)
@@ -41,6 +55,7 @@ set -u
 
 EXITS=10000000
 ITERS=50000000
+KEXITS=200000
 ROUNDS=5
 SRUNS=30
 QEMU=${QEMU:-qemu-system-x86_64}
@@ -49,10 +64,11 @@ usage() {
 	sed -n 's/^# \{0,1\}//; /^Usage:/,/^directory)/p' "$0"
 }
 
-while getopts n:c:r:s:q:h opt; do
+while getopts n:c:k:r:s:q:h opt; do
 	case $opt in
 	n) EXITS=$OPTARG ;;
 	c) ITERS=$OPTARG ;;
+	k) KEXITS=$OPTARG ;;
 	r) ROUNDS=$OPTARG ;;
 	s) SRUNS=$OPTARG ;;
 	q) QEMU=$OPTARG ;;
@@ -60,7 +76,7 @@ while getopts n:c:r:s:q:h opt; do
 	*) usage >&2; exit 2 ;;
 	esac
 done
-for v in "$EXITS" "$ITERS" "$ROUNDS" "$SRUNS"; do
+for v in "$EXITS" "$ITERS" "$KEXITS" "$ROUNDS" "$SRUNS"; do
 	case $v in
 	'' | *[!0-9]*) echo "run.sh: '$v' is not a count" >&2; exit 2 ;;
 	esac
@@ -70,18 +86,23 @@ if [ "$EXITS" -lt 10 ] || [ "$ITERS" -lt 10 ] || [ "$ROUNDS" -lt 1 ] ||
 	echo "run.sh: loop counts must be at least 10, runs at least 1" >&2
 	exit 2
 fi
+if [ "$KEXITS" -ne 0 ] && [ "$KEXITS" -lt 10 ]; then
+	echo "run.sh: -k: the kvm loop count must be 0 or at least 10" >&2
+	exit 2
+fi
 
 B=${BENCH_BUILDDIR:-$(pwd)}
 PLUGVM=$B/vmm/plugvm
 RUNNER=$B/bench/runner
 RAW=$B/bench/raw-unicorn
 DISPATCH=$B/bench/dispatch
+KVMBARE=$B/bench/kvm-bare
 GUESTS=$B/bench/guests
 PLUGINS=$B/devices/.libs
 CSV=$B/bench/results.csv
 STATUS=85 # the guests write 42 to the exit port
 
-for f in "$PLUGVM" "$RUNNER" "$RAW" "$DISPATCH"; do
+for f in "$PLUGVM" "$RUNNER" "$RAW" "$DISPATCH" "$KVMBARE"; do
 	if [ ! -x "$f" ]; then
 		echo "run.sh: $f is missing: run 'make bench' in the build tree" >&2
 		exit 2
@@ -154,13 +175,23 @@ EOF
 }
 
 # measure ENGINE GUEST COUNT RUNS: "MEDIAN_S MIN_S MAX_S MAXRSS_KB".
-# A run gets 60 s plus 1 us per iteration before it counts as hung.
+# A run gets 60 s plus 1 us per iteration (100 us per exit under kvm)
+# before it counts as hung.
 measure() {
-	set -- "$1" "$2" "$3" "$4" $((60 + $3 / 1000000))
+	case $1 in
+	kvm-bare | plugvm-kvm) set -- "$1" "$2" "$3" "$4" $((60 + $3 / 10000)) ;;
+	*) set -- "$1" "$2" "$3" "$4" $((60 + $3 / 1000000)) ;;
+	esac
 	case $1 in
 	plugvm)
 		"$RUNNER" -n "$4" -t "$5" -s $STATUS -- "$PLUGVM" --accel tcg \
 			--plugin-path "$PLUGINS" "$(machine "$2" "$3")" ;;
+	plugvm-kvm)
+		"$RUNNER" -n "$4" -t "$5" -s $STATUS -- "$PLUGVM" --accel kvm \
+			--plugin-path "$PLUGINS" "$(machine "$2" "$3")" ;;
+	kvm-bare)
+		"$RUNNER" -n "$4" -t "$5" -s $STATUS -- "$KVMBARE" -c "$3" \
+			"$GUESTS/$2.bin" ;;
 	raw-unicorn)
 		"$RUNNER" -n "$4" -t "$5" -s $STATUS -- "$RAW" -c "$3" \
 			"$GUESTS/$2.bin" ;;
@@ -223,6 +254,48 @@ verify() {
 verify pio 'port80: 1000 writes' '1001 OUT'
 verify mmio 'null: 0 reads, 1000 writes' '1000 MMIO writes'
 
+# kvm: only when kvm-bare can run the PIO guest (status 77: no usable
+# /dev/kvm); then the same sanity check as above, for both.
+KVM=
+KVM_SKIP=
+if [ "$KEXITS" -eq 0 ]; then
+	KVM_SKIP="kvm: skipped (-k 0)"
+else
+	"$KVMBARE" -c 10 "$GUESTS/pio.bin" 2>"$WORK/kvm-probe.log"
+	rc=$?
+	case $rc in
+	"$STATUS") KVM=yes ;;
+	77) KVM_SKIP="kvm: skipped (no usable /dev/kvm)" ;;
+	*)
+		echo "run.sh: kvm-bare: status $rc (want $STATUS):" >&2
+		cat "$WORK/kvm-probe.log" >&2
+		KVM_SKIP="kvm: not measured (kvm-bare failed)"
+		failed=1
+		;;
+	esac
+fi
+if [ -n "$KVM" ]; then
+	log=$WORK/verify.log
+	"$PLUGVM" --accel kvm -v --plugin-path "$PLUGINS" \
+		"$(machine pio 1000)" >/dev/null 2>"$log"
+	rc=$?
+	if [ $rc -ne $STATUS ] || ! grep -q 'port80: 1000 writes' "$log" ||
+		! grep -q 'accel: kvm' "$log"; then
+		echo "run.sh: plugvm --accel kvm on pio: status $rc (want" \
+			"$STATUS), 'accel: kvm' or 'port80: 1000 writes' not in:" >&2
+		cat "$log" >&2
+		failed=1
+	fi
+	"$KVMBARE" -v -c 1000 "$GUESTS/pio.bin" 2>"$log"
+	rc=$?
+	if [ $rc -ne $STATUS ] || ! grep -q ' 1001 OUT, 0 IN' "$log"; then
+		echo "run.sh: kvm-bare on pio: status $rc (want $STATUS)," \
+			"'1001 OUT, 0 IN' not in:" >&2
+		cat "$log" >&2
+		failed=1
+	fi
+fi
+
 cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 echo "plugvm bench, $(date -u '+%Y-%m-%d %H:%M UTC'): $(nproc) CPUs ($cpu)," \
 	"load average $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -231,6 +304,8 @@ echo "Unicorn $uc${QEMU:+; $("$QEMU" --version | head -n 1)}"
 echo "PIO/MMIO loops of $EXITS, compute $ITERS x 10 instructions," \
 	"each at N and N/10, median of $ROUNDS rounds;" \
 	"start-up median of $SRUNS runs"
+[ -n "$KVM" ] && echo "kvm: PIO loop of $KEXITS exits, at N and N/10," \
+	"median of $ROUNDS rounds"
 echo
 
 # --- loop workloads, interleaved by round ----------------------------------
@@ -254,6 +329,37 @@ for w in pio mmio compute; do
 		r=$((r + 1))
 	done
 done
+
+# --- kvm: plugvm against a bare KVM_RUN loop --------------------------------
+if [ -n "$KVM" ]; then
+	lo=$((KEXITS / 10))
+	r=1
+	while [ $r -le "$ROUNDS" ]; do
+		progress "kvm pio: round $r of $ROUNDS"
+		for e in kvm-bare plugvm-kvm; do
+			if a=$(measure $e pio $lo 1) && b=$(measure $e pio "$KEXITS" 1); then
+				echo "$a $b" | awk -v n="$KEXITS" -v l="$lo" \
+					'{ printf "%.6f\n", ($5 - $1) * 1e9 / (n - l) }' \
+					>>"$WORK/kvm-pio.$e"
+			else
+				echo "run.sh: $e failed on pio" >&2
+				echo x >>"$WORK/kvm-pio.$e"
+			fi
+		done
+		r=$((r + 1))
+	done
+	# One more run with --stats: where plugvm's time goes.
+	progress "kvm pio: plugvm --stats"
+	"$PLUGVM" --accel kvm --stats --plugin-path "$PLUGINS" \
+		"$(machine pio "$KEXITS")" >/dev/null 2>"$WORK/kvm-stats.log"
+	rc=$?
+	if [ $rc -ne $STATUS ] || ! grep -q 'ms in KVM_RUN' "$WORK/kvm-stats.log"; then
+		echo "run.sh: plugvm --accel kvm --stats: status $rc (want $STATUS):" >&2
+		cat "$WORK/kvm-stats.log" >&2
+		: >"$WORK/kvm-stats.log"
+		failed=1
+	fi
+fi
 
 # --- start-up ---------------------------------------------------------------
 for e in $ENGINES; do
@@ -375,7 +481,95 @@ line "hello.ini (ms)" "$hm" - - - - ""
 line "hello.ini peak RSS (MB)" "$hr" - - - - "< 10 MB: $res"
 echo
 
-for f in "$WORK"/*.plugvm "$WORK"/*.raw-unicorn "$WORK"/*.qemu "$WORK/hello"; do
+# --- kvm rows -----------------------------------------------------------------
+# Overhead per exit = plugvm - bare, in ns and in % of bare; target <= 5 %.
+if [ -n "$KVM" ]; then
+	kb=$(stats "$WORK/kvm-pio.kvm-bare" 1)
+	kp=$(stats "$WORK/kvm-pio.plugvm-kvm" 1)
+	csv kvm-pio kvm-bare "$kb" ns/iter
+	csv kvm-pio plugvm "$kp" ns/iter
+	b=${kb%% *}
+	p=${kp%% *}
+	case "$b$p" in
+	*-*) kr=- kd=- ko=- ;;
+	*)
+		kr=$(awk -v a="$p" -v b="$b" 'BEGIN { printf "%.3f", a / b }')
+		kd=$(awk -v a="$p" -v b="$b" 'BEGIN { printf "%.1f", a - b }')
+		ko=$(awk -v a="$p" -v b="$b" 'BEGIN { printf "%.2f", (a / b - 1) * 100 }')
+		;;
+	esac
+	kres=$(check "$ko" '<=' 5)
+	csv kvm-pio plugvm/bare "$kr - -" ratio
+	csv kvm-pio overhead-ns "$kd - -" ns/iter
+	csv kvm-pio overhead "$ko - -" % "<=5" "$kres"
+	kline() {
+		printf '%-25s %9s %9s %11s %20s  %s\n' "$@"
+	}
+	kline "kvm ($KEXITS exits)" bare plugvm plugvm/bare "overhead" \
+		"target: result"
+	case $ko in
+	-) kover=- ;;
+	*) kover=$(printf '%+.1f ns (%+.2f %%)' "$kd" "$ko") ;;
+	esac
+	kline "PIO exit (ns/iter)" "$(fmt2 "$b")" "$(fmt2 "$p")" "$kr" \
+		"$kover" "overhead <= 5 %: $kres"
+	# The same ratio round by round: both engines ran back to back, so
+	# drift cancels, and the spread shows how much one round is worth.
+	paste "$WORK/kvm-pio.kvm-bare" "$WORK/kvm-pio.plugvm-kvm" |
+		awk '$1 != "x" && $2 != "x" && $1 > 0 { printf "%.6f\n", $2 / $1 }' \
+			>"$WORK/kvm-pio.ratio"
+	kq=$(stats "$WORK/kvm-pio.ratio" 1)
+	csv kvm-pio plugvm/bare-per-round "$kq" ratio
+	# shellcheck disable=SC2086 # $kq is "MEDIAN MIN MAX"
+	set -- $kq
+	knote=
+	case $kq in
+	-*) ;;
+	*)
+		if awk -v a="$3" -v b="$2" 'BEGIN { exit !(a - b > 0.05) }'; then
+			knote="; spread wider than the target: noise-limited,"
+			knote="$knote more rounds (-r) or an idle host"
+		fi
+		;;
+	esac
+	echo "  plugvm/bare per round: median $1, min $2, max $3" \
+		"($(wc -l <"$WORK/kvm-pio.ratio") rounds$knote)"
+	# plugvm --stats: "vCPU 0: ... X ms in KVM_RUN, Y ms in plugvm's exit
+	# handling" and the wall time of the run in the header line.
+	if [ -s "$WORK/kvm-stats.log" ]; then
+		sed -n 's/^plugvm: *\(vCPU 0: .*\)$/plugvm --stats: \1/p' \
+			"$WORK/kvm-stats.log"
+		# per exit: in KVM_RUN, in the exit handling, the rest of the
+		# machine's run time (exit loop, clock reads, thread start)
+		# and plugvm's own time over the time in KVM_RUN: the overhead
+		# measured from inside, without run-to-run noise
+		split=$(awk -v n="$KEXITS" '
+			/^plugvm: exit statistics/ {
+				w = $0; sub(/.*, /, "", w); sub(/ ms.*/, "", w) }
+			/^plugvm: *vCPU 0:/ {
+				k = $0; sub(/ ms in KVM_RUN.*/, "", k); sub(/.*; /, "", k)
+				h = $0; sub(/ ms in plugvm.*/, "", h); sub(/.*, /, "", h) }
+			END { printf "%.1f %.1f %.1f %.2f", k * 1e6 / n, h * 1e6 / n,
+				(w - k - h) * 1e6 / n, (k > 0 ? (w - k) / k * 100 : 0) }' \
+			"$WORK/kvm-stats.log")
+		read -r s_run s_exit s_rest s_share <<EOF
+$split
+EOF
+		echo "  per exit: $s_run ns in KVM_RUN, $s_exit ns in exit" \
+			"handling, $s_rest ns elsewhere in plugvm: +$s_share %" \
+			"over KVM_RUN (--stats' clock reads included)"
+		csv kvm-pio-stats plugvm:kvm-run "$s_run - -" ns/exit
+		csv kvm-pio-stats plugvm:exit-handling "$s_exit - -" ns/exit
+		csv kvm-pio-stats plugvm:elsewhere "$s_rest - -" ns/exit
+		csv kvm-pio-stats plugvm:own/kvm-run "$s_share - -" %
+	fi
+else
+	echo "$KVM_SKIP"
+fi
+echo
+
+for f in "$WORK"/*.plugvm "$WORK"/*.raw-unicorn "$WORK"/*.qemu "$WORK/hello" \
+	"$WORK"/*.kvm-bare "$WORK"/*.plugvm-kvm; do
 	[ -e "$f" ] || continue
 	if [ ! -s "$f" ] || grep -q x "$f"; then
 		failed=1
