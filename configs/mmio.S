@@ -23,6 +23,11 @@ _start:
 	cmp	$0xabababab, %eax
 	mov	$s_wr, %esi
 	call	report
+	mov	$0xd0001000, %edi	/* a region that takes bytes only */
+	movl	(%edi), %eax		/* reaches it as four byte reads */
+	cmp	$0xcdcdcdcd, %eax
+	mov	$s_by, %esi
+	call	report
 	mov	$0xe0000000, %edi	/* nobody's */
 	movl	(%edi), %eax
 	cmp	$0xffffffff, %eax
@@ -61,6 +66,7 @@ s_b:	.asciz	"byte read: "
 s_w:	.asciz	"word read: "
 s_l:	.asciz	"dword read: "
 s_wr:	.asciz	"write dropped: "
+s_by:	.asciz	"dword read of a byte-wide device: "
 s_un:	.asciz	"unmapped read all-ones: "
 s_ok:	.asciz	"ok\n"
 s_fail:	.asciz	"FAIL\n"

@@ -23,7 +23,11 @@ enum {
 	NULLMMIO_SET_BASE,
 	NULLMMIO_SET_SIZE,
 	NULLMMIO_SET_FILL,
+	NULLMMIO_SET_WIDTH,
 };
+
+static const char *const nullmmio_widths[] = { "any", "1", "2", "4", "8",
+					       NULL };
 
 static const struct plugvm_setting nullmmio_settings[] = {
 	[NULLMMIO_SET_BASE] = {
@@ -48,6 +52,14 @@ static const struct plugvm_setting nullmmio_settings[] = {
 		.min = 0,
 		.max = 0xff,
 	},
+	[NULLMMIO_SET_WIDTH] = {
+		.name = "width",
+		.type = PLUGVM_SETTING_ENUM,
+		.def = "any",
+		.help = "the one access size in bytes the region takes (any: all); "
+			"plugvm splits wider guest accesses into pieces of it",
+		.choices = nullmmio_widths,
+	},
 	{ .name = NULL },
 };
 
@@ -55,6 +67,7 @@ struct nullmmio {
 	struct plugvm_device *dev;
 	const struct plugvm_host *host;
 	uint64_t fill; /* the fill byte in all eight bytes */
+	struct plugvm_io_ops ops; /* with the sizes `width` allows */
 	uint64_t reads, writes, read_bytes, written_bytes;
 };
 
@@ -76,11 +89,6 @@ static void nullmmio_write(void *opaque, uint64_t offset, unsigned size,
 	n->written_bytes += size;
 }
 
-static const struct plugvm_io_ops nullmmio_ops = {
-	.read = nullmmio_read,
-	.write = nullmmio_write,
-	.sizes = PLUGVM_ACCESS_ANY,
-};
 
 static int nullmmio_create(struct plugvm_device *dev,
 			   const struct plugvm_host *host,
@@ -110,9 +118,16 @@ static int nullmmio_create(struct plugvm_device *dev,
 	n->dev = dev;
 	n->host = host;
 	n->fill = fill * 0x0101010101010101ull;
+	n->ops.read = nullmmio_read;
+	n->ops.write = nullmmio_write;
+	/* "1", "2", "4", "8": PLUGVM_ACCESS_n is n; "any" (index 0): all */
+	n->ops.sizes = values[NULLMMIO_SET_WIDTH].u64
+			       ? (uint32_t)strtoul(values[NULLMMIO_SET_WIDTH].str,
+						   NULL, 10)
+			       : PLUGVM_ACCESS_ANY;
 
 	ret = host->register_range(dev, PLUGVM_SPACE_MMIO, base, size,
-				   &nullmmio_ops, n);
+				   &n->ops, n);
 	if (ret) {
 		host->log(dev, PLUGVM_LOG_ERROR,
 			  "cannot claim MMIO 0x%" PRIx64 "-0x%" PRIx64 ": %s",

@@ -5,7 +5,7 @@
  * Each vCPU is one Unicorn engine mapping the machine's one guest RAM buffer
  * (uc_mem_map_ptr), so devices and the other vCPUs see the same memory.
  * Everything that is not RAM is MMIO, as under KVM: below 4 GiB one catch-all
- * uc_mmio_map region covers it, above 4 GiB 4 KiB windows are mapped the
+ * uc_mmio_map region covers it, above 4 GiB 1 GiB windows are mapped the
  * first time the guest touches them. Port I/O arrives through IN/OUT
  * instruction hooks. Both are turned into struct vmm_exit records and handed
  * to the shared vmm_exit_handle() right there, inside the hook, because
@@ -237,22 +237,30 @@ static int map_window(struct tcg_vcpu *tv, uint64_t base, uint64_t size)
 }
 
 /*
- * First touch of a page above the catch-all: map it as an MMIO window and
- * let the access go through the dispatch table like any other. A fetch
- * from a non-RAM address is a guest fault.
+ * First touch of an address above the catch-all (RAM or 4 GiB): map the
+ * 1 GiB-aligned stretch around it as one MMIO window and let the access go
+ * through the dispatch table like any other. Whole gigabytes keep the
+ * number of windows a guest can make small. A fetch from a non-RAM
+ * address is a guest fault.
  */
 static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address,
 			  int size, int64_t value, void *user)
 {
+	const uint64_t gib = 1ull << 30;
 	struct tcg_vcpu *tv = user;
+	uint64_t ram_end = tv->vcpu->vm->ram_size;
+	uint64_t base = address & ~(gib - 1), end = base + gib;
 
 	if (type == UC_MEM_FETCH_UNMAPPED) {
 		fault_stop(tv, 256, "instruction fetch from outside RAM",
 			   address);
 		return false;
 	}
-	/* An access crossing into the next page maps that one on retry. */
-	return map_window(tv, address & ~PAGE_MASK, PAGE_MASK + 1) == 0;
+	if (base < ram_end)
+		base = ram_end;
+	/* An access crossing into the next gigabyte maps that one on retry;
+	 * end is 0 for the last gigabyte of the 64-bit space. */
+	return map_window(tv, base, end - base) == 0;
 }
 
 static void hook_intr(uc_engine *uc, uint32_t intno, void *user)

@@ -179,6 +179,43 @@ static enum vmm_exit_action handle_io(struct vmm_vcpu *vcpu,
 	return vmm_vm_stopping(vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
 }
 
+/*
+ * An MMIO access of a size its range does not take (kvm splits page-crossing
+ * accesses into pieces of 3, 5, 6 or 7 bytes; a device may take only some
+ * of 1, 2, 4, 8) reaches the device as naturally aligned pieces of sizes it
+ * accepts, lowest address first, as QEMU does. VMM_IO_BAD_SIZE when even a
+ * single byte is not accepted.
+ */
+static enum vmm_io_result mmio_split(const struct vmm_iobus *bus,
+				     uint64_t addr, unsigned len, bool is_write,
+				     uint64_t *value,
+				     const struct vmm_io_range *r)
+{
+	const struct vmm_io_range *rr;
+	uint64_t result = 0;
+
+	for (unsigned done = 0; done < len;) {
+		uint64_t a = addr + done, v;
+		unsigned piece = 8;
+
+		while (piece > 1 && (piece > len - done || (a & (piece - 1)) ||
+				     !(r->sizes & piece)))
+			piece >>= 1;
+		if (!(r->sizes & piece))
+			return VMM_IO_BAD_SIZE;
+		v = is_write ? *value >> (done * 8) : 0;
+		if (vmm_iobus_access(bus, PLUGVM_SPACE_MMIO, a, piece, is_write,
+				     &v, &rr) != VMM_IO_OK)
+			return VMM_IO_BAD_SIZE;
+		if (!is_write)
+			result |= v << (done * 8);
+		done += piece;
+	}
+	if (!is_write)
+		*value = result;
+	return VMM_IO_OK;
+}
+
 static enum vmm_exit_action handle_mmio(struct vmm_vcpu *vcpu,
 					struct vmm_exit *e)
 {
@@ -199,12 +236,11 @@ static enum vmm_exit_action handle_mmio(struct vmm_vcpu *vcpu,
 	}
 	if (is_write)
 		memcpy(&v, e->mmio.data, len);
-	/*
-	 * Sizes other than 1, 2, 4 and 8 (a 3-byte access from a string
-	 * instruction, say) never reach a device: they are "bad size".
-	 */
 	res = vmm_iobus_access(vm->bus, PLUGVM_SPACE_MMIO, e->mmio.phys_addr,
 			       len, is_write, &v, &r);
+	if (res == VMM_IO_BAD_SIZE)
+		res = mmio_split(vm->bus, e->mmio.phys_addr, len, is_write, &v,
+				 r);
 	if (res != VMM_IO_OK)
 		act = io_miss(vcpu, PLUGVM_SPACE_MMIO, e->mmio.phys_addr, len,
 			      is_write, res, r, &v);
