@@ -9,6 +9,7 @@ AM_TESTS_ENVIRONMENT = \
 	PLUGVM_SRCDIR='$(abs_top_srcdir)'; export PLUGVM_SRCDIR; \
 	PLUGVM_DEVICES='$(abs_top_builddir)/devices/.libs'; export PLUGVM_DEVICES; \
 	PLUGVM_TEST_PLUGINS='$(abs_top_builddir)/tests/.libs'; export PLUGVM_TEST_PLUGINS; \
+	LSAN_OPTIONS="suppressions=$(abs_top_srcdir)/tests/lsan.supp:print_suppressions=0$${LSAN_OPTIONS:+:$$LSAN_OPTIONS}"; export LSAN_OPTIONS; \
 	unset PLUGVM_PLUGIN_PATH;
 
 # valgrind: make check VALGRIND=1 runs every unit test under memcheck.
@@ -52,7 +53,7 @@ tests_failcreate_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 tests_misnamed_la_SOURCES = tests/plugins/testdev.c
 tests_misnamed_la_CPPFLAGS = $(AM_CPPFLAGS) -DTESTDEV_NAME='"othername"'
 tests_misnamed_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
-EXTRA_DIST += tests/capture.h
+EXTRA_DIST += tests/capture.h tests/lsan.supp
 tests_check_plugin_SOURCES = tests/check_plugin.c
 tests_check_plugin_CFLAGS = $(TEST_CFLAGS)
 tests_check_plugin_LDADD = vmm/libvmm-core.la $(TEST_LIBS)

@@ -25,8 +25,11 @@
  *    engine's return is taken as the end of the slice, and the vCPU later
  *    resumes after its HLT; guests that halt in a loop (`1: hlt; jmp 1b`,
  *    as usual) halt again at once.
- *  - Exceptions never reach the guest's IVT/IDT; UC_HOOK_INTR sees them
- *    (#UD ends the run with UC_ERR_INSN_INVALID instead).
+ *  - Exceptions and INT n never reach the guest's IVT/IDT by themselves;
+ *    UC_HOOK_INTR sees them (#UD ends the run with UC_ERR_INSN_INVALID
+ *    instead). In real mode the hook delivers them through the IVT as the
+ *    CPU would; in protected and long mode they are a guest fault (the IDT
+ *    plugvm starts with is empty, so under kvm they end in a triple fault).
  *  - An 8-byte MMIO access arrives as two 4-byte ones.
  *  - Long mode needs a UC_MODE_64 engine; paging is not translated.
  */
@@ -263,6 +266,46 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address,
 	return map_window(tv, base, end - base) == 0;
 }
 
+static int reg_write(uc_engine *uc, int reg, uint64_t v);
+static uint64_t reg_read(uc_engine *uc, int reg);
+
+/*
+ * Real mode: deliver interrupt @intno through the guest's IVT as the CPU
+ * does (push FLAGS, CS, IP; clear IF, TF and AC; load CS:IP from 4 * n).
+ * Unicorn leaves IP after an INT n and at the faulting instruction for an
+ * exception, which is what the CPU pushes. False when the stack is not in
+ * RAM.
+ */
+static bool deliver_real_mode(struct tcg_vcpu *tv, uint32_t intno)
+{
+	struct vmm_vm *vm = tv->vcpu->vm;
+	uc_engine *uc = tv->uc;
+	uint16_t ip = (uint16_t)reg_read(uc, UC_X86_REG_IP);
+	uint16_t cs = (uint16_t)reg_read(uc, UC_X86_REG_CS);
+	uint16_t flags = (uint16_t)reg_read(uc, UC_X86_REG_FLAGS);
+	uint16_t ss = (uint16_t)reg_read(uc, UC_X86_REG_SS);
+	uint16_t sp = (uint16_t)reg_read(uc, UC_X86_REG_SP);
+	const uint16_t frame[3] = { ip, cs, flags };
+	uint16_t vec[2];
+
+	for (int i = 0; i < 3; i++) {
+		uint64_t a;
+
+		sp -= 2;
+		a = ((uint64_t)ss << 4) + sp;
+		if (a + 2 > vm->ram_size)
+			return false;
+		memcpy(vm->ram + a, &frame[2 - i], 2);
+	}
+	memcpy(vec, vm->ram + 4 * intno, sizeof(vec));
+	flags &= (uint16_t)~((1u << 9) | (1u << 8) | (1u << 18)); /* IF TF AC */
+	reg_write(uc, UC_X86_REG_SP, sp);
+	reg_write(uc, UC_X86_REG_FLAGS, flags);
+	reg_write(uc, UC_X86_REG_CS, vec[1]);
+	reg_write(uc, UC_X86_REG_IP, vec[0]);
+	return true;
+}
+
 static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 {
 	struct tcg_vcpu *tv = user;
@@ -270,6 +313,9 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 				   ? exception_names[intno]
 				   : "software interrupt (INT n) with no handler";
 
+	if (tv->mode == VMM_CPU_REAL && intno < 256 &&
+	    deliver_real_mode(tv, intno))
+		return;
 	fault_stop(tv, intno, what, 0);
 }
 
