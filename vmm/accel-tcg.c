@@ -140,39 +140,26 @@ static void hook_out(uc_engine *uc, uint32_t port, int size, uint32_t value,
 		     void *user)
 {
 	struct tcg_vcpu *tv = user;
-	struct vmm_exit e;
+	uint64_t v = value;
 
 	if (stopped(tv))
 		return;
-
-	e.reason = VMM_EXIT_IO;
-	e.io.direction = VMM_IO_OUT;
-	e.io.size = (uint8_t)size;
-	e.io.port = (uint16_t)port;
-	e.io.count = 1;
-	e.io.data = (uint8_t *)&value;
-	if (vmm_exit_handle(tv->vcpu, &e) == VMM_EXIT_STOP)
+	if (vmm_exit_pio(tv->vcpu, (uint16_t)port, (unsigned)size, true, &v) ==
+	    VMM_EXIT_STOP)
 		uc_emu_stop(uc);
 }
 
 static uint32_t hook_in(uc_engine *uc, uint32_t port, int size, void *user)
 {
 	struct tcg_vcpu *tv = user;
-	uint32_t value = 0;
-	struct vmm_exit e;
+	uint64_t v = 0;
 
 	if (stopped(tv))
 		return ~0u;
-
-	e.reason = VMM_EXIT_IO;
-	e.io.direction = VMM_IO_IN;
-	e.io.size = (uint8_t)size;
-	e.io.port = (uint16_t)port;
-	e.io.count = 1;
-	e.io.data = (uint8_t *)&value;
-	if (vmm_exit_handle(tv->vcpu, &e) == VMM_EXIT_STOP)
+	if (vmm_exit_pio(tv->vcpu, (uint16_t)port, (unsigned)size, false,
+			 &v) == VMM_EXIT_STOP)
 		uc_emu_stop(uc);
-	return value;
+	return (uint32_t)v;
 }
 
 static uint64_t mmio_read(uc_engine *uc, uint64_t offset, unsigned size,

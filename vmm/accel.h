@@ -126,4 +126,13 @@ extern const struct vmm_accel_ops vmm_accel_tcg;
 enum vmm_exit_action vmm_exit_handle(struct vmm_vcpu *vcpu,
 				     struct vmm_exit *exit);
 
+/*
+ * One element of a port I/O exit: what vmm_exit_handle() does for each
+ * element of a VMM_EXIT_IO record, callable directly by an accelerator that
+ * sees one IN or OUT at a time (tcg's hooks), without building the record.
+ * An IN stores its value, cut to @size bytes, in *@value.
+ */
+enum vmm_exit_action vmm_exit_pio(struct vmm_vcpu *vcpu, uint16_t port,
+				  unsigned size, bool out, uint64_t *value);
+
 #endif

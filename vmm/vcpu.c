@@ -144,39 +144,44 @@ static inline void account(struct vmm_vcpu *vcpu, const struct vmm_io_range *r,
 	}
 }
 
+enum vmm_exit_action vmm_exit_pio(struct vmm_vcpu *vcpu, uint16_t port,
+				  unsigned size, bool out, uint64_t *value)
+{
+	struct vmm_vm *vm = vcpu->vm;
+	uint64_t t0 = vm->timing ? vmm_now_ns() : 0;
+	const struct vmm_io_range *r;
+	enum vmm_io_result res;
+
+	res = vmm_iobus_access(vm->bus, PLUGVM_SPACE_PIO, port, size, out,
+			       value, &r);
+	if (__builtin_expect(res != VMM_IO_OK, 0) &&
+	    io_miss(vcpu, PLUGVM_SPACE_PIO, port, size, out, res, r, value) ==
+		    VMM_EXIT_STOP)
+		return VMM_EXIT_STOP;
+	account(vcpu, r, out ? VMM_IO_PIO_OUT : VMM_IO_PIO_IN, 1, t0);
+	return vmm_vm_stopping(vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
+}
+
+/* Every element of a (rep) IN or OUT exit, until the machine stops. */
 static enum vmm_exit_action handle_io(struct vmm_vcpu *vcpu,
 				      struct vmm_exit *e)
 {
-	struct vmm_vm *vm = vcpu->vm;
 	bool out = e->io.direction == VMM_IO_OUT;
 	unsigned size = e->io.size;
 	uint8_t *p = e->io.data;
-	uint64_t t0 = vm->timing ? vmm_now_ns() : 0;
-	const struct vmm_io_range *r = NULL;
-	uint32_t i;
 
-	for (i = 0; i < e->io.count; i++, p += size) {
-		enum vmm_io_result res;
-		uint64_t v = 0;
+	for (uint32_t i = 0; i < e->io.count; i++, p += size) {
+		uint64_t v = out ? load_io(p, size) : 0;
+		enum vmm_exit_action act =
+			vmm_exit_pio(vcpu, e->io.port, size, out, &v);
 
-		if (out)
-			v = load_io(p, size);
-		res = vmm_iobus_access(vm->bus, PLUGVM_SPACE_PIO, e->io.port,
-				       size, out, &v, &r);
-		if (res != VMM_IO_OK &&
-		    io_miss(vcpu, PLUGVM_SPACE_PIO, e->io.port, size, out, res,
-			    r, &v) == VMM_EXIT_STOP)
-			break;
 		if (!out)
 			store_io(p, size, v);
 		/* A device asked to stop: no more elements reach it. */
-		if (i + 1 < e->io.count && vmm_vm_stopping(vm)) {
-			i++;
-			break;
-		}
+		if (act == VMM_EXIT_STOP)
+			return VMM_EXIT_STOP;
 	}
-	account(vcpu, r, out ? VMM_IO_PIO_OUT : VMM_IO_PIO_IN, i, t0);
-	return vmm_vm_stopping(vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
+	return VMM_EXIT_CONTINUE;
 }
 
 /*
