@@ -10,7 +10,7 @@
 #     (PKG_CONFIG_PATH and PKG_CONFIG_SYSROOT_DIR point there), its unit
 #     test runs, and the staged plugvm runs its machine, whose output must
 #     equal rtc.expected;
-#  4. the tutorial (doc/writing-plugins.md, as installed) is followed
+#  4. the tutorial (docs/writing-plugins.md, as installed) is followed
 #     verbatim against the staged tree;
 #  5. the installed man pages format without warnings.
 # Prints one line per check and ends with "sdk: N passed, M failed".

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Documentation: the man pages (plain man(7) roff, installed to $(mandir))
 # and the plugin tutorial (installed to $(docdir), next to the example).
-dist_man_MANS += doc/plugvm.1 doc/plugvm.ini.5
+dist_man_MANS += docs/plugvm.1 docs/plugvm.ini.5
 
 tutorialdir = $(docdir)
-dist_tutorial_DATA = doc/writing-plugins.md
+dist_tutorial_DATA = docs/writing-plugins.md
