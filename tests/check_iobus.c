@@ -191,6 +191,25 @@ START_TEST(test_all_ports)
 }
 END_TEST
 
+START_TEST(test_every_port_its_own_range)
+{
+	static struct vmm_device devs[0x10000];
+
+	/* 65536 one-port ranges: the index must not wrap */
+	for (unsigned p = 0; p < 0x10000; p++) {
+		devs[p].id = "d";
+		ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, p, 1, &ra, &devs[p]), 0);
+	}
+	vmm_iobus_freeze(bus);
+	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0)->dev,
+			 &devs[0]);
+	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0xffff)->dev,
+			 &devs[0xffff]);
+	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0x1234)->dev,
+			 &devs[0x1234]);
+}
+END_TEST
+
 START_TEST(test_port_space_end)
 {
 	const struct vmm_io_range *r;
@@ -352,6 +371,7 @@ static Suite *iobus_suite(void)
 	tcase_add_checked_fixture(limits, setup, teardown);
 	tcase_add_test(limits, test_straddle_refused);
 	tcase_add_test(limits, test_all_ports);
+	tcase_add_test(limits, test_every_port_its_own_range);
 	tcase_add_test(limits, test_port_space_end);
 	tcase_add_test(limits, test_top_of_mmio);
 	tcase_add_test(limits, test_many_mmio_sorted);

@@ -27,7 +27,7 @@ struct io_space {
 
 struct vmm_iobus {
 	struct io_space space[2];
-	uint16_t *pio_index; /* PIO_SPACE_SIZE entries, built at freeze */
+	uint32_t *pio_index; /* PIO_SPACE_SIZE entries, built at freeze */
 	bool frozen;
 };
 
@@ -155,7 +155,7 @@ void vmm_iobus_freeze(struct vmm_iobus *bus)
 		return;
 	for (size_t i = 0; i < s->n; i++)
 		for (uint64_t p = s->ranges[i].base; p <= s->ranges[i].last; p++)
-			bus->pio_index[p] = (uint16_t)(i + 1);
+			bus->pio_index[p] = (uint32_t)(i + 1);
 }
 
 /* The lookup itself, inlined into the access path. */
@@ -169,7 +169,7 @@ lookup(const struct vmm_iobus *bus, enum plugvm_space space, uint64_t addr)
 		if (addr >= PIO_SPACE_SIZE)
 			return NULL;
 		if (bus->pio_index) {
-			uint16_t i = bus->pio_index[addr];
+			uint32_t i = bus->pio_index[addr];
 
 			return i ? &s->ranges[i - 1] : NULL;
 		}
