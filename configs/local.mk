@@ -25,7 +25,7 @@ CLEANFILES += $(GUESTS) $(GUESTS:.bin=.o) configs/.stamp-ini
 noinst_DATA += configs/.stamp-ini
 
 configs/%.o: configs/%.S
-	$(AM_V_CCAS)$(MKDIR_P) configs && \
+	$(AM_V_GEN)$(MKDIR_P) configs && \
 	$(CCAS) $(CCASFLAGS) -c -o $@ $<
 
 configs/%.bin: configs/%.o
