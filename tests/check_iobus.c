@@ -166,6 +166,64 @@ START_TEST(test_sizes)
 }
 END_TEST
 
+/*
+ * What freeze caches for the inline paths in vcpu.h: per port, the sizes
+ * that fit and are taken; per range, the sizes taken; nothing for a
+ * device that needs its lock; the statistics slot.
+ */
+START_TEST(test_fast_paths)
+{
+	struct vmm_device dev_c = { .id = "c", .index = 2, .serialize = true };
+	const struct vmm_pio_port *map = bus->pio_map;
+	const struct vmm_io_range *r;
+
+	dev_a.index = 0;
+	dev_b.index = 1;
+	ck_assert_int_eq(vmm_iobus_register(bus, PLUGVM_SPACE_PIO, 0x60, 4,
+					    &byte_ops, &ra, &dev_a),
+			 0);
+	ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, 0x70, 4, &rb, &dev_b), 0);
+	ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, 0x80, 1, &rb, &dev_c), 0);
+	ck_assert_int_eq(reg(PLUGVM_SPACE_MMIO, 0x1000, 0x1000, &rb, &dev_b),
+			 0);
+	ck_assert_int_eq(vmm_iobus_register(bus, PLUGVM_SPACE_MMIO, 0x3000,
+					    0x10, &byte_ops, &ra, &dev_a),
+			 0);
+	ck_assert_int_eq(reg(PLUGVM_SPACE_MMIO, 0x4000, 8, &rb, &dev_c), 0);
+
+	/* before freeze nothing is fast, yet lookups work */
+	ck_assert_ptr_null(map[0x70].range);
+	ck_assert_uint_eq(map[0x70].fast, 0);
+	ck_assert_ptr_nonnull(vmm_iobus_lookup_pio(bus, 0x70));
+
+	vmm_iobus_freeze(bus);
+	ck_assert_uint_eq(map[0x60].fast, 1u << 1);
+	ck_assert_uint_eq(map[0x63].fast, 1u << 1);
+	ck_assert_uint_eq(map[0x70].fast, (1u << 1) | (1u << 2) | (1u << 4));
+	ck_assert_uint_eq(map[0x72].fast, (1u << 1) | (1u << 2));
+	ck_assert_uint_eq(map[0x73].fast, 1u << 1);
+	ck_assert_uint_eq(map[0x74].fast, 0);
+	ck_assert_ptr_null(map[0x74].range);
+	ck_assert_ptr_eq(map[0x80].range->dev, &dev_c);
+	ck_assert_uint_eq(map[0x80].fast, 0);
+	ck_assert_ptr_eq(map[0x80].range->lock, &dev_c.lock);
+	ck_assert_ptr_null(map[0x70].range->lock);
+	ck_assert_ptr_eq(vmm_iobus_lookup_pio(bus, 0x71), map[0x70].range);
+
+	ck_assert_uint_eq(map[0x60].range->slot, 1);
+	ck_assert_uint_eq(map[0x70].range->slot, 2);
+	ck_assert_uint_eq(map[0x80].range->slot, 3);
+
+	r = vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, 0x1800);
+	ck_assert_uint_eq(r->fast,
+			  (1u << 1) | (1u << 2) | (1u << 4) | (1u << 8));
+	r = vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, 0x3000);
+	ck_assert_uint_eq(r->fast, 1u << 1);
+	r = vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, 0x4000);
+	ck_assert_uint_eq(r->fast, 0);
+}
+END_TEST
+
 START_TEST(test_all_ports)
 {
 	static struct rec recs[256];
@@ -365,6 +423,7 @@ static Suite *iobus_suite(void)
 	tcase_add_test(core, test_first_and_last_byte);
 	tcase_add_test(core, test_adjacent_ranges);
 	tcase_add_test(core, test_sizes);
+	tcase_add_test(core, test_fast_paths);
 	tcase_add_test(core, test_unregister_device);
 	suite_add_tcase(s, core);
 

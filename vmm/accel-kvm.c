@@ -594,7 +594,7 @@ static int kvm_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	enter_run(kc);
 	for (;;) {
 		enum vmm_exit_action act;
-		uint64_t t0 = vcpu->vm->timing ? vmm_now_ns() : 0;
+		uint64_t t0 = vcpu->vm->collect_stats ? vmm_now_ns() : 0;
 		int r = ioctl(kc->fd, KVM_RUN, 0);
 
 		if (t0)

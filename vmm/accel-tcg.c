@@ -37,6 +37,7 @@
 
 #include "accel.h"
 #include "log.h"
+#include "vcpu.h"
 #include "vm.h"
 
 #include <errno.h>
@@ -123,41 +124,35 @@ static void fault_stop(struct tcg_vcpu *tv, uint32_t vector, const char *what,
 }
 
 /*
+ * The I/O hooks. Each hands the access to vmm_exit_pio() or vmm_exit_mmio(),
+ * whose fast paths are inlined here: the IN/OUT hooks' user data is the
+ * vmm_vcpu itself, so they are as few loads away as they can be.
+ *
  * uc_emu_stop() takes effect only at the end of the translation block, so
  * the guest may reach more I/O after the machine began to stop. Those
- * accesses are dropped, as if the vCPU had stopped at once (which is what
- * kvm does).
+ * accesses are dropped (reads see all-ones), as if the vCPU had stopped at
+ * once, which is what kvm does.
  */
-static bool stopped(struct tcg_vcpu *tv)
-{
-	if (!vmm_vm_stopping(tv->vcpu->vm))
-		return false;
-	uc_emu_stop(tv->uc);
-	return true;
-}
-
 static void hook_out(uc_engine *uc, uint32_t port, int size, uint32_t value,
 		     void *user)
 {
-	struct tcg_vcpu *tv = user;
+	struct vmm_vcpu *vcpu = user;
 	uint64_t v = value;
 
-	if (stopped(tv))
-		return;
-	if (vmm_exit_pio(tv->vcpu, (uint16_t)port, (unsigned)size, true, &v) ==
-	    VMM_EXIT_STOP)
+	if (vmm_vm_stopping(vcpu->vm) ||
+	    vmm_exit_pio(vcpu, (uint16_t)port, (unsigned)size, true, &v) ==
+		    VMM_EXIT_STOP)
 		uc_emu_stop(uc);
 }
 
 static uint32_t hook_in(uc_engine *uc, uint32_t port, int size, void *user)
 {
-	struct tcg_vcpu *tv = user;
-	uint64_t v = 0;
+	struct vmm_vcpu *vcpu = user;
+	uint64_t v = ~0ull;
 
-	if (stopped(tv))
-		return ~0u;
-	if (vmm_exit_pio(tv->vcpu, (uint16_t)port, (unsigned)size, false,
-			 &v) == VMM_EXIT_STOP)
+	if (vmm_vm_stopping(vcpu->vm) ||
+	    vmm_exit_pio(vcpu, (uint16_t)port, (unsigned)size, false, &v) ==
+		    VMM_EXIT_STOP)
 		uc_emu_stop(uc);
 	return (uint32_t)v;
 }
@@ -166,19 +161,13 @@ static uint64_t mmio_read(uc_engine *uc, uint64_t offset, unsigned size,
 			  void *user)
 {
 	struct tcg_window *w = user;
-	struct vmm_exit e;
-	uint64_t v = 0;
+	struct vmm_vcpu *vcpu = w->tv->vcpu;
+	uint64_t v = ~0ull;
 
-	if (stopped(w->tv))
-		return ~0ull;
-	e.reason = VMM_EXIT_MMIO;
-	e.mmio.phys_addr = w->base + offset;
-	e.mmio.len = size;
-	e.mmio.is_write = 0;
-	memset(e.mmio.data, 0, sizeof(e.mmio.data));
-	if (vmm_exit_handle(w->tv->vcpu, &e) == VMM_EXIT_STOP)
+	if (vmm_vm_stopping(vcpu->vm) ||
+	    vmm_exit_mmio(vcpu, w->base + offset, size, false, &v) ==
+		    VMM_EXIT_STOP)
 		uc_emu_stop(uc);
-	memcpy(&v, e.mmio.data, size <= 8 ? size : 8);
 	return v;
 }
 
@@ -186,16 +175,11 @@ static void mmio_write(uc_engine *uc, uint64_t offset, unsigned size,
 		       uint64_t value, void *user)
 {
 	struct tcg_window *w = user;
-	struct vmm_exit e;
+	struct vmm_vcpu *vcpu = w->tv->vcpu;
 
-	if (stopped(w->tv))
-		return;
-	e.reason = VMM_EXIT_MMIO;
-	e.mmio.phys_addr = w->base + offset;
-	e.mmio.len = size;
-	e.mmio.is_write = 1;
-	memcpy(e.mmio.data, &value, sizeof(value));
-	if (vmm_exit_handle(w->tv->vcpu, &e) == VMM_EXIT_STOP)
+	if (vmm_vm_stopping(vcpu->vm) ||
+	    vmm_exit_mmio(vcpu, w->base + offset, size, true, &value) ==
+		    VMM_EXIT_STOP)
 		uc_emu_stop(uc);
 }
 
@@ -440,9 +424,9 @@ static int tcg_vcpu_init(struct vmm_vcpu *vcpu, const struct vmm_regs *regs)
 		if (ret)
 			goto out_destroy;
 	}
-	if (uc_hook_add(tv->uc, &h, UC_HOOK_INSN, hook_out, tv, 1, 0,
+	if (uc_hook_add(tv->uc, &h, UC_HOOK_INSN, hook_out, vcpu, 1, 0,
 			UC_X86_INS_OUT) ||
-	    uc_hook_add(tv->uc, &h, UC_HOOK_INSN, hook_in, tv, 1, 0,
+	    uc_hook_add(tv->uc, &h, UC_HOOK_INSN, hook_in, vcpu, 1, 0,
 			UC_X86_INS_IN) ||
 	    uc_hook_add(tv->uc, &h, UC_HOOK_INTR, hook_intr, tv, 1, 0) ||
 	    uc_hook_add(tv->uc, &h, UC_HOOK_MEM_UNMAPPED, hook_unmapped, tv, 1,
@@ -479,7 +463,7 @@ static int tcg_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	}
 
 	tv->faulted = false;
-	if (vcpu->vm->timing) {
+	if (vcpu->vm->collect_stats) {
 		uint64_t t0 = vmm_now_ns();
 
 		err = uc_emu_start(tv->uc, resume_address(tv), UINT64_MAX, 0, 0);

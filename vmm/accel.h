@@ -131,8 +131,10 @@ enum vmm_exit_action vmm_exit_handle(struct vmm_vcpu *vcpu,
  * element of a VMM_EXIT_IO record, callable directly by an accelerator that
  * sees one IN or OUT at a time (tcg's hooks), without building the record.
  * An IN stores its value, cut to @size bytes, in *@value.
+ * It is defined inline in vcpu.h:
+ *
+ * enum vmm_exit_action vmm_exit_pio(struct vmm_vcpu *vcpu, uint16_t port,
+ *				     unsigned size, bool out, uint64_t *value);
  */
-enum vmm_exit_action vmm_exit_pio(struct vmm_vcpu *vcpu, uint16_t port,
-				  unsigned size, bool out, uint64_t *value);
 
 #endif

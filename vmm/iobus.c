@@ -3,9 +3,11 @@
  * iobus.c - the dispatch table.
  *
  * Each address space keeps its ranges in one array sorted by base. Port I/O
- * also has a direct index: pio_index[port] is 1 + the position of the range
- * that holds the port, 0 for none, so a port lookup is one load. MMIO
+ * also has a direct map, built at freeze: pio_map[port] points at the range
+ * that holds the port (NULL for none) and says which access sizes need no
+ * check there, so a port lookup is one load. MMIO
  * lookups binary-search the array. The table only grows until it is frozen.
+ * The inline access path is in iobus.h.
  */
 #include "config.h"
 
@@ -18,18 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PIO_SPACE_SIZE 0x10000u
-
-struct io_space {
-	struct vmm_io_range *ranges;
-	size_t n, cap;
-};
-
-struct vmm_iobus {
-	struct io_space space[2];
-	uint32_t *pio_index; /* PIO_SPACE_SIZE entries, built at freeze */
-	bool frozen;
-};
 
 static const char *const space_names[] = { "port", "MMIO" };
 
@@ -44,8 +34,25 @@ void vmm_iobus_free(struct vmm_iobus *bus)
 		return;
 	free(bus->space[PLUGVM_SPACE_PIO].ranges);
 	free(bus->space[PLUGVM_SPACE_MMIO].ranges);
-	free(bus->pio_index);
 	free(bus);
+}
+
+/* What a range without a read or write callback does. */
+static uint64_t read_none(void *opaque, uint64_t offset, unsigned size)
+{
+	(void)opaque;
+	(void)offset;
+	(void)size;
+	return ~0ull;
+}
+
+static void write_none(void *opaque, uint64_t offset, unsigned size,
+		       uint64_t value)
+{
+	(void)opaque;
+	(void)offset;
+	(void)size;
+	(void)value;
 }
 
 static const char *owner_name(const struct vmm_device *dev)
@@ -54,7 +61,7 @@ static const char *owner_name(const struct vmm_device *dev)
 }
 
 /* Position of the first range whose last byte is >= @addr. */
-static size_t lower_bound(const struct io_space *s, uint64_t addr)
+static size_t lower_bound(const struct vmm_io_space *s, uint64_t addr)
 {
 	size_t lo = 0, hi = s->n;
 
@@ -74,7 +81,7 @@ int vmm_iobus_register(struct vmm_iobus *bus, enum plugvm_space space,
 		       const struct plugvm_io_ops *ops, void *opaque,
 		       struct vmm_device *dev)
 {
-	struct io_space *s;
+	struct vmm_io_space *s;
 	struct vmm_io_range *r;
 	uint64_t last;
 	size_t pos;
@@ -88,7 +95,7 @@ int vmm_iobus_register(struct vmm_iobus *bus, enum plugvm_space space,
 	last = base + (len - 1);
 	if (last < base)
 		return -EINVAL; /* wraps past 2^64 */
-	if (space == PLUGVM_SPACE_PIO && last >= PIO_SPACE_SIZE)
+	if (space == PLUGVM_SPACE_PIO && last >= VMM_PIO_PORTS)
 		return -EINVAL;
 	if (bus->frozen)
 		return -EPERM;
@@ -119,10 +126,15 @@ int vmm_iobus_register(struct vmm_iobus *bus, enum plugvm_space space,
 	r = &s->ranges[pos];
 	r->base = base;
 	r->last = last;
-	r->ops = ops;
+	r->read = ops->read ? ops->read : read_none;
+	r->write = ops->write ? ops->write : write_none;
 	r->opaque = opaque;
-	r->dev = dev;
+	r->lock = NULL;
 	r->sizes = ops->sizes ? ops->sizes : PLUGVM_ACCESS_ANY;
+	r->slot = 0;
+	r->fast = 0;
+	r->ops = ops;
+	r->dev = dev;
 	s->n++;
 	return 0;
 }
@@ -131,7 +143,7 @@ void vmm_iobus_unregister_device(struct vmm_iobus *bus,
 				 const struct vmm_device *dev)
 {
 	for (int sp = 0; sp < 2; sp++) {
-		struct io_space *s = &bus->space[sp];
+		struct vmm_io_space *s = &bus->space[sp];
 		size_t j = 0;
 
 		for (size_t i = 0; i < s->n; i++)
@@ -143,41 +155,66 @@ void vmm_iobus_unregister_device(struct vmm_iobus *bus,
 
 void vmm_iobus_freeze(struct vmm_iobus *bus)
 {
-	const struct io_space *s = &bus->space[PLUGVM_SPACE_PIO];
+	const struct vmm_io_space *pio = &bus->space[PLUGVM_SPACE_PIO];
 
 	if (bus->frozen)
 		return;
 	bus->frozen = true;
-	/* A failed allocation only costs the fast path: lookups fall back
-	 * to the binary search. */
-	bus->pio_index = calloc(PIO_SPACE_SIZE, sizeof(*bus->pio_index));
-	if (!bus->pio_index)
-		return;
-	for (size_t i = 0; i < s->n; i++)
-		for (uint64_t p = s->ranges[i].base; p <= s->ranges[i].last; p++)
-			bus->pio_index[p] = (uint32_t)(i + 1);
-}
+	/* What the owners are is settled now: cache it in each range. */
+	for (int sp = 0; sp < 2; sp++) {
+		struct vmm_io_space *s = &bus->space[sp];
 
-/* The lookup itself, inlined into the access path. */
-static inline const struct vmm_io_range *
-lookup(const struct vmm_iobus *bus, enum plugvm_space space, uint64_t addr)
-{
-	const struct io_space *s = &bus->space[space];
-	size_t pos;
+		for (size_t i = 0; i < s->n; i++) {
+			struct vmm_io_range *r = &s->ranges[i];
 
-	if (space == PLUGVM_SPACE_PIO) {
-		if (addr >= PIO_SPACE_SIZE)
-			return NULL;
-		if (bus->pio_index) {
-			uint32_t i = bus->pio_index[addr];
-
-			return i ? &s->ranges[i - 1] : NULL;
+			r->lock = r->dev && r->dev->serialize ? &r->dev->lock
+							      : NULL;
+			r->slot = r->dev ? r->dev->index + 1 : 0;
+			r->fast = 0;
+			for (unsigned size = 1; size <= 8 && !r->lock;
+			     size *= 2)
+				if (r->sizes & size)
+					r->fast |= 1u << size;
 		}
 	}
-	pos = lower_bound(s, addr);
+	for (size_t i = 0; i < pio->n; i++) {
+		const struct vmm_io_range *r = &pio->ranges[i];
+
+		for (uint64_t p = r->base; p <= r->last; p++) {
+			struct vmm_pio_port *port = &bus->pio_map[p];
+
+			port->range = r;
+			port->fast = 0;
+			for (unsigned size = 1; size <= 8 && !r->lock; size *= 2)
+				if (vmm_io_range_check(r, p, size) == VMM_IO_OK)
+					port->fast |= 1u << size;
+		}
+	}
+}
+
+/* The range of @space holding @addr, by binary search. */
+static const struct vmm_io_range *search(const struct vmm_iobus *bus,
+					 enum plugvm_space space,
+					 uint64_t addr)
+{
+	const struct vmm_io_space *s = &bus->space[space];
+	size_t pos = lower_bound(s, addr);
+
 	if (pos < s->n && s->ranges[pos].base <= addr)
 		return &s->ranges[pos];
 	return NULL;
+}
+
+static inline const struct vmm_io_range *
+lookup(const struct vmm_iobus *bus, enum plugvm_space space, uint64_t addr)
+{
+	if (space == PLUGVM_SPACE_PIO) {
+		if (addr >= VMM_PIO_PORTS)
+			return NULL;
+		if (bus->frozen)
+			return bus->pio_map[addr].range;
+	}
+	return search(bus, space, addr);
 }
 
 const struct vmm_io_range *vmm_iobus_lookup(const struct vmm_iobus *bus,
@@ -194,17 +231,6 @@ const struct vmm_io_range *vmm_iobus_ranges(const struct vmm_iobus *bus,
 	return bus->space[space].ranges;
 }
 
-/* Value masks by access size (1, 2, 4 and 8 bytes). */
-static const uint64_t size_masks[9] = {
-	[1] = 0xff, [2] = 0xffff, [4] = 0xffffffff, [8] = ~0ull,
-};
-
-/*
- * This is the path every I/O exit takes, millions of times a second under
- * tcg: one lookup, two range checks, the call. PLUGVM_ACCESS_n is n for
- * n = 1, 2, 4 and 8, so the size check is a single AND once @size is known
- * to be one of those.
- */
 enum vmm_io_result vmm_iobus_access(const struct vmm_iobus *bus,
 				    enum plugvm_space space, uint64_t addr,
 				    unsigned size, bool is_write,
@@ -212,30 +238,10 @@ enum vmm_io_result vmm_iobus_access(const struct vmm_iobus *bus,
 				    const struct vmm_io_range **range)
 {
 	const struct vmm_io_range *r = lookup(bus, space, addr);
-	struct vmm_device *dev;
-	uint64_t offset, mask;
+	enum vmm_io_result res = vmm_io_range_check(r, addr, size);
 
 	*range = r;
-	if (!r)
-		return VMM_IO_UNMAPPED;
-	if (size - 1 > r->last - addr)
-		return VMM_IO_STRADDLE;
-	if (size > 8 || (size & (size - 1)) || !(r->sizes & size))
-		return VMM_IO_BAD_SIZE;
-
-	offset = addr - r->base;
-	mask = size_masks[size];
-	dev = r->dev;
-	if (dev && dev->serialize)
-		pthread_mutex_lock(&dev->lock);
-	if (is_write) {
-		if (r->ops->write)
-			r->ops->write(r->opaque, offset, size, *value & mask);
-	} else {
-		*value = r->ops->read ? r->ops->read(r->opaque, offset, size) & mask
-				      : mask;
-	}
-	if (dev && dev->serialize)
-		pthread_mutex_unlock(&dev->lock);
-	return VMM_IO_OK;
+	if (res == VMM_IO_OK)
+		vmm_io_range_call(r, addr, size, is_write, value);
+	return res;
 }

@@ -3,7 +3,7 @@
  * iobus.h - the dispatch table: which device owns which address.
  *
  * Two address spaces, port I/O (16-bit) and MMIO (64-bit). Ranges never
- * overlap. Port lookups go through a direct 64 K index (O(1)); MMIO lookups
+ * overlap. Port lookups go through a direct 64 K map (O(1)); MMIO lookups
  * binary-search a sorted array (O(log n)). The table is built while devices
  * are created and frozen before the first vCPU runs; after that it is only
  * read, so lookups take no lock.
@@ -26,13 +26,53 @@ struct vmm_device;
 struct vmm_io_range {
 	uint64_t base;
 	uint64_t last; /* inclusive: base + len - 1, so 2^64-1 is expressible */
-	const struct plugvm_io_ops *ops;
+	/*
+	 * What an access needs, in one cache line: the callbacks copied from
+	 * the ops (a missing one replaced by a stub that reads all-ones or
+	 * drops the write), so a call takes no further load.
+	 */
+	uint64_t (*read)(void *opaque, uint64_t offset, unsigned size);
+	void (*write)(void *opaque, uint64_t offset, unsigned size,
+		      uint64_t value);
 	void *opaque;
-	struct vmm_device *dev;
+	pthread_mutex_t *lock; /* set at freeze: the owner's lock when its
+				* calls must be serialized, else NULL */
 	uint32_t sizes; /* accepted access sizes, PLUGVM_ACCESS_* (never 0) */
+	uint32_t slot; /* set at freeze: 1 + the owner's index, 0 for none */
+	/* set at freeze: bit n for each size n the range takes, unless a
+	 * lock is needed (then 0), for the inline paths in vcpu.h */
+	uint32_t fast;
+	const struct plugvm_io_ops *ops;
+	struct vmm_device *dev;
 };
 
-struct vmm_iobus;
+struct vmm_io_space {
+	struct vmm_io_range *ranges; /* sorted by base */
+	size_t n, cap;
+};
+
+#define VMM_PIO_PORTS 0x10000u
+
+/* One port of the direct port map. */
+struct vmm_pio_port {
+	const struct vmm_io_range *range; /* the owner's range, or NULL */
+	/* Bit n set: an n-byte access at this port fits the range, is a
+	 * size it takes, and needs no lock; such an access can be made
+	 * without any further check. */
+	uint32_t fast;
+};
+
+/*
+ * Visible so the per-access path below can be inlined into the
+ * accelerators' exit handlers; only iobus.c writes it.
+ */
+struct vmm_iobus {
+	struct vmm_io_space space[2];
+	bool frozen;
+	/* Filled in at freeze; all zero (nobody, nothing fast) before.
+	 * Untouched pages of it cost no memory. */
+	struct vmm_pio_port pio_map[VMM_PIO_PORTS];
+};
 
 enum vmm_io_result {
 	VMM_IO_OK = 0,
@@ -83,5 +123,51 @@ enum vmm_io_result vmm_iobus_access(const struct vmm_iobus *bus,
 				    unsigned size, bool is_write,
 				    uint64_t *value,
 				    const struct vmm_io_range **range);
+
+/*
+ * The pieces of vmm_iobus_access(), inline for the paths every exit takes
+ * (millions of times a second under tcg): find, check, call.
+ */
+static inline const struct vmm_io_range *
+vmm_iobus_lookup_pio(const struct vmm_iobus *bus, uint16_t port)
+{
+	if (__builtin_expect(bus->frozen, 1))
+		return bus->pio_map[port].range;
+	return vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, port);
+}
+
+/*
+ * Can @r take @size bytes at @addr? PLUGVM_ACCESS_n is n for n = 1, 2, 4
+ * and 8, so the size check is a single AND once @size is a power of two.
+ */
+static inline enum vmm_io_result
+vmm_io_range_check(const struct vmm_io_range *r, uint64_t addr, unsigned size)
+{
+	if (!r)
+		return VMM_IO_UNMAPPED;
+	if (size - 1 > r->last - addr)
+		return VMM_IO_STRADDLE;
+	if (size > 8 || (size & (size - 1)) || !(r->sizes & size))
+		return VMM_IO_BAD_SIZE;
+	return VMM_IO_OK;
+}
+
+/* Call @r's owner for an access vmm_io_range_check() accepted. */
+static inline void vmm_io_range_call(const struct vmm_io_range *r,
+				     uint64_t addr, unsigned size,
+				     bool is_write, uint64_t *value)
+{
+	uint64_t offset = addr - r->base;
+	uint64_t mask = size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
+
+	if (r->lock)
+		pthread_mutex_lock(r->lock);
+	if (is_write)
+		r->write(r->opaque, offset, size, *value & mask);
+	else
+		*value = r->read(r->opaque, offset, size) & mask;
+	if (r->lock)
+		pthread_mutex_unlock(r->lock);
+}
 
 #endif

@@ -303,11 +303,11 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 		vmm_config_free(cfg);
 		return EXIT_CONFIG;
 	}
-	vm->timing = o->stats || vmm_verbosity >= 1;
+	vm->collect_stats = o->stats || vmm_verbosity >= 1;
 	t0 = vmm_now_ns();
 	why = vmm_vm_run(vm, o->timeout_ms);
 	status = vmm_vm_exit_status(vm, why);
-	if (vm->timing)
+	if (vm->collect_stats)
 		vmm_vm_print_stats(vm, vmm_now_ns() - t0);
 	vmm_vm_destroy(vm);
 	vmm_config_free(cfg);

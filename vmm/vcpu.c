@@ -127,38 +127,36 @@ static inline void store_io(uint8_t *p, unsigned size, uint64_t v)
 	}
 }
 
-/* Count an access to @r's owner (or to nobody), and its time if timed. */
+/* Count an access to @r's owner (or to nobody) and its time since @t0,
+ * when statistics are collected. */
 static inline void account(struct vmm_vcpu *vcpu, const struct vmm_io_range *r,
-			   enum vmm_io_kind kind, uint64_t n, uint64_t t0)
+			   enum vmm_io_kind kind, uint64_t t0)
 {
-	struct vmm_vm *vm = vcpu->vm;
-	struct vmm_io_stat *st =
-		&vcpu->io_stats[r && r->dev ? r->dev->index : vm->n_devices];
+	struct vmm_io_stat *st = &vcpu->io_stats[r ? r->slot : 0];
+	uint64_t dt;
 
-	st->count[kind] += n;
-	if (t0) {
-		uint64_t dt = vmm_now_ns() - t0;
-
-		st->ns[kind] += dt;
-		vcpu->exit_ns += dt;
-	}
+	if (!vcpu->vm->collect_stats)
+		return;
+	dt = vmm_now_ns() - t0;
+	st->count[kind]++;
+	st->ns[kind] += dt;
+	vcpu->exit_ns += dt;
 }
 
-enum vmm_exit_action vmm_exit_pio(struct vmm_vcpu *vcpu, uint16_t port,
-				  unsigned size, bool out, uint64_t *value)
+enum vmm_exit_action vmm_exit_pio_slow(struct vmm_vcpu *vcpu, uint16_t port,
+				       unsigned size, bool out, uint64_t *value)
 {
 	struct vmm_vm *vm = vcpu->vm;
-	uint64_t t0 = vm->timing ? vmm_now_ns() : 0;
-	const struct vmm_io_range *r;
-	enum vmm_io_result res;
+	uint64_t t0 = vm->collect_stats ? vmm_now_ns() : 0;
+	const struct vmm_io_range *r = vmm_iobus_lookup_pio(vm->bus, port);
+	enum vmm_io_result res = vmm_io_range_check(r, port, size);
 
-	res = vmm_iobus_access(vm->bus, PLUGVM_SPACE_PIO, port, size, out,
-			       value, &r);
-	if (__builtin_expect(res != VMM_IO_OK, 0) &&
-	    io_miss(vcpu, PLUGVM_SPACE_PIO, port, size, out, res, r, value) ==
-		    VMM_EXIT_STOP)
+	if (res == VMM_IO_OK)
+		vmm_io_range_call(r, port, size, out, value);
+	else if (io_miss(vcpu, PLUGVM_SPACE_PIO, port, size, out, res, r,
+			 value) == VMM_EXIT_STOP)
 		return VMM_EXIT_STOP;
-	account(vcpu, r, out ? VMM_IO_PIO_OUT : VMM_IO_PIO_IN, 1, t0);
+	account(vcpu, r, out ? VMM_IO_PIO_OUT : VMM_IO_PIO_IN, t0);
 	return vmm_vm_stopping(vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
 }
 
@@ -221,41 +219,49 @@ static enum vmm_io_result mmio_split(const struct vmm_iobus *bus,
 	return VMM_IO_OK;
 }
 
+enum vmm_exit_action vmm_exit_mmio_slow(struct vmm_vcpu *vcpu, uint64_t addr,
+					unsigned size, bool is_write,
+					uint64_t *value)
+{
+	struct vmm_vm *vm = vcpu->vm;
+	uint64_t t0 = vm->collect_stats ? vmm_now_ns() : 0;
+	const struct vmm_io_range *r;
+	enum vmm_io_result res;
+
+	res = vmm_iobus_access(vm->bus, PLUGVM_SPACE_MMIO, addr, size,
+			       is_write, value, &r);
+	if (r)
+		vcpu->mmio_hint = r;
+	if (res == VMM_IO_BAD_SIZE)
+		res = mmio_split(vm->bus, addr, size, is_write, value, r);
+	if (res != VMM_IO_OK &&
+	    io_miss(vcpu, PLUGVM_SPACE_MMIO, addr, size, is_write, res, r,
+		    value) == VMM_EXIT_STOP)
+		return VMM_EXIT_STOP;
+	account(vcpu, r, is_write ? VMM_IO_MMIO_WRITE : VMM_IO_MMIO_READ, t0);
+	return vmm_vm_stopping(vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
+}
+
 static enum vmm_exit_action handle_mmio(struct vmm_vcpu *vcpu,
 					struct vmm_exit *e)
 {
-	struct vmm_vm *vm = vcpu->vm;
-	const struct vmm_io_range *r;
-	enum vmm_io_result res;
 	unsigned len = e->mmio.len;
 	bool is_write = e->mmio.is_write;
-	uint64_t t0 = vm->timing ? vmm_now_ns() : 0;
-	enum vmm_exit_action act = VMM_EXIT_CONTINUE;
+	enum vmm_exit_action act;
 	uint64_t v = 0;
 
 	if (len == 0 || len > 8) {
 		vmm_err("vCPU %u: MMIO exit with length %u at 0x%" PRIx64,
 			vcpu->index, len, e->mmio.phys_addr);
-		vmm_vm_request_stop(vm, VMM_STOP_ERROR, 0);
+		vmm_vm_request_stop(vcpu->vm, VMM_STOP_ERROR, 0);
 		return VMM_EXIT_STOP;
 	}
 	if (is_write)
 		memcpy(&v, e->mmio.data, len);
-	res = vmm_iobus_access(vm->bus, PLUGVM_SPACE_MMIO, e->mmio.phys_addr,
-			       len, is_write, &v, &r);
-	if (res == VMM_IO_BAD_SIZE)
-		res = mmio_split(vm->bus, e->mmio.phys_addr, len, is_write, &v,
-				 r);
-	if (res != VMM_IO_OK)
-		act = io_miss(vcpu, PLUGVM_SPACE_MMIO, e->mmio.phys_addr, len,
-			      is_write, res, r, &v);
+	act = vmm_exit_mmio(vcpu, e->mmio.phys_addr, len, is_write, &v);
 	if (!is_write)
 		memcpy(e->mmio.data, &v, len);
-	account(vcpu, r, is_write ? VMM_IO_MMIO_WRITE : VMM_IO_MMIO_READ, 1,
-		t0);
-	if (act == VMM_EXIT_STOP || vmm_vm_stopping(vm))
-		return VMM_EXIT_STOP;
-	return VMM_EXIT_CONTINUE;
+	return act;
 }
 
 /* A guest fault: say what happened, dump registers, stop with status 3. */

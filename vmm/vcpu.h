@@ -12,4 +12,90 @@ void vmm_vcpu_loop(struct vmm_vcpu *vcpu);
  * the last vCPU running. Defined in vm.c. */
 void vmm_vcpu_halted(struct vmm_vcpu *vcpu);
 
+/*
+ * An access the inline path below does not finish: unmapped, a size or
+ * extent its range refuses, a device that needs its lock, or statistics
+ * to collect. Same contract as vmm_exit_pio().
+ */
+enum vmm_exit_action vmm_exit_pio_slow(struct vmm_vcpu *vcpu, uint16_t port,
+				       unsigned size, bool out,
+				       uint64_t *value);
+
+/*
+ * One element of a port I/O exit (declared in accel.h): @size is 1, 2 or 4
+ * (what IN and OUT move), and an OUT's *@value holds @size bytes,
+ * zero-extended. Inline, because under tcg, whose hooks call it once per IN
+ * or OUT, it is most of what a PIO exit costs: the port's map entry says
+ * whether the access can go straight to the device (it fits, the size is
+ * taken, no lock is needed), then the call. Everything else, and every
+ * access while statistics are collected, goes the slow way.
+ */
+static inline __attribute__((always_inline)) enum vmm_exit_action
+vmm_exit_pio(struct vmm_vcpu *vcpu, uint16_t port, unsigned size, bool out,
+	     uint64_t *value)
+{
+	const struct vmm_pio_port *p = &vcpu->pio_map[port];
+	const struct vmm_io_range *r = p->range;
+	struct vmm_vm *vm = vcpu->vm;
+
+	if (__builtin_expect(!((p->fast >> size) & 1) || vm->collect_stats,
+			     0)) {
+		/* A copy, so that the caller's value need not live in
+		 * memory on the fast path. */
+		uint64_t v = *value;
+		enum vmm_exit_action act =
+			vmm_exit_pio_slow(vcpu, port, size, out, &v);
+
+		*value = v;
+		return act;
+	}
+	if (out)
+		r->write(r->opaque, port - r->base, size, *value);
+	else
+		*value = r->read(r->opaque, port - r->base, size) &
+			 ((1ull << (size * 8)) - 1);
+	return vmm_vm_stopping(vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
+}
+
+/* vmm_exit_mmio()'s slow way: the dispatch table's search, pieces for a
+ * size the device does not take, misses, statistics. */
+enum vmm_exit_action vmm_exit_mmio_slow(struct vmm_vcpu *vcpu, uint64_t addr,
+					unsigned size, bool is_write,
+					uint64_t *value);
+
+/*
+ * One MMIO access of @size (1 to 8) bytes at @addr; a write's *@value holds
+ * @size bytes, zero-extended, and a read stores them there. Inline for the
+ * same reason as vmm_exit_pio(). Guests hammer one device at a time, so the
+ * range this vCPU used last is tried before the search: when the access
+ * lies in it, its size is taken and no lock is needed, it goes straight to
+ * the device.
+ */
+static inline __attribute__((always_inline)) enum vmm_exit_action
+vmm_exit_mmio(struct vmm_vcpu *vcpu, uint64_t addr, unsigned size,
+	      bool is_write, uint64_t *value)
+{
+	const struct vmm_io_range *r = vcpu->mmio_hint;
+	struct vmm_vm *vm = vcpu->vm;
+
+	if (__builtin_expect(!r || addr - r->base > r->last - r->base ||
+				     size - 1 > r->last - addr ||
+				     !((r->fast >> size) & 1) ||
+				     vm->collect_stats,
+			     0)) {
+		uint64_t v = *value;
+		enum vmm_exit_action act =
+			vmm_exit_mmio_slow(vcpu, addr, size, is_write, &v);
+
+		*value = v;
+		return act;
+	}
+	if (is_write)
+		r->write(r->opaque, addr - r->base, size, *value);
+	else
+		*value = r->read(r->opaque, addr - r->base, size) &
+			 (size >= 8 ? ~0ull : (1ull << (size * 8)) - 1);
+	return vmm_vm_stopping(vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
+}
+
 #endif

@@ -38,7 +38,7 @@ enum vmm_io_kind {
 };
 
 /* Exits of one kind to one device: how many, and the host time they took
- * (only measured when vm->timing is set). */
+ * (collected only when vm->collect_stats is set). */
 struct vmm_io_stat {
 	uint64_t count[VMM_NR_IO_KINDS];
 	uint64_t ns[VMM_NR_IO_KINDS];
@@ -54,15 +54,20 @@ enum vmm_stat {
 
 struct vmm_vcpu {
 	struct vmm_vm *vm;
+	/* For the inline I/O paths (vcpu.h): vm->bus->pio_map, one load
+	 * nearer, and the MMIO range this vCPU used last (NULL at first). */
+	const struct vmm_pio_port *pio_map;
+	const struct vmm_io_range *mmio_hint;
 	unsigned index;
 	void *accel; /* the accelerator's per-vCPU state */
 	pthread_t thread;
 	bool halted;
 	/* Statistics, written only by the thread running this vCPU. */
 	uint64_t stats[VMM_NR_STATS];
-	struct vmm_io_stat *io_stats; /* [device index]; [n_devices]: none */
-	uint64_t run_ns; /* inside KVM_RUN / uc_emu_start (with vm->timing) */
-	uint64_t exit_ns; /* handling I/O exits (with vm->timing) */
+	struct vmm_io_stat *io_stats; /* [1 + device index]; [0]: nobody
+				      * (the range's slot) */
+	uint64_t run_ns; /* inside KVM_RUN / uc_emu_start */
+	uint64_t exit_ns; /* handling I/O exits */
 };
 
 struct vmm_vm {
@@ -83,7 +88,9 @@ struct vmm_vm {
 
 	struct vmm_vcpu *vcpus;
 	unsigned n_vcpus;
-	bool timing; /* measure host time per exit (--stats, -v) */
+	/* Count exits per device and time them (--stats, -v). Off, the I/O
+	 * paths skip both, so statistics cost nothing unless asked for. */
+	bool collect_stats;
 
 	/* Stopping: the first reason recorded wins. */
 	_Atomic int stop_reason; /* enum vmm_stop_reason */
