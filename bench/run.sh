@@ -32,7 +32,9 @@
 # Cost per iteration = (time at N - time at N/10) / (0.9 N), which leaves
 # start-up and translation out. Each round runs every engine once at both
 # counts, so a burst of load on the host hits all engines alike; the table
-# shows the median over the rounds, the CSV also the minimum and maximum.
+# shows the median over the rounds (the CSV also the minimum and maximum),
+# and each ratio is the median of that round's ratios, which keeps drift in
+# the host's speed out of it.
 # Start-up is the median wall time of a guest that exits at once, peak RSS
 # the child's ru_maxrss; bench/runner (posix_spawn + wait4) measures both.
 #
@@ -224,6 +226,26 @@ ratio() {
 	esac
 }
 
+# pratio NUM DEN: the median over rounds of NUM's / DEN's result in the
+# same round (files of one number a round), with two decimals, or "-".
+# The engines of a round ran back to back, so drift in the host's speed
+# cancels out of each quotient; a ratio of two medians would keep it.
+pratio() {
+	if [ ! -s "$WORK/$1" ] || [ ! -s "$WORK/$2" ] ||
+		grep -q x "$WORK/$1" "$WORK/$2"; then
+		echo -
+		return
+	fi
+	paste "$WORK/$1" "$WORK/$2" |
+		awk '$2 > 0 { printf "%.6f\n", $1 / $2 }' >"$WORK/$1.per.$2"
+	# shellcheck disable=SC2046 # "MEDIAN MIN MAX" into $1 $2 $3
+	set -- $(stats "$WORK/$1.per.$2" 1)
+	case $1 in
+	-) echo - ;;
+	*) printf '%.2f\n' "$1" ;;
+	esac
+}
+
 # check VALUE OP LIMIT: pass, miss, or n/a when there is no value.
 check() {
 	case $1 in
@@ -398,7 +420,7 @@ line() {
 
 line "" plugvm raw-uc qemu plugvm/raw qemu/plugvm "target: result"
 
-# loop_row LABEL WORKLOAD UNIT SCALE TARGET
+# loop_row LABEL WORKLOAD UNIT SCALE [PLUGVM/RAW TARGET [QEMU/PLUGVM TARGET]]
 loop_row() {
 	for e in plugvm raw-unicorn qemu; do
 		s=$(stats "$WORK/$2.$e" "$4")
@@ -409,8 +431,9 @@ loop_row() {
 		qemu) q=${s%% *} ;;
 		esac
 	done
-	pr=$(ratio "$p" "$rw")
-	qp=$(ratio "$q" "$p")
+	pr=$(pratio "$2.plugvm" "$2.raw-unicorn")
+	qp=-
+	[ -n "$QEMU" ] && qp=$(pratio "$2.qemu" "$2.plugvm")
 	res=
 	if [ -n "$5" ]; then
 		res=$(check "$pr" '<=' "$5")
@@ -419,11 +442,17 @@ loop_row() {
 	else
 		csv "$2" plugvm/raw "$pr - -" ratio
 	fi
-	[ -n "$QEMU" ] && csv "$2" qemu/plugvm "$qp - -" ratio
+	if [ -n "$QEMU" ] && [ -n "${6:-}" ]; then
+		qres=$(check "$qp" '>=' "$6")
+		csv "$2" qemu/plugvm "$qp - -" ratio ">=$6" "$qres"
+		res="$res; qemu/plugvm >= $6: $qres"
+	elif [ -n "$QEMU" ]; then
+		csv "$2" qemu/plugvm "$qp - -" ratio
+	fi
 	line "$1" "$(fmt2 "$p")" "$(fmt2 "$rw")" "$(fmt2 "$q")" "$pr" "$qp" \
 		"$res"
 }
-loop_row "PIO exit (ns/iter)" pio ns/iter 1 1.5
+loop_row "PIO exit (ns/iter)" pio ns/iter 1 1.5 5
 loop_row "MMIO exit (ns/iter)" mmio ns/iter 1 1.5
 loop_row "compute (ns/instruction)" compute ns/insn 0.1 ""
 
