@@ -143,23 +143,6 @@ static inline void account(struct vmm_vcpu *vcpu, const struct vmm_io_range *r,
 	vcpu->exit_ns += dt;
 }
 
-enum vmm_exit_action vmm_exit_pio_slow(struct vmm_vcpu *vcpu, uint16_t port,
-				       unsigned size, bool out, uint64_t *value)
-{
-	struct vmm_vm *vm = vcpu->vm;
-	uint64_t t0 = vm->collect_stats ? vmm_now_ns() : 0;
-	const struct vmm_io_range *r = vmm_iobus_lookup_pio(vm->bus, port);
-	enum vmm_io_result res = vmm_io_range_check(r, port, size);
-
-	if (res == VMM_IO_OK)
-		vmm_io_range_call(r, port, size, out, value);
-	else if (io_miss(vcpu, PLUGVM_SPACE_PIO, port, size, out, res, r,
-			 value) == VMM_EXIT_STOP)
-		return VMM_EXIT_STOP;
-	account(vcpu, r, out ? VMM_IO_PIO_OUT : VMM_IO_PIO_IN, t0);
-	return vmm_vm_stopping(vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
-}
-
 /* Every element of a (rep) IN or OUT exit, until the machine stops. */
 static enum vmm_exit_action handle_io(struct vmm_vcpu *vcpu,
 				      struct vmm_exit *e)
@@ -219,27 +202,48 @@ static enum vmm_io_result mmio_split(const struct vmm_iobus *bus,
 	return VMM_IO_OK;
 }
 
-enum vmm_exit_action vmm_exit_mmio_slow(struct vmm_vcpu *vcpu, uint64_t addr,
-					unsigned size, bool is_write,
-					uint64_t *value)
+/* The slow way of vmm_exit_pio() and vmm_exit_mmio() (see vcpu.h). */
+static enum vmm_exit_action exit_slow(struct vmm_vcpu *vcpu,
+				      enum plugvm_space space, uint64_t addr,
+				      unsigned size, bool is_write,
+				      uint64_t *value)
 {
+	static const enum vmm_io_kind kinds[2][2] = {
+		[PLUGVM_SPACE_PIO] = { VMM_IO_PIO_IN, VMM_IO_PIO_OUT },
+		[PLUGVM_SPACE_MMIO] = { VMM_IO_MMIO_READ, VMM_IO_MMIO_WRITE },
+	};
 	struct vmm_vm *vm = vcpu->vm;
 	uint64_t t0 = vm->collect_stats ? vmm_now_ns() : 0;
 	const struct vmm_io_range *r;
 	enum vmm_io_result res;
 
-	res = vmm_iobus_access(vm->bus, PLUGVM_SPACE_MMIO, addr, size,
-			       is_write, value, &r);
-	if (r)
-		vcpu->mmio_hint = r;
-	if (res == VMM_IO_BAD_SIZE)
-		res = mmio_split(vm->bus, addr, size, is_write, value, r);
-	if (res != VMM_IO_OK &&
-	    io_miss(vcpu, PLUGVM_SPACE_MMIO, addr, size, is_write, res, r,
-		    value) == VMM_EXIT_STOP)
+	res = vmm_iobus_access(vm->bus, space, addr, size, is_write, value,
+			       &r);
+	if (space == PLUGVM_SPACE_MMIO) {
+		if (r)
+			vcpu->mmio_hint = r;
+		if (res == VMM_IO_BAD_SIZE)
+			res = mmio_split(vm->bus, addr, size, is_write, value,
+					 r);
+	}
+	if (res != VMM_IO_OK && io_miss(vcpu, space, addr, size, is_write, res,
+					r, value) == VMM_EXIT_STOP)
 		return VMM_EXIT_STOP;
-	account(vcpu, r, is_write ? VMM_IO_MMIO_WRITE : VMM_IO_MMIO_READ, t0);
+	account(vcpu, r, kinds[space][is_write], t0);
 	return vmm_vm_stopping(vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
+}
+
+enum vmm_exit_action vmm_exit_pio_slow(struct vmm_vcpu *vcpu, uint64_t port,
+				       unsigned size, bool out, uint64_t *value)
+{
+	return exit_slow(vcpu, PLUGVM_SPACE_PIO, port, size, out, value);
+}
+
+enum vmm_exit_action vmm_exit_mmio_slow(struct vmm_vcpu *vcpu, uint64_t addr,
+					unsigned size, bool is_write,
+					uint64_t *value)
+{
+	return exit_slow(vcpu, PLUGVM_SPACE_MMIO, addr, size, is_write, value);
 }
 
 static enum vmm_exit_action handle_mmio(struct vmm_vcpu *vcpu,

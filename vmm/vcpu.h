@@ -13,13 +13,45 @@ void vmm_vcpu_loop(struct vmm_vcpu *vcpu);
 void vmm_vcpu_halted(struct vmm_vcpu *vcpu);
 
 /*
- * An access the inline path below does not finish: unmapped, a size or
- * extent its range refuses, a device that needs its lock, or statistics
- * to collect. Same contract as vmm_exit_pio().
+ * The slow ways of vmm_exit_pio() and vmm_exit_mmio(), out of line, with
+ * their contracts: the dispatch table's search, a size or extent the range
+ * refuses (MMIO: in pieces it takes), a device that needs its lock, misses
+ * and their policy, statistics.
  */
-enum vmm_exit_action vmm_exit_pio_slow(struct vmm_vcpu *vcpu, uint16_t port,
+enum vmm_exit_action vmm_exit_pio_slow(struct vmm_vcpu *vcpu, uint64_t port,
 				       unsigned size, bool out,
 				       uint64_t *value);
+enum vmm_exit_action vmm_exit_mmio_slow(struct vmm_vcpu *vcpu, uint64_t addr,
+					unsigned size, bool is_write,
+					uint64_t *value);
+
+/*
+ * The common tail of both: straight to @r's device when @fast (the caller
+ * checked that the access fits @r, its size is taken and no lock is needed)
+ * and no statistics are collected, else the slow way.
+ */
+static inline __attribute__((always_inline)) enum vmm_exit_action
+vmm_exit_io(struct vmm_vcpu *vcpu, const struct vmm_io_range *r, bool fast,
+	    enum vmm_exit_action (*slow)(struct vmm_vcpu *, uint64_t, unsigned,
+					 bool, uint64_t *),
+	    uint64_t addr, unsigned size, bool is_write, uint64_t *value)
+{
+	if (__builtin_expect(!fast || vcpu->vm->collect_stats, 0)) {
+		/* A copy, so that the caller's value need not live in
+		 * memory on the fast path. */
+		uint64_t v = *value;
+		enum vmm_exit_action act = slow(vcpu, addr, size, is_write, &v);
+
+		*value = v;
+		return act;
+	}
+	if (is_write)
+		r->write(r->opaque, addr - r->base, size, *value);
+	else
+		*value = r->read(r->opaque, addr - r->base, size) &
+			 (size >= 8 ? ~0ull : (1ull << (size * 8)) - 1);
+	return vmm_vm_stopping(vcpu->vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
+}
 
 /*
  * One element of a port I/O exit (declared in accel.h): @size is 1, 2 or 4
@@ -35,33 +67,10 @@ vmm_exit_pio(struct vmm_vcpu *vcpu, uint16_t port, unsigned size, bool out,
 	     uint64_t *value)
 {
 	const struct vmm_pio_port *p = &vcpu->pio_map[port];
-	const struct vmm_io_range *r = p->range;
-	struct vmm_vm *vm = vcpu->vm;
 
-	if (__builtin_expect(!((p->fast >> size) & 1) || vm->collect_stats,
-			     0)) {
-		/* A copy, so that the caller's value need not live in
-		 * memory on the fast path. */
-		uint64_t v = *value;
-		enum vmm_exit_action act =
-			vmm_exit_pio_slow(vcpu, port, size, out, &v);
-
-		*value = v;
-		return act;
-	}
-	if (out)
-		r->write(r->opaque, port - r->base, size, *value);
-	else
-		*value = r->read(r->opaque, port - r->base, size) &
-			 ((1ull << (size * 8)) - 1);
-	return vmm_vm_stopping(vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
+	return vmm_exit_io(vcpu, p->range, (p->fast >> size) & 1,
+			   vmm_exit_pio_slow, port, size, out, value);
 }
-
-/* vmm_exit_mmio()'s slow way: the dispatch table's search, pieces for a
- * size the device does not take, misses, statistics. */
-enum vmm_exit_action vmm_exit_mmio_slow(struct vmm_vcpu *vcpu, uint64_t addr,
-					unsigned size, bool is_write,
-					uint64_t *value);
 
 /*
  * One MMIO access of @size (1 to 8) bytes at @addr; a write's *@value holds
@@ -76,26 +85,11 @@ vmm_exit_mmio(struct vmm_vcpu *vcpu, uint64_t addr, unsigned size,
 	      bool is_write, uint64_t *value)
 {
 	const struct vmm_io_range *r = vcpu->mmio_hint;
-	struct vmm_vm *vm = vcpu->vm;
+	bool fast = r && addr - r->base <= r->last - r->base &&
+		    size - 1 <= r->last - addr && ((r->fast >> size) & 1);
 
-	if (__builtin_expect(!r || addr - r->base > r->last - r->base ||
-				     size - 1 > r->last - addr ||
-				     !((r->fast >> size) & 1) ||
-				     vm->collect_stats,
-			     0)) {
-		uint64_t v = *value;
-		enum vmm_exit_action act =
-			vmm_exit_mmio_slow(vcpu, addr, size, is_write, &v);
-
-		*value = v;
-		return act;
-	}
-	if (is_write)
-		r->write(r->opaque, addr - r->base, size, *value);
-	else
-		*value = r->read(r->opaque, addr - r->base, size) &
-			 (size >= 8 ? ~0ull : (1ull << (size * 8)) - 1);
-	return vmm_vm_stopping(vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
+	return vmm_exit_io(vcpu, r, fast, vmm_exit_mmio_slow, addr, size,
+			   is_write, value);
 }
 
 #endif
