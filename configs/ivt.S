@@ -1,6 +1,7 @@
 /* ivt: real-mode interrupts through the guest's own interrupt vector
- * table: a software INT and a divide error, each handled and returned from
- * with IRET. Real mode, cs = ds = ss = 0, linked at 0x1000. */
+ * table: a software INT, a divide error and an invalid opcode, each handled
+ * and returned from with IRET. Real mode, cs = ds = ss = 0, linked at
+ * 0x1000. */
 	.code16
 	.text
 	.globl _start
@@ -13,6 +14,8 @@ _start:
 	movw	$0, 0x40 * 4 + 2
 	movw	$divide_error, 0	/* IVT entry 0: #DE */
 	movw	$0, 2
+	movw	$invalid_opcode, 6 * 4	/* IVT entry 6: #UD */
+	movw	$0, 6 * 4 + 2
 
 	mov	$0x1234, %bx		/* must survive the interrupt */
 	int	$0x40
@@ -25,6 +28,10 @@ _start:
 	mov	$1, %ax
 	div	%cl			/* #DE: the handler skips it */
 	mov	$s_div_back, %si
+	call	puts
+
+	ud2				/* #UD: the handler skips it */
+	mov	$s_ud_back, %si
 	call	puts
 	hlt
 
@@ -46,6 +53,15 @@ divide_error:
 	call	puts
 	iret
 
+invalid_opcode:
+	push	%bp
+	mov	%sp, %bp
+	addw	$2, 2(%bp)		/* return past the 2-byte ud2 */
+	pop	%bp
+	mov	$s_ud, %si
+	call	puts
+	iret
+
 fail:
 	mov	$s_fail, %si
 	call	puts
@@ -64,4 +80,6 @@ s_int:		.asciz	"int 0x40: in the handler\n"
 s_back:		.asciz	"int 0x40: back, registers kept\n"
 s_div:		.asciz	"divide error: in the handler\n"
 s_div_back:	.asciz	"divide error: back after the div\n"
+s_ud:		.asciz	"invalid opcode: in the handler\n"
+s_ud_back:	.asciz	"invalid opcode: back after the ud2\n"
 s_fail:		.asciz	"FAIL\n"

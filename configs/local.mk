@@ -8,13 +8,13 @@ MACHINES = \
 	configs/exit-qemu.ini configs/mmio.ini configs/fault.ini \
 	configs/strict.ini configs/lenient.ini configs/smp.ini \
 	configs/rep.ini configs/lm-mmio.ini configs/ivt.ini \
-	configs/repstop.ini
+	configs/repstop.ini configs/pm-idt.ini configs/lm-idt.ini
 GUESTS = \
 	configs/hello.bin configs/counter.bin configs/pm-hello.bin \
 	configs/lm-hello.bin configs/serial.bin configs/exit.bin \
 	configs/mmio.bin configs/fault.bin configs/strict.bin configs/smp.bin \
 	configs/rep.bin configs/lm-mmio.bin configs/ivt.bin \
-	configs/repstop.bin
+	configs/repstop.bin configs/pm-idt.bin configs/lm-idt.bin
 
 # Link addresses: where the machine file's [image] puts each guest.
 GUEST_ADDR = 0x1000

@@ -26,10 +26,12 @@
  *    resumes after its HLT; guests that halt in a loop (`1: hlt; jmp 1b`,
  *    as usual) halt again at once.
  *  - Exceptions and INT n never reach the guest's IVT/IDT by themselves;
- *    UC_HOOK_INTR sees them (#UD ends the run with UC_ERR_INSN_INVALID
- *    instead). In real mode the hook delivers them through the IVT as the
- *    CPU would; in protected and long mode they are a guest fault (the IDT
- *    plugvm starts with is empty, so under kvm they end in a triple fault).
+ *    UC_HOOK_INTR sees them, EIP past an INT n and at the instruction for
+ *    a fault (#UD comes to UC_HOOK_INSN_INVALID instead, and ends the run
+ *    whatever the hook says). The hooks deliver them as the CPU would,
+ *    through the IVT or the IDT (see deliver_protected() for what is left
+ *    out); what cannot be delivered is a guest fault (the IDT plugvm
+ *    starts with is empty, so under kvm that is a triple fault).
  *  - An 8-byte MMIO access arrives as two 4-byte ones.
  *  - Long mode needs a UC_MODE_64 engine; paging is not translated.
  */
@@ -67,6 +69,7 @@ struct tcg_vcpu {
 	bool preempted; /* preempt() ended this run's slice; under @lock */
 	/* what ended the last run, recorded by a hook */
 	bool faulted;
+	bool resume; /* a #UD was delivered: the run just goes on */
 	struct vmm_exit fault;
 	/* MMIO windows: [0] is the catch-all below 4 GiB, when RAM is smaller */
 	struct tcg_window **windows;
@@ -277,17 +280,206 @@ static bool deliver_real_mode(struct tcg_vcpu *tv, uint32_t intno)
 	return true;
 }
 
-static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
+/* Guest-linear memory, which plugvm's page tables map 1:1 to RAM. */
+static bool lin_read(const struct vmm_vm *vm, uint64_t a, void *p, size_t n)
 {
-	struct tcg_vcpu *tv = user;
+	if (a > vm->ram_size || n > vm->ram_size - a)
+		return false;
+	memcpy(p, vm->ram + a, n);
+	return true;
+}
+
+static bool lin_write(struct vmm_vm *vm, uint64_t a, const void *p, size_t n)
+{
+	if (a > vm->ram_size || n > vm->ram_size - a)
+		return false;
+	memcpy(vm->ram + a, p, n);
+	return true;
+}
+
+/* The GDT descriptor @sel names; NULL selectors and the LDT are refused. */
+static const char *gdt_descriptor(struct tcg_vcpu *tv, uint16_t sel,
+				  uint64_t *desc)
+{
+	uc_x86_mmr gdt = { 0 };
+
+	if ((sel & ~3u) == 0 || (sel & 4))
+		return "a null or LDT selector";
+	uc_reg_read(tv->uc, UC_X86_REG_GDTR, &gdt);
+	if ((uint32_t)(sel | 7) > gdt.limit ||
+	    !lin_read(tv->vcpu->vm, gdt.base + (sel & ~7u), desc, 8))
+		return "a selector outside the GDT";
+	return NULL;
+}
+
+static uint64_t descriptor_base(uint64_t d)
+{
+	return ((d >> 16) & 0xffffff) | (((d >> 56) & 0xff) << 24);
+}
+
+/* Exceptions that push an error code, which Unicorn keeps to itself. */
+static bool has_error_code(uint32_t vector)
+{
+	return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 ||
+	       vector == 21 || vector == 29 || vector == 30;
+}
+
+#define EFLAGS_TF (1u << 8)
+#define EFLAGS_IF (1u << 9)
+#define EFLAGS_NT (1u << 14)
+#define EFLAGS_RF (1u << 16)
+#define EFLAGS_VM (1u << 17)
+#define GATE_INTERRUPT 0xe /* 32-bit or 64-bit interrupt gate: clears IF */
+#define GATE_TRAP 0xf
+
+/*
+ * Protected and long mode: deliver @intno through the guest's IDT as the
+ * CPU does for an interrupt taken at ring 0 by a ring-0 handler: find the
+ * gate, push the frame on the current stack (long mode: aligned to 16
+ * bytes, with SS:RSP, or on the gate's IST stack from the TSS), clear TF,
+ * NT, RF (and IF through an interrupt gate), jump to the handler. Returns
+ * NULL, or why it could not, and then the run ends in a guest fault as it
+ * did before the delivery existed; kvm would deliver or triple-fault.
+ * Not done: task gates, 16-bit gates, privilege changes, and exceptions
+ * with an error code (Unicorn does not tell the hook the code, nor whether
+ * an INT n raised the vector), so those vectors are refused outright.
+ */
+static const char *deliver_protected(struct tcg_vcpu *tv, uint32_t intno,
+				     bool is_long)
+{
+	struct vmm_vm *vm = tv->vcpu->vm;
+	uc_engine *uc = tv->uc;
+	unsigned gate_size = is_long ? 16 : 8;
+	uint64_t gate[2] = { 0, 0 }, cs_desc, ss_desc, handler, sp, flags;
+	uint16_t cs = (uint16_t)reg_read(uc, UC_X86_REG_CS);
+	uint16_t ss = (uint16_t)reg_read(uc, UC_X86_REG_SS);
+	uc_x86_mmr idt = { 0 };
+	unsigned type, ist;
+	uint16_t sel;
+	const char *why;
+
+	if (has_error_code(intno))
+		return "tcg cannot deliver exceptions with an error code";
+	if (cs & 3)
+		return "tcg cannot deliver interrupts taken outside ring 0";
+	uc_reg_read(uc, UC_X86_REG_IDTR, &idt);
+	if ((uint64_t)intno * gate_size + gate_size - 1 > idt.limit ||
+	    !lin_read(vm, idt.base + (uint64_t)intno * gate_size, gate,
+		      gate_size))
+		return "the vector is outside the IDT";
+	type = (gate[0] >> 40) & 0x1f; /* with the S bit, which must be 0 */
+	if (!((gate[0] >> 47) & 1))
+		return "the IDT gate is not present";
+	if (type != GATE_INTERRUPT && type != GATE_TRAP)
+		return "tcg delivers through interrupt and trap gates only";
+	sel = (uint16_t)(gate[0] >> 16);
+	why = gdt_descriptor(tv, sel, &cs_desc);
+	if (why)
+		return why;
+	if (((cs_desc >> 45) & 3) != 0)
+		return "tcg cannot deliver to a handler outside ring 0";
+	handler = (gate[0] & 0xffff) | ((gate[0] >> 32) & 0xffff0000);
+	ist = (unsigned)(gate[0] >> 32) & 7;
+	flags = reg_read(uc, UC_X86_REG_EFLAGS) & 0xffffffff;
+
+	if (is_long) {
+		uc_x86_mmr tr = { 0 };
+		uint64_t frame[5];
+
+		handler |= gate[1] << 32;
+		sp = reg_read(uc, UC_X86_REG_RSP);
+		frame[0] = reg_read(uc, UC_X86_REG_RIP);
+		frame[1] = cs;
+		frame[2] = flags;
+		frame[3] = sp;
+		frame[4] = ss;
+		if (ist) {
+			uc_reg_read(uc, UC_X86_REG_TR, &tr);
+			if (!lin_read(vm, tr.base + 0x24 + 8 * (ist - 1), &sp,
+				      8))
+				return "the IST slot is outside RAM";
+		}
+		sp = (sp & ~0xfull) - sizeof(frame);
+		if (!lin_write(vm, sp, frame, sizeof(frame)))
+			return "the interrupt stack is outside RAM";
+		reg_write(uc, UC_X86_REG_RSP, sp);
+	} else {
+		uint32_t frame[3];
+		uint64_t ss_base;
+
+		why = gdt_descriptor(tv, ss, &ss_desc);
+		if (why)
+			return why;
+		ss_base = descriptor_base(ss_desc);
+		sp = reg_read(uc, UC_X86_REG_ESP) & 0xffffffff;
+		frame[0] = (uint32_t)reg_read(uc, UC_X86_REG_EIP);
+		frame[1] = cs;
+		frame[2] = (uint32_t)flags;
+		sp = (sp - sizeof(frame)) & 0xffffffff;
+		if (!lin_write(vm, ss_base + sp, frame, sizeof(frame)))
+			return "the interrupt stack is outside RAM";
+		reg_write(uc, UC_X86_REG_ESP, sp);
+	}
+	flags &= ~(uint64_t)(EFLAGS_TF | EFLAGS_NT | EFLAGS_RF | EFLAGS_VM);
+	if (type == GATE_INTERRUPT)
+		flags &= ~(uint64_t)EFLAGS_IF;
+	reg_write(uc, UC_X86_REG_EFLAGS, flags);
+	reg_write(uc, UC_X86_REG_CS, sel);
+	reg_write(uc, is_long ? UC_X86_REG_RIP : UC_X86_REG_EIP, handler);
+	return NULL;
+}
+
+/*
+ * Deliver interrupt or exception @intno through the guest's IVT or IDT, by
+ * the mode the vCPU is in now (CR0.PE, EFER.LMA), as the CPU would; when
+ * that cannot be done, say why (-v) and end the run in a guest fault.
+ */
+static void deliver(struct tcg_vcpu *tv, uint32_t intno)
+{
 	const char *what = intno < 32 && exception_names[intno]
 				   ? exception_names[intno]
 				   : "software interrupt (INT n) with no handler";
+	uc_x86_msr efer = { .rid = MSR_EFER };
+	const char *why;
 
-	if (tv->mode == VMM_CPU_REAL && intno < 256 &&
-	    deliver_real_mode(tv, intno))
-		return;
-	fault_stop(tv, intno, what, 0);
+	if (intno >= 256)
+		why = "not a vector";
+	else if (!(reg_read(tv->uc, UC_X86_REG_CR0) & 1))
+		why = deliver_real_mode(tv, intno)
+			      ? NULL
+			      : "the interrupt stack is outside RAM";
+	else if (uc_reg_read(tv->uc, UC_X86_REG_MSR, &efer) != UC_ERR_OK)
+		why = "EFER cannot be read";
+	else
+		why = deliver_protected(tv, intno, efer.value & (1u << 10));
+	if (why) {
+		vmm_info("vCPU %u: tcg: vector %u not delivered: %s",
+			 tv->vcpu->index, intno, why);
+		fault_stop(tv, intno, what, 0);
+	}
+}
+
+static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
+{
+	(void)uc;
+	deliver(user, intno);
+}
+
+/*
+ * An undefined opcode: Unicorn raises no #UD but calls this hook, then
+ * ends the run whatever it returns. #UD is delivered here all the same,
+ * with EIP at the instruction, and the run marked to go on from the
+ * handler.
+ */
+static bool hook_invalid(uc_engine *uc, void *user)
+{
+	struct tcg_vcpu *tv = user;
+
+	(void)uc;
+	deliver(tv, 6);
+	if (!tv->faulted)
+		tv->resume = true;
+	return true;
 }
 
 static int reg_write(uc_engine *uc, int reg, uint64_t v)
@@ -429,6 +621,8 @@ static int tcg_vcpu_init(struct vmm_vcpu *vcpu, const struct vmm_regs *regs)
 	    uc_hook_add(tv->uc, &h, UC_HOOK_INSN, hook_in, vcpu, 1, 0,
 			UC_X86_INS_IN) ||
 	    uc_hook_add(tv->uc, &h, UC_HOOK_INTR, hook_intr, tv, 1, 0) ||
+	    uc_hook_add(tv->uc, &h, UC_HOOK_INSN_INVALID, hook_invalid, tv, 1,
+			0) ||
 	    uc_hook_add(tv->uc, &h, UC_HOOK_MEM_UNMAPPED, hook_unmapped, tv, 1,
 			0)) {
 		vmm_err("tcg: cannot install the vCPU's hooks");
@@ -463,6 +657,7 @@ static int tcg_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	}
 
 	tv->faulted = false;
+	tv->resume = false;
 	if (vcpu->vm->collect_stats) {
 		uint64_t t0 = vmm_now_ns();
 
@@ -481,6 +676,8 @@ static int tcg_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 
 	if (tv->faulted) {
 		*exit = tv->fault;
+	} else if (tv->resume) {
+		exit->reason = VMM_EXIT_NONE;
 	} else if (err == UC_ERR_INSN_INVALID) {
 		exit->reason = VMM_EXIT_EXCEPTION;
 		exit->exception.vector = 6;
