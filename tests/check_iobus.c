@@ -195,6 +195,9 @@ START_TEST(test_fast_paths)
 	ck_assert_ptr_null(map[0x70].range);
 	ck_assert_uint_eq(map[0x70].fast, 0);
 	ck_assert_ptr_nonnull(vmm_iobus_lookup_pio(bus, 0x70));
+	/* a device that is not thread-safe is serialized from the start:
+	 * the device test kit never freezes its bus */
+	ck_assert_ptr_eq(vmm_iobus_lookup_pio(bus, 0x80)->lock, &dev_c.lock);
 
 	vmm_iobus_freeze(bus);
 	ck_assert_uint_eq(map[0x60].fast, 1u << 1);

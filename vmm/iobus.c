@@ -129,7 +129,9 @@ int vmm_iobus_register(struct vmm_iobus *bus, enum plugvm_space space,
 	r->read = ops->read ? ops->read : read_none;
 	r->write = ops->write ? ops->write : write_none;
 	r->opaque = opaque;
-	r->lock = NULL;
+	/* Serialized from the start (the device test kit never freezes its
+	 * bus); freeze looks again, once the machine settled it. */
+	r->lock = dev && dev->serialize ? &dev->lock : NULL;
 	r->sizes = ops->sizes ? ops->sizes : PLUGVM_ACCESS_ANY;
 	r->slot = 0;
 	r->fast = 0;

@@ -35,8 +35,8 @@ struct vmm_io_range {
 	void (*write)(void *opaque, uint64_t offset, unsigned size,
 		      uint64_t value);
 	void *opaque;
-	pthread_mutex_t *lock; /* set at freeze: the owner's lock when its
-				* calls must be serialized, else NULL */
+	pthread_mutex_t *lock; /* the owner's lock when its calls must be
+				* serialized, else NULL (again at freeze) */
 	uint32_t sizes; /* accepted access sizes, PLUGVM_ACCESS_* (never 0) */
 	uint32_t slot; /* set at freeze: 1 + the owner's index, 0 for none */
 	/* set at freeze: bit n for each size n the range takes, unless a
