@@ -1,6 +1,7 @@
 /* pm-idt: protected-mode interrupts through the guest's own IDT: an INT n
- * through an interrupt gate (IF cleared inside); a divide error, a
- * breakpoint and an invalid opcode through trap gates (IF kept). Each is
+ * through an interrupt gate (IF cleared inside); two divide errors, a
+ * breakpoint, an invalid opcode and an INT 6 through trap gates (IF kept),
+ * with the same handler for the last two. Each is
  * handled and returned from with IRET, the stack as it was. Flat
  * segments, linked at 0x1000. */
 	.code32
@@ -52,6 +53,13 @@ _start:
 	jne	fail
 	mov	$s_div_back, %esi
 	call	puts
+	xor	%cl, %cl
+	mov	$1, %ax
+	div	%cl			/* a second #DE is a #DE too */
+	cmp	%esp, %ebp
+	jne	fail
+	mov	$s_div_back, %esi
+	call	puts
 
 	int3
 	cmp	%esp, %ebp
@@ -63,6 +71,14 @@ _start:
 	cmp	%esp, %ebp
 	jne	fail
 	mov	$s_ud_back, %esi
+	call	puts
+
+	movb	$1, int6		/* INT 6 returns past itself */
+	int	$6
+	movb	$0, int6
+	cmp	%esp, %ebp
+	jne	fail
+	mov	$s_int6_back, %esi
 	call	puts
 	cli
 	hlt
@@ -96,7 +112,10 @@ breakpoint:
 	iret
 
 invalid_opcode:
+	cmpb	$0, int6
+	jne	1f
 	addl	$2, (%esp)		/* return past the ud2 */
+1:
 	mov	$s_ud, %esi
 	call	puts
 	iret
@@ -142,4 +161,6 @@ s_bp:		.asciz	"breakpoint\n"
 s_bp_back:	.asciz	"back from the breakpoint\n"
 s_ud:		.asciz	"invalid opcode\n"
 s_ud_back:	.asciz	"back from the invalid opcode\n"
+s_int6_back:	.asciz	"back from INT 6\n"
 s_fail:		.asciz	"FAIL\n"
+int6:		.byte	0

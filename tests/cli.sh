@@ -255,6 +255,28 @@ if [ "$st" = 124 ] && grep -q 'timeout' "$tmp/err" && [ -s "$tmp/out" ] &&
 else
 	not_ok "--timeout stops a runaway guest with 124, output flushed (status $st)"
 fi
+# A guest that takes interrupts through its IDT without end: each
+# delivery must leave it stoppable (under tcg, a register written from a
+# Unicorn hook used to make it drop every later stop request).
+machine intloop <<EOF2
+[cpu]
+mode = protected
+entry = 0x1000
+rsp = 0x8000
+[image "intloop"]
+file = $builddir/tests/guests/intloop.bin
+address = 0x1000
+[device "com1"]
+type = serial
+EOF2
+st=0
+timeout -k 5 30 "$plugvm" --accel=tcg --timeout=0.3 "$tmp/intloop.ini" >"$tmp/out" 2>"$tmp/err" || st=$?
+if [ "$st" = 124 ] && [ "$(cat "$tmp/out")" = . ] && grep -q 'timeout' "$tmp/err"; then
+	ok "--timeout stops a guest looping on INT n through its IDT"
+else
+	not_ok "--timeout stops a guest looping on INT n through its IDT (status $st)"
+fi
+
 for sig in INT TERM; do
 	st=0
 	"$plugvm" "$tmp/forever.ini" >"$tmp/out" 2>"$tmp/err" &

@@ -21,6 +21,20 @@ TESTS += $(MACHINES)
 INI_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/run-machine.sh
 EXTRA_DIST += tests/run-machine.sh tests/expected
 
+# Test-only guests, built like configs/ (tests/cli.sh runs them).
+TEST_GUESTS = tests/guests/intloop.bin
+noinst_DATA += $(TEST_GUESTS)
+EXTRA_DIST += $(TEST_GUESTS:.bin=.S)
+CLEANFILES += $(TEST_GUESTS) $(TEST_GUESTS:.bin=.o)
+
+tests/guests/%.o: tests/guests/%.S
+	$(AM_V_GEN)$(MKDIR_P) tests/guests && \
+	$(CCAS) $(CCASFLAGS) -c -o $@ $<
+
+tests/guests/%.bin: tests/guests/%.o
+	$(AM_V_GEN)$(GUEST_LD) -m elf_x86_64 -N -e _start -Ttext=0x1000 \
+		--oformat binary -o $@ $<
+
 # Unit tests of the core.
 CORE_TESTS = tests/check_iobus tests/check_plugin tests/check_cpu
 check_PROGRAMS += $(CORE_TESTS)

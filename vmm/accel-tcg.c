@@ -69,7 +69,12 @@ struct tcg_vcpu {
 	bool preempted; /* preempt() ended this run's slice; under @lock */
 	/* what ended the last run, recorded by a hook */
 	bool faulted;
-	bool resume; /* a #UD was delivered: the run just goes on */
+	/* An interrupt or exception a hook saw: delivered once the engine
+	 * stopped (a register write from the hook would make Unicorn drop
+	 * every later uc_emu_stop() of the run, kicks included). */
+	bool pending;
+	uint32_t pending_vector;
+	unsigned pending_skip; /* bytes to step over first: INT 6 */
 	struct vmm_exit fault;
 	/* MMIO windows: [0] is the catch-all below 4 GiB, when RAM is smaller */
 	struct tcg_window **windows;
@@ -332,6 +337,78 @@ static bool has_error_code(uint32_t vector)
 #define GATE_INTERRUPT 0xe /* 32-bit or 64-bit interrupt gate: clears IF */
 #define GATE_TRAP 0xf
 
+/* The mode the vCPU is in now, which a guest may have changed. */
+static enum vmm_cpu_mode current_mode(struct tcg_vcpu *tv)
+{
+	uc_x86_msr efer = { .rid = MSR_EFER };
+
+	if (!(reg_read(tv->uc, UC_X86_REG_CR0) & 1))
+		return VMM_CPU_REAL;
+	if (uc_reg_read(tv->uc, UC_X86_REG_MSR, &efer) == UC_ERR_OK &&
+	    (efer.value & (1u << 10))) /* EFER.LMA */
+		return VMM_CPU_LONG;
+	return VMM_CPU_PROTECTED;
+}
+
+/* The linear address of CS:EIP (flat when CS cannot be read). */
+static uint64_t code_address(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
+{
+	uint16_t cs = (uint16_t)reg_read(tv->uc, UC_X86_REG_CS);
+	uint64_t desc;
+
+	switch (mode) {
+	case VMM_CPU_REAL:
+		return ((uint64_t)cs << 4) +
+		       (reg_read(tv->uc, UC_X86_REG_EIP) & 0xffff);
+	case VMM_CPU_PROTECTED:
+		return (gdt_descriptor(tv, cs, &desc) ? 0
+						      : descriptor_base(desc)) +
+		       (reg_read(tv->uc, UC_X86_REG_EIP) & 0xffffffff);
+	default:
+		return reg_read(tv->uc, UC_X86_REG_RIP);
+	}
+}
+
+/*
+ * The exception the instruction at CS:EIP raises, when that is certain from
+ * its bytes: #DE for DIV, IDIV and (outside long mode) AAM, #UD for UD0,
+ * UD1 and UD2; -1 otherwise.
+ *
+ * This covers for Unicorn 2.0.1, which remembers the last contributory
+ * fault "in flight" and never forgets it once a hook took the exception:
+ * it turns the guest's second #DE into a double fault (a #DF can reach the
+ * hook no other way, as tcg's own delivery never faults), and from then on
+ * ends the run at every exception as a "triple fault", silently.
+ */
+static int decode_fault(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
+{
+	const struct vmm_vm *vm = tv->vcpu->vm;
+	uint64_t a = code_address(tv, mode);
+	uint8_t b[15];
+	size_t n, i = 0;
+
+	if (a >= vm->ram_size)
+		return -1;
+	n = vm->ram_size - a < sizeof(b) ? vm->ram_size - a : sizeof(b);
+	memcpy(b, vm->ram + a, n);
+	while (i < n && (b[i] == 0x26 || b[i] == 0x2e || b[i] == 0x36 ||
+			 b[i] == 0x3e || b[i] == 0x64 || b[i] == 0x65 ||
+			 b[i] == 0x66 || b[i] == 0x67 || b[i] == 0xf0 ||
+			 b[i] == 0xf2 || b[i] == 0xf3 ||
+			 (mode == VMM_CPU_LONG && (b[i] & 0xf0) == 0x40)))
+		i++;
+	if (i < n && b[i] == 0xd4 && mode != VMM_CPU_LONG)
+		return 0;
+	if (i + 1 >= n)
+		return -1;
+	if ((b[i] == 0xf6 || b[i] == 0xf7) && ((b[i + 1] >> 3) & 7) >= 6)
+		return 0;
+	if (b[i] == 0x0f &&
+	    (b[i + 1] == 0x0b || b[i + 1] == 0xb9 || b[i + 1] == 0xff))
+		return 6;
+	return -1;
+}
+
 /*
  * Protected and long mode: deliver @intno through the guest's IDT as the
  * CPU does for an interrupt taken at ring 0 by a ring-0 handler: find the
@@ -340,9 +417,10 @@ static bool has_error_code(uint32_t vector)
  * NT, RF (and IF through an interrupt gate), jump to the handler. Returns
  * NULL, or why it could not, and then the run ends in a guest fault as it
  * did before the delivery existed; kvm would deliver or triple-fault.
- * Not done: task gates, 16-bit gates, privilege changes, and exceptions
- * with an error code (Unicorn does not tell the hook the code, nor whether
- * an INT n raised the vector), so those vectors are refused outright.
+ * Not done: task gates, 16-bit gates and stacks, privilege changes,
+ * virtual-8086 mode, and exceptions with an error code (Unicorn does not
+ * tell the hook the code, nor whether an INT n raised the vector), so
+ * those vectors are refused outright.
  */
 static const char *deliver_protected(struct tcg_vcpu *tv, uint32_t intno,
 				     bool is_long)
@@ -357,7 +435,11 @@ static const char *deliver_protected(struct tcg_vcpu *tv, uint32_t intno,
 	unsigned type, ist;
 	uint16_t sel;
 	const char *why;
+	int ret;
 
+	flags = reg_read(uc, UC_X86_REG_EFLAGS) & 0xffffffff;
+	if (flags & EFLAGS_VM)
+		return "tcg cannot deliver interrupts in virtual-8086 mode";
 	if (has_error_code(intno))
 		return "tcg cannot deliver exceptions with an error code";
 	if (cs & 3)
@@ -376,11 +458,16 @@ static const char *deliver_protected(struct tcg_vcpu *tv, uint32_t intno,
 	why = gdt_descriptor(tv, sel, &cs_desc);
 	if (why)
 		return why;
+	/* present (P), code or data (S), code (type bit 3); 64-bit (L) */
+	if ((cs_desc & (1ull << 47 | 1ull << 44 | 1ull << 43)) !=
+	    (1ull << 47 | 1ull << 44 | 1ull << 43))
+		return "the gate's selector is not a present code segment";
+	if (is_long && !((cs_desc >> 53) & 1))
+		return "the gate's code segment is not 64-bit";
 	if (((cs_desc >> 45) & 3) != 0)
 		return "tcg cannot deliver to a handler outside ring 0";
 	handler = (gate[0] & 0xffff) | ((gate[0] >> 32) & 0xffff0000);
 	ist = (unsigned)(gate[0] >> 32) & 7;
-	flags = reg_read(uc, UC_X86_REG_EFLAGS) & 0xffffffff;
 
 	if (is_long) {
 		uc_x86_mmr tr = { 0 };
@@ -394,7 +481,10 @@ static const char *deliver_protected(struct tcg_vcpu *tv, uint32_t intno,
 		frame[3] = sp;
 		frame[4] = ss;
 		if (ist) {
+			/* IST n is the 8 bytes at 0x24 + 8 (n - 1) */
 			uc_reg_read(uc, UC_X86_REG_TR, &tr);
+			if ((tr.selector & ~7u) == 0 || 0x24 + 8 * ist - 1 > tr.limit)
+				return "the IST slot is outside the TSS";
 			if (!lin_read(vm, tr.base + 0x24 + 8 * (ist - 1), &sp,
 				      8))
 				return "the IST slot is outside RAM";
@@ -402,7 +492,6 @@ static const char *deliver_protected(struct tcg_vcpu *tv, uint32_t intno,
 		sp = (sp & ~0xfull) - sizeof(frame);
 		if (!lin_write(vm, sp, frame, sizeof(frame)))
 			return "the interrupt stack is outside RAM";
-		reg_write(uc, UC_X86_REG_RSP, sp);
 	} else {
 		uint32_t frame[3];
 		uint64_t ss_base;
@@ -410,6 +499,8 @@ static const char *deliver_protected(struct tcg_vcpu *tv, uint32_t intno,
 		why = gdt_descriptor(tv, ss, &ss_desc);
 		if (why)
 			return why;
+		if (!((ss_desc >> 54) & 1)) /* B */
+			return "tcg cannot deliver on a 16-bit stack";
 		ss_base = descriptor_base(ss_desc);
 		sp = reg_read(uc, UC_X86_REG_ESP) & 0xffffffff;
 		frame[0] = (uint32_t)reg_read(uc, UC_X86_REG_EIP);
@@ -418,40 +509,42 @@ static const char *deliver_protected(struct tcg_vcpu *tv, uint32_t intno,
 		sp = (sp - sizeof(frame)) & 0xffffffff;
 		if (!lin_write(vm, ss_base + sp, frame, sizeof(frame)))
 			return "the interrupt stack is outside RAM";
-		reg_write(uc, UC_X86_REG_ESP, sp);
 	}
-	flags &= ~(uint64_t)(EFLAGS_TF | EFLAGS_NT | EFLAGS_RF | EFLAGS_VM);
+	flags &= ~(uint64_t)(EFLAGS_TF | EFLAGS_NT | EFLAGS_RF);
 	if (type == GATE_INTERRUPT)
 		flags &= ~(uint64_t)EFLAGS_IF;
-	reg_write(uc, UC_X86_REG_EFLAGS, flags);
-	reg_write(uc, UC_X86_REG_CS, sel);
-	reg_write(uc, is_long ? UC_X86_REG_RIP : UC_X86_REG_EIP, handler);
-	return NULL;
+	ret = reg_write(uc, is_long ? UC_X86_REG_RSP : UC_X86_REG_ESP, sp);
+	ret |= reg_write(uc, UC_X86_REG_EFLAGS, flags);
+	ret |= reg_write(uc, UC_X86_REG_CS, sel);
+	ret |= reg_write(uc, is_long ? UC_X86_REG_RIP : UC_X86_REG_EIP,
+			 handler);
+	return ret ? "Unicorn refused the handler's registers" : NULL;
 }
 
 /*
  * Deliver interrupt or exception @intno through the guest's IVT or IDT, by
- * the mode the vCPU is in now (CR0.PE, EFER.LMA), as the CPU would; when
- * that cannot be done, say why (-v) and end the run in a guest fault.
+ * the mode the vCPU is in now, as the CPU would; when that cannot be done,
+ * say why (-v) and end the run in a guest fault. Called between runs of
+ * the engine, never from a hook.
  */
 static void deliver(struct tcg_vcpu *tv, uint32_t intno)
 {
-	const char *what = intno < 32 && exception_names[intno]
-				   ? exception_names[intno]
-				   : "software interrupt (INT n) with no handler";
-	uc_x86_msr efer = { .rid = MSR_EFER };
-	const char *why;
+	enum vmm_cpu_mode mode = current_mode(tv);
+	const char *what, *why;
 
+	if (intno == 8 && decode_fault(tv, mode) == 0)
+		intno = 0;
+	what = intno < 32 && exception_names[intno]
+		       ? exception_names[intno]
+		       : "software interrupt (INT n) with no handler";
 	if (intno >= 256)
 		why = "not a vector";
-	else if (!(reg_read(tv->uc, UC_X86_REG_CR0) & 1))
+	else if (mode == VMM_CPU_REAL)
 		why = deliver_real_mode(tv, intno)
 			      ? NULL
 			      : "the interrupt stack is outside RAM";
-	else if (uc_reg_read(tv->uc, UC_X86_REG_MSR, &efer) != UC_ERR_OK)
-		why = "EFER cannot be read";
 	else
-		why = deliver_protected(tv, intno, efer.value & (1u << 10));
+		why = deliver_protected(tv, intno, mode == VMM_CPU_LONG);
 	if (why) {
 		vmm_info("vCPU %u: tcg: vector %u not delivered: %s",
 			 tv->vcpu->index, intno, why);
@@ -459,26 +552,51 @@ static void deliver(struct tcg_vcpu *tv, uint32_t intno)
 	}
 }
 
+/*
+ * A run that ended with nothing to say ended at a HLT, which leaves EIP
+ * past its f4 byte; or at an exception Unicorn swallowed: once it has seen
+ * a double fault (which Unicorn's stale fault state makes of a guest's
+ * second #DE, see decode_fault()), every later exception ends the run so.
+ */
+static bool after_hlt(struct tcg_vcpu *tv)
+{
+	uint64_t a = code_address(tv, current_mode(tv));
+	uint8_t b = 0;
+
+	return a > 0 && lin_read(tv->vcpu->vm, a - 1, &b, 1) && b == 0xf4;
+}
+
+/* Note what to deliver, and stop the engine to do it. */
+static void defer(struct tcg_vcpu *tv, uint32_t intno, unsigned skip)
+{
+	tv->pending = true;
+	tv->pending_vector = intno;
+	tv->pending_skip = skip;
+	uc_emu_stop(tv->uc);
+}
+
+/* Unicorn has moved EIP past an INT n, and left it at a fault. */
 static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 {
 	(void)uc;
-	deliver(user, intno);
+	defer(user, intno, 0);
 }
 
 /*
- * An undefined opcode: Unicorn raises no #UD but calls this hook, then
- * ends the run whatever it returns. #UD is delivered here all the same,
- * with EIP at the instruction, and the run marked to go on from the
- * handler.
+ * An undefined opcode: Unicorn raises no #UD but calls this hook, with EIP
+ * at the instruction, and ends the run whatever it returns. So does a
+ * software INT 6, which must return past its two bytes.
  */
 static bool hook_invalid(uc_engine *uc, void *user)
 {
 	struct tcg_vcpu *tv = user;
+	enum vmm_cpu_mode mode = current_mode(tv);
+	uint64_t a = code_address(tv, mode);
+	uint8_t b[2] = { 0, 0 };
 
 	(void)uc;
-	deliver(tv, 6);
-	if (!tv->faulted)
-		tv->resume = true;
+	lin_read(tv->vcpu->vm, a, b, sizeof(b));
+	defer(tv, 6, b[0] == 0xcd && b[1] == 6 ? 2 : 0);
 	return true;
 }
 
@@ -605,6 +723,13 @@ static int tcg_vcpu_init(struct vmm_vcpu *vcpu, const struct vmm_regs *regs)
 		ret = -ENOMEM;
 		goto out_destroy;
 	}
+	/*
+	 * No "until" address: with it, every uc_emu_start() after the first
+	 * looks up the page of the old one (2^64 - 1 here), and in long
+	 * mode that page fault, though ignored, leaves Unicorn believing a
+	 * #PF is in flight, so the guest's next #DE becomes a double fault.
+	 */
+	uc_ctl_exits_enable(tv->uc);
 	err = uc_mem_map_ptr(tv->uc, 0, vm->ram_size, UC_PROT_ALL, vm->ram);
 	if (err) {
 		vmm_err("tcg: cannot map %" PRIu64 " bytes of guest RAM: %s",
@@ -657,7 +782,7 @@ static int tcg_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	}
 
 	tv->faulted = false;
-	tv->resume = false;
+	tv->pending = false;
 	if (vcpu->vm->collect_stats) {
 		uint64_t t0 = vmm_now_ns();
 
@@ -674,10 +799,23 @@ static int tcg_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	tv->preempted = false;
 	pthread_mutex_unlock(&tv->lock);
 
+	if (tv->pending && !tv->faulted) {
+		if (tv->pending_skip) {
+			enum vmm_cpu_mode mode = current_mode(tv);
+			int ip = mode == VMM_CPU_LONG ? UC_X86_REG_RIP
+						      : UC_X86_REG_EIP;
+			uint64_t next = reg_read(tv->uc, ip) + tv->pending_skip;
+
+			reg_write(tv->uc, ip,
+				  mode == VMM_CPU_REAL ? next & 0xffff : next);
+		}
+		deliver(tv, tv->pending_vector);
+	}
+
 	if (tv->faulted) {
 		*exit = tv->fault;
-	} else if (tv->resume) {
-		exit->reason = VMM_EXIT_NONE;
+	} else if (tv->pending) {
+		exit->reason = VMM_EXIT_NONE; /* delivered: go on */
 	} else if (err == UC_ERR_INSN_INVALID) {
 		exit->reason = VMM_EXIT_EXCEPTION;
 		exit->exception.vector = 6;
@@ -696,6 +834,23 @@ static int tcg_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 		exit->reason = VMM_EXIT_INTR;
 	} else if (preempted) {
 		exit->reason = VMM_EXIT_YIELD;
+	} else if (!after_hlt(tv)) {
+		/* an exception Unicorn swallowed (see decode_fault()) */
+		int vector = decode_fault(tv, current_mode(tv));
+
+		if (vector >= 0)
+			deliver(tv, (uint32_t)vector);
+		if (vector >= 0 && !tv->faulted) {
+			exit->reason = VMM_EXIT_NONE;
+		} else if (tv->faulted) {
+			*exit = tv->fault;
+		} else {
+			exit->reason = VMM_EXIT_EXCEPTION;
+			exit->exception.vector = 257;
+			exit->exception.what =
+				"an exception Unicorn did not report (after a double fault it reports none)";
+			exit->exception.address = resume_address(tv);
+		}
 	} else {
 		exit->reason = VMM_EXIT_HLT;
 	}
