@@ -28,10 +28,13 @@
  *  - Exceptions and INT n never reach the guest's IVT/IDT by themselves;
  *    UC_HOOK_INTR sees them, EIP past an INT n and at the instruction for
  *    a fault (#UD comes to UC_HOOK_INSN_INVALID instead, and ends the run
- *    whatever the hook says). The hooks deliver them as the CPU would,
- *    through the IVT or the IDT (see deliver_protected() for what is left
- *    out); what cannot be delivered is a guest fault (the IDT plugvm
- *    starts with is empty, so under kvm that is a triple fault).
+ *    whatever the hook says). The hooks note the vector and stop the
+ *    engine; between runs plugvm delivers it as the CPU would, through
+ *    the IVT or the IDT (see deliver_protected() for what is left out).
+ *    Registers written from a hook would make Unicorn drop later stop
+ *    requests. What cannot be delivered is a guest fault (the IDT plugvm
+ *    starts with is empty, so under kvm that is a triple fault). Unicorn's
+ *    stale fault state is covered in decode_fault().
  *  - An 8-byte MMIO access arrives as two 4-byte ones.
  *  - Long mode needs a UC_MODE_64 engine; paging is not translated.
  */
