@@ -10,8 +10,9 @@
  *  - the GDT plugvm writes (vmm/cpu.c) in the top page of RAM, and the same
  *    registers in the same order: GPRs, EFLAGS, GDTR, IDTR, CR4, CR3, CR0,
  *    then the segment selectors and EIP;
- *  - one catch-all uc_mmio_map() region from the end of RAM to 4 GiB, and
- *    the same four hooks (OUT, IN, interrupts, unmapped memory).
+ *  - one catch-all uc_mmio_map() region from the end of RAM to 4 GiB, the
+ *    same hooks (OUT, IN, interrupts, invalid instructions, unmapped
+ *    memory), and exits enabled with none set instead of an "until".
  * The hooks only count: an OUT to port 0xf4 stops the engine with QEMU
  * isa-debug-exit's status ((value << 1) | 1), which becomes this program's
  * exit status, as it does for plugvm and QEMU.
@@ -97,6 +98,16 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 	fprintf(stderr, "raw-unicorn: guest exception/interrupt %u\n", intno);
 	r->faulted = true;
 	uc_emu_stop(uc);
+}
+
+static bool hook_invalid(uc_engine *uc, void *user)
+{
+	struct raw *r = user;
+
+	fprintf(stderr, "raw-unicorn: invalid instruction\n");
+	r->faulted = true;
+	(void)uc;
+	return true;
 }
 
 static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address,
@@ -265,6 +276,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "raw-unicorn: uc_open: %s\n", uc_strerror(err));
 		goto out_unmap;
 	}
+	uc_ctl_exits_enable(uc); /* as plugvm: no "until" address */
 	if (uc_mem_map_ptr(uc, 0, ram_size, UC_PROT_ALL, ram) ||
 	    uc_mmio_map(uc, ram_size, RAW_GIB4 - ram_size, mmio_read, &r,
 			mmio_write, &r) ||
@@ -273,6 +285,7 @@ int main(int argc, char **argv)
 	    uc_hook_add(uc, &h, UC_HOOK_INSN, hook_in, &r, 1, 0,
 			UC_X86_INS_IN) ||
 	    uc_hook_add(uc, &h, UC_HOOK_INTR, hook_intr, &r, 1, 0) ||
+	    uc_hook_add(uc, &h, UC_HOOK_INSN_INVALID, hook_invalid, &r, 1, 0) ||
 	    uc_hook_add(uc, &h, UC_HOOK_MEM_UNMAPPED, hook_unmapped, &r, 1,
 			0)) {
 		fprintf(stderr, "raw-unicorn: cannot set the engine up\n");
