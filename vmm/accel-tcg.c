@@ -78,6 +78,7 @@ struct tcg_vcpu {
 	bool pending;
 	uint32_t pending_vector;
 	unsigned pending_skip; /* bytes to step over first: INT 6 */
+	bool stale_df; /* Unicorn has reported a #DF: see decode_fault() */
 	struct vmm_exit fault;
 	/* MMIO windows: [0] is the catch-all below 4 GiB, when RAM is smaller */
 	struct tcg_window **windows;
@@ -251,43 +252,6 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address,
 static int reg_write(uc_engine *uc, int reg, uint64_t v);
 static uint64_t reg_read(uc_engine *uc, int reg);
 
-/*
- * Real mode: deliver interrupt @intno through the guest's IVT as the CPU
- * does (push FLAGS, CS, IP; clear IF, TF and AC; load CS:IP from 4 * n).
- * Unicorn leaves IP after an INT n and at the faulting instruction for an
- * exception, which is what the CPU pushes. False when the stack is not in
- * RAM.
- */
-static bool deliver_real_mode(struct tcg_vcpu *tv, uint32_t intno)
-{
-	struct vmm_vm *vm = tv->vcpu->vm;
-	uc_engine *uc = tv->uc;
-	uint16_t ip = (uint16_t)reg_read(uc, UC_X86_REG_IP);
-	uint16_t cs = (uint16_t)reg_read(uc, UC_X86_REG_CS);
-	uint16_t flags = (uint16_t)reg_read(uc, UC_X86_REG_FLAGS);
-	uint16_t ss = (uint16_t)reg_read(uc, UC_X86_REG_SS);
-	uint16_t sp = (uint16_t)reg_read(uc, UC_X86_REG_SP);
-	const uint16_t frame[3] = { ip, cs, flags };
-	uint16_t vec[2];
-
-	for (int i = 0; i < 3; i++) {
-		uint64_t a;
-
-		sp -= 2;
-		a = ((uint64_t)ss << 4) + sp;
-		if (a + 2 > vm->ram_size)
-			return false;
-		memcpy(vm->ram + a, &frame[2 - i], 2);
-	}
-	memcpy(vec, vm->ram + 4 * intno, sizeof(vec));
-	flags &= (uint16_t)~((1u << 9) | (1u << 8) | (1u << 18)); /* IF TF AC */
-	reg_write(uc, UC_X86_REG_SP, sp);
-	reg_write(uc, UC_X86_REG_FLAGS, flags);
-	reg_write(uc, UC_X86_REG_CS, vec[1]);
-	reg_write(uc, UC_X86_REG_IP, vec[0]);
-	return true;
-}
-
 /* Guest-linear memory, which plugvm's page tables map 1:1 to RAM. */
 static bool lin_read(const struct vmm_vm *vm, uint64_t a, void *p, size_t n)
 {
@@ -297,12 +261,46 @@ static bool lin_read(const struct vmm_vm *vm, uint64_t a, void *p, size_t n)
 	return true;
 }
 
-static bool lin_write(struct vmm_vm *vm, uint64_t a, const void *p, size_t n)
+/*
+ * Real mode: deliver interrupt @intno through the guest's IVT as the CPU
+ * does (push FLAGS, CS, IP; clear IF and TF; load CS:IP from IDTR.base +
+ * 4 * n). Unicorn leaves IP after an INT n and at the faulting instruction
+ * for an exception, which is what the CPU pushes. Returns NULL, or why it
+ * could not (a vector past IDTR.limit is a triple fault on the CPU).
+ */
+static const char *deliver_real_mode(struct tcg_vcpu *tv, uint32_t intno)
 {
-	if (a > vm->ram_size || n > vm->ram_size - a)
-		return false;
-	memcpy(vm->ram + a, p, n);
-	return true;
+	struct vmm_vm *vm = tv->vcpu->vm;
+	uc_engine *uc = tv->uc;
+	uint16_t ip = (uint16_t)reg_read(uc, UC_X86_REG_IP);
+	uint16_t cs = (uint16_t)reg_read(uc, UC_X86_REG_CS);
+	uint16_t flags = (uint16_t)reg_read(uc, UC_X86_REG_FLAGS);
+	uint16_t ss = (uint16_t)reg_read(uc, UC_X86_REG_SS);
+	uint16_t sp = (uint16_t)reg_read(uc, UC_X86_REG_SP);
+	const uint16_t frame[3] = { ip, cs, flags };
+	uc_x86_mmr idt = { 0 };
+	uint16_t vec[2];
+	uint64_t a[3];
+
+	/* The IVT is where IDTR says: 0-0x3ff unless the guest moved it. */
+	uc_reg_read(uc, UC_X86_REG_IDTR, &idt);
+	if (4 * intno + 3 > idt.limit ||
+	    !lin_read(vm, idt.base + 4 * intno, vec, sizeof(vec)))
+		return "the vector is outside the IVT";
+	for (int i = 0; i < 3; i++) {
+		sp -= 2;
+		a[i] = ((uint64_t)ss << 4) + sp;
+		if (a[i] + 2 > vm->ram_size)
+			return "the interrupt stack is outside RAM";
+	}
+	for (int i = 0; i < 3; i++)
+		memcpy(vm->ram + a[i], &frame[2 - i], 2);
+	flags &= (uint16_t)~((1u << 9) | (1u << 8)); /* IF TF */
+	reg_write(uc, UC_X86_REG_SP, sp);
+	reg_write(uc, UC_X86_REG_FLAGS, flags);
+	reg_write(uc, UC_X86_REG_CS, vec[1]);
+	reg_write(uc, UC_X86_REG_IP, vec[0]);
+	return NULL;
 }
 
 /* The GDT descriptor @sel names; NULL selectors and the LDT are refused. */
@@ -360,9 +358,9 @@ static uint64_t code_address(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
 	uint64_t desc;
 
 	switch (mode) {
-	case VMM_CPU_REAL:
+	case VMM_CPU_REAL: /* EIP, not IP: past a HLT at 0xffff it is 0x10000 */
 		return ((uint64_t)cs << 4) +
-		       (reg_read(tv->uc, UC_X86_REG_EIP) & 0xffff);
+		       (reg_read(tv->uc, UC_X86_REG_EIP) & 0x1ffff);
 	case VMM_CPU_PROTECTED:
 		return (gdt_descriptor(tv, cs, &desc) ? 0
 						      : descriptor_base(desc)) +
@@ -372,44 +370,73 @@ static uint64_t code_address(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
 	}
 }
 
-/*
- * The exception the instruction at CS:EIP raises, when that is certain from
- * its bytes: #DE for DIV, IDIV and (outside long mode) AAM, #UD for UD0,
- * UD1 and UD2; -1 otherwise.
- *
- * This covers for Unicorn 2.0.1, which remembers the last contributory
- * fault "in flight" and never forgets it once a hook took the exception:
- * it turns the guest's second #DE into a double fault (a #DF can reach the
- * hook no other way, as tcg's own delivery never faults), and from then on
- * ends the run at every exception as a "triple fault", silently.
- */
-static int decode_fault(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
+/* The guest's instruction bytes at CS:EIP, as many as are in RAM. */
+static size_t code_bytes(struct tcg_vcpu *tv, enum vmm_cpu_mode mode,
+			 uint64_t addr, uint8_t b[15])
 {
 	const struct vmm_vm *vm = tv->vcpu->vm;
-	uint64_t a = code_address(tv, mode);
-	uint8_t b[15];
-	size_t n, i = 0;
+	size_t n;
 
-	if (a >= vm->ram_size)
-		return -1;
-	n = vm->ram_size - a < sizeof(b) ? vm->ram_size - a : sizeof(b);
-	memcpy(b, vm->ram + a, n);
+	(void)mode;
+	if (addr >= vm->ram_size)
+		return 0;
+	n = vm->ram_size - addr < 15 ? vm->ram_size - addr : 15;
+	memcpy(b, vm->ram + addr, n);
+	return n;
+}
+
+/* How many of the @n bytes at @b are instruction prefixes. */
+static size_t prefixes(const uint8_t *b, size_t n, enum vmm_cpu_mode mode)
+{
+	size_t i = 0;
+
 	while (i < n && (b[i] == 0x26 || b[i] == 0x2e || b[i] == 0x36 ||
 			 b[i] == 0x3e || b[i] == 0x64 || b[i] == 0x65 ||
 			 b[i] == 0x66 || b[i] == 0x67 || b[i] == 0xf0 ||
 			 b[i] == 0xf2 || b[i] == 0xf3 ||
 			 (mode == VMM_CPU_LONG && (b[i] & 0xf0) == 0x40)))
 		i++;
-	if (i < n && b[i] == 0xd4 && mode != VMM_CPU_LONG)
-		return 0;
+	return i;
+}
+
+/*
+ * The exception the instruction at CS:EIP raises, when that is certain from
+ * its bytes: #DE for DIV, IDIV and (outside long mode) AAM 0, #UD for UD0,
+ * UD1 and UD2; -1 otherwise.
+ *
+ * This covers for Unicorn 2.0.1, which remembers the last contributory
+ * fault "in flight" and never forgets it once a hook took the exception:
+ * it turns the guest's second #DE into a double fault (a #DF can reach the
+ * hook no other way but INT 8, as tcg's own delivery never faults), and
+ * from then on ends the run at every exception as a "triple fault",
+ * silently, as if at a HLT.
+ */
+static int decode_fault(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
+{
+	uint8_t b[15];
+	size_t n = code_bytes(tv, mode, code_address(tv, mode), b);
+	size_t i = prefixes(b, n, mode);
+
 	if (i + 1 >= n)
 		return -1;
+	if (b[i] == 0xd4 && b[i + 1] == 0 && mode != VMM_CPU_LONG)
+		return 0;
 	if ((b[i] == 0xf6 || b[i] == 0xf7) && ((b[i + 1] >> 3) & 7) >= 6)
 		return 0;
 	if (b[i] == 0x0f &&
 	    (b[i + 1] == 0x0b || b[i + 1] == 0xb9 || b[i + 1] == 0xff))
 		return 6;
 	return -1;
+}
+
+/* Did an INT 8 just run? It leaves EIP past its cd 08. */
+static bool after_int8(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
+{
+	uint64_t a = code_address(tv, mode);
+	uint8_t b[15];
+
+	return a >= 2 && code_bytes(tv, mode, a - 2, b) >= 2 && b[0] == 0xcd &&
+	       b[1] == 8;
 }
 
 /*
@@ -432,6 +459,12 @@ static const char *deliver_protected(struct tcg_vcpu *tv, uint32_t intno,
 	uc_engine *uc = tv->uc;
 	unsigned gate_size = is_long ? 16 : 8;
 	uint64_t gate[2] = { 0, 0 }, cs_desc, ss_desc, handler, sp, flags;
+	union {
+		uint64_t q[5];
+		uint32_t d[3];
+	} frame;
+	uint64_t frame_addr;
+	size_t frame_size;
 	uint16_t cs = (uint16_t)reg_read(uc, UC_X86_REG_CS);
 	uint16_t ss = (uint16_t)reg_read(uc, UC_X86_REG_SS);
 	uc_x86_mmr idt = { 0 };
@@ -474,51 +507,63 @@ static const char *deliver_protected(struct tcg_vcpu *tv, uint32_t intno,
 
 	if (is_long) {
 		uc_x86_mmr tr = { 0 };
-		uint64_t frame[5];
 
 		handler |= gate[1] << 32;
 		sp = reg_read(uc, UC_X86_REG_RSP);
-		frame[0] = reg_read(uc, UC_X86_REG_RIP);
-		frame[1] = cs;
-		frame[2] = flags;
-		frame[3] = sp;
-		frame[4] = ss;
+		frame.q[0] = reg_read(uc, UC_X86_REG_RIP);
+		frame.q[1] = cs;
+		frame.q[2] = flags;
+		frame.q[3] = sp;
+		frame.q[4] = ss;
+		frame_size = 5 * 8;
 		if (ist) {
 			/* IST n is the 8 bytes at 0x24 + 8 (n - 1) */
 			uc_reg_read(uc, UC_X86_REG_TR, &tr);
-			if ((tr.selector & ~7u) == 0 || 0x24 + 8 * ist - 1 > tr.limit)
+			if ((tr.selector & ~7u) == 0 ||
+			    0x24 + 8 * ist - 1 > tr.limit)
 				return "the IST slot is outside the TSS";
 			if (!lin_read(vm, tr.base + 0x24 + 8 * (ist - 1), &sp,
 				      8))
 				return "the IST slot is outside RAM";
 		}
-		sp = (sp & ~0xfull) - sizeof(frame);
-		if (!lin_write(vm, sp, frame, sizeof(frame)))
-			return "the interrupt stack is outside RAM";
+		sp = (sp & ~0xfull) - frame_size;
+		frame_addr = sp;
 	} else {
-		uint32_t frame[3];
-		uint64_t ss_base;
-
 		why = gdt_descriptor(tv, ss, &ss_desc);
 		if (why)
 			return why;
 		if (!((ss_desc >> 54) & 1)) /* B */
 			return "tcg cannot deliver on a 16-bit stack";
-		ss_base = descriptor_base(ss_desc);
 		sp = reg_read(uc, UC_X86_REG_ESP) & 0xffffffff;
-		frame[0] = (uint32_t)reg_read(uc, UC_X86_REG_EIP);
-		frame[1] = cs;
-		frame[2] = (uint32_t)flags;
-		sp = (sp - sizeof(frame)) & 0xffffffff;
-		if (!lin_write(vm, ss_base + sp, frame, sizeof(frame)))
-			return "the interrupt stack is outside RAM";
+		frame.d[0] = (uint32_t)reg_read(uc, UC_X86_REG_EIP);
+		frame.d[1] = cs;
+		frame.d[2] = (uint32_t)flags;
+		frame_size = 3 * 4;
+		sp = (sp - frame_size) & 0xffffffff;
+		frame_addr = descriptor_base(ss_desc) + sp;
 	}
+	if (frame_addr > vm->ram_size || frame_size > vm->ram_size - frame_addr)
+		return "the interrupt stack is outside RAM";
+
+	/*
+	 * CS first, the one step Unicorn may refuse, before anything changed.
+	 * The CPU loads it with RPL 0; the same code segment needs no load.
+	 * Unicorn reads a new one's descriptor through the MMU, outside its
+	 * run loop, where a page fault would crash the process: with paging
+	 * on, switching CS is refused.
+	 */
+	if ((sel & ~3u) != (cs & ~3u)) {
+		if (reg_read(uc, UC_X86_REG_CR0) & (1ull << 31))
+			return "tcg cannot switch CS with paging on";
+		if (reg_write(uc, UC_X86_REG_CS, sel & ~3u))
+			return "Unicorn refused the handler's code segment";
+	}
+	memcpy(vm->ram + frame_addr, &frame, frame_size);
 	flags &= ~(uint64_t)(EFLAGS_TF | EFLAGS_NT | EFLAGS_RF);
 	if (type == GATE_INTERRUPT)
 		flags &= ~(uint64_t)EFLAGS_IF;
 	ret = reg_write(uc, is_long ? UC_X86_REG_RSP : UC_X86_REG_ESP, sp);
 	ret |= reg_write(uc, UC_X86_REG_EFLAGS, flags);
-	ret |= reg_write(uc, UC_X86_REG_CS, sel);
 	ret |= reg_write(uc, is_long ? UC_X86_REG_RIP : UC_X86_REG_EIP,
 			 handler);
 	return ret ? "Unicorn refused the handler's registers" : NULL;
@@ -535,17 +580,18 @@ static void deliver(struct tcg_vcpu *tv, uint32_t intno)
 	enum vmm_cpu_mode mode = current_mode(tv);
 	const char *what, *why;
 
-	if (intno == 8 && decode_fault(tv, mode) == 0)
-		intno = 0;
+	if (intno == 8 && !after_int8(tv, mode)) {
+		tv->stale_df = true;
+		if (decode_fault(tv, mode) == 0)
+			intno = 0;
+	}
 	what = intno < 32 && exception_names[intno]
 		       ? exception_names[intno]
 		       : "software interrupt (INT n) with no handler";
 	if (intno >= 256)
 		why = "not a vector";
 	else if (mode == VMM_CPU_REAL)
-		why = deliver_real_mode(tv, intno)
-			      ? NULL
-			      : "the interrupt stack is outside RAM";
+		why = deliver_real_mode(tv, intno);
 	else
 		why = deliver_protected(tv, intno, mode == VMM_CPU_LONG);
 	if (why) {
@@ -557,9 +603,9 @@ static void deliver(struct tcg_vcpu *tv, uint32_t intno)
 
 /*
  * A run that ended with nothing to say ended at a HLT, which leaves EIP
- * past its f4 byte; or at an exception Unicorn swallowed: once it has seen
- * a double fault (which Unicorn's stale fault state makes of a guest's
- * second #DE, see decode_fault()), every later exception ends the run so.
+ * past its f4 byte; or, once Unicorn has reported a double fault (which its
+ * stale fault state makes of a guest's second #DE, see decode_fault()), at
+ * an exception it swallowed, with EIP at the instruction. Only asked then.
  */
 static bool after_hlt(struct tcg_vcpu *tv)
 {
@@ -594,12 +640,12 @@ static bool hook_invalid(uc_engine *uc, void *user)
 {
 	struct tcg_vcpu *tv = user;
 	enum vmm_cpu_mode mode = current_mode(tv);
-	uint64_t a = code_address(tv, mode);
-	uint8_t b[2] = { 0, 0 };
+	uint8_t b[15];
+	size_t n = code_bytes(tv, mode, code_address(tv, mode), b);
+	size_t i = prefixes(b, n, mode);
 
 	(void)uc;
-	lin_read(tv->vcpu->vm, a, b, sizeof(b));
-	defer(tv, 6, b[0] == 0xcd && b[1] == 6 ? 2 : 0);
+	defer(tv, 6, i + 1 < n && b[i] == 0xcd && b[i + 1] == 6 ? i + 2 : 0);
 	return true;
 }
 
@@ -633,6 +679,7 @@ static int set_regs(struct tcg_vcpu *tv, const struct vmm_regs *r)
 				  r->rdi, r->rsp, r->rbp, r->r8,  r->r9,
 				  r->r10, r->r11, r->r12, r->r13, r->r14,
 				  r->r15 };
+	uc_x86_mmr idt = { .base = r->idt.base, .limit = r->idt.limit };
 	int ret = 0;
 
 	if (tv->mode == VMM_CPU_LONG) {
@@ -644,13 +691,13 @@ static int set_regs(struct tcg_vcpu *tv, const struct vmm_regs *r)
 	}
 	ret |= reg_write(uc, UC_X86_REG_EFLAGS, r->rflags);
 
+	/* IDTR in every mode: real mode finds its IVT through it too. */
+	ret |= uc_reg_write(uc, UC_X86_REG_IDTR, &idt) ? -EINVAL : 0;
 	if (tv->mode != VMM_CPU_REAL) {
 		uc_x86_mmr gdt = { .base = r->gdt.base, .limit = r->gdt.limit };
-		uc_x86_mmr idt = { .base = r->idt.base, .limit = r->idt.limit };
 		uc_x86_msr efer = { .rid = MSR_EFER, .value = r->efer };
 
 		ret |= uc_reg_write(uc, UC_X86_REG_GDTR, &gdt) ? -EINVAL : 0;
-		ret |= uc_reg_write(uc, UC_X86_REG_IDTR, &idt) ? -EINVAL : 0;
 		ret |= reg_write(uc, UC_X86_REG_CR4, r->cr4);
 		if (tv->mode == VMM_CPU_LONG)
 			ret |= uc_reg_write(uc, UC_X86_REG_MSR, &efer) ? -EINVAL
@@ -769,19 +816,23 @@ out_destroy:
 	return ret;
 }
 
-static int tcg_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
+/* One uc_emu_start(): what ended it, in @exit; *@kicked, *@preempted. */
+static void run_once(struct vmm_vcpu *vcpu, struct vmm_exit *exit,
+		     bool *kicked_out, bool *preempted_out)
 {
 	struct tcg_vcpu *tv = vcpu->accel;
-	bool kicked, preempted;
+	bool kicked, preempted = false;
 	uc_err err;
 
 	pthread_mutex_lock(&tv->lock);
 	kicked = tv->kicked;
 	tv->running = !kicked;
 	pthread_mutex_unlock(&tv->lock);
+	*kicked_out = kicked;
+	*preempted_out = false;
 	if (kicked) {
 		exit->reason = VMM_EXIT_INTR;
-		return 0;
+		return;
 	}
 
 	tv->faulted = false;
@@ -801,6 +852,8 @@ static int tcg_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	preempted = tv->preempted;
 	tv->preempted = false;
 	pthread_mutex_unlock(&tv->lock);
+	*kicked_out = kicked;
+	*preempted_out = preempted;
 
 	if (tv->pending && !tv->faulted) {
 		if (tv->pending_skip) {
@@ -837,7 +890,7 @@ static int tcg_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 		exit->reason = VMM_EXIT_INTR;
 	} else if (preempted) {
 		exit->reason = VMM_EXIT_YIELD;
-	} else if (!after_hlt(tv)) {
+	} else if (tv->stale_df && !after_hlt(tv)) {
 		/* an exception Unicorn swallowed (see decode_fault()) */
 		int vector = decode_fault(tv, current_mode(tv));
 
@@ -857,6 +910,20 @@ static int tcg_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	} else {
 		exit->reason = VMM_EXIT_HLT;
 	}
+}
+
+/*
+ * Run until something the exit loop must see. An interrupt delivered
+ * between runs is not such a thing: the vCPU goes on in its time slice.
+ */
+static int tcg_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
+{
+	bool kicked, preempted;
+
+	do
+		run_once(vcpu, exit, &kicked, &preempted);
+	while (exit->reason == VMM_EXIT_NONE && !kicked && !preempted &&
+	       !vmm_vm_stopping(vcpu->vm));
 	return 0;
 }
 

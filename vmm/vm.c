@@ -444,6 +444,20 @@ static void control_loop(struct vmm_vm *vm, int sfd, unsigned n,
 		int wait = slicing ? VMM_TIME_SLICE_MS : -1;
 		int ready;
 
+		/*
+		 * Once stopping, kick again every few milliseconds until the
+		 * runners are gone: a kick that lands in the instant before
+		 * an accelerator re-enters the guest can be lost (tcg clears
+		 * Unicorn's stop request on entry), and a guest that never
+		 * exits by itself would then never stop.
+		 */
+		if (vmm_vm_stopping(vm)) {
+			for (unsigned i = 0; i < vm->n_vcpus; i++)
+				if (vm->vcpus[i].accel)
+					vm->accel->kick(&vm->vcpus[i]);
+			wait = VMM_TIME_SLICE_MS;
+		}
+
 		if (deadline && !vmm_vm_stopping(vm)) {
 			uint64_t t = now_ms();
 
