@@ -33,7 +33,20 @@ _start:
 	ud2				/* #UD: the handler skips it */
 	mov	$s_ud_back, %si
 	call	puts
+
+	movw	$int40_moved, 0x2000 + 0x40 * 4	/* an IVT at 0x2000 */
+	movw	$0, 0x2000 + 0x40 * 4 + 2
+	lidt	ivt_moved
+	int	$0x40
+	lidt	ivt_back
+	mov	$s_moved_back, %si
+	call	puts
 	hlt
+
+int40_moved:
+	mov	$s_moved, %si
+	call	puts
+	iret
 
 int40:
 	pushf
@@ -82,4 +95,10 @@ s_div:		.asciz	"divide error: in the handler\n"
 s_div_back:	.asciz	"divide error: back after the div\n"
 s_ud:		.asciz	"invalid opcode: in the handler\n"
 s_ud_back:	.asciz	"invalid opcode: back after the ud2\n"
+s_moved:	.asciz	"int 0x40: through the IVT that IDTR moved to 0x2000\n"
+s_moved_back:	.asciz	"int 0x40: back\n"
 s_fail:		.asciz	"FAIL\n"
+ivt_moved:	.word	0x3ff
+		.long	0x2000
+ivt_back:	.word	0x3ff
+		.long	0

@@ -29,6 +29,11 @@ _start:
 	mov	$6, %ebx
 	mov	$TRAP_GATE, %ecx
 	call	set_gate
+	mov	$int41, %eax
+	mov	$0x41, %ebx
+	mov	$INTR_GATE, %ecx
+	call	set_gate
+	movw	$0x0b, IDT + 0x41 * 8 + 2	/* selector RPL 3: ignored */
 	lidt	idtr
 
 	sti				/* no interrupt controller: nothing comes */
@@ -80,6 +85,20 @@ _start:
 	jne	fail
 	mov	$s_int6_back, %esi
 	call	puts
+	movb	$1, int6
+	.byte	0x3e			/* a prefix: INT 6 returns past both */
+	int	$6
+	movb	$0, int6
+	cmp	%esp, %ebp
+	jne	fail
+	mov	$s_int6_back, %esi
+	call	puts
+
+	int	$0x41
+	cmp	%esp, %ebp
+	jne	fail
+	mov	$s_int41_back, %esi
+	call	puts
 	cli
 	hlt
 
@@ -108,6 +127,16 @@ divide_error:
 
 breakpoint:
 	mov	$s_bp, %esi		/* EIP already points past the int3 */
+	call	puts
+	iret
+
+int41:
+	cmpl	$0x08, 4(%esp)		/* the interrupted CS */
+	jne	fail
+	mov	%cs, %ax		/* the handler's CS has RPL 0 */
+	cmp	$0x08, %ax
+	jne	fail
+	mov	$s_int41, %esi
 	call	puts
 	iret
 
@@ -162,5 +191,7 @@ s_bp_back:	.asciz	"back from the breakpoint\n"
 s_ud:		.asciz	"invalid opcode\n"
 s_ud_back:	.asciz	"back from the invalid opcode\n"
 s_int6_back:	.asciz	"back from INT 6\n"
+s_int41:	.asciz	"INT 0x41 through a gate whose selector has RPL 3\n"
+s_int41_back:	.asciz	"back from INT 0x41\n"
 s_fail:		.asciz	"FAIL\n"
 int6:		.byte	0

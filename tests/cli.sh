@@ -277,6 +277,23 @@ else
 	not_ok "--timeout stops a guest looping on INT n through its IDT (status $st)"
 fi
 
+# Paging on, and a gate that names another code segment: refused, never
+# a crash (Unicorn would read that descriptor through the MMU from outside
+# its run loop).
+machine pgcs <<EOF2
+[cpu]
+mode = protected
+entry = 0x1000
+rsp = 0x8000
+[image "pgcs"]
+file = $builddir/tests/guests/pgcs.bin
+address = 0x1000
+EOF2
+st=0
+timeout -k 5 30 "$plugvm" -v --accel=tcg "$tmp/pgcs.ini" >"$tmp/out" 2>"$tmp/err" || st=$?
+check "tcg refuses to switch CS with paging on, as a guest fault" 3 \
+	'cannot switch CS with paging on'
+
 for sig in INT TERM; do
 	st=0
 	"$plugvm" "$tmp/forever.ini" >"$tmp/out" 2>"$tmp/err" &
