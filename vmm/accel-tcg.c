@@ -370,14 +370,12 @@ static uint64_t code_address(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
 	}
 }
 
-/* The guest's instruction bytes at CS:EIP, as many as are in RAM. */
-static size_t code_bytes(struct tcg_vcpu *tv, enum vmm_cpu_mode mode,
-			 uint64_t addr, uint8_t b[15])
+/* Up to 15 guest bytes at @addr, as many as are in RAM. */
+static size_t code_bytes(struct tcg_vcpu *tv, uint64_t addr, uint8_t b[15])
 {
 	const struct vmm_vm *vm = tv->vcpu->vm;
 	size_t n;
 
-	(void)mode;
 	if (addr >= vm->ram_size)
 		return 0;
 	n = vm->ram_size - addr < 15 ? vm->ram_size - addr : 15;
@@ -414,7 +412,7 @@ static size_t prefixes(const uint8_t *b, size_t n, enum vmm_cpu_mode mode)
 static int decode_fault(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
 {
 	uint8_t b[15];
-	size_t n = code_bytes(tv, mode, code_address(tv, mode), b);
+	size_t n = code_bytes(tv, code_address(tv, mode), b);
 	size_t i = prefixes(b, n, mode);
 
 	if (i + 1 >= n)
@@ -435,7 +433,7 @@ static bool after_int8(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
 	uint64_t a = code_address(tv, mode);
 	uint8_t b[15];
 
-	return a >= 2 && code_bytes(tv, mode, a - 2, b) >= 2 && b[0] == 0xcd &&
+	return a >= 2 && code_bytes(tv, a - 2, b) >= 2 && b[0] == 0xcd &&
 	       b[1] == 8;
 }
 
@@ -634,14 +632,14 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
 /*
  * An undefined opcode: Unicorn raises no #UD but calls this hook, with EIP
  * at the instruction, and ends the run whatever it returns. So does a
- * software INT 6, which must return past its two bytes.
+ * software INT 6, which must return past itself and its prefixes.
  */
 static bool hook_invalid(uc_engine *uc, void *user)
 {
 	struct tcg_vcpu *tv = user;
 	enum vmm_cpu_mode mode = current_mode(tv);
 	uint8_t b[15];
-	size_t n = code_bytes(tv, mode, code_address(tv, mode), b);
+	size_t n = code_bytes(tv, code_address(tv, mode), b);
 	size_t i = prefixes(b, n, mode);
 
 	(void)uc;
