@@ -174,7 +174,7 @@ END_TEST
 START_TEST(test_fast_paths)
 {
 	struct vmm_device dev_c = { .id = "c", .index = 2, .serialize = true };
-	const struct vmm_pio_port *map = bus->pio_map;
+	const struct vmm_pio_port *map = vmm_iobus_pio_map(bus);
 	const struct vmm_io_range *r;
 
 	dev_a.index = 0;
@@ -194,10 +194,10 @@ START_TEST(test_fast_paths)
 	/* before freeze nothing is fast, yet lookups work */
 	ck_assert_ptr_null(map[0x70].range);
 	ck_assert_uint_eq(map[0x70].fast, 0);
-	ck_assert_ptr_nonnull(vmm_iobus_lookup_pio(bus, 0x70));
+	ck_assert_ptr_nonnull(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0x70));
 	/* a device that is not thread-safe is serialized from the start:
 	 * the device test kit never freezes its bus */
-	ck_assert_ptr_eq(vmm_iobus_lookup_pio(bus, 0x80)->lock, &dev_c.lock);
+	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0x80)->lock, &dev_c.lock);
 
 	vmm_iobus_freeze(bus);
 	ck_assert_uint_eq(map[0x60].fast, 1u << 1);
@@ -211,7 +211,7 @@ START_TEST(test_fast_paths)
 	ck_assert_uint_eq(map[0x80].fast, 0);
 	ck_assert_ptr_eq(map[0x80].range->lock, &dev_c.lock);
 	ck_assert_ptr_null(map[0x70].range->lock);
-	ck_assert_ptr_eq(vmm_iobus_lookup_pio(bus, 0x71), map[0x70].range);
+	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0x71), map[0x70].range);
 
 	ck_assert_uint_eq(map[0x60].range->slot, 1);
 	ck_assert_uint_eq(map[0x70].range->slot, 2);

@@ -21,6 +21,18 @@
 #include <string.h>
 
 
+struct vmm_io_space {
+	struct vmm_io_range *ranges; /* sorted by base */
+	size_t n, cap;
+};
+
+struct vmm_iobus {
+	struct vmm_io_space space[2];
+	bool frozen;
+	/* Untouched pages of it cost no memory. */
+	struct vmm_pio_port pio_map[VMM_PIO_PORTS];
+};
+
 static const char *const space_names[] = { "port", "MMIO" };
 
 struct vmm_iobus *vmm_iobus_new(void)
@@ -155,6 +167,22 @@ void vmm_iobus_unregister_device(struct vmm_iobus *bus,
 	}
 }
 
+/*
+ * Can @r take @size bytes at @addr? PLUGVM_ACCESS_n is n for n = 1, 2, 4
+ * and 8, so the size check is a single AND once @size is a power of two.
+ */
+static enum vmm_io_result range_check(const struct vmm_io_range *r,
+				      uint64_t addr, unsigned size)
+{
+	if (!r)
+		return VMM_IO_UNMAPPED;
+	if (size - 1 > r->last - addr)
+		return VMM_IO_STRADDLE;
+	if (size > 8 || (size & (size - 1)) || !(r->sizes & size))
+		return VMM_IO_BAD_SIZE;
+	return VMM_IO_OK;
+}
+
 void vmm_iobus_freeze(struct vmm_iobus *bus)
 {
 	const struct vmm_io_space *pio = &bus->space[PLUGVM_SPACE_PIO];
@@ -188,7 +216,7 @@ void vmm_iobus_freeze(struct vmm_iobus *bus)
 			port->range = r;
 			port->fast = 0;
 			for (unsigned size = 1; size <= 8 && !r->lock; size *= 2)
-				if (vmm_io_range_check(r, p, size) == VMM_IO_OK)
+				if (range_check(r, p, size) == VMM_IO_OK)
 					port->fast |= 1u << size;
 		}
 	}
@@ -233,6 +261,11 @@ const struct vmm_io_range *vmm_iobus_ranges(const struct vmm_iobus *bus,
 	return bus->space[space].ranges;
 }
 
+const struct vmm_pio_port *vmm_iobus_pio_map(const struct vmm_iobus *bus)
+{
+	return bus->pio_map;
+}
+
 enum vmm_io_result vmm_iobus_access(const struct vmm_iobus *bus,
 				    enum plugvm_space space, uint64_t addr,
 				    unsigned size, bool is_write,
@@ -240,10 +273,19 @@ enum vmm_io_result vmm_iobus_access(const struct vmm_iobus *bus,
 				    const struct vmm_io_range **range)
 {
 	const struct vmm_io_range *r = lookup(bus, space, addr);
-	enum vmm_io_result res = vmm_io_range_check(r, addr, size);
+	enum vmm_io_result res = range_check(r, addr, size);
+	uint64_t mask = size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
 
 	*range = r;
-	if (res == VMM_IO_OK)
-		vmm_io_range_call(r, addr, size, is_write, value);
-	return res;
+	if (res != VMM_IO_OK)
+		return res;
+	if (r->lock)
+		pthread_mutex_lock(r->lock);
+	if (is_write)
+		r->write(r->opaque, addr - r->base, size, *value & mask);
+	else
+		*value = r->read(r->opaque, addr - r->base, size) & mask;
+	if (r->lock)
+		pthread_mutex_unlock(r->lock);
+	return VMM_IO_OK;
 }

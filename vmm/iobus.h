@@ -46,11 +46,6 @@ struct vmm_io_range {
 	struct vmm_device *dev;
 };
 
-struct vmm_io_space {
-	struct vmm_io_range *ranges; /* sorted by base */
-	size_t n, cap;
-};
-
 #define VMM_PIO_PORTS 0x10000u
 
 /* One port of the direct port map. */
@@ -62,17 +57,7 @@ struct vmm_pio_port {
 	uint32_t fast;
 };
 
-/*
- * Visible so the per-access path below can be inlined into the
- * accelerators' exit handlers; only iobus.c writes it.
- */
-struct vmm_iobus {
-	struct vmm_io_space space[2];
-	bool frozen;
-	/* Filled in at freeze; all zero (nobody, nothing fast) before.
-	 * Untouched pages of it cost no memory. */
-	struct vmm_pio_port pio_map[VMM_PIO_PORTS];
-};
+struct vmm_iobus;
 
 enum vmm_io_result {
 	VMM_IO_OK = 0,
@@ -125,49 +110,10 @@ enum vmm_io_result vmm_iobus_access(const struct vmm_iobus *bus,
 				    const struct vmm_io_range **range);
 
 /*
- * The pieces of vmm_iobus_access(), inline for the paths every exit takes
- * (millions of times a second under tcg): find, check, call.
+ * The port map, VMM_PIO_PORTS entries, for the exit paths in vcpu.h to
+ * index directly: filled in at freeze, all zero (nobody, nothing fast)
+ * before. It stays where it is for the bus's lifetime.
  */
-static inline const struct vmm_io_range *
-vmm_iobus_lookup_pio(const struct vmm_iobus *bus, uint16_t port)
-{
-	if (__builtin_expect(bus->frozen, 1))
-		return bus->pio_map[port].range;
-	return vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, port);
-}
-
-/*
- * Can @r take @size bytes at @addr? PLUGVM_ACCESS_n is n for n = 1, 2, 4
- * and 8, so the size check is a single AND once @size is a power of two.
- */
-static inline enum vmm_io_result
-vmm_io_range_check(const struct vmm_io_range *r, uint64_t addr, unsigned size)
-{
-	if (!r)
-		return VMM_IO_UNMAPPED;
-	if (size - 1 > r->last - addr)
-		return VMM_IO_STRADDLE;
-	if (size > 8 || (size & (size - 1)) || !(r->sizes & size))
-		return VMM_IO_BAD_SIZE;
-	return VMM_IO_OK;
-}
-
-/* Call @r's owner for an access vmm_io_range_check() accepted. */
-static inline void vmm_io_range_call(const struct vmm_io_range *r,
-				     uint64_t addr, unsigned size,
-				     bool is_write, uint64_t *value)
-{
-	uint64_t offset = addr - r->base;
-	uint64_t mask = size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
-
-	if (r->lock)
-		pthread_mutex_lock(r->lock);
-	if (is_write)
-		r->write(r->opaque, offset, size, *value & mask);
-	else
-		*value = r->read(r->opaque, offset, size) & mask;
-	if (r->lock)
-		pthread_mutex_unlock(r->lock);
-}
+const struct vmm_pio_port *vmm_iobus_pio_map(const struct vmm_iobus *bus);
 
 #endif

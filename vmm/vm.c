@@ -283,7 +283,7 @@ static int create_vcpus(struct vmm_vm *vm)
 		int ret;
 
 		vcpu->vm = vm;
-		vcpu->pio_map = vm->bus->pio_map;
+		vcpu->pio_map = vmm_iobus_pio_map(vm->bus);
 		vcpu->index = i;
 		vcpu->io_stats = calloc(vm->n_devices + 1,
 					sizeof(*vcpu->io_stats));

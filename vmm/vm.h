@@ -54,7 +54,7 @@ enum vmm_stat {
 
 struct vmm_vcpu {
 	struct vmm_vm *vm;
-	/* For the inline I/O paths (vcpu.h): vm->bus->pio_map, one load
+	/* For the inline I/O paths (vcpu.h): the bus's port map, one load
 	 * nearer, and the MMIO range this vCPU used last (NULL at first). */
 	const struct vmm_pio_port *pio_map;
 	const struct vmm_io_range *mmio_hint;
