@@ -294,6 +294,29 @@ timeout -k 5 30 "$plugvm" -v --accel=tcg "$tmp/pgcs.ini" >"$tmp/out" 2>"$tmp/err
 check "tcg refuses to switch CS with paging on, as a guest fault" 3 \
 	'cannot switch CS with paging on'
 
+# Deliveries tcg refuses: each a guest fault (exit 3) that says why.
+for c in "1 the IDT gate is not present" \
+	"2 tcg cannot deliver exceptions with an error code" \
+	"3 tcg delivers through interrupt and trap gates only" \
+	"4 the gate's selector is not a present code segment" \
+	"5 the vector is outside the IDT" \
+	"6 an exception Unicorn did not report"; do
+	machine refuse <<EOF2
+[cpu]
+mode = protected
+entry = 0x1000
+rsp = 0x8000
+rcx = ${c%% *}
+[image "refuse"]
+file = $builddir/tests/guests/refuse.bin
+address = 0x1000
+EOF2
+	st=0
+	timeout -k 5 30 "$plugvm" -v --accel=tcg "$tmp/refuse.ini" \
+		>"$tmp/out" 2>"$tmp/err" || st=$?
+	check "tcg refuses a delivery: ${c#* }" 3 "${c#* }"
+done
+
 for sig in INT TERM; do
 	st=0
 	"$plugvm" "$tmp/forever.ini" >"$tmp/out" 2>"$tmp/err" &

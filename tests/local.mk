@@ -22,7 +22,8 @@ INI_LOG_COMPILER = $(SHELL) $(top_srcdir)/tests/run-machine.sh
 EXTRA_DIST += tests/run-machine.sh tests/expected
 
 # Test-only guests, built like configs/ (tests/cli.sh runs them).
-TEST_GUESTS = tests/guests/intloop.bin tests/guests/pgcs.bin
+TEST_GUESTS = tests/guests/intloop.bin tests/guests/pgcs.bin \
+	tests/guests/refuse.bin
 noinst_DATA += $(TEST_GUESTS)
 EXTRA_DIST += $(TEST_GUESTS:.bin=.S)
 CLEANFILES += $(TEST_GUESTS) $(TEST_GUESTS:.bin=.o)
