@@ -212,13 +212,37 @@ EOF2
 run "$tmp/needkvm.ini"
 check "accel = kvm in the file names its line when kvm is missing" 1 "needkvm.ini:2: \[machine\] accel: accel kvm is not available: /nonexistent/kvm"
 unset PLUGVM_KVM_DEVICE
+# Hardware KVM and a KVM that only emulates (kvm_pvm: no vmx or svm flag)
+# are told apart by the CPU flags; a fake /proc/cpuinfo plays each host.
+printf 'processor\t: 0\nflags\t\t: fpu pae sse2 vmx\n' >"$tmp/cpuinfo-vmx"
+printf 'processor\t: 0\nflags\t\t: fpu pae sse2 hypervisor\n' >"$tmp/cpuinfo-none"
 run -v --accel=kvm "$guests/hello.ini"
 if [ "$st" != 0 ]; then
-	skip "accel auto picks kvm where it works" "no usable /dev/kvm here"
+	for t in "auto picks kvm where the CPU has hardware virtualization" \
+		"auto picks tcg where kvm only emulates, and says why" \
+		"accel kvm where kvm only emulates runs, with a warning"; do
+		skip "$t" "no usable /dev/kvm here (tests/kvm/check-kvm.sh runs these on real KVM)"
+	done
 else
+	export PLUGVM_CPUINFO="$tmp/cpuinfo-vmx"
 	run -v "$guests/hello.ini"
-	check "accel auto picks kvm where it works" 0 "accel: kvm (auto: /dev/kvm is usable)"
+	check "auto picks kvm where the CPU has hardware virtualization" 0 \
+		"accel: kvm (auto: /dev/kvm is usable; the CPU has hardware virtualization (vmx))"
+	export PLUGVM_CPUINFO="$tmp/cpuinfo-none"
+	run -v "$guests/hello.ini"
+	check "auto picks tcg where kvm only emulates, and says why" 0 \
+		"accel: tcg (auto: /dev/kvm works but the CPU has no hardware virtualization"
+	run --accel=kvm "$guests/hello.ini"
+	check "accel kvm where kvm only emulates runs, with a warning" 0 \
+		"accel kvm: /dev/kvm works but the CPU has no hardware virtualization"
+	unset PLUGVM_CPUINFO
 fi
+# Without /dev/kvm the CPU flags do not matter: tcg, because kvm is missing.
+export PLUGVM_KVM_DEVICE=/nonexistent/kvm PLUGVM_CPUINFO="$tmp/cpuinfo-vmx"
+run -v "$guests/hello.ini"
+check "auto without /dev/kvm picks tcg whatever the CPU flags" 0 \
+	"accel: tcg (auto: kvm is not available: /nonexistent/kvm"
+unset PLUGVM_KVM_DEVICE PLUGVM_CPUINFO
 run -v --accel=tcg "$guests/hello.ini"
 if [ "$st" = 0 ] && grep -q 'device com1 (serial): port 0x3f8-0x3ff' "$tmp/err" &&
 	grep -q 'com1  *port out  *2 ' "$tmp/err" && grep -q 'vCPU 0: 1 hlt' "$tmp/err" &&

@@ -37,7 +37,8 @@ tests/guests/%.bin: tests/guests/%.o
 		--oformat binary -o $@ $<
 
 # Unit tests of the core.
-CORE_TESTS = tests/check_iobus tests/check_plugin tests/check_cpu
+CORE_TESTS = tests/check_iobus tests/check_plugin tests/check_cpu \
+	tests/check_kvm_host
 check_PROGRAMS += $(CORE_TESTS)
 TESTS += $(CORE_TESTS)
 tests_check_iobus_SOURCES = tests/check_iobus.c
@@ -76,6 +77,9 @@ EXTRA_tests_check_plugin_DEPENDENCIES = $(check_LTLIBRARIES)
 tests_check_cpu_SOURCES = tests/check_cpu.c
 tests_check_cpu_CFLAGS = $(TEST_CFLAGS)
 tests_check_cpu_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
+tests_check_kvm_host_SOURCES = tests/check_kvm_host.c
+tests_check_kvm_host_CFLAGS = $(TEST_CFLAGS)
+tests_check_kvm_host_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
 
 # The command line, end to end (TAP: each check counts).
 TESTS += tests/cli.sh

@@ -23,6 +23,7 @@
 #include "config.h"
 
 #include "accel.h"
+#include "kvm-host.h"
 #include "log.h"
 #include "vm.h"
 
@@ -540,7 +541,9 @@ static void translate_exit(struct vmm_vcpu *vcpu, struct kvm_run *run,
 		exit->fail_entry.hardware_entry_failure_reason =
 			run->fail_entry.hardware_entry_failure_reason;
 		break;
-	case KVM_EXIT_INTERNAL_ERROR:
+	case KVM_EXIT_INTERNAL_ERROR: {
+		const char *why;
+
 		exit->reason = VMM_EXIT_INTERNAL_ERROR;
 		exit->internal.suberror = run->internal.suberror;
 		vmm_err("kvm: vCPU %u: %s (internal error %u, %u data "
@@ -552,7 +555,13 @@ static void translate_exit(struct vmm_vcpu *vcpu, struct kvm_run *run,
 			run->internal.ndata
 				? (unsigned long long)run->internal.data[0]
 				: 0ull);
+		/* Name the likely cause where it is the host, not the guest. */
+		if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION &&
+		    vmm_kvm_host_detect(&why) == VMM_KVM_HOST_EMULATED)
+			vmm_err("kvm: the likely cause is this host: %s; run the machine with accel = tcg (or auto)",
+				why);
 		break;
+	}
 	case KVM_EXIT_INTR:
 		exit->reason = VMM_EXIT_INTR;
 		break;

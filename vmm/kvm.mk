@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The kvm accelerator (part of libvmm), and the kit that tests it inside a
 # nested VM on machines without /dev/kvm (tests/kvm/README.md).
-vmm_libvmm_la_SOURCES += vmm/accel-kvm.c
+vmm_libvmm_la_SOURCES += vmm/accel-kvm.c vmm/kvm-host.c vmm/kvm-host.h
+
 EXTRA_DIST += \
 	tests/kvm/README.md \
 	tests/kvm/kvm-env.sh \

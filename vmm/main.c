@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "accel.h"
+#include "kvm-host.h"
 #include "log.h"
 #include "machine.h"
 #include "plugin.h"
@@ -231,6 +232,7 @@ static const struct vmm_accel_ops *choose_accel(const struct options *o,
 {
 	enum vmm_accel_kind kind = cfg->accel;
 	const char *why = NULL;
+	char because[320];
 
 	if (o->accel)
 		kind = !strcmp(o->accel, "kvm")	  ? VMM_ACCEL_KVM
@@ -247,6 +249,9 @@ static const struct vmm_accel_ops *choose_accel(const struct options *o,
 						 why);
 			return NULL;
 		}
+		if (vmm_kvm_host_detect(&why) == VMM_KVM_HOST_EMULATED)
+			vmm_warn("accel kvm: %s; a guest may stop with \"KVM could not emulate an instruction\" (accel = auto would use tcg here)",
+				 why);
 		vmm_info("accel: kvm (asked for)");
 		return &vmm_accel_kvm;
 	case VMM_ACCEL_TCG:
@@ -258,15 +263,23 @@ static const struct vmm_accel_ops *choose_accel(const struct options *o,
 		return &vmm_accel_tcg;
 	case VMM_ACCEL_AUTO:
 	default:
-		if (vmm_accel_kvm.probe(&why) == 0) {
-			vmm_info("accel: kvm (auto: /dev/kvm is usable)");
+		if (vmm_accel_kvm.probe(&why)) {
+			snprintf(because, sizeof(because),
+				 "kvm is not available: %s", why);
+		} else if (vmm_kvm_host_detect(&why) != VMM_KVM_HOST_EMULATED) {
+			vmm_info("accel: kvm (auto: /dev/kvm is usable; %s)",
+				 why);
 			return &vmm_accel_kvm;
+		} else {
+			/* A KVM that only emulates runs guests a thousand
+			 * times slower than tcg and fails on SSE: tcg wins. */
+			snprintf(because, sizeof(because), "%s", why);
 		}
 		if (vmm_accel_tcg.probe(&why)) {
 			vmm_err("no accelerator is available: %s", why);
 			return NULL;
 		}
-		vmm_info("accel: tcg (auto: kvm is not available: %s)", why);
+		vmm_info("accel: tcg (auto: %s)", because);
 		return &vmm_accel_tcg;
 	}
 }

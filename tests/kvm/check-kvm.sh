@@ -75,7 +75,8 @@ $cc -std=c11 -O2 "${warn[@]}" -static -o "$work/kvm-smoke" "$here/kvm-smoke.c" |
 $cc -std=c11 -O2 "${warn[@]}" -static -pthread -I"$cfgdir" \
 	-I"$srcdir/plugins/include" -I"$srcdir/vmm" \
 	-o "$work/accel-kvm-test" "$here/accel-kvm-test.c" \
-	"$srcdir/vmm/accel-kvm.c" "$srcdir/vmm/cpu.c" "$srcdir/vmm/log.c" ||
+	"$srcdir/vmm/accel-kvm.c" "$srcdir/vmm/kvm-host.c" "$srcdir/vmm/cpu.c" \
+	"$srcdir/vmm/log.c" ||
 	exit 99
 
 # run.sh runs inside the VM (or here with -m direct); PLUGVM, PLUGINS and
@@ -112,6 +113,34 @@ for name in ${machines[*]}; do
 	echo \$? >"\$KVM_OUT/kvm/\$name.status"
 	echo "\$name: exit status \$(cat "\$KVM_OUT/kvm/\$name.status")"
 done
+
+# accel = auto on a real KVM, and on a KVM that only emulates (kvm_pvm and
+# the like: no vmx or svm flag), told apart through a fake /proc/cpuinfo.
+echo "== plugvm: kvm host detection"
+printf 'processor\t: 0\nflags\t\t: fpu pae sse sse2 svm\n' >/tmp/cpuinfo-svm
+printf 'processor\t: 0\nflags\t\t: fpu pae sse sse2 hypervisor\n' >/tmp/cpuinfo-none
+dpass=0 dfail=0
+# detect NAME CPUINFO ACCEL WANT-IN-STDERR: plugvm -v hello.ini prints 4
+detect() {
+	PLUGVM_CPUINFO=\$2 PLUGVM_PLUGIN_PATH=\${PLUGINS:-/plugins} \\
+		\${PLUGVM:-plugvm} -v --accel \$3 --timeout 60 \\
+		"\${CONFIGS:-/configs}/hello.ini" >/tmp/d.out 2>/tmp/d.err
+	if [ \$? = 0 ] && [ "\$(cat /tmp/d.out)" = 4 ] && grep -q "\$4" /tmp/d.err; then
+		echo "ok \$1"; dpass=\$((dpass + 1))
+	else
+		echo "not ok \$1"; sed 's/^/  stderr: /' /tmp/d.err | head -5
+		dfail=\$((dfail + 1)); status=1
+	fi
+}
+detect "auto picks kvm with svm" /tmp/cpuinfo-svm auto \\
+	'accel: kvm (auto: /dev/kvm is usable; the CPU has hardware virtualization (svm))'
+detect "auto picks tcg when kvm only emulates" /tmp/cpuinfo-none auto \\
+	'accel: tcg (auto: /dev/kvm works but the CPU has no hardware virtualization'
+detect "accel kvm still runs where kvm only emulates, with a warning" \\
+	/tmp/cpuinfo-none kvm 'accel kvm: /dev/kvm works but the CPU has no hardware virtualization'
+detect "auto picks kvm when the CPU flags cannot be read" /nonexistent auto \\
+	'accel: kvm (auto: /dev/kvm is usable; /nonexistent could not be read)'
+echo "detect: \$dpass passed, \$dfail failed"
 EOF
 	echo "$me: running ${#machines[@]} machines with accel tcg on this host" >&2
 	for name in "${machines[@]}"; do

@@ -26,7 +26,7 @@
 # ~10 s to power-off). KVM_PVH=0 boots the bzImage as it is.
 #
 # Environment: KVM_KERNEL (default: newest /boot/vmlinuz-*, see
-# kvm-env.sh), KVM_QEMU (default qemu-system-x86_64), KVM_MEM (512M),
+# kvm-env.sh), KVM_QEMU (default qemu-system-x86_64), KVM_MEM (2G: tcg runs in there too, and Unicorn reserves a 1 GiB code buffer),
 # KVM_PVH, KVM_CACHE_DIR, KVM_APPEND (extra kernel arguments).
 #
 # Exit status: the script's own status; 77 (SKIP) when qemu or the kernel is
@@ -118,7 +118,7 @@ if [ "${KVM_PVH:-1}" != 0 ]; then
 fi
 
 t0=$(date +%s%N)
-timeout -k 5 "$timeout_s" "$qemu" -accel tcg -cpu max -m "${KVM_MEM:-512M}" \
+timeout -k 5 "$timeout_s" "$qemu" -accel tcg -cpu max -m "${KVM_MEM:-2G}" \
 	-smp 1 -nodefaults -nographic -no-reboot \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 quiet ${KVM_APPEND:-}" \
