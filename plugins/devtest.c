@@ -6,12 +6,11 @@
  * struct vmm_device_env whose hooks record what devices do. Plugins are
  * loaded, configured and created by the same core code plugvm uses.
  *
- * The core reports its own errors (loader, settings, bus) on stderr. So
- * that a test can see them, plugvm_devtest_add() points file descriptor 2
- * at a temporary file while it runs and turns what was written there into
- * log entries afterwards. Devices' messages arrive through the log hook
- * meanwhile; each remembers the file offset at the time, so the two streams
- * are merged back into the order they were written in.
+ * The core reports its own messages (loader, settings, bus) through the
+ * log sink. The kit installs its sink once; while a call of the kit runs
+ * core code on the test's thread, that sink files what the core says
+ * under the bench the call is for. Devices' messages arrive through the
+ * log hook of the bench's environment, from any thread.
  */
 #include "config.h"
 
@@ -41,7 +40,6 @@ struct devtest_log {
 	struct plugvm_devtest_log_entry e;
 	char *device;
 	char *msg;
-	long pos; /* offset in the stderr capture when logged, or -1 */
 };
 
 struct plugvm_devtest {
@@ -65,11 +63,10 @@ struct plugvm_devtest {
 	_Atomic int last_result;
 	bool verbose;
 	char error[512];
-
-	/* stderr capture while add() runs */
-	FILE *cap_file;	 /* NULL when not capturing */
-	int real_stderr; /* the saved descriptor 2 while capturing */
 };
+
+/* The bench whose kit call runs on this thread, for the log sink. */
+static _Thread_local struct plugvm_devtest *current;
 
 static const char *const level_names[] = {
 	[PLUGVM_LOG_ERROR] = "error",
@@ -100,8 +97,7 @@ static void log_free_entry(struct devtest_log *l)
 
 /* Make a log entry; NULL when out of memory. */
 static struct devtest_log *log_new_entry(enum plugvm_log_level level,
-					 const char *device, const char *msg,
-					 long pos)
+					 const char *device, const char *msg)
 {
 	struct devtest_log *l = calloc(1, sizeof(*l));
 
@@ -115,7 +111,6 @@ static struct devtest_log *log_new_entry(enum plugvm_log_level level,
 		if (!l->device)
 			goto out_free_entry;
 	}
-	l->pos = pos;
 	l->e.level = level;
 	l->e.device = l->device;
 	l->e.msg = l->msg;
@@ -153,25 +148,15 @@ static void log_echo(const struct plugvm_devtest *t,
 			level_name(l->e.level), l->msg);
 }
 
-/*
- * Make and append an entry. While stderr is captured, remember where the
- * capture stands, and leave the echo to capture_end(). Lock held.
- */
+/* Make, echo and append an entry. Lock held. */
 static void log_add(struct plugvm_devtest *t, enum plugvm_log_level level,
 		    const char *device, const char *msg)
 {
-	struct devtest_log *l;
-	long pos = -1;
+	struct devtest_log *l = log_new_entry(level, device, msg);
 
-	if (t->cap_file) {
-		fflush(stderr);
-		pos = lseek(STDERR_FILENO, 0, SEEK_CUR);
-	}
-	l = log_new_entry(level, device, msg, pos);
 	if (!l)
 		return;
-	if (!t->cap_file)
-		log_echo(t, l);
+	log_echo(t, l);
 	log_push(t, l);
 }
 
@@ -185,124 +170,41 @@ static void devtest_log_hook(void *ctx, struct vmm_device *dev,
 	pthread_mutex_unlock(&t->lock);
 }
 
-/* A line the core wrote to stderr: "plugvm: [LEVEL: ]MESSAGE" or other. */
-static struct devtest_log *log_parse_line(char *line, long pos)
-{
-	static const char prefix[] = "plugvm: ";
-	enum plugvm_log_level level = PLUGVM_LOG_ERROR;
-	size_t len = strlen(line);
-
-	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-		line[--len] = '\0';
-	if (!strncmp(line, prefix, sizeof(prefix) - 1)) {
-		line += sizeof(prefix) - 1;
-		level = PLUGVM_LOG_INFO; /* info messages carry no level name */
-		for (int i = PLUGVM_LOG_ERROR; i <= PLUGVM_LOG_DEBUG; i++) {
-			size_t n = strlen(level_names[i]);
-
-			if (i != PLUGVM_LOG_INFO &&
-			    !strncmp(line, level_names[i], n) &&
-			    !strncmp(line + n, ": ", 2)) {
-				level = i;
-				line += n + 2;
-				break;
-			}
-		}
-	}
-	return log_new_entry(level, NULL, line, pos);
-}
-
-/* ------------------------------------------------------------------------ */
-/* Capturing the core's stderr                                              */
-/* ------------------------------------------------------------------------ */
-
-/* Point descriptor 2 at a temporary file. On failure, simply don't. */
-static void capture_begin(struct plugvm_devtest *t)
-{
-	FILE *f = tmpfile();
-
-	if (!f)
-		return;
-	fflush(stderr);
-	t->real_stderr = dup(STDERR_FILENO);
-	if (t->real_stderr < 0)
-		goto out_close_file;
-	if (dup2(fileno(f), STDERR_FILENO) < 0)
-		goto out_close_saved;
-	pthread_mutex_lock(&t->lock);
-	t->cap_file = f;
-	pthread_mutex_unlock(&t->lock);
-	return;
-
-out_close_saved:
-	close(t->real_stderr);
-	t->real_stderr = -1;
-out_close_file:
-	fclose(f);
-}
-
 /*
- * Restore descriptor 2 and merge the captured lines with the device
- * messages logged meanwhile (entries @first onwards), by file offset.
+ * The core's sink: a message of core code that a kit call runs on this
+ * thread goes to that call's bench, as it would have read on stderr
+ * (origin and text), without the "plugvm: " and level decoration. Anything
+ * else (no kit call on this thread) goes to stderr as plugvm would show it.
  */
-static void capture_end(struct plugvm_devtest *t, size_t first)
+static void devtest_sink(void *ctx, const struct vmm_log_msg *m)
 {
-	struct devtest_log **dev_msgs = NULL;
-	size_t n_dev = 0, next = 0;
-	char *line = NULL;
-	size_t line_cap = 0;
-	FILE *f;
-	long pos;
+	struct plugvm_devtest *t = current;
+	char buf[1600];
+	const char *text = m->text;
 
-	fflush(stderr);
-	pthread_mutex_lock(&t->lock);
-	f = t->cap_file;
-	if (!f) {
-		pthread_mutex_unlock(&t->lock);
+	(void)ctx;
+	if (!t) {
+		if (m->level <= PLUGVM_LOG_WARN)
+			vmm_log_write(stderr, m);
 		return;
 	}
-	t->cap_file = NULL;
-	dup2(t->real_stderr, STDERR_FILENO);
-	close(t->real_stderr);
-	t->real_stderr = -1;
-
-	/* Take the device messages out, then put everything back in order. */
-	if (t->n_log > first) {
-		n_dev = t->n_log - first;
-		dev_msgs = malloc(n_dev * sizeof(*dev_msgs));
-		if (dev_msgs) {
-			memcpy(dev_msgs, &t->log[first],
-			       n_dev * sizeof(*dev_msgs));
-			t->n_log = first;
-		} else {
-			n_dev = 0; /* leave them where they are */
-		}
+	if (m->origin && *m->origin) {
+		snprintf(buf, sizeof(buf), "%s: %s", m->origin, m->text);
+		text = buf;
 	}
-	rewind(f);
-	for (pos = 0;; pos = ftell(f)) {
-		struct devtest_log *l;
-
-		if (getline(&line, &line_cap, f) < 0)
-			break;
-		while (next < n_dev && dev_msgs[next]->pos <= pos) {
-			log_echo(t, dev_msgs[next]);
-			log_push(t, dev_msgs[next++]);
-		}
-		l = log_parse_line(line, pos);
-		if (!l)
-			continue;
-		log_echo(t, l);
-		log_push(t, l);
-	}
-	for (; next < n_dev; next++) {
-		log_echo(t, dev_msgs[next]);
-		log_push(t, dev_msgs[next]);
-	}
+	pthread_mutex_lock(&t->lock);
+	log_add(t, m->level, m->prefix, text);
 	pthread_mutex_unlock(&t->lock);
+}
 
-	free(line);
-	free(dev_msgs);
-	fclose(f);
+static void devtest_sink_install(void)
+{
+	const struct vmm_log_sink sink = {
+		.emit = devtest_sink,
+		.level = PLUGVM_LOG_DEBUG, /* all of it; tests filter */
+	};
+
+	vmm_log_set_sink(&sink);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -344,9 +246,12 @@ static int devtest_irq_hook(void *ctx, struct vmm_device *dev,
 
 struct plugvm_devtest *plugvm_devtest_new(size_t ram_size)
 {
-	struct plugvm_devtest *t = calloc(1, sizeof(*t));
+	static pthread_once_t sink_once = PTHREAD_ONCE_INIT;
 	const char *verbose = getenv("PLUGVM_DEVTEST_VERBOSE");
+	struct plugvm_devtest *t;
 
+	pthread_once(&sink_once, devtest_sink_install);
+	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
 	t->bus = vmm_iobus_new();
@@ -361,7 +266,6 @@ struct plugvm_devtest *plugvm_devtest_new(size_t ram_size)
 	pthread_mutex_init(&t->lock, NULL);
 	atomic_init(&t->last_result, PLUGVM_DEVTEST_OK);
 	t->verbose = verbose && *verbose && strcmp(verbose, "0");
-	t->real_stderr = -1;
 
 	t->env.bus = t->bus;
 	t->env.ram = t->ram;
@@ -440,10 +344,10 @@ static int devtest_reserve_dev(struct plugvm_devtest *t)
 	return 0;
 }
 
-/* The steps of add(), with descriptor 2 captured. *@step names the failure. */
-static int devtest_add_captured(struct plugvm_devtest *t,
-				const char *plugin_path, const char *id,
-				const char *const *settings, const char **step)
+/* The steps of add(). *@step names the failure. */
+static int devtest_add_steps(struct plugvm_devtest *t, const char *plugin_path,
+			     const char *id, const char *const *settings,
+			     const char **step)
 {
 	static const char *const no_settings[] = { NULL };
 	struct plugvm_value *values = NULL;
@@ -532,7 +436,7 @@ int plugvm_devtest_add(struct plugvm_devtest *t, const char *plugin_path,
 		       const char *id, const char *const *settings)
 {
 	const char *step = "checking the arguments";
-	int saved_verbosity;
+	struct plugvm_devtest *saved;
 	size_t first;
 	int ret;
 
@@ -547,12 +451,10 @@ int plugvm_devtest_add(struct plugvm_devtest *t, const char *plugin_path,
 		goto out_error;
 	}
 
-	saved_verbosity = vmm_verbosity;
-	vmm_verbosity = 2; /* capture all the core says; tests filter */
-	capture_begin(t);
-	ret = devtest_add_captured(t, plugin_path, id, settings, &step);
-	capture_end(t, first);
-	vmm_verbosity = saved_verbosity;
+	saved = current;
+	current = t;
+	ret = devtest_add_steps(t, plugin_path, id, settings, &step);
+	current = saved;
 	if (!ret)
 		return 0;
 
@@ -591,16 +493,23 @@ const char *plugvm_devtest_error(const struct plugvm_devtest *t)
 
 void plugvm_devtest_reset(struct plugvm_devtest *t)
 {
+	struct plugvm_devtest *saved = current;
+
 	if (!t)
 		return;
+	current = t;
 	for (size_t i = 0; i < t->n_devs; i++)
 		vmm_device_reset(t->devs[i].dev);
+	current = saved;
 }
 
 void plugvm_devtest_shutdown(struct plugvm_devtest *t)
 {
+	struct plugvm_devtest *saved = current;
+
 	if (!t)
 		return;
+	current = t;
 	while (t->n_devs) {
 		struct devtest_dev *d = &t->devs[--t->n_devs];
 
@@ -608,6 +517,7 @@ void plugvm_devtest_shutdown(struct plugvm_devtest *t)
 		vmm_device_destroy(d->dev);
 		vmm_plugin_close(d->plugin);
 	}
+	current = saved;
 }
 
 void plugvm_devtest_free(struct plugvm_devtest *t)

@@ -1,52 +1,51 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* capture.h - run code with stderr going to a buffer, for tests that assert
- * what plugvm told the user. */
+/* capture.h - run code with the core's log going to a buffer instead of
+ * stderr, for tests that assert what plugvm told the user. The text is
+ * what the default sink would have written, at the level in force. */
 #ifndef TESTS_CAPTURE_H
 #define TESTS_CAPTURE_H
+
+#include "log.h"
 
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 struct capture {
 	FILE *file;
-	int saved_fd;
+	char *buf;
+	size_t len;
+	struct vmm_log_sink saved;
 };
 
-/* Send stderr to a temporary file until capture_end(). */
+static inline void capture_emit(void *ctx, const struct vmm_log_msg *m)
+{
+	vmm_log_write(((struct capture *)ctx)->file, m);
+}
+
+/* Send the log to a buffer until capture_end(). */
 static inline void capture_begin(struct capture *c)
 {
-	fflush(stderr);
-	c->file = tmpfile();
+	struct vmm_log_sink sink = { .emit = capture_emit, .ctx = c };
+
+	c->buf = NULL;
+	c->len = 0;
+	c->file = open_memstream(&c->buf, &c->len);
 	ck_assert_ptr_nonnull(c->file);
-	c->saved_fd = dup(STDERR_FILENO);
-	ck_assert_int_ge(c->saved_fd, 0);
-	ck_assert_int_ge(dup2(fileno(c->file), STDERR_FILENO), 0);
+	sink.level = vmm_log_level();
+	c->saved = vmm_log_set_sink(&sink);
 }
 
-/* Restore stderr; what was written to it, to free(). */
+/* Restore the sink; what was logged, to free(). */
 static inline char *capture_end(struct capture *c)
 {
-	char *buf;
-	long size;
-
-	fflush(stderr);
-	ck_assert_int_ge(dup2(c->saved_fd, STDERR_FILENO), 0);
-	close(c->saved_fd);
-	ck_assert_int_eq(fseek(c->file, 0, SEEK_END), 0);
-	size = ftell(c->file);
-	ck_assert_int_ge(size, 0);
-	rewind(c->file);
-	buf = malloc((size_t)size + 1);
-	ck_assert_ptr_nonnull(buf);
-	ck_assert_uint_eq(fread(buf, 1, (size_t)size, c->file), (size_t)size);
-	buf[size] = '\0';
-	fclose(c->file);
-	return buf;
+	vmm_log_set_sink(&c->saved);
+	ck_assert_int_eq(fclose(c->file), 0);
+	ck_assert_ptr_nonnull(c->buf);
+	return c->buf;
 }
 
-/* Run @stmt with stderr captured into the (static) buffer `captured`. */
+/* Run @stmt with the log captured into the (static) buffer `captured`. */
 static char captured[8192] __attribute__((unused));
 
 #define CAPTURE_STDERR(stmt)                                               \

@@ -38,12 +38,15 @@ tests/guests/%.bin: tests/guests/%.o
 
 # Unit tests of the core.
 CORE_TESTS = tests/check_iobus tests/check_plugin tests/check_cpu \
-	tests/check_kvm_host
+	tests/check_kvm_host tests/check_log
 check_PROGRAMS += $(CORE_TESTS)
 TESTS += $(CORE_TESTS)
 tests_check_iobus_SOURCES = tests/check_iobus.c
 tests_check_iobus_CFLAGS = $(TEST_CFLAGS)
 tests_check_iobus_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
+tests_check_log_SOURCES = tests/check_log.c
+tests_check_log_CFLAGS = $(TEST_CFLAGS)
+tests_check_log_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
 
 # Test-only plugins: one source, each build breaks one rule.
 TEST_PLUGIN_FLAGS = -module -avoid-version -shared -rpath /nowhere $(SAN_LDFLAGS)

@@ -122,13 +122,25 @@ static int word_index(const char *const *words, const char *word)
 	return -1;
 }
 
+/* An error about machine file @file as a whole, or its line @line. */
+__attribute__((format(printf, 3, 4))) static void
+file_error(const char *file, unsigned line, const char *fmt, ...)
+{
+	const struct vmm_origin o = { .file = file, .line = line };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmm_origin_verror(&o, fmt, ap);
+	va_end(ap);
+}
+
 /* Count an error that was printed for @line (0: none in particular). */
 static void note_error(struct parser *p, unsigned line)
 {
 	if (line && line <= p->n_lines)
 		p->flagged[line] = 1;
 	if (++p->n_errors >= VMM_CONFIG_MAX_ERRORS && !p->fatal) {
-		fprintf(stderr, "%s: too many errors, giving up\n", p->file);
+		file_error(p->file, 0, "too many errors, giving up");
 		p->fatal = -EINVAL;
 	}
 }
@@ -137,7 +149,7 @@ static void out_of_memory(struct parser *p)
 {
 	if (p->fatal == -ENOMEM)
 		return;
-	fprintf(stderr, "%s:%u: out of memory\n", p->file, p->line);
+	file_error(p->file, p->line, "out of memory");
 	p->fatal = -ENOMEM;
 }
 
@@ -936,7 +948,7 @@ static int config_parse(const char *path, const char *dir, const char *text,
 out_free_cfg:
 	vmm_config_free(p.cfg);
 out_nomem:
-	fprintf(stderr, "%s: out of memory\n", path);
+	file_error(path, 0, "out of memory");
 	return -ENOMEM;
 }
 
@@ -950,7 +962,7 @@ static int read_file(const char *path, char **text, size_t *len)
 
 	if (!f) {
 		ret = -errno;
-		fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+		file_error(path, 0, "cannot open: %s", strerror(errno));
 		return ret;
 	}
 	for (;;) {
@@ -960,7 +972,7 @@ static int read_file(const char *path, char **text, size_t *len)
 			cap *= 2;
 		b = realloc(buf, cap);
 		if (!b) {
-			fprintf(stderr, "%s: out of memory\n", path);
+			file_error(path, 0, "out of memory");
 			ret = -ENOMEM;
 			goto out_free_buf;
 		}
@@ -968,13 +980,12 @@ static int read_file(const char *path, char **text, size_t *len)
 		n += fread(buf + n, 1, cap - n, f);
 		if (ferror(f)) {
 			ret = errno ? -errno : -EIO;
-			fprintf(stderr, "%s: cannot read: %s\n", path,
-				strerror(-ret));
+			file_error(path, 0, "cannot read: %s", strerror(-ret));
 			goto out_free_buf;
 		}
 		if (n > VMM_CONFIG_MAX_SIZE) {
-			fprintf(stderr, "%s: file too large (over %d bytes)\n",
-				path, VMM_CONFIG_MAX_SIZE);
+			file_error(path, 0, "file too large (over %d bytes)",
+				   VMM_CONFIG_MAX_SIZE);
 			ret = -EFBIG;
 			goto out_free_buf;
 		}
@@ -1017,7 +1028,7 @@ int vmm_config_load(const char *path, struct vmm_config **out)
 		return ret;
 	dir = dir_of(path);
 	if (!dir) {
-		fprintf(stderr, "%s: out of memory\n", path);
+		file_error(path, 0, "out of memory");
 		ret = -ENOMEM;
 		goto out_free_text;
 	}

@@ -32,6 +32,7 @@ struct options {
 	const char *plugin_path;
 	bool list_devices;
 	bool stats;
+	int verbosity; /* -v count */
 	const char *describe;
 };
 
@@ -116,7 +117,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			}
 			break;
 		case 'v':
-			vmm_verbosity++;
+			o->verbosity++;
 			break;
 		case OPT_PLUGIN_PATH:
 			o->plugin_path = optarg;
@@ -316,7 +317,7 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 		vmm_config_free(cfg);
 		return EXIT_CONFIG;
 	}
-	vm->collect_stats = o->stats || vmm_verbosity >= 1;
+	vm->collect_stats = o->stats || o->verbosity >= 1;
 	t0 = vmm_now_ns();
 	why = vmm_vm_run(vm, o->timeout_ms);
 	status = vmm_vm_exit_status(vm, why);
@@ -336,6 +337,7 @@ int main(int argc, char **argv)
 	ret = parse_options(argc, argv, &o);
 	if (ret)
 		exit(ret > 0 ? EXIT_SUCCESS : EXIT_USAGE);
+	vmm_log_to_stderr(o.verbosity);
 	if (vmm_plugin_path_init(&pp, o.plugin_path)) {
 		fprintf(stderr, "plugvm: out of memory\n");
 		exit(EXIT_FAILURE);

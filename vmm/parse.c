@@ -10,6 +10,8 @@
 
 #include "machine.h"
 
+#include "log.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -173,21 +175,25 @@ const char *vmm_did_you_mean(const char *word, const char *const *candidates)
 
 void vmm_origin_verror(const struct vmm_origin *o, const char *fmt, va_list ap)
 {
-	/* Hold the lock for the whole line, so that threads never mix. */
-	flockfile(stderr);
-	if (o && o->file) {
-		fputs(o->file, stderr);
-		if (o->line)
-			fprintf(stderr, ":%u", o->line);
-		fputs(": ", stderr);
-	}
-	if (o && o->section)
-		fprintf(stderr, "[%s]%s", o->section, o->key ? " " : ": ");
-	if (o && o->key)
-		fprintf(stderr, "%s: ", o->key);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	funlockfile(stderr);
+	struct vmm_log_msg m = { .level = PLUGVM_LOG_ERROR };
+	char where[512], text[1024];
+	size_t n = 0;
+
+	where[0] = '\0';
+	if (o && o->file && o->line)
+		n += snprintf(where, sizeof(where), "%s:%u", o->file, o->line);
+	else if (o && o->file)
+		n += snprintf(where, sizeof(where), "%s", o->file);
+	if (o && o->section && n < sizeof(where))
+		n += snprintf(where + n, sizeof(where) - n, "%s[%s]",
+			      n ? ": " : "", o->section);
+	if (o && o->key && n < sizeof(where))
+		snprintf(where + n, sizeof(where) - n, "%s%s",
+			 n ? (o->section ? " " : ": ") : "", o->key);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	m.origin = where;
+	m.text = text;
+	vmm_log_emit(&m);
 }
 
 void vmm_origin_error(const struct vmm_origin *o, const char *fmt, ...)

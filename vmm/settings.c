@@ -325,7 +325,8 @@ out_free_vals:
 	vmm_settings_free(table, vals);
 out:
 	if (ret == -ENOMEM)
-		fprintf(stderr, "%s: out of memory\n", plugin);
+		vmm_origin_error(&(struct vmm_origin){ .file = plugin },
+				 "out of memory");
 	return ret;
 }
 
@@ -340,7 +341,8 @@ int vmm_settings_convert(const struct vmm_device_cfg *dev,
 
 	raw = calloc(dev->n_kvs ? dev->n_kvs : 1, sizeof(*raw));
 	if (!raw) {
-		fprintf(stderr, "%s: out of memory\n", dev->id);
+		vmm_origin_error(&(struct vmm_origin){ .file = dev->id },
+				 "out of memory");
 		return -ENOMEM;
 	}
 	for (i = 0; i < dev->n_kvs; i++) {
@@ -371,7 +373,8 @@ int vmm_settings_convert_pairs(const char *what, const char *const *kvs,
 	}
 	raw = calloc(n ? n : 1, sizeof(*raw));
 	if (!raw) {
-		fprintf(stderr, "%s: out of memory\n", what);
+		vmm_origin_error(&(struct vmm_origin){ .file = what },
+				 "out of memory");
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {

@@ -36,14 +36,18 @@ static uint64_t all_ones(unsigned size)
 /* Print the vCPU's registers after a fault; best effort. */
 static void dump_regs(struct vmm_vcpu *vcpu)
 {
+	struct vmm_log_block b;
 	struct vmm_regs regs;
+	FILE *f;
 
-	if (vcpu->vm->accel->get_regs(vcpu, &regs) == 0) {
-		flockfile(stderr);
-		fprintf(stderr, "plugvm: vCPU %u registers:\n", vcpu->index);
-		vmm_regs_dump(stderr, &regs);
-		funlockfile(stderr);
-	}
+	if (vcpu->vm->accel->get_regs(vcpu, &regs))
+		return;
+	f = vmm_log_block_begin(&b, PLUGVM_LOG_ERROR);
+	if (!f)
+		return;
+	fprintf(f, "vCPU %u registers:\n", vcpu->index);
+	vmm_regs_dump(f, &regs);
+	vmm_log_block_end(&b);
 }
 
 /*
@@ -73,7 +77,7 @@ static enum vmm_exit_action io_miss(struct vmm_vcpu *vcpu,
 	}
 	if (!is_write)
 		*value = all_ones(size);
-	if (vmm_verbosity >= 1) {
+	if (vmm_log_enabled(PLUGVM_LOG_INFO)) { /* warnings, but only with -v */
 		unsigned n = atomic_fetch_add(&vm->unmapped_warnings, 1);
 
 		if (n < UNMAPPED_WARN_LIMIT)

@@ -585,13 +585,17 @@ static double ms(uint64_t ns)
 void vmm_vm_print_stats(const struct vmm_vm *vm, uint64_t wall_ns)
 {
 	bool kvm = !strcmp(vm->accel->name, "kvm");
+	struct vmm_log_block b;
+	/* Asked for (--stats or -v): shown at every verbosity. */
+	FILE *f = vmm_log_block_begin(&b, PLUGVM_LOG_ERROR);
 
-	flockfile(stderr);
-	fprintf(stderr, "plugvm: exit statistics (accel %s, %u vCPU%s, %.3f ms):\n",
+	if (!f)
+		return;
+	fprintf(f, "exit statistics (accel %s, %u vCPU%s, %.3f ms):\n",
 		vm->accel->name, vm->n_vcpus, vm->n_vcpus > 1 ? "s" : "",
 		ms(wall_ns));
-	fprintf(stderr, "plugvm:   %-12s %-10s %12s %12s %10s\n", "device",
-		"exit", "count", "host ms", "ns/exit");
+	fprintf(f, "  %-12s %-10s %12s %12s %10s\n", "device", "exit", "count",
+		"host ms", "ns/exit");
 	/* The devices in machine order, then accesses nobody took. */
 	for (size_t s = 1; s <= vm->n_devices + 1; s++) {
 		size_t d = s % (vm->n_devices + 1);
@@ -606,8 +610,8 @@ void vmm_vm_print_stats(const struct vmm_vm *vm, uint64_t wall_ns)
 			}
 			if (!n)
 				continue;
-			fprintf(stderr, "plugvm:   %-12s %-10s %12" PRIu64
-				" %12.3f %10.0f\n",
+			fprintf(f,
+				"  %-12s %-10s %12" PRIu64 " %12.3f %10.0f\n",
 				name, io_kind_names[k], n, ms(ns),
 				(double)ns / (double)n);
 		}
@@ -615,18 +619,24 @@ void vmm_vm_print_stats(const struct vmm_vm *vm, uint64_t wall_ns)
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		const struct vmm_vcpu *v = &vm->vcpus[i];
 
-		fprintf(stderr,
-			"plugvm:   vCPU %u: %" PRIu64 " hlt, %" PRIu64
+		fprintf(f,
+			"  vCPU %u: %" PRIu64 " hlt, %" PRIu64
 			" unmapped, %" PRIu64 " other; ",
 			i, v->stats[VMM_STAT_HLT], v->stats[VMM_STAT_UNMAPPED],
 			v->stats[VMM_STAT_OTHER]);
 		if (kvm)
-			fprintf(stderr, "%.3f ms in KVM_RUN, %.3f ms in plugvm's exit handling\n",
+			fprintf(f,
+				"%.3f ms in KVM_RUN, %.3f ms in plugvm's exit "
+				"handling\n",
 				ms(v->run_ns), ms(v->exit_ns));
 		else
-			fprintf(stderr, "%.3f ms running the guest, %.3f ms in plugvm's exit handling\n",
-				ms(v->run_ns > v->exit_ns ? v->run_ns - v->exit_ns : 0),
+			fprintf(f,
+				"%.3f ms running the guest, %.3f ms in "
+				"plugvm's exit handling\n",
+				ms(v->run_ns > v->exit_ns
+					   ? v->run_ns - v->exit_ns
+					   : 0),
 				ms(v->exit_ns));
 	}
-	funlockfile(stderr);
+	vmm_log_block_end(&b);
 }

@@ -202,12 +202,14 @@ uint8_t *plugvm_devtest_ram(struct plugvm_devtest *t, size_t *size);
 
 /** One captured log message. */
 struct plugvm_devtest_log_entry {
-	/** The level the device logged at. For the host's own messages
-	 * (loader, settings, bus), the level its text shows. */
+	/** The level the device, or the host code (loader, settings,
+	 * bus), logged at. */
 	enum plugvm_log_level level;
 	/** The id of the device that logged it; NULL for the host's own. */
 	const char *device;
-	/** The text, without prefixes and without a trailing newline. */
+	/** The text, without prefixes and without a trailing newline; an
+	 * error about a place in the settings starts with that place, as
+	 * plugvm prints it ("ID: KEY: ..."). */
 	const char *msg;
 };
 
