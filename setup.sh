@@ -8,7 +8,7 @@ set -eu
 cd "$(dirname "$0")"
 
 PACKAGES="build-essential autoconf automake libtool pkg-config binutils \
-libinih-dev libunicorn-dev check valgrind \
+libunicorn-dev check valgrind \
 qemu-system-x86 linux-image-amd64 busybox-static cpio xz-utils"
 
 as_root() {

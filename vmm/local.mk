@@ -1,15 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The core: libvmm-core (no accelerator, shared with the device test kit),
-# libvmm (machine, vCPUs, accelerators) and the plugvm binary.
-noinst_LTLIBRARIES += vmm/libvmm-core.la vmm/libvmm.la
+# The core, in three convenience libraries, each on top of the one before:
+#  libvmm-core    loader, settings conversion, host table, bus (and the
+#                 logging and parsing they need); the device test kit links
+#                 this one only;
+#  libvmm-machine the machine file: the INI reader and its schema;
+#  libvmm         vCPUs, accelerators and the VM.
+# Then the plugvm binary.
+noinst_LTLIBRARIES += vmm/libvmm-core.la vmm/libvmm-machine.la vmm/libvmm.la
 
 vmm_libvmm_core_la_SOURCES = \
 	vmm/log.c vmm/log.h \
+	vmm/parse.c vmm/parse.h \
+	vmm/settings.c vmm/settings.h \
 	vmm/iobus.c vmm/iobus.h \
 	vmm/plugin.c vmm/plugin.h \
 	vmm/device.c vmm/device.h
-vmm_libvmm_core_la_LIBADD = $(INIH_LIBS)
-vmm_libvmm_core_la_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
 
 vmm_libvmm_la_SOURCES = \
 	vmm/accel.h \
@@ -17,7 +22,7 @@ vmm_libvmm_la_SOURCES = \
 	vmm/vcpu.c vmm/vcpu.h \
 	vmm/vm.c vmm/vm.h \
 	vmm/accel-tcg.c
-vmm_libvmm_la_LIBADD = vmm/libvmm-core.la
+vmm_libvmm_la_LIBADD = vmm/libvmm-machine.la
 vmm_libvmm_la_CFLAGS = $(AM_CFLAGS) $(UNICORN_CFLAGS)
 
 bin_PROGRAMS += vmm/plugvm

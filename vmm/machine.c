@@ -1,30 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * machine.c - read the machine file with inih.
+ * machine.c - the machine file's schema: its sections and what their keys
+ * mean, on top of the INI reader (inifile.c).
  *
- * Debian's inih hands its handler no line number, so we feed inih ourselves
- * through ini_parse_stream() with a reader that gives out exactly one line
- * per call: the line the handler sees is the reader's count. The reader also
- *  - trims each line (and a UTF-8 byte order mark) before inih sees it, so
- *    an indented line is never taken as the continuation of the previous
- *    value, however inih was built or set up;
- *  - reads section headers itself: inih calls no handler for them (empty
- *    sections need checking too) and cuts long names short;
- *  - notices every line inih rejects: a line that is not blank, a comment
- *    or a section header, yet got no handler call. inih itself returns only
- *    the first such line.
- * The handler always returns success, so inih's return value names a syntax
- * error only; we have reported it already unless our idea of syntax and
- * inih's differ, and then it is reported as plain "syntax error".
+ * [machine], [cpu] and [image "NAME"] are described by settings tables,
+ * like a device's, and converted key by key as the reader hands them over
+ * (settings.c): one settings system for the core and the plugins, with the
+ * same unknown-key, duplicate and value messages. What a table cannot say
+ * (memory a multiple of 4K, cs only in real mode, ...) is checked here,
+ * right after the key converts. A [device] section's keys are kept raw for
+ * its plugin's table, but for `type`.
  *
- * Errors are printed as they are found and counted; the caller gets -EINVAL
- * when there was any.
+ * Errors are printed as they are found and counted (struct vmm_errors, the
+ * reader's and ours together); the caller gets -EINVAL when there was any.
  */
 #include "config.h"
 
 #include "machine.h"
 
-#include <ini.h>
+#include "inifile.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -42,75 +36,97 @@ enum section_kind {
 	SECTION_DEVICE,
 };
 
-enum line_kind {
-	LINE_BLANK, /* empty, a comment, or done with */
-	LINE_SECTION,
-	LINE_KEY, /* should reach the handler */
-};
-
-struct parser {
-	struct vmm_config *cfg;
-	const char *file; /* cfg->path */
-
-	const char *text; /* the whole file */
-	size_t len, pos;
-	unsigned line;		/* the line last handed to inih */
-	enum line_kind kind;	/* what that line looked like */
-	bool handled;		/* inih called the handler for it */
-	unsigned char *flagged; /* per line: an error was reported there */
-	size_t n_lines;
-
-	unsigned n_errors;
-	int fatal; /* stop reading: -ENOMEM, or -EINVAL for too many errors */
-
-	enum section_kind section;
-	const char *section_name; /* for origins; NULL outside any section */
-	unsigned section_line;
-	unsigned machine_line, cpu_line; /* first [machine] and [cpu] */
-};
-
 /* In enum section_kind order, from SECTION_MACHINE on. */
 static const char *const section_words[] = {
 	"machine", "cpu", "image", "device", NULL,
 };
 
-enum { KEY_MEMORY, KEY_ACCEL, KEY_VCPUS, KEY_STRICT };
-static const char *const machine_keys[] = {
-	[KEY_MEMORY] = "memory",
-	[KEY_ACCEL] = "accel",
-	[KEY_VCPUS] = "vcpus",
-	[KEY_STRICT] = "strict",
-	NULL,
-};
-
-/* The registers follow in enum vmm_gpr order. */
-enum { KEY_MODE, KEY_ENTRY, KEY_CS, KEY_GPRS };
-static const char *const cpu_keys[] = {
-	[KEY_MODE] = "mode",
-	[KEY_ENTRY] = "entry",
-	[KEY_CS] = "cs",
-	[KEY_GPRS + VMM_RAX] = "rax",
-	[KEY_GPRS + VMM_RBX] = "rbx",
-	[KEY_GPRS + VMM_RCX] = "rcx",
-	[KEY_GPRS + VMM_RDX] = "rdx",
-	[KEY_GPRS + VMM_RSI] = "rsi",
-	[KEY_GPRS + VMM_RDI] = "rdi",
-	[KEY_GPRS + VMM_RSP] = "rsp",
-	[KEY_GPRS + VMM_RBP] = "rbp",
-	[KEY_GPRS + VMM_NR_GPRS] = NULL,
-};
-
-enum { KEY_FILE, KEY_ADDRESS };
-static const char *const image_keys[] = {
-	[KEY_FILE] = "file",
-	[KEY_ADDRESS] = "address",
-	NULL,
-};
-static const char *const device_keys[] = { "type", NULL };
-
 /* In enum vmm_accel_kind and enum vmm_cpu_mode order. */
 static const char *const accel_words[] = { "auto", "kvm", "tcg", NULL };
 static const char *const mode_words[] = { "real", "protected", "long", NULL };
+
+enum { KEY_MEMORY, KEY_ACCEL, KEY_VCPUS, KEY_STRICT, N_MACHINE_KEYS };
+static const struct plugvm_setting machine_table[] = {
+	[KEY_MEMORY] = { .name = "memory",
+			 .type = PLUGVM_SETTING_SIZE,
+			 .def = "1M",
+			 .help = "guest RAM: a non-zero multiple of 4K, at most 64G" },
+	[KEY_ACCEL] = { .name = "accel",
+			.type = PLUGVM_SETTING_ENUM,
+			.def = "auto",
+			.help = "accelerator; auto prefers kvm",
+			.choices = accel_words },
+	[KEY_VCPUS] = { .name = "vcpus",
+			.type = PLUGVM_SETTING_U64,
+			.def = "1",
+			.help = "number of vCPUs, 1 to 64" },
+	[KEY_STRICT] = { .name = "strict",
+			 .type = PLUGVM_SETTING_BOOL,
+			 .def = "false",
+			 .help = "stop on an access no device claims" },
+	[N_MACHINE_KEYS] = { .name = NULL },
+};
+
+#define GPR(key) { .name = key, .type = PLUGVM_SETTING_U64, .def = "0", \
+		   .help = "initial value of the register" }
+
+/* The registers follow in enum vmm_gpr order. */
+enum { KEY_MODE, KEY_ENTRY, KEY_CS, KEY_GPRS,
+       N_CPU_KEYS = KEY_GPRS + VMM_NR_GPRS };
+static const struct plugvm_setting cpu_table[] = {
+	[KEY_MODE] = { .name = "mode",
+		       .type = PLUGVM_SETTING_ENUM,
+		       .def = "real",
+		       .help = "the mode the vCPUs start in",
+		       .choices = mode_words },
+	[KEY_ENTRY] = { .name = "entry",
+			.type = PLUGVM_SETTING_U64,
+			.def = "0",
+			.help = "initial IP/RIP" },
+	[KEY_CS] = { .name = "cs",
+		     .type = PLUGVM_SETTING_U64,
+		     .def = "0",
+		     .help = "initial code segment, real mode only" },
+	[KEY_GPRS + VMM_RAX] = GPR("rax"),
+	[KEY_GPRS + VMM_RBX] = GPR("rbx"),
+	[KEY_GPRS + VMM_RCX] = GPR("rcx"),
+	[KEY_GPRS + VMM_RDX] = GPR("rdx"),
+	[KEY_GPRS + VMM_RSI] = GPR("rsi"),
+	[KEY_GPRS + VMM_RDI] = GPR("rdi"),
+	[KEY_GPRS + VMM_RSP] = GPR("rsp"),
+	[KEY_GPRS + VMM_RBP] = GPR("rbp"),
+	[N_CPU_KEYS] = { .name = NULL },
+};
+
+enum { KEY_FILE, KEY_ADDRESS, N_IMAGE_KEYS };
+static const struct plugvm_setting image_table[] = {
+	[KEY_FILE] = { .name = "file",
+		       .type = PLUGVM_SETTING_STRING,
+		       .help = "the image, relative to the machine file" },
+	[KEY_ADDRESS] = { .name = "address",
+			  .type = PLUGVM_SETTING_U64,
+			  .help = "guest-physical address to load it at" },
+	[N_IMAGE_KEYS] = { .name = NULL },
+};
+
+static const char *const device_keys[] = { "type", NULL };
+
+struct schema {
+	struct vmm_config *cfg;
+	const char *file; /* cfg->path */
+	struct vmm_errors errs;
+
+	enum section_kind section;
+	const char *section_name; /* for origins; NULL outside any section */
+	unsigned section_line;
+	unsigned machine_line, cpu_line; /* first [machine] and [cpu] */
+
+	struct vmm_settings machine, cpu; /* the whole file's */
+	struct vmm_settings image; /* the current [image]'s */
+	bool in_image;
+	size_t kvs_cap; /* room in the current device's kvs */
+	size_t images_cap, devices_cap;
+};
 
 static int word_index(const char *const *words, const char *word)
 {
@@ -122,59 +138,23 @@ static int word_index(const char *const *words, const char *word)
 	return -1;
 }
 
-/* An error about machine file @file as a whole, or its line @line. */
-__attribute__((format(printf, 3, 4))) static void
-file_error(const char *file, unsigned line, const char *fmt, ...)
+static int out_of_memory(struct schema *p, unsigned line)
 {
-	const struct vmm_origin o = { .file = file, .line = line };
-	va_list ap;
+	struct vmm_origin o = { .file = p->file, .line = line };
 
-	va_start(ap, fmt);
-	vmm_origin_verror(&o, fmt, ap);
-	va_end(ap);
-}
-
-/* Count an error that was printed for @line (0: none in particular). */
-static void note_error(struct parser *p, unsigned line)
-{
-	if (line && line <= p->n_lines)
-		p->flagged[line] = 1;
-	if (++p->n_errors >= VMM_CONFIG_MAX_ERRORS && !p->fatal) {
-		file_error(p->file, 0, "too many errors, giving up");
-		p->fatal = -EINVAL;
-	}
-}
-
-static void out_of_memory(struct parser *p)
-{
-	if (p->fatal == -ENOMEM)
-		return;
-	file_error(p->file, p->line, "out of memory");
-	p->fatal = -ENOMEM;
+	vmm_origin_error(&o, "out of memory");
+	return -ENOMEM;
 }
 
 __attribute__((format(printf, 3, 4))) static void
-parse_error(struct parser *p, const struct vmm_origin *o, const char *fmt, ...)
+parse_error(struct schema *p, const struct vmm_origin *o, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
 	vmm_origin_verror(o, fmt, ap);
 	va_end(ap);
-	note_error(p, o->line);
-}
-
-/* An error about the current line as a whole: "FILE:LINE: message". */
-__attribute__((format(printf, 2, 3))) static void
-line_error(struct parser *p, const char *fmt, ...)
-{
-	struct vmm_origin o = { .file = p->file, .line = p->line };
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmm_origin_verror(&o, fmt, ap);
-	va_end(ap);
-	note_error(p, p->line);
+	vmm_errors_count(&p->errs);
 }
 
 /* Image and device names: letters, digits, '-', '_' and, if @dot, '.'. */
@@ -190,24 +170,32 @@ static bool valid_name(const char *s, bool dot)
 }
 
 /*
- * Section headers
+ * @array of @n elements of @size bytes, with room for *@cap, made to hold
+ * one more: the array (its new element zeroed), or NULL (and @array
+ * unchanged) when out of memory. Room doubles, so n additions cost O(n).
  */
-
-/* A required key missing from the section that ends here. */
-static void require_key(struct parser *p, unsigned key_line, const char *key)
+static void *grow(void *array, size_t n, size_t *cap, size_t size)
 {
-	struct vmm_origin o = {
-		.file = p->file,
-		.line = p->section_line,
-		.section = p->section_name,
-	};
+	char *a = array;
 
-	if (!key_line)
-		parse_error(p, &o, "missing required key '%s'", key);
+	if (n == *cap) {
+		size_t c = *cap ? 2 * *cap : 4;
+
+		a = reallocarray(array, c, size);
+		if (!a)
+			return NULL;
+		*cap = c;
+	}
+	memset(a + n * size, 0, size);
+	return a;
 }
 
+/*
+ * Section ends
+ */
+
 /* @dev has no `type`: perhaps one of its keys is a typo of it. */
-static void missing_type(struct parser *p, const struct vmm_device_cfg *dev)
+static void missing_type(struct schema *p, const struct vmm_device_cfg *dev)
 {
 	struct vmm_origin o = {
 		.file = p->file,
@@ -230,33 +218,79 @@ static void missing_type(struct parser *p, const struct vmm_device_cfg *dev)
 	parse_error(p, &o, "missing required key 'type'");
 }
 
-static void end_section(struct parser *p)
+/* @value relative to the machine file's directory, unless absolute. */
+static char *resolve_path(const struct vmm_config *cfg, const char *value)
 {
-	struct vmm_config *cfg = p->cfg;
+	const char *dir = cfg->dir;
+	size_t dlen = strlen(dir);
+	char *path;
 
-	if (p->section == SECTION_IMAGE) {
-		const struct vmm_image_cfg *img =
-			&cfg->images[cfg->n_images - 1];
-
-		require_key(p, img->origin.line, "file");
-		require_key(p, img->address_origin.line, "address");
-	} else if (p->section == SECTION_DEVICE &&
-		   !cfg->devices[cfg->n_devices - 1].origin.line) {
-		missing_type(p, &cfg->devices[cfg->n_devices - 1]);
-	}
-	p->section = SECTION_SKIP;
-	p->section_name = NULL;
+	if (value[0] == '/' || !strcmp(dir, "."))
+		return strdup(value);
+	if (asprintf(&path, "%s%s%s", dir, dir[dlen - 1] == '/' ? "" : "/",
+		     value) < 0)
+		return NULL;
+	return path;
 }
 
+/* The [image] section that ends here: its required keys, its values. */
+static int end_image(struct schema *p)
+{
+	struct vmm_config *cfg = p->cfg;
+	struct vmm_image_cfg *img = &cfg->images[cfg->n_images - 1];
+	struct vmm_settings *c = &p->image;
+	struct vmm_origin o = {
+		.file = p->file,
+		.line = p->section_line,
+		.section = p->section_name,
+	};
+	int ret;
+
+	p->in_image = false;
+	ret = vmm_settings_finish(c, &o, "key");
+	if (c->origins[KEY_FILE].key)
+		img->origin = c->origins[KEY_FILE];
+	if (c->origins[KEY_ADDRESS].key)
+		img->address_origin = c->origins[KEY_ADDRESS];
+	if (!ret) {
+		img->address = c->values[KEY_ADDRESS].u64;
+		img->path = resolve_path(cfg, c->values[KEY_FILE].str);
+		if (!img->path)
+			ret = out_of_memory(p, p->section_line);
+	}
+	vmm_settings_end(c);
+	return ret == -ENOMEM ? ret : 0;
+}
+
+static int end_section(struct schema *p)
+{
+	struct vmm_config *cfg = p->cfg;
+	int ret = 0;
+
+	if (p->section == SECTION_IMAGE && p->in_image)
+		ret = end_image(p);
+	else if (p->section == SECTION_DEVICE &&
+		 !cfg->devices[cfg->n_devices - 1].origin.line)
+		missing_type(p, &cfg->devices[cfg->n_devices - 1]);
+	p->section = SECTION_SKIP;
+	p->section_name = NULL;
+	return ret;
+}
+
+/*
+ * Section headers
+ */
+
 /* [machine] or [cpu]: one of each, without a name. */
-static void begin_single_section(struct parser *p, enum section_kind kind,
-				 const char *name, const struct vmm_origin *o)
+static void begin_single_section(struct schema *p, enum section_kind kind,
+				 const struct vmm_ini_header *h,
+				 const struct vmm_origin *o)
 {
 	const char *word = section_words[kind - SECTION_MACHINE];
 	unsigned *first =
 		kind == SECTION_MACHINE ? &p->machine_line : &p->cpu_line;
 
-	if (*name) {
+	if (*h->arg) {
 		parse_error(p, o, "section [%s] takes no name", word);
 		return;
 	}
@@ -265,7 +299,7 @@ static void begin_single_section(struct parser *p, enum section_kind kind,
 			    *first);
 		return;
 	}
-	*first = p->line;
+	*first = o->line;
 	p->section = kind;
 	p->section_name = word;
 }
@@ -288,68 +322,61 @@ static unsigned named_section_line(const struct vmm_config *cfg, bool image,
 	return 0;
 }
 
-/*
- * @array of @n elements of @size bytes with one more, zeroed, at the end:
- * the new array, or NULL (and @array unchanged) when out of memory.
- */
-static void *grow(void *array, size_t n, size_t size)
-{
-	char *a = reallocarray(array, n + 1, size);
-
-	if (a)
-		memset(a + n * size, 0, size);
-	return a;
-}
-
-/* [image "NAME"] or [device "NAME"]; @quoted is what follows the word. */
-static void begin_named_section(struct parser *p, enum section_kind kind,
-				const char *quoted, const struct vmm_origin *o)
+/* [image "NAME"] or [device "NAME"]. */
+static int begin_named_section(struct schema *p, enum section_kind kind,
+			       const struct vmm_ini_header *h,
+			       const struct vmm_origin *o)
 {
 	const char *word = section_words[kind - SECTION_MACHINE];
 	struct vmm_config *cfg = p->cfg;
 	bool image = kind == SECTION_IMAGE;
-	size_t len = strlen(quoted);
 	char *name, *section;
 	unsigned first;
 
-	if (len < 2 || quoted[0] != '"' || quoted[len - 1] != '"') {
+	if (!h->name) {
 		parse_error(p, o,
 			    "section needs a quoted name, as in [%s \"NAME\"]",
 			    word);
-		return;
+		return 0;
 	}
-	name = strndup(quoted + 1, len - 2);
-	if (!name)
-		goto out_nomem;
-	if (!valid_name(name, true)) {
+	if (!valid_name(h->name, true)) {
 		parse_error(
 			p, o,
 			"invalid %s name '%s' (use letters, digits, '-', '_' and '.')",
-			word, name);
-		goto out_free_name;
+			word, h->name);
+		return 0;
 	}
-	first = named_section_line(cfg, image, name);
+	first = named_section_line(cfg, image, h->name);
 	if (first) {
 		parse_error(p, o, "duplicate %s '%s' (first one at line %u)",
-			    word, name, first);
-		goto out_free_name;
+			    word, h->name, first);
+		return 0;
 	}
+	name = strdup(h->name);
+	if (!name)
+		goto out_nomem;
 	if (asprintf(&section, "%s \"%s\"", word, name) < 0)
-		goto out_free_name_nomem;
+		goto out_free_name;
 	if (image) {
-		struct vmm_image_cfg *img =
-			grow(cfg->images, cfg->n_images, sizeof(*img));
+		struct vmm_image_cfg *img = grow(cfg->images, cfg->n_images,
+						 &p->images_cap, sizeof(*img));
 
-		if (!img)
+		if (!img || vmm_settings_begin(&p->image, image_table, false,
+					       false, &p->errs)) {
+			if (img)
+				cfg->images = img;
 			goto out_free_section;
+		}
 		cfg->images = img;
 		img += cfg->n_images++;
 		img->name = name;
 		img->section = section;
-		img->section_line = p->line;
+		img->section_line = o->line;
+		p->in_image = true;
 	} else {
-		struct vmm_device_cfg *dev =
-			grow(cfg->devices, cfg->n_devices, sizeof(*dev));
+		struct vmm_device_cfg *dev = grow(cfg->devices, cfg->n_devices,
+						  &p->devices_cap,
+						  sizeof(*dev));
 
 		if (!dev)
 			goto out_free_section;
@@ -357,167 +384,80 @@ static void begin_named_section(struct parser *p, enum section_kind kind,
 		dev += cfg->n_devices++;
 		dev->id = name;
 		dev->section = section;
-		dev->section_line = p->line;
+		dev->section_line = o->line;
+		p->kvs_cap = 0;
 	}
 	p->section = kind;
 	p->section_name = section;
-	return;
+	return 0;
 
 out_free_section:
 	free(section);
-out_free_name_nomem:
-	free(name);
-out_nomem:
-	out_of_memory(p);
-	return;
 out_free_name:
 	free(name);
+out_nomem:
+	return out_of_memory(p, o->line);
 }
 
-/*
- * The kind of section the first @wlen characters of @inner name, or
- * SECTION_SKIP after saying why they name none.
- */
-static enum section_kind section_word(struct parser *p,
-				      const struct vmm_origin *o, char *inner,
-				      size_t wlen)
+/* The kind of section @h names, or SECTION_SKIP after saying why none. */
+static enum section_kind section_word(struct schema *p,
+				      const struct vmm_ini_header *h,
+				      const struct vmm_origin *o)
 {
-	const char *hint = NULL;
-	char c = inner[wlen];
+	const char *hint;
 	int i;
 
-	if (!wlen) {
+	if (!*h->word) {
 		parse_error(
 			p, o,
 			"missing section name (expected machine, cpu, image \"NAME\" or device \"NAME\")");
 		return SECTION_SKIP;
 	}
-	inner[wlen] = '\0';
-	i = word_index(section_words, inner);
-	if (i < 0)
-		hint = vmm_did_you_mean(inner, section_words);
-	inner[wlen] = c;
+	i = word_index(section_words, h->word);
 	if (i >= 0)
 		return (enum section_kind)(SECTION_MACHINE + i);
+	hint = vmm_did_you_mean(h->word, section_words);
 	if (hint)
-		parse_error(p, o, "unknown section '%.*s' (did you mean '%s'?)",
-			    (int)wlen, inner, hint);
+		parse_error(p, o, "unknown section '%s' (did you mean '%s'?)",
+			    h->word, hint);
 	else
 		parse_error(
 			p, o,
-			"unknown section '%.*s' (expected machine, cpu, image \"NAME\" or device \"NAME\")",
-			(int)wlen, inner);
+			"unknown section '%s' (expected machine, cpu, image \"NAME\" or device \"NAME\")",
+			h->word);
 	return SECTION_SKIP;
 }
 
-/*
- * Read the section header @line ('[' and trimmed) handed to inih, which will
- * find the same ']' we do, or report the line as we do.
- */
-static void read_section_header(struct parser *p, const char *line)
+static int section_cb(void *ctx, const struct vmm_ini_header *h,
+		      const struct vmm_origin *o)
 {
-	struct vmm_origin o = { .file = p->file, .line = p->line };
-	const char *close = strchr(line, ']');
-	const char *after;
+	struct schema *p = ctx;
 	enum section_kind kind;
-	char *inner, *name;
-	size_t wlen;
+	int ret;
 
-	end_section(p);
-	p->section_line = p->line;
-	if (!close) {
-		line_error(p, "syntax error: missing ']' in section header");
-		return;
-	}
-	for (after = close + 1; isspace((unsigned char)*after); after++)
-		;
-	if (*after && !strchr(INI_START_COMMENT_PREFIXES, *after)) {
-		line_error(
-			p,
-			"syntax error: unexpected text after section header");
-		return;
-	}
-
-	/* The text between the brackets, trimmed: "WORD" or "WORD NAME". */
-	line++;
-	while (isspace((unsigned char)*line) && line < close)
-		line++;
-	while (close > line && isspace((unsigned char)close[-1]))
-		close--;
-	inner = strndup(line, (size_t)(close - line));
-	if (!inner) {
-		out_of_memory(p);
-		return;
-	}
-	o.section = inner;
-	wlen = strcspn(inner, " \t\"");
-	for (name = inner + wlen; isspace((unsigned char)*name); name++)
-		;
-	kind = section_word(p, &o, inner, wlen);
+	ret = end_section(p);
+	if (ret || !h)
+		return ret;
+	p->section_line = o->line;
+	kind = section_word(p, h, o);
 	if (kind == SECTION_MACHINE || kind == SECTION_CPU)
-		begin_single_section(p, kind, name, &o);
+		begin_single_section(p, kind, h, o);
 	else if (kind == SECTION_IMAGE || kind == SECTION_DEVICE)
-		begin_named_section(p, kind, name, &o);
-	free(inner);
+		return begin_named_section(p, kind, h, o);
+	return 0;
 }
 
 /*
  * Keys
  */
 
-/*
- * Claim the origin slot of a single-valued key: false, after an error
- * naming the first line, when the key was set before.
- */
-static bool claim_key(struct parser *p, struct vmm_origin *slot,
-		      const struct vmm_origin *o, const char *key)
-{
-	if (slot->line) {
-		parse_error(p, o, "duplicate key (first set at line %u)",
-			    slot->line);
-		return false;
-	}
-	*slot = *o;
-	slot->key = key; /* static, unlike inih's */
-	return true;
-}
-
-/* Parse a number into *@out; count the error when it is bad. */
-static bool number(struct parser *p, const struct vmm_origin *o,
-		   const char *value, bool size, uint64_t *out)
-{
-	if (!vmm_origin_parse_u64(o, value, size, out))
-		return true;
-	note_error(p, o->line);
-	return false;
-}
-
-static void machine_key(struct parser *p, const struct vmm_origin *o,
+/* [machine]: what the table cannot say. */
+static void machine_key(struct schema *p, int k, const struct vmm_origin *o,
 			const char *value)
 {
-	struct vmm_config *cfg = p->cfg;
-	struct vmm_origin *const slots[] = {
-		[KEY_MEMORY] = &cfg->at.memory,
-		[KEY_ACCEL] = &cfg->at.accel,
-		[KEY_VCPUS] = &cfg->at.vcpus,
-		[KEY_STRICT] = &cfg->at.strict,
-	};
-	int k = word_index(machine_keys, o->key);
-	unsigned idx;
-	uint64_t v;
+	uint64_t v = p->machine.values[k].u64;
 
-	if (k < 0) {
-		vmm_origin_unknown_key(o, o->key, machine_keys);
-		note_error(p, o->line);
-		return;
-	}
-	if (!claim_key(p, slots[k], o, machine_keys[k]))
-		return;
-
-	switch (k) {
-	case KEY_MEMORY:
-		if (!number(p, o, value, true, &v))
-			return;
+	if (k == KEY_MEMORY) {
 		if (!v)
 			parse_error(p, o, "must not be zero");
 		else if (v % VMM_MEMORY_ALIGN)
@@ -526,187 +466,81 @@ static void machine_key(struct parser *p, const struct vmm_origin *o,
 		else if (v > VMM_MEMORY_MAX)
 			parse_error(p, o, "'%s' is too large (at most %lluG)",
 				    value, VMM_MEMORY_MAX >> 30);
-		else
-			cfg->memory = v;
-		break;
-	case KEY_ACCEL:
-		if (vmm_origin_parse_enum(o, value, accel_words, &idx))
-			note_error(p, o->line);
-		else
-			cfg->accel = (enum vmm_accel_kind)idx;
-		break;
-	case KEY_VCPUS:
-		if (!number(p, o, value, false, &v))
-			return;
-		if (v < 1 || v > VMM_VCPUS_MAX)
-			parse_error(p, o, "must be between 1 and %d (got %s)",
-				    VMM_VCPUS_MAX, value);
-		else
-			cfg->vcpus = (unsigned)v;
-		break;
-	default: /* KEY_STRICT */
-		if (vmm_origin_parse_bool(o, value, &cfg->strict))
-			note_error(p, o->line);
-		break;
+	} else if (k == KEY_VCPUS && (v < 1 || v > VMM_VCPUS_MAX)) {
+		parse_error(p, o, "must be between 1 and %d (got %s)",
+			    VMM_VCPUS_MAX, value);
 	}
 }
 
-static void cpu_key(struct parser *p, const struct vmm_origin *o,
+/* [cpu]: what the table cannot say. */
+static void cpu_key(struct schema *p, int k, const struct vmm_origin *o,
 		    const char *value)
 {
-	struct vmm_config *cfg = p->cfg;
-	struct vmm_origin *slot;
-	int k = word_index(cpu_keys, o->key);
-	unsigned idx;
-	uint64_t v;
-
-	if (k < 0) {
-		vmm_origin_unknown_key(o, o->key, cpu_keys);
-		note_error(p, o->line);
-		return;
-	}
-	if (k == KEY_MODE)
-		slot = &cfg->at.mode;
-	else if (k == KEY_ENTRY)
-		slot = &cfg->at.entry;
-	else if (k == KEY_CS)
-		slot = &cfg->at.cs;
-	else
-		slot = &cfg->at.gprs[k - KEY_GPRS];
-	if (!claim_key(p, slot, o, cpu_keys[k]))
-		return;
-
-	if (k == KEY_MODE) {
-		if (vmm_origin_parse_enum(o, value, mode_words, &idx))
-			note_error(p, o->line);
-		else
-			cfg->mode = (enum vmm_cpu_mode)idx;
-		return;
-	}
-	if (!number(p, o, value, false, &v))
-		return;
-	if (k == KEY_ENTRY) {
-		cfg->entry = v;
-	} else if (k == KEY_CS) {
-		if (v > 0xffff)
-			parse_error(p, o, "must be at most 0xffff (got %s)",
-				    value);
-		else
-			cfg->cs = (uint16_t)v;
-	} else {
-		cfg->gprs[k - KEY_GPRS] = v;
-		cfg->gprs_set |= 1u << (k - KEY_GPRS);
-	}
+	if (k == KEY_CS && p->cpu.values[k].u64 > 0xffff)
+		parse_error(p, o, "must be at most 0xffff (got %s)", value);
 }
 
-/* @value relative to the machine file's directory, unless absolute. */
-static char *resolve_path(const struct vmm_config *cfg, const char *value)
+static int device_type(struct schema *p, struct vmm_device_cfg *dev,
+		       const struct vmm_origin *o, const char *value)
 {
-	const char *dir = cfg->dir;
-	size_t dlen = strlen(dir);
-	char *path;
-
-	if (value[0] == '/' || !strcmp(dir, "."))
-		return strdup(value);
-	if (asprintf(&path, "%s%s%s", dir, dir[dlen - 1] == '/' ? "" : "/",
-		     value) < 0)
-		return NULL;
-	return path;
+	if (dev->origin.line) {
+		parse_error(p, o, "duplicate key (first set at line %u)",
+			    dev->origin.line);
+		return 0;
+	}
+	dev->origin = *o;
+	dev->origin.key = device_keys[0]; /* static, unlike the reader's */
+	if (!*value) {
+		parse_error(p, o, "empty value (expected a device type)");
+	} else if (!valid_name(value, false)) {
+		parse_error(
+			p, o,
+			"invalid device type '%s' (a plugin name: letters, digits, '-' and '_')",
+			value);
+	} else {
+		dev->type = strdup(value);
+		if (!dev->type)
+			return out_of_memory(p, o->line);
+	}
+	return 0;
 }
 
-static void image_key(struct parser *p, const struct vmm_origin *o,
+/* A [device] key: `type` is ours, the rest the plugin's, kept raw. */
+static int device_key(struct schema *p, const struct vmm_origin *o,
 		      const char *value)
-{
-	struct vmm_config *cfg = p->cfg;
-	struct vmm_image_cfg *img = &cfg->images[cfg->n_images - 1];
-	int k = word_index(image_keys, o->key);
-
-	if (k < 0) {
-		vmm_origin_unknown_key(o, o->key, image_keys);
-		note_error(p, o->line);
-		return;
-	}
-	if (k == KEY_FILE) {
-		if (!claim_key(p, &img->origin, o, image_keys[k]))
-			return;
-		if (!*value) {
-			parse_error(p, o, "empty value (expected a file name)");
-			return;
-		}
-		img->path = resolve_path(cfg, value);
-		if (!img->path)
-			out_of_memory(p);
-	} else {
-		if (!claim_key(p, &img->address_origin, o, image_keys[k]))
-			return;
-		number(p, o, value, false, &img->address);
-	}
-}
-
-static void device_key(struct parser *p, const struct vmm_origin *o,
-		       const char *value)
 {
 	struct vmm_config *cfg = p->cfg;
 	struct vmm_device_cfg *dev = &cfg->devices[cfg->n_devices - 1];
 	struct vmm_kv *kv;
-	size_t i;
 
-	if (!strcmp(o->key, "type")) {
-		if (!claim_key(p, &dev->origin, o, device_keys[0]))
-			return;
-		if (!*value) {
-			parse_error(p, o,
-				    "empty value (expected a device type)");
-		} else if (!valid_name(value, false)) {
-			parse_error(
-				p, o,
-				"invalid device type '%s' (a plugin name: letters, digits, '-' and '_')",
-				value);
-		} else {
-			dev->type = strdup(value);
-			if (!dev->type)
-				out_of_memory(p);
-		}
-		return;
-	}
-	for (i = 0; i < dev->n_kvs; i++) {
-		if (!strcmp(dev->kvs[i].key, o->key)) {
-			parse_error(p, o,
-				    "duplicate key (first set at line %u)",
-				    dev->kvs[i].origin.line);
-			return;
-		}
-	}
-	kv = grow(dev->kvs, dev->n_kvs, sizeof(*kv));
-	if (!kv) {
-		out_of_memory(p);
-		return;
-	}
+	if (!strcmp(o->key, "type"))
+		return device_type(p, dev, o, value);
+	kv = grow(dev->kvs, dev->n_kvs, &p->kvs_cap, sizeof(*kv));
+	if (!kv)
+		return out_of_memory(p, o->line);
 	dev->kvs = kv;
 	kv += dev->n_kvs++;
 	kv->key = strdup(o->key);
 	kv->value = strdup(value);
-	if (!kv->key || !kv->value) {
-		out_of_memory(p);
-		return;
-	}
+	if (!kv->key || !kv->value)
+		return out_of_memory(p, o->line);
 	kv->origin = *o;
 	kv->origin.key = kv->key;
+	return 0;
 }
 
-static void handle_key(struct parser *p, const char *key, const char *value)
+static int key_cb(void *ctx, const char *key, const char *value,
+		  unsigned line)
 {
+	struct schema *p = ctx;
 	struct vmm_origin o = {
 		.file = p->file,
-		.line = p->line,
+		.line = line,
 		.section = p->section_name,
 		.key = key,
 	};
+	int k = 0;
 
-	if (!*key) {
-		line_error(p, "syntax error: missing key before '='");
-		return;
-	}
 	switch (p->section) {
 	case SECTION_NONE:
 		parse_error(p, &o, "key outside any section");
@@ -714,101 +548,25 @@ static void handle_key(struct parser *p, const char *key, const char *value)
 	case SECTION_SKIP:
 		break;
 	case SECTION_MACHINE:
-		machine_key(p, &o, value);
+		k = vmm_settings_set(&p->machine, key, value, &o);
+		if (k >= 0)
+			machine_key(p, k, &o, value);
 		break;
 	case SECTION_CPU:
-		cpu_key(p, &o, value);
+		k = vmm_settings_set(&p->cpu, key, value, &o);
+		if (k >= 0)
+			cpu_key(p, k, &o, value);
 		break;
 	case SECTION_IMAGE:
-		image_key(p, &o, value);
+		k = vmm_settings_set(&p->image, key, value, &o);
+		if (k == KEY_FILE && !*value)
+			parse_error(p, &o,
+				    "empty value (expected a file name)");
 		break;
 	case SECTION_DEVICE:
-		device_key(p, &o, value);
-		break;
+		return device_key(p, &o, value);
 	}
-}
-
-/*
- * The inih side
- */
-
-/* inih's handler: nonzero is success, and we always succeed. */
-static int ini_handler_cb(void *user, const char *section, const char *name,
-			  const char *value)
-{
-	struct parser *p = user;
-
-	(void)section; /* ours is not cut short */
-	/* A new-section call, or a key without '=': not a key line. */
-	if (!name || !value || p->kind != LINE_KEY || p->handled)
-		return 1;
-	p->handled = true;
-	if (!p->fatal)
-		handle_key(p, name, value);
-	return 1;
-}
-
-/* inih is done with the current line: was it what it looked like? */
-static void finish_line(struct parser *p)
-{
-	if (p->kind == LINE_KEY && !p->handled && !p->fatal) {
-		line_error(
-			p,
-			"syntax error: expected 'key = value' or '[section]'");
-	}
-	p->kind = LINE_BLANK;
-}
-
-/* inih's reader: hand out the next line, trimmed, in @buf of @size bytes. */
-static char *ini_reader_cb(char *buf, int size, void *stream)
-{
-	struct parser *p = stream;
-	const char *s;
-	const char *nl;
-	size_t n;
-
-	finish_line(p);
-	if (p->fatal || p->pos >= p->len || size < 1)
-		return NULL;
-	s = p->text + p->pos;
-	nl = memchr(s, '\n', p->len - p->pos);
-	n = nl ? (size_t)(nl - s) : p->len - p->pos;
-	p->pos += n + (nl != NULL);
-	p->line++;
-	p->handled = false;
-
-	if (p->line == 1 && n >= 3 && !memcmp(s, "\xef\xbb\xbf", 3)) {
-		s += 3;
-		n -= 3;
-	}
-	while (n && isspace((unsigned char)*s)) {
-		s++;
-		n--;
-	}
-	while (n && isspace((unsigned char)s[n - 1]))
-		n--;
-
-	buf[0] = '\0';
-	if (memchr(s, '\0', n)) {
-		line_error(p, "syntax error: NUL character in line");
-		return buf;
-	}
-	if (n >= (size_t)size) {
-		line_error(p, "line too long (at most %d characters)",
-			   size - 1);
-		return buf;
-	}
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	if (!n || strchr(INI_START_COMMENT_PREFIXES, buf[0]))
-		return buf;
-	if (buf[0] == '[') {
-		p->kind = LINE_SECTION;
-		read_section_header(p, buf);
-	} else {
-		p->kind = LINE_KEY;
-	}
-	return buf;
+	return k == -ENOMEM ? k : 0;
 }
 
 /*
@@ -838,11 +596,6 @@ static struct vmm_config *config_new(const char *path, const char *dir)
 		vmm_config_free(cfg);
 		return NULL;
 	}
-	cfg->memory = VMM_MEMORY_DEFAULT;
-	cfg->accel = VMM_ACCEL_AUTO;
-	cfg->vcpus = 1;
-	cfg->mode = VMM_CPU_REAL;
-
 	at = &cfg->at;
 	set_default_origin(&at->memory, cfg->path, "machine", "memory");
 	set_default_origin(&at->accel, cfg->path, "machine", "accel");
@@ -853,7 +606,7 @@ static struct vmm_config *config_new(const char *path, const char *dir)
 	set_default_origin(&at->cs, cfg->path, "cpu", "cs");
 	for (i = 0; i < VMM_NR_GPRS; i++)
 		set_default_origin(&at->gprs[i], cfg->path, "cpu",
-				   cpu_keys[KEY_GPRS + i]);
+				   cpu_table[KEY_GPRS + i].name);
 	return cfg;
 }
 
@@ -887,8 +640,50 @@ void vmm_config_free(struct vmm_config *cfg)
 	free(cfg);
 }
 
+/* A set key's origin, or leave the default's. */
+static void take_origin(struct vmm_origin *at, const struct vmm_origin *o)
+{
+	if (o->key)
+		*at = *o;
+}
+
+/* [machine] and [cpu], set or not, into the config. */
+static int apply_machine_cpu(struct schema *p)
+{
+	struct vmm_config *cfg = p->cfg;
+	const struct plugvm_value *m, *c;
+	int i;
+
+	if (vmm_settings_finish(&p->machine, NULL, "key") == -ENOMEM ||
+	    vmm_settings_finish(&p->cpu, NULL, "key") == -ENOMEM)
+		return -ENOMEM;
+	m = p->machine.values;
+	c = p->cpu.values;
+	cfg->memory = m[KEY_MEMORY].u64;
+	cfg->accel = (enum vmm_accel_kind)m[KEY_ACCEL].u64;
+	cfg->vcpus = (unsigned)m[KEY_VCPUS].u64;
+	cfg->strict = m[KEY_STRICT].u64;
+	cfg->mode = (enum vmm_cpu_mode)c[KEY_MODE].u64;
+	cfg->entry = c[KEY_ENTRY].u64;
+	cfg->cs = (uint16_t)c[KEY_CS].u64;
+	take_origin(&cfg->at.memory, &p->machine.origins[KEY_MEMORY]);
+	take_origin(&cfg->at.accel, &p->machine.origins[KEY_ACCEL]);
+	take_origin(&cfg->at.vcpus, &p->machine.origins[KEY_VCPUS]);
+	take_origin(&cfg->at.strict, &p->machine.origins[KEY_STRICT]);
+	take_origin(&cfg->at.mode, &p->cpu.origins[KEY_MODE]);
+	take_origin(&cfg->at.entry, &p->cpu.origins[KEY_ENTRY]);
+	take_origin(&cfg->at.cs, &p->cpu.origins[KEY_CS]);
+	for (i = 0; i < VMM_NR_GPRS; i++) {
+		cfg->gprs[i] = c[KEY_GPRS + i].u64;
+		if (c[KEY_GPRS + i].set)
+			cfg->gprs_set |= 1u << i;
+		take_origin(&cfg->at.gprs[i], &p->cpu.origins[KEY_GPRS + i]);
+	}
+	return 0;
+}
+
 /* Checks that need the whole file. */
-static void check_config(struct parser *p)
+static void check_config(struct schema *p)
 {
 	const struct vmm_config *cfg = p->cfg;
 
@@ -899,56 +694,55 @@ static void check_config(struct parser *p)
 			mode_words[cfg->mode], cfg->at.mode.line);
 }
 
+static const struct vmm_ini_ops schema_ops = {
+	.section = section_cb,
+	.key = key_cb,
+};
+
 /* Parse @len bytes of @text, named @path, with relative paths in @dir. */
 static int config_parse(const char *path, const char *dir, const char *text,
 			size_t len, struct vmm_config **out)
 {
-	struct parser p = { .text = text, .len = len };
-	size_t i;
+	struct schema p = { 0 };
 	int ret;
 
 	p.cfg = config_new(path, dir);
 	if (!p.cfg)
 		goto out_nomem;
 	p.file = p.cfg->path;
-	p.n_lines = 1;
-	for (i = 0; i < len; i++)
-		p.n_lines += text[i] == '\n';
-	p.flagged = calloc(p.n_lines + 1, 1);
-	if (!p.flagged)
+	p.errs.file = p.file;
+	if (vmm_settings_begin(&p.machine, machine_table, false, false,
+			       &p.errs))
 		goto out_free_cfg;
+	if (vmm_settings_begin(&p.cpu, cpu_table, false, false, &p.errs))
+		goto out_end_machine;
 
-	ret = ini_parse_stream(ini_reader_cb, &p, ini_handler_cb, &p);
-	finish_line(&p); /* in case inih stopped early */
-	/* -2: inih ran out of memory (-1 is for files, not streams) */
-	if (ret < 0)
-		out_of_memory(&p);
-	if (!p.fatal) {
-		if (ret > 0 && (size_t)ret <= p.n_lines && !p.flagged[ret]) {
-			struct vmm_origin o = { .file = p.file, .line = ret };
-
-			parse_error(&p, &o, "syntax error");
-		}
-		end_section(&p);
+	ret = vmm_ini_read(p.file, text, len, &schema_ops, &p, &p.errs);
+	if (!ret && !p.errs.gave_up)
+		ret = end_section(&p);
+	if (!ret)
+		ret = apply_machine_cpu(&p);
+	if (!ret && !p.errs.gave_up)
 		check_config(&p);
-	}
-	free(p.flagged);
+	if (p.in_image)
+		vmm_settings_end(&p.image);
+	vmm_settings_end(&p.cpu);
+	vmm_settings_end(&p.machine);
 
-	if (p.fatal == -ENOMEM) {
+	if (ret || p.errs.n) {
 		vmm_config_free(p.cfg);
-		return -ENOMEM; /* said so already */
-	}
-	if (p.n_errors) {
-		vmm_config_free(p.cfg);
-		return -EINVAL;
+		return ret ? ret : -EINVAL; /* said so already */
 	}
 	*out = p.cfg;
 	return 0;
 
+out_end_machine:
+	vmm_settings_end(&p.machine);
 out_free_cfg:
 	vmm_config_free(p.cfg);
+	return -ENOMEM; /* said so already */
 out_nomem:
-	file_error(path, 0, "out of memory");
+	vmm_file_error(path, "out of memory");
 	return -ENOMEM;
 }
 
@@ -962,7 +756,7 @@ static int read_file(const char *path, char **text, size_t *len)
 
 	if (!f) {
 		ret = -errno;
-		file_error(path, 0, "cannot open: %s", strerror(errno));
+		vmm_file_error(path, "cannot open: %s", strerror(errno));
 		return ret;
 	}
 	for (;;) {
@@ -972,7 +766,7 @@ static int read_file(const char *path, char **text, size_t *len)
 			cap *= 2;
 		b = realloc(buf, cap);
 		if (!b) {
-			file_error(path, 0, "out of memory");
+			vmm_file_error(path, "out of memory");
 			ret = -ENOMEM;
 			goto out_free_buf;
 		}
@@ -980,12 +774,12 @@ static int read_file(const char *path, char **text, size_t *len)
 		n += fread(buf + n, 1, cap - n, f);
 		if (ferror(f)) {
 			ret = errno ? -errno : -EIO;
-			file_error(path, 0, "cannot read: %s", strerror(-ret));
+			vmm_file_error(path, "cannot read: %s", strerror(-ret));
 			goto out_free_buf;
 		}
 		if (n > VMM_CONFIG_MAX_SIZE) {
-			file_error(path, 0, "file too large (over %d bytes)",
-				   VMM_CONFIG_MAX_SIZE);
+			vmm_file_error(path, "file too large (over %d bytes)",
+				       VMM_CONFIG_MAX_SIZE);
 			ret = -EFBIG;
 			goto out_free_buf;
 		}
@@ -1028,7 +822,7 @@ int vmm_config_load(const char *path, struct vmm_config **out)
 		return ret;
 	dir = dir_of(path);
 	if (!dir) {
-		file_error(path, 0, "out of memory");
+		vmm_file_error(path, "out of memory");
 		ret = -ENOMEM;
 		goto out_free_text;
 	}
@@ -1044,4 +838,12 @@ int vmm_config_load_string(const char *name, const char *text,
 {
 	return config_parse(name ? name : "<string>", ".", text, strlen(text),
 			    out);
+}
+
+int vmm_settings_convert(const struct vmm_device_cfg *dev,
+			 const struct plugvm_setting *table,
+			 struct plugvm_value **values)
+{
+	return vmm_settings_convert_kvs(dev->kvs, dev->n_kvs, &dev->origin,
+					table, values, NULL);
 }

@@ -2,13 +2,18 @@
 /*
  * machine.h - the machine file, read once into typed settings.
  *
- * This is the only part of plugvm that sees inih. Every key remembers the
- * file and line it came from, so any later error can name them.
+ * The schema of the machine file: which sections exist and what their keys
+ * mean. The reading is inifile.c's; [machine], [cpu] and [image] convert
+ * through the same settings tables as devices (settings.h). Every key
+ * remembers the file and line it came from, so any later error can name
+ * them.
  */
 #ifndef VMM_MACHINE_H
 #define VMM_MACHINE_H
 
-#include <stdarg.h>
+#include "parse.h"
+#include "settings.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,26 +44,7 @@ enum vmm_gpr {
 
 /* Limits of the machine file itself. */
 #define VMM_CONFIG_MAX_SIZE (1 << 20) /* bytes */
-#define VMM_CONFIG_MAX_ERRORS 50 /* reading stops after this many */
-
-/*
- * Where a key came from: "FILE:LINE: [SECTION] KEY". Any part may be missing:
- * file NULL, line 0 (a default, or no file behind it), section NULL (outside
- * any section) or key NULL (the section as a whole) leave that part out.
- */
-struct vmm_origin {
-	const char *file; /* the machine file's path; owned by the config */
-	unsigned line;
-	const char *section; /* e.g. device "uart0", without the brackets */
-	const char *key;
-};
-
-/* One raw key = value of a [device] section, checked later by the plugin. */
-struct vmm_kv {
-	char *key;
-	char *value;
-	struct vmm_origin origin;
-};
+#define VMM_CONFIG_MAX_ERRORS VMM_MAX_ERRORS /* reading stops after this many */
 
 struct vmm_image_cfg {
 	char *name; /* NAME of [image "NAME"] */
@@ -74,7 +60,8 @@ struct vmm_device_cfg {
 	char *id; /* NAME of [device "NAME"] */
 	char *type; /* plugin type, from `type =` */
 	struct vmm_origin origin; /* of the `type` key */
-	struct vmm_kv *kvs; /* every key but `type`, in file order */
+	struct vmm_kv *kvs; /* every key but `type`, in file order, raw:
+			     * vmm_settings_convert_kvs() checks them */
 	size_t n_kvs;
 	char *section; /* device "NAME", what the origins point to */
 	unsigned section_line; /* of the [device "NAME"] line */
@@ -124,16 +111,12 @@ struct vmm_config {
  * mean" for a near miss), value syntax and ranges, duplicate keys and
  * sections, required keys (image file/address, device type), memory a
  * non-zero multiple of 4 KiB. Device settings other than `type` are kept raw
- * for vmm_settings_convert().
+ * (duplicates too) for vmm_settings_convert_kvs() against the plugin's table.
  *
- * Details of the file format:
- *  - Comments start a line with ';' or '#', or follow a value after " ;".
- *    Leading whitespace is ignored: an indented line is an ordinary line,
- *    never the continuation of the previous value.
+ * Details of the file format (the syntax is inifile.h's):
  *  - Image and device names use letters, digits, '-', '_' and '.'; a device
  *    type the same but '.'. Image and device names must be unique.
- *  - A line may be at most as long as inih's line buffer (199 characters
- *    in Debian's build), otherwise it is an error.
+ *  - Lines may be of any length.
  *  - The keys of a section that is itself in error (unknown, duplicate,
  *    bad name) are skipped, not checked.
  *  - After VMM_CONFIG_MAX_ERRORS errors, reading stops.
@@ -151,57 +134,12 @@ int vmm_config_load_string(const char *name, const char *text,
 void vmm_config_free(struct vmm_config *cfg);
 
 /*
- * Number parsing shared with device settings. Accepts decimal and 0x hex;
- * with @size also a K, M or G suffix (x1024^n, case-insensitive, optional
- * "iB"/"B"). Rejects empty strings, trailing junk, negative numbers and
- * overflow. Returns 0 or -EINVAL / -ERANGE.
+ * Convert @dev's raw keys against its plugin's @table, as
+ * vmm_settings_convert_kvs() does: a missing required setting is reported
+ * at the section's `type` key.
  */
-int vmm_parse_u64(const char *s, bool size, uint64_t *out);
-/* true/false, yes/no, on/off, 1/0 (case-insensitive). 0 or -EINVAL. */
-int vmm_parse_bool(const char *s, bool *out);
-
-/*
- * The closest of @candidates (NULL-terminated) to @word by edit distance,
- * or NULL when none is within 2 edits (or a third of the word's length).
- * Case is ignored; the first of equally close candidates wins; a candidate
- * that shares no letter with @word in place ("x" and "cs") is never
- * suggested; words over 64 characters get no suggestion.
- */
-const char *vmm_did_you_mean(const char *word, const char *const *candidates);
-
-/*
- * Print "FILE:LINE: [SECTION] KEY: message" to stderr as one line, leaving
- * out the parts @o does not have (see struct vmm_origin). @o may be NULL.
- */
-void vmm_origin_error(const struct vmm_origin *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void vmm_origin_verror(const struct vmm_origin *o, const char *fmt,
-		       va_list ap) __attribute__((format(printf, 2, 0)));
-
-/*
- * Parse @value as vmm_parse_u64() / vmm_parse_bool() do, or as one of the
- * NULL-terminated @choices (exact match; *@index is its position), and on
- * failure print why at @o and return -EINVAL. The messages:
- *   empty value (expected a number|a size|true or false)
- *   empty value (must be one of: a, b, c)
- *   invalid number 'X' (expected decimal or 0x hex)
- *   invalid size 'X' (expected a number with an optional K, M or G suffix)
- *   number|size 'X' is too large
- *   invalid boolean 'X' (expected true/false, yes/no, on/off or 1/0)
- *   invalid value 'X' (must be one of: a, b, c)
- */
-int vmm_origin_parse_u64(const struct vmm_origin *o, const char *value,
-			 bool size, uint64_t *out);
-int vmm_origin_parse_bool(const struct vmm_origin *o, const char *value,
-			  bool *out);
-int vmm_origin_parse_enum(const struct vmm_origin *o, const char *value,
-			  const char *const *choices, unsigned *index);
-
-/*
- * Print "unknown key '@key' (did you mean 'X'?)" at @o, X the closest of
- * the NULL-terminated @known, or just "unknown key '@key'".
- */
-void vmm_origin_unknown_key(const struct vmm_origin *o, const char *key,
-			    const char *const *known);
+int vmm_settings_convert(const struct vmm_device_cfg *dev,
+			 const struct plugvm_setting *table,
+			 struct plugvm_value **values);
 
 #endif

@@ -1,8 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The machine file and device settings (part of libvmm-core).
-vmm_libvmm_core_la_SOURCES += \
-	vmm/parse.c vmm/machine.c vmm/machine.h \
-	vmm/settings.c vmm/settings.h
+# The machine file: the INI reader and the schema (libvmm-machine), and the
+# tests of it and of the settings conversion it shares with devices.
+vmm_libvmm_machine_la_SOURCES = \
+	vmm/inifile.c vmm/inifile.h \
+	vmm/machine.c vmm/machine.h
+vmm_libvmm_machine_la_LIBADD = vmm/libvmm-core.la
 
 check_PROGRAMS += tests/check_machine tests/check_settings
 TESTS += tests/check_machine tests/check_settings
@@ -11,11 +13,11 @@ tests_check_machine_SOURCES = tests/check_machine.c
 tests_check_machine_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DTEST_SRCDIR='"$(abs_top_srcdir)"'
 tests_check_machine_CFLAGS = $(TEST_CFLAGS)
-tests_check_machine_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
+tests_check_machine_LDADD = vmm/libvmm-machine.la $(TEST_LIBS)
 
 tests_check_settings_SOURCES = tests/check_settings.c
 tests_check_settings_CFLAGS = $(TEST_CFLAGS)
-tests_check_settings_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
+tests_check_settings_LDADD = vmm/libvmm-machine.la $(TEST_LIBS)
 
 EXTRA_DIST += \
 	tests/data/machine/full.ini \

@@ -8,7 +8,7 @@
  */
 #include "config.h"
 
-#include "machine.h"
+#include "parse.h"
 
 #include "log.h"
 
@@ -205,6 +205,16 @@ void vmm_origin_error(const struct vmm_origin *o, const char *fmt, ...)
 	va_end(ap);
 }
 
+void vmm_file_error(const char *file, const char *fmt, ...)
+{
+	const struct vmm_origin o = { .file = file };
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmm_origin_verror(&o, fmt, ap);
+	va_end(ap);
+}
+
 int vmm_origin_parse_u64(const struct vmm_origin *o, const char *value,
 			 bool size, uint64_t *out)
 {
@@ -248,8 +258,7 @@ int vmm_origin_parse_bool(const struct vmm_origin *o, const char *value,
 	return 0;
 }
 
-/* "a, b, c" into @buf, cut short with "..." when it does not fit. */
-static void join_choices(char *buf, size_t size, const char *const *choices)
+void vmm_join_words(char *buf, size_t size, const char *const *choices)
 {
 	size_t n = 0;
 
@@ -279,7 +288,7 @@ int vmm_origin_parse_enum(const struct vmm_origin *o, const char *value,
 			return 0;
 		}
 	}
-	join_choices(list, sizeof(list), choices);
+	vmm_join_words(list, sizeof(list), choices);
 	if (!*value)
 		vmm_origin_error(o, "empty value (must be one of: %s)", list);
 	else
@@ -289,13 +298,35 @@ int vmm_origin_parse_enum(const struct vmm_origin *o, const char *value,
 }
 
 void vmm_origin_unknown_key(const struct vmm_origin *o, const char *key,
-			    const char *const *known)
+			    const char *const *known, bool list)
 {
 	const char *hint = vmm_did_you_mean(key, known);
+	char words[256];
 
-	if (hint)
+	if (hint && strcmp(hint, key)) {
 		vmm_origin_error(o, "unknown key '%s' (did you mean '%s'?)",
 				 key, hint);
-	else
+	} else if (list && known[0]) {
+		vmm_join_words(words, sizeof(words), known);
+		vmm_origin_error(o, "unknown key '%s' (expected one of: %s)",
+				 key, words);
+	} else if (list) {
+		vmm_origin_error(o,
+				 "unknown key '%s' (this device takes no settings)",
+				 key);
+	} else {
 		vmm_origin_error(o, "unknown key '%s'", key);
+	}
+}
+
+bool vmm_errors_count(struct vmm_errors *e)
+{
+	if (!e)
+		return true;
+	if (++e->n >= VMM_MAX_ERRORS && !e->gave_up) {
+		vmm_file_error(e->file ? e->file : "plugvm",
+			       "too many errors, giving up");
+		e->gave_up = true;
+	}
+	return !e->gave_up;
 }

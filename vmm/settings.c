@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * settings.c - check a device's keys against its plugin's settings table and
- * convert them into the values create() receives.
+ * settings.c - check keys against a settings table and convert them into
+ * typed values: a device's for create(), the machine file's own sections'.
  *
- * The keys come from a [device] section of the machine file or, for the
- * device test kit, from a plain list of pairs; both become a list of
- * struct raw_setting and go through convert(). No inih here.
+ * Keys come one at a time (vmm_settings_set()), from the machine file's
+ * reader or from a list; each is found in the table by binary search over
+ * its sorted names, so a section of any size converts in O(n log n), and
+ * its duplicates are found by the setting's slot, not by a scan.
  */
 #include "config.h"
 
@@ -16,15 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define NOT_SET SIZE_MAX
-
-/* One key = value to convert, wherever it came from. */
-struct raw_setting {
-	const char *key;
-	const char *value; /* NULL: the pair list ended after the key */
-	struct vmm_origin origin;
-};
 
 const char *vmm_setting_type_name(enum plugvm_setting_type type)
 {
@@ -82,7 +74,7 @@ static const char *format_number(char *buf, size_t size,
 
 /*
  * Convert @value for setting @s into *@v, or print why not at @o. Returns
- * 0, -EINVAL or -ENOMEM. @s must have passed check_table().
+ * 0, -EINVAL or -ENOMEM. @s must have passed vmm_settings_check_table().
  */
 static int convert_value(const struct plugvm_setting *s, const char *value,
 			 const struct vmm_origin *o, struct plugvm_value *v)
@@ -125,7 +117,7 @@ static int convert_value(const struct plugvm_setting *s, const char *value,
 		v->u64 = idx;
 		v->str = s->choices[idx]; /* the table's, not ours to free */
 		break;
-	default: /* the loader refuses such tables */
+	default: /* vmm_settings_check_table() refuses such tables */
 		return -EINVAL;
 	}
 	return 0;
@@ -134,7 +126,7 @@ static int convert_value(const struct plugvm_setting *s, const char *value,
 /* Setting names: lower case, digits and '-', as plugin.h asks. */
 static bool valid_setting_name(const char *name)
 {
-	if (!*name)
+	if (!name || !*name)
 		return false;
 	for (; *name; name++)
 		if (!(*name >= 'a' && *name <= 'z') &&
@@ -147,14 +139,14 @@ static bool valid_setting_name(const char *name)
  * Check entry @i of @table as the plugin @plugin declared it, default
  * included: the number of errors printed (0 or 1).
  */
-static int check_entry(const char *plugin, const struct plugvm_setting *table,
-		       size_t i)
+static unsigned check_entry(const char *plugin,
+			    const struct plugvm_setting *table, size_t i,
+			    bool twice)
 {
 	const struct plugvm_setting *s = &table[i];
 	struct plugvm_value scratch = { 0 };
 	char key[128], lo[32], hi[32];
 	struct vmm_origin o = { .file = plugin, .key = key };
-	size_t j;
 
 	snprintf(key, sizeof(key), "setting '%s'", s->name);
 	if (!valid_setting_name(s->name)) {
@@ -167,11 +159,9 @@ static int check_entry(const char *plugin, const struct plugvm_setting *table,
 				 "the name 'type' is taken by the device type");
 		return 1;
 	}
-	for (j = 0; j < i; j++) {
-		if (!strcmp(table[j].name, s->name)) {
-			vmm_origin_error(&o, "declared twice");
-			return 1;
-		}
+	if (twice) {
+		vmm_origin_error(&o, "declared twice");
+		return 1;
 	}
 	switch (s->type) {
 	case PLUGVM_SETTING_U64:
@@ -203,157 +193,256 @@ static int check_entry(const char *plugin, const struct plugvm_setting *table,
 	return convert_value(s, s->def, &o, &scratch) ? 1 : 0;
 }
 
-/* Index of the setting called @key in @table of @n entries, or -1. */
-static long find_setting(const struct plugvm_setting *table, size_t n,
-			 const char *key)
+static size_t table_len(const struct plugvm_setting *table)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (!strcmp(table[i].name, key))
-			return (long)i;
-	return -1;
-}
-
-/*
- * Convert the @n_raw keys of @raw against @table. @plugin names the plugin
- * in errors of its table; a required setting missing is reported at
- * @type_origin.
- */
-static int convert(const char *plugin, const struct vmm_origin *type_origin,
-		   const struct raw_setting *raw, size_t n_raw,
-		   const struct plugvm_setting *table,
-		   struct plugvm_value **values)
-{
-	struct plugvm_value *vals;
-	const char **names;
-	unsigned errors = 0;
-	size_t *setter;
-	size_t n = 0, i;
-	int ret = -ENOMEM;
+	size_t n = 0;
 
 	while (table && table[n].name)
 		n++;
-	vals = calloc(n ? n : 1, sizeof(*vals));
-	if (!vals)
-		goto out;
-	setter = malloc((n ? n : 1) * sizeof(*setter));
-	if (!setter)
-		goto out_free_vals;
-	names = malloc((n + 2) * sizeof(*names));
-	if (!names)
-		goto out_free_setter;
-	for (i = 0; i < n; i++) {
-		setter[i] = NOT_SET;
-		names[i] = table[i].name;
-	}
-	names[n] = "type";
-	names[n + 1] = NULL;
-
-	/* A table in error makes everything else meaningless. */
-	for (i = 0; i < n; i++)
-		errors += check_entry(plugin, table, i);
-	if (errors)
-		goto out_einval;
-
-	for (i = 0; i < n_raw; i++) {
-		const struct raw_setting *r = &raw[i];
-		long k = find_setting(table, n, r->key);
-
-		if (k < 0) {
-			vmm_origin_unknown_key(&r->origin, r->key, names);
-			errors++;
-			continue;
-		}
-		if (setter[k] != NOT_SET) {
-			if (raw[setter[k]].origin.line)
-				vmm_origin_error(
-					&r->origin,
-					"duplicate key (first set at line %u)",
-					raw[setter[k]].origin.line);
-			else
-				vmm_origin_error(&r->origin, "duplicate key");
-			errors++;
-			continue;
-		}
-		setter[k] = i;
-		if (!r->value) {
-			vmm_origin_error(&r->origin, "missing value");
-			errors++;
-			continue;
-		}
-		ret = convert_value(&table[k], r->value, &r->origin, &vals[k]);
-		if (ret == -ENOMEM)
-			goto out_free_names;
-		if (ret)
-			errors++;
-		else
-			vals[k].set = true;
-	}
-
-	for (i = 0; i < n; i++) {
-		if (setter[i] != NOT_SET)
-			continue;
-		if (!table[i].def) {
-			vmm_origin_error(type_origin,
-					 "missing required setting '%s'",
-					 table[i].name);
-			errors++;
-			continue;
-		}
-		/* check_entry() parsed it: only memory can run out. */
-		ret = convert_value(&table[i], table[i].def, type_origin,
-				    &vals[i]);
-		if (ret)
-			goto out_free_names;
-	}
-	if (errors)
-		goto out_einval;
-
-	free(names);
-	free(setter);
-	*values = vals;
-	return 0;
-
-out_einval:
-	ret = -EINVAL;
-out_free_names:
-	free(names);
-out_free_setter:
-	free(setter);
-out_free_vals:
-	vmm_settings_free(table, vals);
-out:
-	if (ret == -ENOMEM)
-		vmm_origin_error(&(struct vmm_origin){ .file = plugin },
-				 "out of memory");
-	return ret;
+	return n;
 }
 
-int vmm_settings_convert(const struct vmm_device_cfg *dev,
-			 const struct plugvm_setting *table,
-			 struct plugvm_value **values)
+/* A table's name and where it is, to sort and search. */
+struct vmm_setting_index {
+	const char *name;
+	size_t index;
+};
+
+/* By name, then by place in the table. */
+static int cmp_index(const void *a, const void *b)
 {
-	struct raw_setting *raw;
-	char plugin[128];
+	const struct vmm_setting_index *x = a, *y = b;
+	int d = strcmp(x->name, y->name);
+
+	if (d)
+		return d;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* @table's @n names, sorted; NULL when out of memory. */
+static struct vmm_setting_index *sort_names(const struct plugvm_setting *table,
+					    size_t n)
+{
+	struct vmm_setting_index *sorted;
+	size_t i;
+
+	sorted = malloc((n ? n : 1) * sizeof(*sorted));
+	if (!sorted)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		sorted[i].name = table[i].name;
+		sorted[i].index = i;
+	}
+	qsort(sorted, n, sizeof(*sorted), cmp_index);
+	return sorted;
+}
+
+unsigned vmm_settings_check_table(const char *plugin,
+				  const struct plugvm_setting *table)
+{
+	size_t n = table_len(table), i;
+	struct vmm_setting_index *sorted;
+	unsigned errors = 0;
+	bool *twice;
+
+	sorted = sort_names(table, n);
+	twice = calloc(n ? n : 1, sizeof(*twice));
+	if (!sorted || !twice) {
+		vmm_file_error(plugin, "out of memory");
+		errors = 1;
+		goto out_free;
+	}
+	/* Equal names sort together, the first declared first. */
+	for (i = 1; i < n; i++)
+		if (!strcmp(sorted[i - 1].name, sorted[i].name))
+			twice[sorted[i].index] = true;
+	for (i = 0; i < n; i++)
+		errors += check_entry(plugin, table, i, twice[i]);
+out_free:
+	free(twice);
+	free(sorted);
+	return errors;
+}
+
+int vmm_settings_begin(struct vmm_settings *c,
+		       const struct plugvm_setting *table, bool device,
+		       bool type_key, struct vmm_errors *errs)
+{
+	size_t n = table_len(table), i;
+
+	memset(c, 0, sizeof(*c));
+	c->table = table;
+	c->n = n;
+	c->device = device;
+	c->errs = errs;
+	c->values = calloc(n ? n : 1, sizeof(*c->values));
+	c->origins = calloc(n ? n : 1, sizeof(*c->origins));
+	c->type_key = type_key;
+	c->names = malloc((n + 1) * sizeof(*c->names));
+	c->sorted = sort_names(table, n);
+	if (!c->values || !c->origins || !c->names || !c->sorted) {
+		vmm_settings_end(c);
+		vmm_file_error(errs && errs->file ? errs->file : "settings",
+			       "out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		c->names[i] = table[i].name;
+	c->names[n] = NULL;
+	return 0;
+}
+
+/* The entry called @key: names are unique in a checked table. */
+static struct vmm_setting_index *find_setting(const struct vmm_settings *c,
+					      const char *key)
+{
+	size_t lo = 0, hi = c->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int d = strcmp(key, c->sorted[mid].name);
+
+		if (!d)
+			return &c->sorted[mid];
+		if (d < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+int vmm_settings_set(struct vmm_settings *c, const char *key,
+		     const char *value, const struct vmm_origin *o)
+{
+	struct vmm_setting_index *hit;
+	struct vmm_origin *first;
+	size_t k;
+	int ret;
+
+	if (c->errs && c->errs->gave_up)
+		return -ECANCELED;
+	hit = find_setting(c, key);
+	if (!hit) {
+		static const char *const type_key[] = { "type", NULL };
+
+		/* `type` is a near miss to suggest, never a key to list */
+		if (c->type_key && !vmm_did_you_mean(key, c->names) &&
+		    vmm_did_you_mean(key, type_key))
+			vmm_origin_unknown_key(o, key, type_key, false);
+		else
+			vmm_origin_unknown_key(o, key, c->names, c->device);
+		goto out_einval;
+	}
+	k = hit->index;
+	first = &c->origins[k];
+	if (first->key) {
+		if (first->line)
+			vmm_origin_error(o,
+					 "duplicate key (first set at line %u)",
+					 first->line);
+		else
+			vmm_origin_error(o, "duplicate key");
+		goto out_einval;
+	}
+	*first = *o;
+	first->key = c->table[k].name; /* static, unlike the reader's */
+	if (!value) {
+		vmm_origin_error(o, "missing value");
+		goto out_einval;
+	}
+	ret = convert_value(&c->table[k], value, o, &c->values[k]);
+	if (ret == -ENOMEM) {
+		vmm_file_error(o->file ? o->file : "settings",
+			       "out of memory");
+		return ret;
+	}
+	if (ret)
+		goto out_einval;
+	c->values[k].set = true;
+	return (int)k;
+
+out_einval:
+	c->failed = true;
+	vmm_errors_count(c->errs);
+	return -EINVAL;
+}
+
+int vmm_settings_finish(struct vmm_settings *c, const struct vmm_origin *at,
+			const char *what)
+{
 	size_t i;
 	int ret;
 
-	raw = calloc(dev->n_kvs ? dev->n_kvs : 1, sizeof(*raw));
-	if (!raw) {
-		vmm_origin_error(&(struct vmm_origin){ .file = dev->id },
-				 "out of memory");
-		return -ENOMEM;
+	for (i = 0; i < c->n; i++) {
+		const struct plugvm_setting *s = &c->table[i];
+
+		if (c->origins[i].key)
+			continue;
+		if (c->errs && c->errs->gave_up)
+			break;
+		if (!s->def) {
+			vmm_origin_error(at, "missing required %s '%s'", what,
+					 s->name);
+			c->failed = true;
+			vmm_errors_count(c->errs);
+			continue;
+		}
+		/* The table was checked: only memory can run out. */
+		ret = convert_value(s, s->def, at, &c->values[i]);
+		if (ret) {
+			vmm_file_error(at && at->file ? at->file : "settings",
+				       "out of memory");
+			return ret;
+		}
 	}
-	for (i = 0; i < dev->n_kvs; i++) {
-		raw[i].key = dev->kvs[i].key;
-		raw[i].value = dev->kvs[i].value;
-		raw[i].origin = dev->kvs[i].origin;
+	return c->failed || (c->errs && c->errs->gave_up) ? -EINVAL : 0;
+}
+
+void vmm_settings_end(struct vmm_settings *c)
+{
+	vmm_settings_free(c->table, c->values);
+	free(c->origins);
+	free(c->names);
+	free(c->sorted);
+	c->values = NULL;
+	c->origins = NULL;
+	c->names = NULL;
+	c->sorted = NULL;
+}
+
+int vmm_settings_convert_kvs(const struct vmm_kv *kvs, size_t n,
+			     const struct vmm_origin *type_origin,
+			     const struct plugvm_setting *table,
+			     struct plugvm_value **values,
+			     struct vmm_origin **origins)
+{
+	struct vmm_errors errs = { .file = type_origin->file };
+	struct vmm_settings c;
+	size_t i;
+	int ret;
+
+	ret = vmm_settings_begin(&c, table, true, type_origin->line != 0,
+				 &errs);
+	if (ret)
+		return ret;
+	for (i = 0; i < n && !errs.gave_up; i++) {
+		ret = vmm_settings_set(&c, kvs[i].key, kvs[i].value,
+				       &kvs[i].origin);
+		if (ret == -ENOMEM)
+			goto out_end;
 	}
-	snprintf(plugin, sizeof(plugin), "plugin '%s'",
-		 dev->type ? dev->type : dev->id);
-	ret = convert(plugin, &dev->origin, raw, dev->n_kvs, table, values);
-	free(raw);
+	ret = vmm_settings_finish(&c, type_origin, "setting");
+	if (ret)
+		goto out_end;
+	*values = c.values;
+	c.values = NULL;
+	if (origins) {
+		*origins = c.origins;
+		c.origins = NULL;
+	}
+out_end:
+	vmm_settings_end(&c);
 	return ret;
 }
 
@@ -362,7 +451,7 @@ int vmm_settings_convert_pairs(const char *what, const char *const *kvs,
 			       struct plugvm_value **values)
 {
 	struct vmm_origin where = { .file = what };
-	struct raw_setting *raw;
+	struct vmm_kv *raw;
 	size_t n = 0, i;
 	int ret;
 
@@ -373,17 +462,16 @@ int vmm_settings_convert_pairs(const char *what, const char *const *kvs,
 	}
 	raw = calloc(n ? n : 1, sizeof(*raw));
 	if (!raw) {
-		vmm_origin_error(&(struct vmm_origin){ .file = what },
-				 "out of memory");
+		vmm_file_error(what, "out of memory");
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++) {
-		raw[i].key = kvs[2 * i];
-		raw[i].value = kvs[2 * i + 1];
+		raw[i].key = (char *)kvs[2 * i];
+		raw[i].value = (char *)kvs[2 * i + 1];
 		raw[i].origin.file = what;
 		raw[i].origin.key = raw[i].key;
 	}
-	ret = convert(what, &where, raw, n, table, values);
+	ret = vmm_settings_convert_kvs(raw, n, &where, table, values, NULL);
 	free(raw);
 	return ret;
 }
