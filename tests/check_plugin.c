@@ -237,6 +237,62 @@ START_TEST(test_not_a_library)
 	ck_assert_int_eq(ret, -ENOEXEC);
 	ck_assert_ptr_nonnull(strstr(captured, file));
 	ck_assert_ptr_nonnull(strstr(captured, "cannot load plugin"));
+	ck_assert_ptr_nonnull(strstr(captured, "not an ELF file"));
+}
+END_TEST
+
+/* A file of @len bytes of @head, opened as a plugin: stderr in captured. */
+static int open_crafted(const unsigned char *head, size_t len)
+{
+	struct vmm_plugin *p = NULL;
+	char file[] = "/tmp/plugvm-check-XXXXXX";
+	int fd = mkstemp(file), ret;
+	unsigned char buf[256] = { 0 };
+
+	ck_assert_int_ge(fd, 0);
+	memcpy(buf, head, len);
+	ck_assert_int_eq(write(fd, buf, sizeof(buf)), (ssize_t)sizeof(buf));
+	close(fd);
+	CAPTURE_STDERR(ret = vmm_plugin_open(file, &p));
+	unlink(file);
+	ck_assert_ptr_null(p);
+	ck_assert_msg(strstr(captured, file), "%s", captured);
+	return ret;
+}
+
+/*
+ * Issue 13, defect 6: glibc calls a plugin built for another machine "No
+ * such file or directory". The ELF header names the real cause.
+ */
+START_TEST(test_foreign_elf)
+{
+	/* e_ident, e_type = ET_DYN, e_machine (little-endian) */
+	unsigned char aarch64[20] = { 0x7f, 'E', 'L', 'F', 2, 1, 1, 0,
+				      0, 0, 0, 0, 0, 0, 0, 0,
+				      3, 0, 183, 0 };
+	unsigned char odd[20];
+	unsigned char elf32[20];
+
+	memcpy(odd, aarch64, sizeof(odd));
+	odd[18] = 0x34; /* a machine with no name here */
+	odd[19] = 0x12;
+	memcpy(elf32, aarch64, sizeof(elf32));
+	elf32[4] = 1; /* ELFCLASS32 */
+	elf32[18] = 3; /* EM_386 */
+
+	ck_assert_int_eq(open_crafted(aarch64, sizeof(aarch64)), -ENOEXEC);
+	ck_assert_msg(strstr(captured,
+			     "cannot load plugin: it is an ELF file for aarch64, but this plugvm runs on x86-64"),
+		      "%s", captured);
+	ck_assert_ptr_null(strstr(captured, "No such file"));
+	ck_assert_int_eq(open_crafted(odd, sizeof(odd)), -ENOEXEC);
+	ck_assert_msg(strstr(captured,
+			     "it is an ELF file for machine 4660, but this plugvm runs on x86-64"),
+		      "%s", captured);
+	ck_assert_int_eq(open_crafted(elf32, sizeof(elf32)), -ENOEXEC);
+	ck_assert_msg(strstr(captured,
+			     "it is an ELF file of class ELFCLASS32 (32-bit), but this plugvm is 64-bit"),
+		      "%s", captured);
 }
 END_TEST
 
@@ -369,6 +425,9 @@ static Suite *plugin_suite(void)
 	tcase_add_test(errors, test_missing_symbol);
 	tcase_add_test(errors, test_unresolved_symbol);
 	tcase_add_test(errors, test_not_a_library);
+#if defined(__x86_64__)
+	tcase_add_test(errors, test_foreign_elf);
+#endif
 	tcase_add_test(errors, test_create_fails);
 	tcase_add_test(errors, test_create_fails_by_setting);
 	tcase_add_test(errors, test_overlap);

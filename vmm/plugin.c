@@ -11,10 +11,13 @@
 #include "plugin.h"
 
 #include "log.h"
+#include "settings.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,21 +108,125 @@ void vmm_plugin_path_free(struct vmm_plugin_path *pp)
 	pp->n = 0;
 }
 
-static bool valid_setting_name(const char *name)
+/* The ELF machine, class and byte order plugvm itself was built for. */
+#if defined(__x86_64__)
+#define HOST_MACHINE EM_X86_64
+#elif defined(__i386__)
+#define HOST_MACHINE EM_386
+#elif defined(__aarch64__)
+#define HOST_MACHINE EM_AARCH64
+#elif defined(__arm__)
+#define HOST_MACHINE EM_ARM
+#elif defined(__riscv)
+#define HOST_MACHINE EM_RISCV
+#elif defined(__powerpc64__)
+#define HOST_MACHINE EM_PPC64
+#elif defined(__s390x__)
+#define HOST_MACHINE EM_S390
+#endif
+#define HOST_CLASS (sizeof(void *) == 8 ? ELFCLASS64 : ELFCLASS32)
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define HOST_DATA ELFDATA2LSB
+#else
+#define HOST_DATA ELFDATA2MSB
+#endif
+
+static const char *machine_name(unsigned m)
 {
-	if (!name || !*name)
-		return false;
-	for (const char *c = name; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
-		      *c == '-'))
-			return false;
-	return true;
+	switch (m) {
+	case EM_X86_64:
+		return "x86-64";
+	case EM_386:
+		return "i386";
+	case EM_AARCH64:
+		return "aarch64";
+	case EM_ARM:
+		return "arm";
+	case EM_RISCV:
+		return "riscv";
+	case EM_PPC64:
+		return "ppc64";
+	case EM_PPC:
+		return "ppc";
+	case EM_S390:
+		return "s390";
+	case EM_MIPS:
+		return "mips";
+	default:
+		return NULL;
+	}
+}
+
+/*
+ * Why dlopen() refused @path, when its ELF header tells: a file that is no
+ * ELF, or one for another machine, class or byte order, for which glibc
+ * says only "No such file or directory" or "wrong ELF class". Writes the
+ * reason into @buf and returns it, or NULL when the header looks right.
+ */
+static const char *elf_mismatch(const char *path, char *buf, size_t size)
+{
+	unsigned char h[EI_NIDENT + 4];
+	const char *want, *got;
+	unsigned machine;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	n = read(fd, h, sizeof(h));
+	close(fd);
+	if (n < 4 || memcmp(h, ELFMAG, SELFMAG))
+		return "not an ELF file (a plugin is a shared object built for this machine)";
+	if (n < (ssize_t)sizeof(h))
+		return "a truncated ELF file";
+	if (h[EI_CLASS] != HOST_CLASS) {
+		snprintf(buf, size,
+			 "an ELF file of class %s, but this plugvm is %d-bit",
+			 h[EI_CLASS] == ELFCLASS32   ? "ELFCLASS32 (32-bit)"
+			 : h[EI_CLASS] == ELFCLASS64 ? "ELFCLASS64 (64-bit)"
+						     : "unknown",
+			 HOST_CLASS == ELFCLASS64 ? 64 : 32);
+		return buf;
+	}
+	if (h[EI_DATA] != HOST_DATA) {
+		snprintf(buf, size,
+			 "an ELF file of the other byte order (%s-endian)",
+			 h[EI_DATA] == ELFDATA2MSB ? "big" : "little");
+		return buf;
+	}
+	/* e_type, then e_machine, in the file's (our) byte order */
+	machine = HOST_DATA == ELFDATA2LSB
+			  ? (unsigned)h[EI_NIDENT + 2] |
+				    (unsigned)h[EI_NIDENT + 3] << 8
+			  : (unsigned)h[EI_NIDENT + 2] << 8 |
+				    (unsigned)h[EI_NIDENT + 3];
+#ifdef HOST_MACHINE
+	if (machine != HOST_MACHINE) {
+		got = machine_name(machine);
+		want = machine_name(HOST_MACHINE);
+		if (got)
+			snprintf(buf, size,
+				 "an ELF file for %s, but this plugvm runs on %s",
+				 got, want);
+		else
+			snprintf(buf, size,
+				 "an ELF file for machine %u, but this plugvm runs on %s",
+				 machine, want);
+		return buf;
+	}
+#else
+	(void)want;
+	(void)got;
+	(void)machine_name;
+#endif
+	return NULL;
 }
 
 /* Check what the host relies on in a descriptor whose ABI matched. */
 static int check_descriptor(const char *path, const struct plugvm_plugin *d)
 {
-	const struct plugvm_setting *s;
+	char who[PATH_MAX + 128];
 
 	if (d->min_api_version > PLUGVM_API_VERSION) {
 		vmm_err("%s: plugin needs host API version %u, but this plugvm provides API version %u; upgrade plugvm or rebuild the plugin",
@@ -135,26 +242,9 @@ static int check_descriptor(const char *path, const struct plugvm_plugin *d)
 			d->name);
 		return -EINVAL;
 	}
-	for (s = d->settings; s && s->name; s++) {
-		if (!valid_setting_name(s->name) || !strcmp(s->name, "type")) {
-			vmm_err("%s: plugin '%s' declares an invalid setting name '%s'",
-				path, d->name, s->name);
-			return -EINVAL;
-		}
-		if (s->type > PLUGVM_SETTING_ENUM ||
-		    (s->type == PLUGVM_SETTING_ENUM &&
-		     (!s->choices || !s->choices[0]))) {
-			vmm_err("%s: plugin '%s': setting '%s' has a bad type or no choices",
-				path, d->name, s->name);
-			return -EINVAL;
-		}
-		for (const struct plugvm_setting *t = d->settings; t < s; t++)
-			if (!strcmp(t->name, s->name)) {
-				vmm_err("%s: plugin '%s' declares setting '%s' twice",
-					path, d->name, s->name);
-				return -EINVAL;
-			}
-	}
+	snprintf(who, sizeof(who), "%s: plugin '%s'", path, d->name);
+	if (vmm_settings_check_table(who, d->settings))
+		return -EINVAL;
 	return 0;
 }
 
@@ -173,7 +263,14 @@ int vmm_plugin_open(const char *path, struct vmm_plugin **out)
 	}
 	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!handle) {
-		vmm_err("%s: cannot load plugin: %s", path, dlerror());
+		char buf[160];
+		const char *why = dlerror();
+		const char *elf = elf_mismatch(path, buf, sizeof(buf));
+
+		if (elf)
+			vmm_err("%s: cannot load plugin: it is %s", path, elf);
+		else
+			vmm_err("%s: cannot load plugin: %s", path, why);
 		return -ENOEXEC;
 	}
 	dlerror();
