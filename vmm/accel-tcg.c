@@ -30,7 +30,9 @@
  *    a fault (#UD comes to UC_HOOK_INSN_INVALID instead, and ends the run
  *    whatever the hook says). The hooks note the vector and stop the
  *    engine; between runs plugvm delivers it as the CPU would, through
- *    the IVT or the IDT (see deliver_protected() for what is left out).
+ *    the IVT or the IDT: x86-intr.c does that, given the registers it
+ *    needs, guest memory and a CS load (see x86-intr.h for what it
+ *    leaves out); this file adapts Unicorn to it.
  *    Registers written from a hook would make Unicorn drop later stop
  *    requests. What cannot be delivered is a guest fault (the IDT plugvm
  *    starts with is empty, so under kvm that is a triple fault). Unicorn's
@@ -44,6 +46,7 @@
 #include "log.h"
 #include "vcpu.h"
 #include "vm.h"
+#include "x86-intr.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -252,109 +255,76 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address,
 static int reg_write(uc_engine *uc, int reg, uint64_t v);
 static uint64_t reg_read(uc_engine *uc, int reg);
 
-/* Guest-linear memory, which plugvm's page tables map 1:1 to RAM. */
-static bool lin_read(const struct vmm_vm *vm, uint64_t a, void *p, size_t n)
+/*
+ * Guest-linear memory for x86-intr.c: the IVT, IDT, GDT, TSS and interrupt
+ * stack are read at their linear addresses as physical ones, as plugvm's
+ * page tables map them 1:1 to RAM.
+ */
+static void *linear(void *opaque, uint64_t a, size_t n)
 {
+	const struct vmm_vm *vm = ((struct tcg_vcpu *)opaque)->vcpu->vm;
+
 	if (a > vm->ram_size || n > vm->ram_size - a)
-		return false;
-	memcpy(p, vm->ram + a, n);
-	return true;
+		return NULL;
+	return vm->ram + a;
 }
 
 /*
- * Real mode: deliver interrupt @intno through the guest's IVT as the CPU
- * does (push FLAGS, CS, IP; clear IF and TF; load CS:IP from IDTR.base +
- * 4 * n). Unicorn leaves IP after an INT n and at the faulting instruction
- * for an exception, which is what the CPU pushes. Returns NULL, or why it
- * could not (a vector past IDTR.limit is a triple fault on the CPU).
+ * The handler's CS, for x86-intr.c. Unicorn reads a new one's descriptor
+ * through the MMU, outside its run loop, where a page fault would crash the
+ * process: with paging on, switching CS is refused.
  */
-static const char *deliver_real_mode(struct tcg_vcpu *tv, uint32_t intno)
+static const char *load_cs(void *opaque, uint16_t sel)
 {
-	struct vmm_vm *vm = tv->vcpu->vm;
-	uc_engine *uc = tv->uc;
-	uint16_t ip = (uint16_t)reg_read(uc, UC_X86_REG_IP);
-	uint16_t cs = (uint16_t)reg_read(uc, UC_X86_REG_CS);
-	uint16_t flags = (uint16_t)reg_read(uc, UC_X86_REG_FLAGS);
-	uint16_t ss = (uint16_t)reg_read(uc, UC_X86_REG_SS);
-	uint16_t sp = (uint16_t)reg_read(uc, UC_X86_REG_SP);
-	const uint16_t frame[3] = { ip, cs, flags };
-	uc_x86_mmr idt = { 0 };
-	uint16_t vec[2];
-	uint64_t a[3];
+	struct tcg_vcpu *tv = opaque;
 
-	/* The IVT is where IDTR says: 0-0x3ff unless the guest moved it. */
-	uc_reg_read(uc, UC_X86_REG_IDTR, &idt);
-	if (4 * intno + 3 > idt.limit ||
-	    !lin_read(vm, idt.base + 4 * intno, vec, sizeof(vec)))
-		return "the vector is outside the IVT";
-	for (int i = 0; i < 3; i++) {
-		sp -= 2;
-		a[i] = ((uint64_t)ss << 4) + sp;
-		if (a[i] + 2 > vm->ram_size)
-			return "the interrupt stack is outside RAM";
-	}
-	for (int i = 0; i < 3; i++)
-		memcpy(vm->ram + a[i], &frame[2 - i], 2);
-	flags &= (uint16_t)~((1u << 9) | (1u << 8)); /* IF TF */
-	reg_write(uc, UC_X86_REG_SP, sp);
-	reg_write(uc, UC_X86_REG_FLAGS, flags);
-	reg_write(uc, UC_X86_REG_CS, vec[1]);
-	reg_write(uc, UC_X86_REG_IP, vec[0]);
+	if (reg_read(tv->uc, UC_X86_REG_CR0) & X86_CR0_PG)
+		return "tcg cannot switch CS with paging on";
+	if (reg_write(tv->uc, UC_X86_REG_CS, sel))
+		return "Unicorn refused the handler's code segment";
 	return NULL;
 }
 
-/* The GDT descriptor @sel names; NULL selectors and the LDT are refused. */
-static const char *gdt_descriptor(struct tcg_vcpu *tv, uint16_t sel,
-				  uint64_t *desc)
+static const struct vmm_x86_intr_ops intr_ops = {
+	.memory = linear,
+	.load_cs = load_cs,
+};
+
+/* CR0 and EFER, which say the mode; EFER is read only with CR0.PE set. */
+static void mode_regs(struct tcg_vcpu *tv, uint64_t *cr0, uint64_t *efer)
 {
-	uc_x86_mmr gdt = { 0 };
+	uc_x86_msr msr = { .rid = MSR_EFER };
 
-	if ((sel & ~3u) == 0 || (sel & 4))
-		return "a null or LDT selector";
-	uc_reg_read(tv->uc, UC_X86_REG_GDTR, &gdt);
-	if ((uint32_t)(sel | 7) > gdt.limit ||
-	    !lin_read(tv->vcpu->vm, gdt.base + (sel & ~7u), desc, 8))
-		return "a selector outside the GDT";
-	return NULL;
+	*cr0 = reg_read(tv->uc, UC_X86_REG_CR0);
+	*efer = 0;
+	if ((*cr0 & X86_CR0_PE) &&
+	    uc_reg_read(tv->uc, UC_X86_REG_MSR, &msr) == UC_ERR_OK)
+		*efer = msr.value;
 }
-
-static uint64_t descriptor_base(uint64_t d)
-{
-	return ((d >> 16) & 0xffffff) | (((d >> 56) & 0xff) << 24);
-}
-
-/* Exceptions that push an error code, which Unicorn keeps to itself. */
-static bool has_error_code(uint32_t vector)
-{
-	return vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 ||
-	       vector == 21 || vector == 29 || vector == 30;
-}
-
-#define EFLAGS_TF (1u << 8)
-#define EFLAGS_IF (1u << 9)
-#define EFLAGS_NT (1u << 14)
-#define EFLAGS_RF (1u << 16)
-#define EFLAGS_VM (1u << 17)
-#define GATE_INTERRUPT 0xe /* 32-bit or 64-bit interrupt gate: clears IF */
-#define GATE_TRAP 0xf
 
 /* The mode the vCPU is in now, which a guest may have changed. */
 static enum vmm_cpu_mode current_mode(struct tcg_vcpu *tv)
 {
-	uc_x86_msr efer = { .rid = MSR_EFER };
+	uint64_t cr0, efer;
 
-	if (!(reg_read(tv->uc, UC_X86_REG_CR0) & 1))
-		return VMM_CPU_REAL;
-	if (uc_reg_read(tv->uc, UC_X86_REG_MSR, &efer) == UC_ERR_OK &&
-	    (efer.value & (1u << 10))) /* EFER.LMA */
-		return VMM_CPU_LONG;
-	return VMM_CPU_PROTECTED;
+	mode_regs(tv, &cr0, &efer);
+	return vmm_x86_mode(cr0, efer);
+}
+
+static struct vmm_dtable dtable(uc_engine *uc, int reg)
+{
+	uc_x86_mmr mmr = { 0 };
+
+	uc_reg_read(uc, reg, &mmr);
+	return (struct vmm_dtable){ .base = mmr.base,
+				    .limit = (uint16_t)mmr.limit };
 }
 
 /* The linear address of CS:EIP (flat when CS cannot be read). */
 static uint64_t code_address(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
 {
 	uint16_t cs = (uint16_t)reg_read(tv->uc, UC_X86_REG_CS);
+	struct vmm_dtable gdt;
 	uint64_t desc;
 
 	switch (mode) {
@@ -362,13 +332,16 @@ static uint64_t code_address(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
 		return ((uint64_t)cs << 4) +
 		       (reg_read(tv->uc, UC_X86_REG_EIP) & 0x1ffff);
 	case VMM_CPU_PROTECTED:
-		return (gdt_descriptor(tv, cs, &desc) ? 0
-						      : descriptor_base(desc)) +
+		gdt = dtable(tv->uc, UC_X86_REG_GDTR);
+		return (vmm_x86_gdt_descriptor(&intr_ops, tv, &gdt, cs, &desc)
+				? 0
+				: vmm_x86_descriptor_base(desc)) +
 		       (reg_read(tv->uc, UC_X86_REG_EIP) & 0xffffffff);
 	default:
 		return reg_read(tv->uc, UC_X86_REG_RIP);
 	}
 }
+
 
 /* Up to 15 guest bytes at @addr, as many as are in RAM. */
 static size_t code_bytes(struct tcg_vcpu *tv, uint64_t addr, uint8_t b[15])
@@ -438,144 +411,85 @@ static bool after_int8(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
 }
 
 /*
- * Protected and long mode: deliver @intno through the guest's IDT as the
- * CPU does for an interrupt taken at ring 0 by a ring-0 handler: find the
- * gate, push the frame on the current stack (long mode: aligned to 16
- * bytes, with SS:RSP, or on the gate's IST stack from the TSS), clear TF,
- * NT, RF (and IF through an interrupt gate), jump to the handler. Returns
- * NULL, or why it could not, and then the run ends in a guest fault as it
- * did before the delivery existed; kvm would deliver or triple-fault.
- * Not done: task gates, 16-bit gates and stacks, privilege changes,
- * virtual-8086 mode, and exceptions with an error code (Unicorn does not
- * tell the hook the code, nor whether an INT n raised the vector), so
- * those vectors are refused outright.
+ * The registers x86-intr.c reads, as wide as the mode the vCPU is in now
+ * makes them (IP, EIP or RIP...); returns that mode.
  */
-static const char *deliver_protected(struct tcg_vcpu *tv, uint32_t intno,
-				     bool is_long)
+static enum vmm_cpu_mode read_intr_regs(struct tcg_vcpu *tv,
+					struct vmm_x86_intr_regs *r)
 {
-	struct vmm_vm *vm = tv->vcpu->vm;
+	static const int ip[] = { [VMM_CPU_REAL] = UC_X86_REG_IP,
+				  [VMM_CPU_PROTECTED] = UC_X86_REG_EIP,
+				  [VMM_CPU_LONG] = UC_X86_REG_RIP };
+	static const int sp[] = { [VMM_CPU_REAL] = UC_X86_REG_SP,
+				  [VMM_CPU_PROTECTED] = UC_X86_REG_ESP,
+				  [VMM_CPU_LONG] = UC_X86_REG_RSP };
+	static const int flags[] = { [VMM_CPU_REAL] = UC_X86_REG_FLAGS,
+				     [VMM_CPU_PROTECTED] = UC_X86_REG_EFLAGS,
+				     [VMM_CPU_LONG] = UC_X86_REG_EFLAGS };
 	uc_engine *uc = tv->uc;
-	unsigned gate_size = is_long ? 16 : 8;
-	uint64_t gate[2] = { 0, 0 }, cs_desc, ss_desc, handler, sp, flags;
-	union {
-		uint64_t q[5];
-		uint32_t d[3];
-	} frame;
-	uint64_t frame_addr;
-	size_t frame_size;
-	uint16_t cs = (uint16_t)reg_read(uc, UC_X86_REG_CS);
-	uint16_t ss = (uint16_t)reg_read(uc, UC_X86_REG_SS);
-	uc_x86_mmr idt = { 0 };
-	unsigned type, ist;
-	uint16_t sel;
-	const char *why;
+	uc_x86_mmr tr = { 0 };
+	enum vmm_cpu_mode mode;
+
+	memset(r, 0, sizeof(*r));
+	mode_regs(tv, &r->cr0, &r->efer);
+	mode = vmm_x86_mode(r->cr0, r->efer);
+	r->rip = reg_read(uc, ip[mode]);
+	r->rsp = reg_read(uc, sp[mode]);
+	r->rflags = reg_read(uc, flags[mode]);
+	r->cs = (uint16_t)reg_read(uc, UC_X86_REG_CS);
+	r->ss = (uint16_t)reg_read(uc, UC_X86_REG_SS);
+	r->idt = dtable(uc, UC_X86_REG_IDTR);
+	r->gdt = dtable(uc, UC_X86_REG_GDTR);
+	uc_reg_read(uc, UC_X86_REG_TR, &tr);
+	r->tr.selector = tr.selector;
+	r->tr.base = tr.base;
+	r->tr.limit = tr.limit;
+	return mode;
+}
+
+/*
+ * The handler's registers, from x86-intr.c to Unicorn; CS is loaded already
+ * outside real mode (load_cs()). NULL, or why not.
+ */
+static const char *write_intr_regs(struct tcg_vcpu *tv, enum vmm_cpu_mode mode,
+				   const struct vmm_x86_intr_regs *r)
+{
+	uc_engine *uc = tv->uc;
 	int ret;
 
-	flags = reg_read(uc, UC_X86_REG_EFLAGS) & 0xffffffff;
-	if (flags & EFLAGS_VM)
-		return "tcg cannot deliver interrupts in virtual-8086 mode";
-	if (has_error_code(intno))
-		return "tcg cannot deliver exceptions with an error code";
-	if (cs & 3)
-		return "tcg cannot deliver interrupts taken outside ring 0";
-	uc_reg_read(uc, UC_X86_REG_IDTR, &idt);
-	if ((uint64_t)intno * gate_size + gate_size - 1 > idt.limit ||
-	    !lin_read(vm, idt.base + (uint64_t)intno * gate_size, gate,
-		      gate_size))
-		return "the vector is outside the IDT";
-	type = (gate[0] >> 40) & 0x1f; /* with the S bit, which must be 0 */
-	if (!((gate[0] >> 47) & 1))
-		return "the IDT gate is not present";
-	if (type != GATE_INTERRUPT && type != GATE_TRAP)
-		return "tcg delivers through interrupt and trap gates only";
-	sel = (uint16_t)(gate[0] >> 16);
-	why = gdt_descriptor(tv, sel, &cs_desc);
-	if (why)
-		return why;
-	/* present (P), code or data (S), code (type bit 3); 64-bit (L) */
-	if ((cs_desc & (1ull << 47 | 1ull << 44 | 1ull << 43)) !=
-	    (1ull << 47 | 1ull << 44 | 1ull << 43))
-		return "the gate's selector is not a present code segment";
-	if (is_long && !((cs_desc >> 53) & 1))
-		return "the gate's code segment is not 64-bit";
-	if (((cs_desc >> 45) & 3) != 0)
-		return "tcg cannot deliver to a handler outside ring 0";
-	handler = (gate[0] & 0xffff) | ((gate[0] >> 32) & 0xffff0000);
-	ist = (unsigned)(gate[0] >> 32) & 7;
-
-	if (is_long) {
-		uc_x86_mmr tr = { 0 };
-
-		handler |= gate[1] << 32;
-		sp = reg_read(uc, UC_X86_REG_RSP);
-		frame.q[0] = reg_read(uc, UC_X86_REG_RIP);
-		frame.q[1] = cs;
-		frame.q[2] = flags;
-		frame.q[3] = sp;
-		frame.q[4] = ss;
-		frame_size = 5 * 8;
-		if (ist) {
-			/* IST n is the 8 bytes at 0x24 + 8 (n - 1) */
-			uc_reg_read(uc, UC_X86_REG_TR, &tr);
-			if ((tr.selector & ~7u) == 0 ||
-			    0x24 + 8 * ist - 1 > tr.limit)
-				return "the IST slot is outside the TSS";
-			if (!lin_read(vm, tr.base + 0x24 + 8 * (ist - 1), &sp,
-				      8))
-				return "the IST slot is outside RAM";
-		}
-		sp = (sp & ~0xfull) - frame_size;
-		frame_addr = sp;
+	if (mode == VMM_CPU_REAL) {
+		ret = reg_write(uc, UC_X86_REG_SP, r->rsp);
+		ret |= reg_write(uc, UC_X86_REG_FLAGS, r->rflags);
+		ret |= reg_write(uc, UC_X86_REG_CS, r->cs);
+		ret |= reg_write(uc, UC_X86_REG_IP, r->rip);
 	} else {
-		why = gdt_descriptor(tv, ss, &ss_desc);
-		if (why)
-			return why;
-		if (!((ss_desc >> 54) & 1)) /* B */
-			return "tcg cannot deliver on a 16-bit stack";
-		sp = reg_read(uc, UC_X86_REG_ESP) & 0xffffffff;
-		frame.d[0] = (uint32_t)reg_read(uc, UC_X86_REG_EIP);
-		frame.d[1] = cs;
-		frame.d[2] = (uint32_t)flags;
-		frame_size = 3 * 4;
-		sp = (sp - frame_size) & 0xffffffff;
-		frame_addr = descriptor_base(ss_desc) + sp;
-	}
-	if (frame_addr > vm->ram_size || frame_size > vm->ram_size - frame_addr)
-		return "the interrupt stack is outside RAM";
+		bool is_long = mode == VMM_CPU_LONG;
 
-	/*
-	 * CS first, the one step Unicorn may refuse, before anything changed.
-	 * The CPU loads it with RPL 0; the same code segment needs no load.
-	 * Unicorn reads a new one's descriptor through the MMU, outside its
-	 * run loop, where a page fault would crash the process: with paging
-	 * on, switching CS is refused.
-	 */
-	if ((sel & ~3u) != (cs & ~3u)) {
-		if (reg_read(uc, UC_X86_REG_CR0) & (1ull << 31))
-			return "tcg cannot switch CS with paging on";
-		if (reg_write(uc, UC_X86_REG_CS, sel & ~3u))
-			return "Unicorn refused the handler's code segment";
+		ret = reg_write(uc, is_long ? UC_X86_REG_RSP : UC_X86_REG_ESP,
+				r->rsp);
+		ret |= reg_write(uc, UC_X86_REG_EFLAGS, r->rflags);
+		ret |= reg_write(uc, is_long ? UC_X86_REG_RIP : UC_X86_REG_EIP,
+				 r->rip);
 	}
-	memcpy(vm->ram + frame_addr, &frame, frame_size);
-	flags &= ~(uint64_t)(EFLAGS_TF | EFLAGS_NT | EFLAGS_RF);
-	if (type == GATE_INTERRUPT)
-		flags &= ~(uint64_t)EFLAGS_IF;
-	ret = reg_write(uc, is_long ? UC_X86_REG_RSP : UC_X86_REG_ESP, sp);
-	ret |= reg_write(uc, UC_X86_REG_EFLAGS, flags);
-	ret |= reg_write(uc, is_long ? UC_X86_REG_RIP : UC_X86_REG_EIP,
-			 handler);
 	return ret ? "Unicorn refused the handler's registers" : NULL;
 }
 
 /*
  * Deliver interrupt or exception @intno through the guest's IVT or IDT, by
- * the mode the vCPU is in now, as the CPU would; when that cannot be done,
- * say why (-v) and end the run in a guest fault. Called between runs of
- * the engine, never from a hook.
+ * the mode the vCPU is in now, as the CPU would (x86-intr.c); when that
+ * cannot be done, say why (-v) and end the run in a guest fault. Unicorn
+ * leaves EIP past an INT n and at the faulting instruction for an
+ * exception, which is what the CPU pushes, but does not say which of the
+ * two it saw, nor an exception's error code. Called between runs of the
+ * engine, never from a hook.
  */
 static void deliver(struct tcg_vcpu *tv, uint32_t intno)
 {
-	enum vmm_cpu_mode mode = current_mode(tv);
+	struct vmm_x86_intr intr = {
+		.kind = VMM_X86_INTR_INT_OR_EXCEPTION,
+	};
+	struct vmm_x86_intr_regs r;
+	enum vmm_cpu_mode mode = read_intr_regs(tv, &r);
 	const char *what, *why;
 
 	if (intno == 8 && !after_int8(tv, mode)) {
@@ -586,12 +500,10 @@ static void deliver(struct tcg_vcpu *tv, uint32_t intno)
 	what = intno < 32 && exception_names[intno]
 		       ? exception_names[intno]
 		       : "software interrupt (INT n) with no handler";
-	if (intno >= 256)
-		why = "not a vector";
-	else if (mode == VMM_CPU_REAL)
-		why = deliver_real_mode(tv, intno);
-	else
-		why = deliver_protected(tv, intno, mode == VMM_CPU_LONG);
+	intr.vector = intno;
+	why = vmm_x86_intr_deliver(&intr_ops, tv, &r, &intr);
+	if (!why)
+		why = write_intr_regs(tv, mode, &r);
 	if (why) {
 		vmm_info("vCPU %u: tcg: vector %u not delivered: %s",
 			 tv->vcpu->index, intno, why);
@@ -608,10 +520,11 @@ static void deliver(struct tcg_vcpu *tv, uint32_t intno)
 static bool after_hlt(struct tcg_vcpu *tv)
 {
 	uint64_t a = code_address(tv, current_mode(tv));
-	uint8_t b = 0;
+	const uint8_t *b = a > 0 ? linear(tv, a - 1, 1) : NULL;
 
-	return a > 0 && lin_read(tv->vcpu->vm, a - 1, &b, 1) && b == 0xf4;
+	return b && *b == 0xf4;
 }
+
 
 /* Note what to deliver, and stop the engine to do it. */
 static void defer(struct tcg_vcpu *tv, uint32_t intno, unsigned skip)

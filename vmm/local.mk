@@ -19,6 +19,7 @@ vmm_libvmm_core_la_SOURCES = \
 vmm_libvmm_la_SOURCES = \
 	vmm/accel.h \
 	vmm/cpu.c vmm/cpu.h \
+	vmm/x86-intr.c vmm/x86-intr.h \
 	vmm/vcpu.c vmm/vcpu.h \
 	vmm/vm.c vmm/vm.h \
 	vmm/accel-tcg.c
