@@ -538,20 +538,19 @@ void plugvm_devtest_free(struct plugvm_devtest *t)
 /* Accesses                                                                 */
 /* ------------------------------------------------------------------------ */
 
-static uint64_t all_ones(unsigned int size)
-{
-	return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
-}
-
 static enum plugvm_devtest_result
 devtest_access(struct plugvm_devtest *t, enum plugvm_space space, uint64_t addr,
 	       unsigned int size, bool is_write, uint64_t *value)
 {
+	/* What a guest can make: IN/OUT (and 8, for wider buses) for ports,
+	 * 1 to 8 bytes for MMIO. The bus does the rest, as in plugvm. */
+	bool pio_size = size == 1 || size == 2 || size == 4 || size == 8;
+	bool mmio_size = size >= 1 && size <= 8;
 	const struct vmm_io_range *range;
 	enum plugvm_devtest_result res;
 
 	if (!t || !value ||
-	    (size != 1 && size != 2 && size != 4 && size != 8)) {
+	    !(space == PLUGVM_SPACE_PIO ? pio_size : mmio_size)) {
 		res = PLUGVM_DEVTEST_INVALID;
 	} else {
 		switch (vmm_iobus_access(t->bus, space, addr, size, is_write,
@@ -574,7 +573,7 @@ devtest_access(struct plugvm_devtest *t, enum plugvm_space space, uint64_t addr,
 		}
 	}
 	if (res != PLUGVM_DEVTEST_OK && !is_write && value)
-		*value = all_ones(size);
+		*value = vmm_io_mask(size); /* all-ones */
 	if (t)
 		atomic_store(&t->last_result, res);
 	return res;

@@ -415,6 +415,121 @@ START_TEST(test_unmapped)
 }
 END_TEST
 
+/* A device that keeps every access, for the MMIO split. */
+struct pieces {
+	unsigned n;
+	uint64_t offset[8], value[8];
+	unsigned size[8];
+};
+
+static uint64_t pieces_read(void *opaque, uint64_t offset, unsigned size)
+{
+	struct pieces *p = opaque;
+
+	p->offset[p->n] = offset;
+	p->size[p->n++] = size;
+	/* each byte reads as its own offset, so order shows */
+	return (offset & 0xff) * (0x0101010101010101ull & vmm_io_mask(size)) +
+	       (0x0706050403020100ull & vmm_io_mask(size));
+}
+
+static void pieces_write(void *opaque, uint64_t offset, unsigned size,
+			 uint64_t value)
+{
+	struct pieces *p = opaque;
+
+	p->offset[p->n] = offset;
+	p->value[p->n] = value;
+	p->size[p->n++] = size;
+}
+
+START_TEST(test_mmio_split)
+{
+	static const struct plugvm_io_ops word_ops = {
+		.read = pieces_read,
+		.write = pieces_write,
+		.sizes = PLUGVM_ACCESS_1 | PLUGVM_ACCESS_2,
+	};
+	static const struct plugvm_io_ops dword_ops = {
+		.read = pieces_read,
+		.write = pieces_write,
+		.sizes = PLUGVM_ACCESS_4,
+	};
+	const struct vmm_io_range *r;
+	struct pieces p = { 0 }, q = { 0 };
+	uint64_t v;
+
+	ck_assert_int_eq(vmm_iobus_register(bus, PLUGVM_SPACE_MMIO, 0x1000,
+					    0x100, &word_ops, &p, &dev_a),
+			 0);
+	ck_assert_int_eq(vmm_iobus_register(bus, PLUGVM_SPACE_MMIO, 0x2000,
+					    0x100, &dword_ops, &q, &dev_b),
+			 0);
+	ck_assert_int_eq(vmm_iobus_register(bus, PLUGVM_SPACE_PIO, 0x60, 4,
+					    &word_ops, &p, &dev_a),
+			 0);
+	vmm_iobus_freeze(bus);
+
+	/* 8 bytes at offset 1 of a 1/2-byte range: 1, 2, 2, 2, 1 */
+	v = 0x8877665544332211ull;
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_MMIO, 0x1001, 8,
+					  true, &v, &r),
+			 VMM_IO_OK);
+	ck_assert_uint_eq(p.n, 5);
+	ck_assert_uint_eq(p.offset[0], 1);
+	ck_assert_uint_eq(p.size[0], 1);
+	ck_assert_uint_eq(p.value[0], 0x11);
+	ck_assert_uint_eq(p.offset[1], 2);
+	ck_assert_uint_eq(p.size[1], 2);
+	ck_assert_uint_eq(p.value[1], 0x3322);
+	ck_assert_uint_eq(p.offset[3], 6);
+	ck_assert_uint_eq(p.value[3], 0x7766);
+	ck_assert_uint_eq(p.offset[4], 8);
+	ck_assert_uint_eq(p.size[4], 1);
+	ck_assert_uint_eq(p.value[4], 0x88);
+
+	/* a 3-byte read (kvm makes those) is assembled little-endian */
+	p.n = 0;
+	v = 0;
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_MMIO, 0x1010, 3,
+					  false, &v, &r),
+			 VMM_IO_OK);
+	ck_assert_uint_eq(p.n, 2);
+	ck_assert_uint_eq(v, 0x121110);
+
+	/* a 2-byte access to a 4-byte-only range cannot be split: no call */
+	v = 0x1234;
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_MMIO, 0x2000, 2,
+					  false, &v, &r),
+			 VMM_IO_BAD_SIZE);
+	ck_assert_uint_eq(v, 0x1234);
+	/* nor can 6 bytes, though the first 4 could go: nothing goes */
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_MMIO, 0x2000, 6,
+					  true, &v, &r),
+			 VMM_IO_BAD_SIZE);
+	ck_assert_uint_eq(q.n, 0);
+	/* 8 bytes are two dwords; a misaligned dword is taken as it is */
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_MMIO, 0x2000, 8,
+					  false, &v, &r),
+			 VMM_IO_OK);
+	ck_assert_uint_eq(q.n, 2);
+	ck_assert_uint_eq(v, 0x0706050403020100ull);
+	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_MMIO, 0x2002, 4,
+					  false, &v, &r),
+			 VMM_IO_OK);
+	ck_assert_uint_eq(q.n, 3);
+	ck_assert_uint_eq(q.offset[2], 2);
+	ck_assert_uint_eq(q.size[2], 4);
+
+	/* port I/O is never split */
+	p.n = 0;
+	ck_assert_int_eq(
+		vmm_iobus_access(bus, PLUGVM_SPACE_PIO, 0x60, 4, false, &v, &r),
+		VMM_IO_BAD_SIZE);
+	ck_assert_uint_eq(p.n, 0);
+}
+END_TEST
+
 static Suite *iobus_suite(void)
 {
 	Suite *s = suite_create("iobus");
@@ -426,6 +541,7 @@ static Suite *iobus_suite(void)
 	tcase_add_test(core, test_first_and_last_byte);
 	tcase_add_test(core, test_adjacent_ranges);
 	tcase_add_test(core, test_sizes);
+	tcase_add_test(core, test_mmio_split);
 	tcase_add_test(core, test_fast_paths);
 	tcase_add_test(core, test_unregister_device);
 	suite_add_tcase(s, core);

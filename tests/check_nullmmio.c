@@ -244,6 +244,61 @@ START_TEST(test_just_outside)
 }
 END_TEST
 
+/* The kit splits MMIO as plugvm does: what the region saw, from its count. */
+static void expect_counts(const char *counts)
+{
+	plugvm_devtest_shutdown(t);
+	ck_assert_msg(plugvm_devtest_log_find(t, PLUGVM_LOG_INFO, counts),
+		      "no '%s' in the log", counts);
+}
+
+START_TEST(test_width_split)
+{
+	uint64_t v = 0;
+
+	plugvm_devtest_free(t);
+	t = plugvm_devtest_open(
+		plugin(), NULL,
+		(const char *const[]){ "width", "2", "fill", "0x5a", NULL }, 0);
+	ck_assert_ptr_nonnull(t);
+	/* 8 bytes: 2 + 2 + 2 + 2; 4 bytes: 2 + 2 */
+	ck_assert_uint_eq(rd(BASE + 2, 8), 0x5a5a5a5a5a5a5a5aull);
+	ck_assert_uint_eq(rd(BASE + 6, 4), 0x5a5a5a5a);
+	ck_assert_uint_eq(plugvm_devtest_mmio_write(t, BASE, 4, 0),
+			  PLUGVM_DEVTEST_OK);
+	/* a size it takes goes whole, even misaligned; a split at an odd
+	 * address or of an odd size needs single bytes: refused */
+	ck_assert_uint_eq(rd(BASE + 1, 2), 0x5a5a);
+	ck_assert_uint_eq(plugvm_devtest_mmio_read(t, BASE + 1, 8, &v),
+			  PLUGVM_DEVTEST_BAD_SIZE);
+	ck_assert_uint_eq(plugvm_devtest_mmio_read(t, BASE, 3, &v),
+			  PLUGVM_DEVTEST_BAD_SIZE);
+	/* the pieces never leave the region */
+	ck_assert_uint_eq(plugvm_devtest_mmio_read(t, BASE + SIZE - 2, 4, &v),
+			  PLUGVM_DEVTEST_STRADDLE);
+	expect_counts("7 reads, 2 writes (14 bytes read, 4 written)");
+}
+END_TEST
+
+START_TEST(test_width_unsplittable)
+{
+	uint64_t v = 0;
+
+	plugvm_devtest_free(t);
+	t = plugvm_devtest_open(plugin(), NULL,
+				(const char *const[]){ "width", "4", NULL }, 0);
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(plugvm_devtest_mmio_read(t, BASE, 2, &v),
+			  PLUGVM_DEVTEST_BAD_SIZE);
+	ck_assert_uint_eq(v, 0xffff);
+	ck_assert_uint_eq(plugvm_devtest_mmio_write(t, BASE, 6, 0),
+			  PLUGVM_DEVTEST_BAD_SIZE);
+	ck_assert_uint_eq(rd(BASE, 8), 0);
+	ck_assert_uint_eq(rd(BASE + 2, 4), 0); /* misaligned, taken whole */
+	expect_counts("3 reads, 0 writes (12 bytes read, 0 written)");
+}
+END_TEST
+
 START_TEST(test_one_byte_region)
 {
 	uint64_t v;
@@ -393,6 +448,8 @@ static Suite *nullmmio_suite(void)
 	tc = tcase_create("limits");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_just_outside);
+	tcase_add_test(tc, test_width_split);
+	tcase_add_test(tc, test_width_unsplittable);
 	tcase_add_test(tc, test_one_byte_region);
 	tcase_add_test(tc, test_top_of_address_space);
 	tcase_add_test(tc, test_adjacent_regions);

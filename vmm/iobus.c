@@ -266,6 +266,64 @@ const struct vmm_pio_port *vmm_iobus_pio_map(const struct vmm_iobus *bus)
 	return bus->pio_map;
 }
 
+/*
+ * The naturally aligned pieces, of sizes @r takes, that make up @len bytes
+ * at @addr, largest first where alignment allows, lowest address first (as
+ * QEMU splits). Their sizes go to @piece; returns their number, or 0 when
+ * some byte cannot be reached (the range takes no single bytes).
+ */
+static unsigned split_plan(const struct vmm_io_range *r, uint64_t addr,
+			   unsigned len, uint8_t piece[8])
+{
+	unsigned n = 0;
+
+	for (unsigned done = 0; done < len; done += piece[n++]) {
+		uint64_t a = addr + done;
+		unsigned p = 8;
+
+		while (p > 1 &&
+		       (p > len - done || (a & (p - 1)) || !(r->sizes & p)))
+			p >>= 1;
+		if (!(r->sizes & p))
+			return 0;
+		piece[n] = (uint8_t)p;
+	}
+	return n;
+}
+
+/* An MMIO access of a size @r does not take, as pieces it does, under one
+ * hold of the lock so that no other vCPU's access comes in between. */
+static enum vmm_io_result split_access(const struct vmm_io_range *r,
+				       uint64_t addr, unsigned len,
+				       bool is_write, uint64_t *value)
+{
+	uint8_t piece[8];
+	unsigned n = split_plan(r, addr, len, piece);
+	uint64_t result = 0;
+	unsigned done = 0;
+
+	if (!n)
+		return VMM_IO_BAD_SIZE;
+	if (r->lock)
+		pthread_mutex_lock(r->lock);
+	for (unsigned i = 0; i < n; done += piece[i++]) {
+		uint64_t off = addr + done - r->base;
+		uint64_t mask = vmm_io_mask(piece[i]);
+
+		if (is_write)
+			r->write(r->opaque, off, piece[i],
+				 (*value >> (done * 8)) & mask);
+		else
+			result |= (r->read(r->opaque, off, piece[i]) & mask)
+				  << (done * 8);
+	}
+	if (r->lock)
+		pthread_mutex_unlock(r->lock);
+	if (!is_write)
+		*value = result;
+	return VMM_IO_OK;
+}
+
 enum vmm_io_result vmm_iobus_access(const struct vmm_iobus *bus,
 				    enum plugvm_space space, uint64_t addr,
 				    unsigned size, bool is_write,
@@ -274,9 +332,12 @@ enum vmm_io_result vmm_iobus_access(const struct vmm_iobus *bus,
 {
 	const struct vmm_io_range *r = lookup(bus, space, addr);
 	enum vmm_io_result res = range_check(r, addr, size);
-	uint64_t mask = size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
+	uint64_t mask = vmm_io_mask(size);
 
 	*range = r;
+	if (res == VMM_IO_BAD_SIZE && space == PLUGVM_SPACE_MMIO && size >= 1 &&
+	    size <= 8)
+		return split_access(r, addr, size, is_write, value);
 	if (res != VMM_IO_OK)
 		return res;
 	if (r->lock)

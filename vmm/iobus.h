@@ -8,10 +8,23 @@
  * are created and frozen before the first vCPU runs; after that it is only
  * read, so lookups take no lock.
  *
- * An access must lie wholly inside one range. One that straddles the end of
- * a range (or two adjacent ranges) is refused, not split: it is reported as
- * VMM_IO_STRADDLE and treated like an access to unmapped space, because
- * splitting would hand a device a partial access it never asked for.
+ * The access contract (plugin.h's "Accesses" says the same to plugins):
+ *   - An access must lie wholly inside one range. One that straddles the
+ *     end of a range (or two adjacent ranges) is refused, not split: it is
+ *     reported as VMM_IO_STRADDLE and treated like an access to unmapped
+ *     space, because splitting would hand a device a partial access it
+ *     never asked for.
+ *   - A size the range takes reaches the device as it is, aligned or not.
+ *   - Port I/O of a size the range does not take is refused
+ *     (VMM_IO_BAD_SIZE): a port's width is part of its register file.
+ *   - MMIO of a size the range does not take (1 to 8 bytes; kvm makes 3,
+ *     5, 6 and 7 of a page-crossing access) is split into naturally
+ *     aligned pieces of sizes it takes, largest first, lowest address
+ *     first, under one hold of the device's lock, as QEMU splits for a
+ *     region's `impl` sizes. VMM_IO_BAD_SIZE, with nothing called, only
+ *     when some byte cannot be reached that way.
+ * vmm_iobus_access() is that contract: plugvm's exit path and the device
+ * test kit both go through it.
  */
 #ifndef VMM_IOBUS_H
 #define VMM_IOBUS_H
@@ -22,6 +35,12 @@
 #include <stdint.h>
 
 struct vmm_device;
+
+/* The low @size bytes (1 to 8) of a 64-bit value: the one access mask. */
+static inline __attribute__((always_inline)) uint64_t vmm_io_mask(unsigned size)
+{
+	return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
+}
 
 struct vmm_io_range {
 	uint64_t base;
@@ -97,11 +116,13 @@ const struct vmm_io_range *vmm_iobus_ranges(const struct vmm_iobus *bus,
 					    enum plugvm_space space, size_t *n);
 
 /*
- * One access of @size (1, 2, 4 or 8) bytes at @addr: find the owner and call
- * it (under the device's lock unless the plugin is thread-safe). A read
- * stores the value, truncated to @size, in *@value; a write takes *@value.
- * On any result but VMM_IO_OK nothing is called and a read leaves *@value
- * untouched; *@range gets the range found, if any.
+ * One access of @size bytes at @addr (PIO: 1, 2, 4 or 8; MMIO: 1 to 8), by
+ * the contract above: find the owner and call it (under the device's lock
+ * unless the plugin is thread-safe), split into pieces where MMIO needs
+ * it. A read stores the value, truncated to @size, in *@value; a write
+ * takes the low @size bytes of *@value. On any result but VMM_IO_OK
+ * nothing is called and a read leaves *@value untouched; *@range gets the
+ * range found, if any.
  */
 enum vmm_io_result vmm_iobus_access(const struct vmm_iobus *bus,
 				    enum plugvm_space space, uint64_t addr,

@@ -28,11 +28,6 @@ static const char *const io_result_names[] = {
 	[VMM_IO_BAD_SIZE] = "has a size the device does not accept",
 };
 
-static uint64_t all_ones(unsigned size)
-{
-	return size >= 8 ? ~0ull : (1ull << (size * 8)) - 1;
-}
-
 /* Print the vCPU's registers after a fault; best effort. */
 static void dump_regs(struct vmm_vcpu *vcpu)
 {
@@ -76,7 +71,7 @@ static enum vmm_exit_action io_miss(struct vmm_vcpu *vcpu,
 		return VMM_EXIT_STOP;
 	}
 	if (!is_write)
-		*value = all_ones(size);
+		*value = vmm_io_mask(size);	/* all-ones */
 	if (vmm_log_enabled(PLUGVM_LOG_INFO)) { /* warnings, but only with -v */
 		unsigned n = atomic_fetch_add(&vm->unmapped_warnings, 1);
 
@@ -169,43 +164,6 @@ static enum vmm_exit_action handle_io(struct vmm_vcpu *vcpu,
 	return VMM_EXIT_CONTINUE;
 }
 
-/*
- * An MMIO access of a size its range does not take (kvm splits page-crossing
- * accesses into pieces of 3, 5, 6 or 7 bytes; a device may take only some
- * of 1, 2, 4, 8) reaches the device as naturally aligned pieces of sizes it
- * accepts, lowest address first, as QEMU does. VMM_IO_BAD_SIZE when even a
- * single byte is not accepted.
- */
-static enum vmm_io_result mmio_split(const struct vmm_iobus *bus,
-				     uint64_t addr, unsigned len, bool is_write,
-				     uint64_t *value,
-				     const struct vmm_io_range *r)
-{
-	const struct vmm_io_range *rr;
-	uint64_t result = 0;
-
-	for (unsigned done = 0; done < len;) {
-		uint64_t a = addr + done, v;
-		unsigned piece = 8;
-
-		while (piece > 1 && (piece > len - done || (a & (piece - 1)) ||
-				     !(r->sizes & piece)))
-			piece >>= 1;
-		if (!(r->sizes & piece))
-			return VMM_IO_BAD_SIZE;
-		v = is_write ? *value >> (done * 8) : 0;
-		if (vmm_iobus_access(bus, PLUGVM_SPACE_MMIO, a, piece, is_write,
-				     &v, &rr) != VMM_IO_OK)
-			return VMM_IO_BAD_SIZE;
-		if (!is_write)
-			result |= v << (done * 8);
-		done += piece;
-	}
-	if (!is_write)
-		*value = result;
-	return VMM_IO_OK;
-}
-
 /* The slow way of vmm_exit_pio() and vmm_exit_mmio() (see vcpu.h). */
 static enum vmm_exit_action exit_slow(struct vmm_vcpu *vcpu,
 				      enum plugvm_space space, uint64_t addr,
@@ -223,13 +181,8 @@ static enum vmm_exit_action exit_slow(struct vmm_vcpu *vcpu,
 
 	res = vmm_iobus_access(vm->bus, space, addr, size, is_write, value,
 			       &r);
-	if (space == PLUGVM_SPACE_MMIO) {
-		if (r)
-			vcpu->mmio_hint = r;
-		if (res == VMM_IO_BAD_SIZE)
-			res = mmio_split(vm->bus, addr, size, is_write, value,
-					 r);
-	}
+	if (space == PLUGVM_SPACE_MMIO && r)
+		vcpu->mmio_hint = r;
 	if (res != VMM_IO_OK && io_miss(vcpu, space, addr, size, is_write, res,
 					r, value) == VMM_EXIT_STOP)
 		return VMM_EXIT_STOP;

@@ -9,7 +9,9 @@
  *   - create one or more devices from plugin files and key/value settings,
  *     and see creation fail with the errno and message plugvm would give;
  *   - read and write ports and MMIO addresses, and see misses, accesses
- *     that straddle a range's end and refused access sizes;
+ *     that straddle a range's end and refused access sizes, by the same
+ *     access contract as plugvm (plugin.h, struct plugvm_io_ops): MMIO of
+ *     a size the range does not take is split into pieces it does;
  *   - see every message the devices (and the host code) logged;
  *   - see interrupt line changes and machine exit requests;
  *   - give devices guest RAM to DMA into and look at it.
@@ -120,7 +122,11 @@ struct plugvm_devtest *plugvm_devtest_open(const char *plugin_path,
  */
 const char *plugvm_devtest_error(const struct plugvm_devtest *t);
 
-/** Reset every device, in creation order, as a machine reset does. */
+/**
+ * Reset every device, in creation order, as a machine reset will (plugvm
+ * resets a device only once, after create(), until guest reboot support
+ * comes).
+ */
 void plugvm_devtest_reset(struct plugvm_devtest *t);
 
 /**
@@ -143,8 +149,11 @@ enum plugvm_devtest_result {
 	PLUGVM_DEVTEST_OK = 0,	 /**< a device handled it */
 	PLUGVM_DEVTEST_UNMAPPED, /**< no device owns the address */
 	PLUGVM_DEVTEST_STRADDLE, /**< it runs past the end of its range */
-	PLUGVM_DEVTEST_BAD_SIZE, /**< the range refuses this access size */
-	PLUGVM_DEVTEST_INVALID,	 /**< size not 1, 2, 4 or 8; NULL argument */
+	/** the range refuses this size: port I/O of a size not in its
+	 * sizes, or MMIO that cannot be split into sizes it takes */
+	PLUGVM_DEVTEST_BAD_SIZE,
+	/** size not 1, 2, 4 or 8 (ports) or 1 to 8 (MMIO); NULL argument */
+	PLUGVM_DEVTEST_INVALID,
 };
 
 /**
@@ -164,7 +173,11 @@ enum plugvm_devtest_result plugvm_devtest_pio_write(struct plugvm_devtest *t,
 						    unsigned int size,
 						    uint64_t value);
 
-/** As plugvm_devtest_pio_read(), at guest-physical address @addr. */
+/**
+ * As plugvm_devtest_pio_read(), at guest-physical address @addr, with
+ * @size 1 to 8. A size the range does not take reaches the device in
+ * pieces it takes, as plugvm splits it (plugin.h, struct plugvm_io_ops).
+ */
 enum plugvm_devtest_result plugvm_devtest_mmio_read(struct plugvm_devtest *t,
 						    uint64_t addr,
 						    unsigned int size,

@@ -15,8 +15,12 @@
  *      checks abi_version and min_api_version before it calls anything else.
  *   2. create() once per [device] section, with the validated settings. The
  *      device registers its address ranges from create().
- *   3. reset() after every successful create() and on every machine reset.
- *      Power-on register values belong here. reset() must not raise IRQs.
+ *   3. reset() once, right after every successful create(). Power-on
+ *      register values belong here. reset() must not raise IRQs. plugvm
+ *      has no machine reset yet (it comes with guest reboot support);
+ *      write reset() so that it may run again at any time no callback
+ *      runs, as plugvm_devtest_reset() in the test kit does, and a
+ *      machine reset will.
  *   4. read()/write() callbacks while vCPUs run.
  *   5. destroy() once, after every vCPU has stopped, on every exit path
  *      (guest halt, exit request, fault, timeout, SIGINT). Flush output here.
@@ -154,8 +158,32 @@ enum plugvm_space {
 /**
  * Callbacks for one registered range. @offset is the address minus the
  * range's base; @size is 1, 2, 4 or 8 bytes and always one the range
- * accepts (see @sizes): the host logs and ignores other accesses (reads
- * return all-ones). An access never straddles the end of a range.
+ * takes (see @sizes).
+ *
+ * The access contract: what the guest did, and what reaches the callbacks.
+ * plugvm (kvm and tcg alike) and the device test kit share one
+ * implementation of it.
+ *   - An access must lie wholly inside one range. One that runs past the
+ *     end of the range (even into an adjacent range, of this device or
+ *     another) reaches no callback: it is treated as an access to
+ *     unmapped space (reads all-ones, writes dropped, logged with -v; a
+ *     strict machine stops with a guest fault).
+ *   - An access of a size in @sizes reaches the callback as it is, also
+ *     when it is misaligned: a 4-byte access at offset 2 arrives as
+ *     (offset 2, size 4). Check the alignment yourself if it matters.
+ *   - Port I/O (1, 2 or 4 bytes, from IN and OUT) of a size not in @sizes
+ *     is refused like an access to unmapped space. For port I/O, @sizes
+ *     is what the guest may do (QEMU's `valid`).
+ *   - MMIO (1 to 8 bytes) of a size not in @sizes is split into
+ *     naturally aligned pieces of sizes in @sizes, as large as alignment
+ *     and the remaining length allow, lowest address first; a read
+ *     assembles the pieces little-endian. The pieces of one access are
+ *     made under one hold of the device's lock. For MMIO, @sizes is what
+ *     the callbacks take (QEMU's `impl`): a device that sets
+ *     PLUGVM_ACCESS_1 sees every MMIO access, of any size, in bytes. An
+ *     access that cannot be split that way (no PLUGVM_ACCESS_1 and a
+ *     piece needs it, e.g. a 2-byte access to a 4-byte-only range) is
+ *     refused as a whole, with no callback made.
  */
 struct plugvm_io_ops {
 	/** Return the value read; the host truncates it to @size bytes. */
