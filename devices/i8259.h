@@ -36,10 +36,13 @@
  *   during its own INTA cycle (and its ICW1), so a slave request still
  *   pending afterwards (AEOI, special mask mode) is a new request to the
  *   master and is not lost.
- * - ICW1 clears ISR as well (the datasheet lists IMR, priority, special
- *   mask, read select and the edge sense; QEMU, KVM and Bochs clear ISR,
- *   and a chip re-initialized with a level in service would hang). It also
- *   clears rotate-in-AEOI and the ICW4 bits; ICW4 sets them again.
+ * - ICW1 clears ISR as well. The datasheet lists IMR, priority, special
+ *   mask, read select and the edge sense; QEMU and Bochs clear ISR too,
+ *   KVM keeps it. A guest re-initializing a chip with a level in service
+ *   does not EOI it afterwards, and the chip would stay blocked. ICW1 also
+ *   clears rotate-in-AEOI and the ICW4 bits; ICW4 sets them again. (KVM
+ *   also lets an edge input that is already high request again after ICW1;
+ *   here, as the datasheet says, it needs a new rising edge.)
  * - ICW1's LTIM bit is ignored: the ELCR decides, as on PIIX/ICH.
  * - The poll command acts as an INTA on the polled chip only (ISR set unless
  *   AEOI, IRR cleared for an edge) and reads 0x80 | level, or 0x07 when no
@@ -49,9 +52,10 @@
  * - Power-on (i8259_reset()): both chips uninitialized, IMR 0xff (all
  *   masked), ISR and IRR 0, vector base 0, read select IRR, ELCR 0, and the
  *   PC wiring assumed (master ICW3 0x04, slave ID 2) until the guest
- *   programs the chips. INTR is low. (KVM's in-kernel PIC resets IMR to 0;
- *   the kvm side should load this state with KVM_SET_IRQCHIP so that a
- *   guest that never programs the PICs sees the same on both.)
+ *   programs the chips. INTR is low. Bochs masks everything at power-on
+ *   too; KVM's in-kernel PIC starts with IMR 0, so the kvm side should load
+ *   this state with KVM_SET_IRQCHIP for a guest that never programs the
+ *   PICs to see the same on both accelerators.
  *
  * Not modelled, and why:
  * - MCS-80/85 mode (ICW4 uPM = 0, or no ICW4 at all, which means uPM = 0):
