@@ -33,7 +33,7 @@
  *   vector.
  * - The master's IR2 is edge-triggered (ELCR bit 2 is fixed at 0) and
  *   driven by the slave's INT output. The slave's INT counts as dropping
- *   during its own INTA cycle (and its ICW1), so a slave request still
+ *   during its own INTA cycle (or poll, or ICW1), so a slave request still
  *   pending afterwards (AEOI, special mask mode) is a new request to the
  *   master and is not lost.
  * - ICW1 clears ISR as well. The datasheet lists IMR, priority, special
