@@ -1,0 +1,12 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The 8254 PIT model (devices/i8254.c), a pure state machine over time the
+# caller passes in. It is not a plugin yet: the test links the source
+# directly, so nothing is installed until the chipset plugin wraps it.
+check_PROGRAMS += tests/check_i8254
+TESTS += tests/check_i8254
+UNIT_TESTS += tests/check_i8254
+tests_check_i8254_SOURCES = tests/check_i8254.c devices/i8254.c \
+	devices/i8254.h
+tests_check_i8254_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/devices
+tests_check_i8254_CFLAGS = $(TEST_CFLAGS)
+tests_check_i8254_LDADD = $(TEST_LIBS)
