@@ -74,6 +74,14 @@ static unsigned latched(unsigned ch, uint64_t t)
 	return lo | hi << 8;
 }
 
+/* Two reads of channel @ch at @t, LSB first. */
+static unsigned read16(unsigned ch, uint64_t t)
+{
+	unsigned lo = in8(0x40 + ch, t);
+
+	return lo | in8(0x40 + ch, t) << 8;
+}
+
 /* Read-back status of channel @ch at @t. */
 static unsigned status(unsigned ch, uint64_t t)
 {
@@ -307,13 +315,26 @@ START_TEST(test_mode0_gate_pauses)
 	EDGES(2, T(31), 121);
 	ck_assert_uint_eq(in8(0x61, T(121) - 1) & 0x20, 0);
 	ck_assert_uint_eq(in8(0x61, T(121)) & 0x20, 0x20);
+	/* Paused and resumed after terminal count: OUT stays high. */
+	out8(0x61, 0x00, T(150));
+	out8(0x61, 0x01, T(160));
+	ck_assert(i8254_out(&pit, 2, T(170)));
+	ck_assert_uint_eq(i8254_next_edge(&pit, 2, T(160)), NONE);
 
 	/* A count written with the gate low loads, and waits for it. */
 	out8(0x61, 0x00, T(200));
 	program(2, 0xb0, 10, T(200));
 	ck_assert_uint_eq(latched(2, T(300)), 10);
+	ck_assert(!i8254_out(&pit, 2, T(300)));
+	ck_assert_uint_eq(i8254_next_edge(&pit, 2, T(300)), NONE);
 	out8(0x61, 0x01, T(400));
 	EDGES(2, T(400), 410);
+
+	/* The gate drops in the tick the count is written: it never runs. */
+	program(2, 0xb0, 10, T(500));
+	out8(0x61, 0x00, T(500) + 100);
+	ck_assert_uint_eq(latched(2, T(600)), 10);
+	ck_assert_uint_eq(i8254_next_edge(&pit, 2, T(600)), NONE);
 }
 END_TEST
 
@@ -346,6 +367,14 @@ START_TEST(test_mode1_gate_triggered)
 	out8(0x61, 0x00, T(40));
 	out8(0x61, 0x01, T(41));
 	EDGES(2, T(41), 42, 45);
+
+	/* A control word forgets the count: triggers do nothing until the
+	 * next one is written. */
+	out8(0x43, 0xb2, T(50));
+	out8(0x61, 0x00, T(51));
+	out8(0x61, 0x01, T(52));
+	ck_assert(i8254_out(&pit, 2, T(60)));
+	ck_assert_uint_eq(i8254_next_edge(&pit, 2, T(52)), NONE);
 }
 END_TEST
 
@@ -459,10 +488,9 @@ START_TEST(test_read_back)
 	program(0, 0x34, 500, T(200));
 	program(1, 0x74, 300, T(200));
 	out8(0x43, 0xde, T(250));
-	ck_assert_uint_eq(in8(0x40, T(260)) | in8(0x40, T(260)) << 8, 451);
-	ck_assert_uint_eq(in8(0x41, T(260)) | in8(0x41, T(260)) << 8, 251);
-	ck_assert_uint_eq(in8(0x42, T(260)) | in8(0x42, T(260)) << 8,
-			  16 - (250 - 141) + 0x10000);
+	ck_assert_uint_eq(read16(0, T(260)), 451);
+	ck_assert_uint_eq(read16(1, T(260)), 251);
+	ck_assert_uint_eq(read16(2, T(260)), 16 - (250 - 141) + 0x10000);
 	/* Status of channel 0: OUT high, loaded, 0x34. */
 	ck_assert_uint_eq(status(0, T(260)), 0xb4);
 }
@@ -491,7 +519,12 @@ START_TEST(test_flip_flops)
 	out8(0x40, 500 >> 8, T(2101));
 	EDGES(0, T(2101), 3000, 3001, 3500, 3501);
 
-	/* A control word resets the write flip-flop. */
+	/* A control word resets the read flip-flop... */
+	ck_assert_uint_eq(in8(0x40, T(4000)), 1); /* 500 - 999 % 500 */
+	out8(0x43, 0x34, T(4000));
+	ck_assert_uint_eq(in8(0x40, T(4000)), 1); /* LSB again */
+
+	/* ...and the write flip-flop. */
 	out8(0x43, 0x34, T(5000));
 	out8(0x40, 0x10, T(5000));
 	out8(0x43, 0x34, T(5000));
