@@ -48,7 +48,8 @@
  *   the read flip-flop says, and does not move it, as QEMU and KVM do; the
  *   datasheet tells software not to mix the two;
  * - a gate that goes low in mode 4 exactly while the strobe is low ends
- *   the strobe when counting resumes; sound from channel 2 and bit 1.
+ *   the strobe when counting resumes; sound from channel 2 and bit 1;
+ * - the power-on state, undefined on the chip: see i8254_reset().
  *
  * How the tcg chipset's plugin glue uses it:
  * - embed a struct i8254 in the device state; call i8254_reset() from the
@@ -67,8 +68,11 @@
  *   what the edge-triggered 8259 counts, so a late timer must still lower
  *   and raise the line. If the walk would be long (the host slept), the
  *   glue may start it from i8254_next_edge(pit, 0, now - 2 periods)
- *   instead: the PIC latches one edge anyway. Mode 3 (the BIOS default)
- *   gives one rising edge per period too; mode 0 one, at terminal count.
+ *   instead: the PIC latches one edge anyway. Ticks lost that way are
+ *   not reinjected, as KVM's PIT does by default: a glue that wants that
+ *   counts the rising edges it walked and replays them after each EOI.
+ *   Mode 3 (the BIOS default) gives one rising edge per period too; mode
+ *   0 one, at terminal count.
  * - before every i8254_write() or i8254_port61_write(), deliver the edges
  *   up to now (the state after a write no longer knows the old future);
  *   after it, set the line to i8254_out(pit, 0, now) and re-arm the timer:
