@@ -38,6 +38,10 @@ plugins_example_check_rtc_LDADD = $(DEVICE_TEST_LDADD)
 plugins_example_check_rtc_LDFLAGS = $(DEVICE_TEST_LDFLAGS)
 EXTRA_plugins_example_check_rtc_DEPENDENCIES = plugins/example/rtc.la
 UNIT_TESTS += plugins/example/check_rtc
+# The example includes no config.h (it builds out of tree too); here it is
+# rebuilt with everything else when the flags config.h records change.
+$(plugins_example_rtc_la_OBJECTS) $(plugins_example_check_rtc_OBJECTS): \
+	$(CONFIG_HEADER)
 
 EXTRA_DIST += tests/sdk.sh
 

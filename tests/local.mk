@@ -10,7 +10,13 @@ AM_TESTS_ENVIRONMENT = \
 	PLUGVM_DEVICES='$(abs_top_builddir)/devices/.libs'; export PLUGVM_DEVICES; \
 	PLUGVM_TEST_PLUGINS='$(abs_top_builddir)/tests/.libs'; export PLUGVM_TEST_PLUGINS; \
 	LSAN_OPTIONS="suppressions=$(abs_top_srcdir)/tests/lsan.supp:print_suppressions=0$${LSAN_OPTIONS:+:$$LSAN_OPTIONS}"; export LSAN_OPTIONS; \
-	unset PLUGVM_PLUGIN_PATH;
+	unset PLUGVM_PLUGIN_PATH; \
+	PLUGVM_PKGLIBDIR='$(pkglibdir)'; export PLUGVM_PKGLIBDIR; \
+	PLUGVM_SAN_CFLAGS='$(SAN_CFLAGS)'; export PLUGVM_SAN_CFLAGS; \
+	PLUGVM_COMPILE_FLAGS='$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN_CFLAGS) $(SAN_CFLAGS) $(LDFLAGS) $(SAN_LDFLAGS)'; \
+	export PLUGVM_COMPILE_FLAGS; \
+	REBUILD_TARGETS='all-am $(check_LTLIBRARIES) $(check_PROGRAMS) $(BENCH_PROGS)'; \
+	export REBUILD_TARGETS; MAKE='$(MAKE)'; export MAKE;
 
 # valgrind: make check VALGRIND=1 runs every unit test under memcheck.
 LOG_COMPILER = $(top_srcdir)/tests/valgrind-wrap.sh
@@ -91,6 +97,9 @@ tests_check_x86_intr_LDADD = $(TEST_LIBS)
 
 # The command line, end to end (TAP: each check counts).
 TESTS += tests/cli.sh
+# A reconfigure rebuilds what it changed (config.h, paths.h; TAP).
+TESTS += tests/rebuild.sh
+EXTRA_DIST += tests/rebuild.sh
 SH_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 SH_LOG_COMPILER = $(SHELL)
 EXTRA_DIST += tests/cli.sh
