@@ -40,6 +40,12 @@ machine() { # machine NAME: write $tmp/NAME.ini from stdin
 
 run --help
 if [ "$st" = 0 ] && grep -q '^Usage: plugvm' "$tmp/out"; then ok "--help"; else not_ok "--help"; fi
+if grep -qx "  3\. $PLUGVM_DEVICES" "$tmp/out" &&
+	grep -qx "  4\. ${PLUGVM_PKGLIBDIR:?}" "$tmp/out"; then
+	ok "--help names the build tree's and the installed plugin directory"
+else
+	not_ok "--help names the build tree's and the installed plugin directory"
+fi
 run --version
 if [ "$st" = 0 ] && grep -q '^plugvm [0-9]' "$tmp/out" && grep -q 'ABI' "$tmp/out"; then ok "--version"; else not_ok "--version"; fi
 run
@@ -72,6 +78,24 @@ run --describe debugport
 if [ "$st" = 0 ] && grep -q 'one of: print exit' "$tmp/out"; then ok "--describe shows enum choices"; else not_ok "--describe shows enum choices"; fi
 run --describe nosuchdevice
 check "--describe of a missing type" 1 "nosuchdevice.so is not in any of"
+
+# No plugins anywhere: a copy of plugvm is not the build tree's, so it
+# searches only --plugin-path and the installed directory.
+mkdir -p "$tmp/bin" "$tmp/empty"
+cp "$plugvm" "$tmp/bin/plugvm"
+if ls "$PLUGVM_PKGLIBDIR"/*.so >/dev/null 2>&1; then
+	skip "--list-devices with no plugins is an error" "plugins are installed in $PLUGVM_PKGLIBDIR"
+else
+	st=0
+	"$tmp/bin/plugvm" --plugin-path="$tmp/empty" --list-devices >"$tmp/out" 2>"$tmp/err" || st=$?
+	if [ "$st" = 1 ] && [ ! -s "$tmp/out" ] && grep -q 'no device plugins' "$tmp/err" &&
+		grep -qx "  $tmp/empty" "$tmp/err" && grep -qx "  $PLUGVM_PKGLIBDIR" "$tmp/err" &&
+		! grep -q "$PLUGVM_DEVICES" "$tmp/err"; then
+		ok "--list-devices with no plugins is an error that says where it looked"
+	else
+		not_ok "--list-devices with no plugins is an error that says where it looked (status $st)"
+	fi
+fi
 
 # Third-party plugins: --plugin-path and PLUGVM_PLUGIN_PATH.
 run --plugin-path="$PLUGVM_TEST_PLUGINS" --list-devices

@@ -69,18 +69,24 @@ static void usage(FILE *f)
 		"      --stats             exit counts and host time per device and\n"
 		"                          exit kind, and guest against plugvm time\n"
 		"      --plugin-path=DIRS  colon-separated directories searched first for\n"
-		"                          device plugins (then $PLUGVM_PLUGIN_PATH, then\n"
-		"                          %s)\n"
+		"                          device plugins (see below)\n"
 		"      --list-devices      list the device plugins found and exit\n"
 		"      --describe=TYPE     show a device type's settings and exit\n"
 		"  -h, --help              show this help and exit\n"
 		"      --version           show the version and exit\n"
 		"\n"
+		"Device plugins (TYPE.so) are searched for in this order:\n"
+		"  1. the directories of --plugin-path\n"
+		"  2. the directories of $PLUGVM_PLUGIN_PATH\n"
+		"  3. %s\n"
+		"     (only by the plugvm built in that tree, so it runs uninstalled)\n"
+		"  4. %s\n"
+		"\n"
 		"Guest output goes to stdout, plugvm's own messages to stderr.\n"
 		"Exit status: 0 guest halted; N the guest's exit-device status; 1 bad\n"
 		"machine file or plugin; 2 bad usage; 3 guest fault; 124 timeout;\n"
 		"130 SIGINT/SIGTERM.\n",
-		PLUGVM_PLUGINDIR);
+		PLUGVM_BUILD_PLUGINDIR, PLUGVM_PLUGINDIR);
 }
 
 /* Seconds, possibly fractional ("0.5"), to milliseconds. */
@@ -203,9 +209,11 @@ static int list_devices(const struct vmm_plugin_path *pp)
 	if (vmm_plugin_foreach(pp, list_one, &count))
 		return EXIT_FAILURE;
 	if (count == 0) {
-		fprintf(stderr, "plugvm: no device plugins found in:\n");
+		fprintf(stderr, "plugvm: no device plugins (TYPE.so) found in:\n");
 		for (size_t i = 0; i < pp->n; i++)
 			fprintf(stderr, "  %s\n", pp->dirs[i]);
+		fprintf(stderr, "plugvm: --plugin-path or PLUGVM_PLUGIN_PATH name more directories\n");
+		return EXIT_FAILURE;
 	}
 	return EXIT_SUCCESS;
 }
