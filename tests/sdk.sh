@@ -12,7 +12,9 @@
 #     equal rtc.expected;
 #  4. the tutorial (docs/writing-plugins.md, as installed) is followed
 #     verbatim against the staged tree;
-#  5. the installed man pages format without warnings.
+#  5. the installed man pages format without warnings;
+#  6. installed for another prefix than the configured one (what a
+#     reconfigure with --prefix changes), plugvm finds that prefix's plugins.
 # Prints one line per check and ends with "sdk: N passed, M failed".
 # Exit status: 0, 1 when a check failed, 77 when a tool is missing.
 # SDK_KEEP=1 keeps the temporary directory for a look.
@@ -376,5 +378,33 @@ if command -v groff >/dev/null 2>&1; then
 else
 	echo "SKIP: the man pages (groff is missing)"
 fi
+
+# --- 6. installed for another prefix -------------------------------------
+# `make install prefix=...` changes the Makefile's directories as
+# `./configure --prefix=...` does; the plugvm installed there must look for
+# plugins there. Every directory make installs to is named, so nothing
+# lands outside $tmp whatever configure was told; paths.h is put back for
+# the configured prefix afterwards.
+moved=$tmp/moved
+if "$MAKE" -C "$builddir" install prefix="$moved" exec_prefix="$moved" \
+	bindir="$moved/bin" libdir="$moved/lib" includedir="$moved/include" \
+	datarootdir="$moved/share" datadir="$moved/share" \
+	mandir="$moved/share/man" docdir="$moved/share/doc/plugvm" \
+	>"$tmp/moved.log" 2>&1; then
+	(cd / && "$moved/bin/plugvm" --list-devices) >"$tmp/moved.out" 2>&1
+	(cd / && "$moved/bin/plugvm" "$moved/share/plugvm/machines/hello.ini") \
+		>"$tmp/moved-hello.out" 2>>"$tmp/moved.out"
+	if grep -q "^  *$moved/lib/plugvm/serial.so\$" "$tmp/moved.out" &&
+		[ "$(cat "$tmp/moved-hello.out")" = 4 ]; then
+		pass "installed with another prefix, plugvm finds its plugins there"
+	else
+		fail "installed with another prefix, plugvm finds its plugins there" \
+			"$tmp/moved.out"
+	fi
+else
+	fail "make install prefix=<tmp>" "$tmp/moved.log"
+fi
+"$MAKE" -C "$builddir" >"$tmp/rebuild.log" 2>&1 ||
+	fail "make, back to the configured prefix" "$tmp/rebuild.log"
 
 finish
