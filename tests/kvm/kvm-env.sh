@@ -51,6 +51,23 @@ kvm_find_kernel() {
 	return 0
 }
 
+# kvm_cache_dir: prints where this user keeps the kernel run-nested.sh
+# extracts: $KVM_CACHE_DIR, else $XDG_CACHE_HOME/plugvm, else
+# ~/.cache/plugvm; with no usable home, a directory named for this user
+# under ${TMPDIR:-/tmp}. (One /tmp directory for all users let the first
+# one's 0600 file break every other user's check-kvm.)
+kvm_cache_dir() {
+	if [ -n "${KVM_CACHE_DIR:-}" ]; then
+		printf '%s\n' "$KVM_CACHE_DIR"
+	elif [ -n "${XDG_CACHE_HOME:-}" ]; then
+		printf '%s/plugvm\n' "$XDG_CACHE_HOME"
+	elif [ -n "${HOME:-}" ] && [ -d "$HOME" ] && [ -w "$HOME" ]; then
+		printf '%s/.cache/plugvm\n' "$HOME"
+	else
+		printf '%s/plugvm-kvm-cache-%s\n' "${TMPDIR:-/tmp}" "$(id -u)"
+	fi
+}
+
 # kvm_find_module NAME: prints the path of module NAME (.ko, .ko.xz, .ko.zst
 # or .ko.gz; '-' and '_' alike) under $KVM_MODULES_DIR, or fails.
 kvm_find_module() {

@@ -21,9 +21,11 @@
 #
 # Boot time: half of a plain boot under TCG goes into the bzImage's own
 # xz decompressor, so when the kernel has a PVH entry (Debian's do) its
-# vmlinux is extracted once, cached in $KVM_CACHE_DIR (default
-# ${TMPDIR:-/tmp}/plugvm-kvm-cache), and booted directly (~5 s instead of
-# ~10 s to power-off). KVM_PVH=0 boots the bzImage as it is.
+# vmlinux is extracted once, cached per user (kvm_cache_dir in kvm-env.sh:
+# $KVM_CACHE_DIR, else $XDG_CACHE_HOME/plugvm, else ~/.cache/plugvm), and
+# booted directly (~5 s instead of ~10 s to power-off). A cached file this
+# user cannot read is extracted again, or the bzImage booted. KVM_PVH=0
+# boots the bzImage as it is.
 #
 # Environment: KVM_KERNEL (default: newest /boot/vmlinuz-*, see
 # kvm-env.sh), KVM_QEMU (default qemu-system-x86_64), KVM_MEM (2G: tcg runs in there too, and Unicorn reserves a 1 GiB code buffer),
@@ -86,11 +88,11 @@ fail() {
 # pvh_kernel BZIMAGE: print the path of its cached vmlinux if it has a PVH
 # entry point (ELF note 0x12), or fail.
 pvh_kernel() {
-	local cache=${KVM_CACHE_DIR:-${TMPDIR:-/tmp}/plugvm-kvm-cache}
-	local key vmlinux off tmp
+	local cache key vmlinux off tmp
+	cache=$(kvm_cache_dir)
 	key=$(stat -L -c '%s-%Y' "$1") || return 1
 	vmlinux=$cache/vmlinux-${1##*/}-$key
-	if [ ! -s "$vmlinux" ]; then
+	if [ ! -s "$vmlinux" ] || [ ! -r "$vmlinux" ]; then
 		command -v readelf >/dev/null && command -v xz >/dev/null ||
 			return 1
 		off=$(LC_ALL=C grep -m 1 -obUaP '\xfd7zXZ\x00' "$1" |
@@ -107,7 +109,12 @@ pvh_kernel() {
 			rm -f "$tmp"
 			return 1
 		fi
-		mv "$tmp" "$vmlinux"
+		# Readable by all, like the bzImage it comes from, in case
+		# KVM_CACHE_DIR is shared.
+		chmod 644 "$tmp" && mv -f "$tmp" "$vmlinux" || {
+			rm -f "$tmp"
+			return 1
+		}
 	fi
 	printf '%s\n' "$vmlinux"
 }
