@@ -50,6 +50,20 @@ case $mode in nested | direct | auto) ;; *)
 	;;
 esac
 
+# The nested VM needs qemu and a kernel: without them, skip before building.
+if [ "$mode" = nested ]; then
+	. "$here/kvm-env.sh"
+	qemu=${KVM_QEMU:-qemu-system-x86_64}
+	if ! command -v "$qemu" >/dev/null; then
+		echo "$me: SKIP: $qemu not found (apt-get install qemu-system-x86)" >&2
+		exit 77
+	fi
+	if ! kvm_find_kernel; then
+		echo "$me: SKIP: no guest kernel" >&2
+		exit 77
+	fi
+fi
+
 work=$(mktemp -d "${TMPDIR:-/tmp}/plugvm-check-kvm.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
