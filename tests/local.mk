@@ -16,7 +16,8 @@ AM_TESTS_ENVIRONMENT = \
 	PLUGVM_COMPILE_FLAGS='$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN_CFLAGS) $(SAN_CFLAGS) $(LDFLAGS) $(SAN_LDFLAGS)'; \
 	export PLUGVM_COMPILE_FLAGS; \
 	REBUILD_TARGETS='all-am $(check_LTLIBRARIES) $(check_PROGRAMS) $(BENCH_PROGS)'; \
-	export REBUILD_TARGETS; MAKE='$(MAKE)'; export MAKE;
+	export REBUILD_TARGETS; MAKE='$(MAKE)'; export MAKE; \
+	PLUGVM_BASH='$(BASH)'; export PLUGVM_BASH;
 
 # valgrind: make check VALGRIND=1 runs every unit test under memcheck.
 LOG_COMPILER = $(top_srcdir)/tests/valgrind-wrap.sh
@@ -100,6 +101,9 @@ TESTS += tests/cli.sh
 # A reconfigure rebuilds what it changed (config.h, paths.h; TAP).
 TESTS += tests/rebuild.sh
 EXTRA_DIST += tests/rebuild.sh
+# setup.sh, the nested-KVM kernel cache, check-kvm's SKIP (TAP).
+TESTS += tests/scripts.sh
+EXTRA_DIST += tests/scripts.sh setup.sh
 SH_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 SH_LOG_COMPILER = $(SHELL)
 EXTRA_DIST += tests/cli.sh
