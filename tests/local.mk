@@ -104,6 +104,9 @@ EXTRA_DIST += tests/rebuild.sh
 # setup.sh, the nested-KVM kernel cache, check-kvm's SKIP (TAP).
 TESTS += tests/scripts.sh
 EXTRA_DIST += tests/scripts.sh setup.sh
+# The README and man pages against the tree and plugvm itself (TAP).
+TESTS += tests/docs.sh
+EXTRA_DIST += tests/docs.sh
 SH_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 SH_LOG_COMPILER = $(SHELL)
 EXTRA_DIST += tests/cli.sh

@@ -17,13 +17,13 @@
  *   - give devices guest RAM to DMA into and look at it.
  *
  * Link with `pkg-config --libs plugvm-devtest` (libplugvm-devtest). A typical
- * Check test:
+ * Check test, of the installed serial plugin, compiled with
+ * -DPLUGINDIR="\"$(pkg-config --variable=plugindir plugvm-plugin)\"":
  *
  *	static const char *const settings[] = { "base", "0x2f8", NULL };
  *	struct plugvm_devtest *t;
  *
- *	t = plugvm_devtest_open("build/devices/.libs/serial.so", "com2",
- *				settings, 0);
+ *	t = plugvm_devtest_open(PLUGINDIR "/serial.so", "com2", settings, 0);
  *	ck_assert_ptr_nonnull(t);
  *	plugvm_devtest_outb(t, 0x2ff, 0x5a);
  *	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x2ff), 0x5a);
