@@ -7,7 +7,7 @@
 # libraries, plugins, and every machine in configs/ with its guest; boot it
 # under qemu's TCG with nested SVM (run-nested.sh); run every machine there
 # with accel=kvm, and compare each one's stdout and exit status with a tcg
-# run of the same machine on this host. One boot, about 30 s on 2 cores.
+# run of the same machine on this host. One boot, about 40 s on 2 cores.
 #
 # Without -B only the accelerator's own tests run (no plugvm to pack).
 #
