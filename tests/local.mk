@@ -17,6 +17,7 @@ AM_TESTS_ENVIRONMENT = \
 	export PLUGVM_COMPILE_FLAGS; \
 	REBUILD_TARGETS='all-am $(check_LTLIBRARIES) $(check_PROGRAMS) $(BENCH_PROGS)'; \
 	export REBUILD_TARGETS; MAKE='$(MAKE)'; export MAKE; \
+	REBUILD_DEPFILES='$(am__depfiles_remade)'; export REBUILD_DEPFILES; \
 	PLUGVM_BASH='$(BASH)'; export PLUGVM_BASH;
 
 # valgrind: make check VALGRIND=1 runs every unit test under memcheck.

@@ -20,6 +20,7 @@ builddir=${PLUGVM_BUILDDIR:?run through make check}
 : "${PLUGVM_SAN_CFLAGS?run through make check}"
 : "${PLUGVM_PKGLIBDIR:?run through make check}"
 : "${REBUILD_TARGETS:?run through make check}"
+: "${REBUILD_DEPFILES:?run through make check}"
 MAKE=${MAKE:-make}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -57,9 +58,9 @@ what_if() {
 		grep -o -e '-c -o [^ ]*\.l*o\b' | sed 's/^-c -o //' | sort -u
 }
 
-# 2. The objects this build made: those of automake's depfiles that exist.
-for dep in */.deps/*.P*o */*/.deps/*.P*o; do
-	[ -f "$dep" ] || continue
+# 2. The objects this build made: those of automake's depfiles (the
+# Makefile's list, not what an older build left in .deps) that exist.
+for dep in $REBUILD_DEPFILES; do
 	d=${dep%%/.deps/*} f=${dep##*/}
 	case $f in
 	*.Plo) obj=$d/${f%.Plo}.lo ;;
