@@ -213,6 +213,56 @@ START_TEST(test_kit_ram_irq_exit)
 }
 END_TEST
 
+/* testdev, the core's test plugin: port 0x100 + 0, write 4 = set_irq(0). */
+static const char *testdev(void)
+{
+	static char path[4096];
+	const char *dir = getenv("PLUGVM_TEST_PLUGINS");
+
+	snprintf(path, sizeof(path), "%s/testdev.so",
+		 dir ? dir : "tests/.libs");
+	return path;
+}
+
+START_TEST(test_kit_irq_as_plugvm)
+{
+	struct plugvm_devtest_irq irq;
+
+	ck_assert_int_eq(plugvm_devtest_add(t, testdev(), "td", NULL), 0);
+	plugvm_devtest_log_clear(t);
+	plugvm_devtest_outb(t, 0x100, 4);
+	/* refused as plugvm refuses it: no interrupt controller yet */
+	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x100), (uint8_t)-ENOTSUP);
+	ck_assert_uint_eq(plugvm_devtest_log_count(t), 1);
+	ck_assert(plugvm_devtest_log_find(
+		t, PLUGVM_LOG_WARN,
+		"set_irq(line 0): the machine has no interrupt controller"));
+	ck_assert_str_eq(plugvm_devtest_log_entry(t, 0)->device, "td");
+	/* said once per device */
+	plugvm_devtest_outb(t, 0x100, 4);
+	ck_assert_uint_eq(plugvm_devtest_log_count(t), 1);
+	/* seen as tried, never as delivered */
+	irq = plugvm_devtest_irq(t, 0);
+	ck_assert_uint_eq(irq.calls, 2);
+	ck_assert(!irq.level);
+	ck_assert_uint_eq(irq.edges, 0);
+
+	/* a test may make the answer another error; 0 is the machine's */
+	plugvm_devtest_set_irq_error(t, -EINVAL);
+	plugvm_devtest_outb(t, 0x100, 4);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x100), (uint8_t)-EINVAL);
+	plugvm_devtest_set_irq_error(t, 0);
+	plugvm_devtest_outb(t, 0x100, 4);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x100), (uint8_t)-ENOTSUP);
+	ck_assert(!plugvm_devtest_irq(t, 0).level);
+
+	/* the only chipset there is, and one that comes with interrupts */
+	ck_assert_int_eq(plugvm_devtest_set_chipset(t, "none"), 0);
+	ck_assert_int_eq(plugvm_devtest_set_chipset(t, "pc"), -ENOTSUP);
+	ck_assert_int_eq(plugvm_devtest_set_chipset(t, NULL), -EINVAL);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* limits                                                                   */
 /* ------------------------------------------------------------------------ */
@@ -443,6 +493,7 @@ static Suite *nullmmio_suite(void)
 	tcase_add_test(tc, test_size_suffix);
 	tcase_add_test(tc, test_kit_ids_and_log);
 	tcase_add_test(tc, test_kit_ram_irq_exit);
+	tcase_add_test(tc, test_kit_irq_as_plugvm);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");

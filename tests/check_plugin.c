@@ -131,8 +131,13 @@ START_TEST(test_host_table)
 	pio(0x100, true, 3);
 	ck_assert_int_eq(exit_status, 200);
 	/* no interrupt controller here */
-	pio(0x100, true, 4);
+	CAPTURE_STDERR(pio(0x100, true, 4));
 	ck_assert_int_eq((int8_t)pio(0x100, false, 0), -ENOTSUP);
+	ck_assert_msg(strstr(captured, "t0: warning: set_irq(line 0): the "
+				       "machine has no interrupt controller"),
+		      "%s", captured);
+	CAPTURE_STDERR(pio(0x100, true, 4)); /* said once */
+	ck_assert_str_eq(captured, "");
 	vmm_device_destroy(dev);
 	vmm_plugin_close(p);
 }

@@ -26,4 +26,4 @@ tests_check_nullmmio_SOURCES = tests/check_nullmmio.c
 tests_check_nullmmio_CFLAGS = $(TEST_CFLAGS)
 tests_check_nullmmio_LDADD = $(DEVICE_TEST_LDADD)
 tests_check_nullmmio_LDFLAGS = $(DEVICE_TEST_LDFLAGS)
-EXTRA_tests_check_nullmmio_DEPENDENCIES = devices/nullmmio.la
+EXTRA_tests_check_nullmmio_DEPENDENCIES = devices/nullmmio.la tests/testdev.la

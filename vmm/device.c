@@ -98,10 +98,18 @@ static void host_request_exit(struct plugvm_device *pdev, int status)
 static int host_set_irq(struct plugvm_device *pdev, unsigned line, bool level)
 {
 	struct vmm_device *dev = (struct vmm_device *)pdev;
+	int ret = -ENOTSUP;
 
-	if (!dev->env->set_irq)
-		return -ENOTSUP;
-	return dev->env->set_irq(dev->env->ctx, dev, line, level);
+	if (dev->env->set_irq)
+		ret = dev->env->set_irq(dev->env->ctx, dev, line, level);
+	/* Once per device: the device may try on every access. */
+	if (ret == -ENOTSUP && !atomic_exchange(&dev->irq_refused, true))
+		host_log(pdev, PLUGVM_LOG_WARN,
+			 "set_irq(line %u): the machine has no interrupt "
+			 "controller yet, so no interrupt is delivered "
+			 "(further attempts are not reported)",
+			 line);
+	return ret;
 }
 
 static const char *host_device_id(struct plugvm_device *pdev)

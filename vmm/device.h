@@ -12,6 +12,7 @@
 #include "plugin.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -25,7 +26,8 @@ struct vmm_device_env {
 	void *ctx;
 	/* request_exit(); default: ignored */
 	void (*exit_request)(void *ctx, struct vmm_device *dev, int status);
-	/* set_irq(); default: -ENOTSUP */
+	/* set_irq(): the machine's interrupt controller; default (none):
+	 * -ENOTSUP. The first -ENOTSUP of a device is logged as a warning. */
 	int (*set_irq)(void *ctx, struct vmm_device *dev, unsigned line,
 		       bool level);
 	/* after mem_write() changed guest RAM; default: nothing */
@@ -44,6 +46,7 @@ struct vmm_device {
 	const struct vmm_device_env *env;
 	bool creating; /* register_range() allowed */
 	bool serialize; /* not PLUGVM_PLUGIN_THREAD_SAFE: take @lock */
+	atomic_bool irq_refused; /* set_irq() was refused and said so */
 	pthread_mutex_t lock;
 };
 

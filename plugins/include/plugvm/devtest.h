@@ -13,7 +13,8 @@
  *     access contract as plugvm (plugin.h, struct plugvm_io_ops): MMIO of
  *     a size the range does not take is split into pieces it does;
  *   - see every message the devices (and the host code) logged;
- *   - see interrupt line changes and machine exit requests;
+ *   - see interrupt line calls (refused, as plugvm refuses them while it
+ *     has no interrupt controller) and machine exit requests;
  *   - give devices guest RAM to DMA into and look at it.
  *
  * Link with `pkg-config --libs plugvm-devtest` (libplugvm-devtest). A typical
@@ -254,24 +255,39 @@ void plugvm_devtest_log_clear(struct plugvm_devtest *t);
 
 /** The state of one interrupt line. */
 struct plugvm_devtest_irq {
-	bool level;	    /**< the level last driven (initially low) */
-	unsigned int edges; /**< times the level changed */
-	unsigned int calls; /**< set_irq() calls, changing or not */
+	/** the level the interrupt controller last received (initially
+	 * low); stays low while set_irq() is refused */
+	bool level;
+	/** times the received level changed */
+	unsigned int edges;
+	/** set_irq() calls on the line, delivered, changing or refused */
+	unsigned int calls;
 };
 
 /**
  * Interrupt line @line as the devices drove it (all zero for a line
- * >= PLUGVM_DEVTEST_IRQ_LINES). In the kit, set_irq() succeeds for every
- * existing line and returns -EINVAL for the others, unless
- * plugvm_devtest_set_irq_error() says otherwise.
+ * >= PLUGVM_DEVTEST_IRQ_LINES). The bench's machine is plugvm's: it has
+ * no interrupt controller yet (chipset "none"), so set_irq() returns
+ * -ENOTSUP for every line, the first call of each device logs a warning
+ * naming it and the line, and only @calls counts. A test cannot see an
+ * interrupt delivered that plugvm would refuse.
  */
 struct plugvm_devtest_irq plugvm_devtest_irq(const struct plugvm_devtest *t,
 					     unsigned int line);
 
 /**
+ * Choose the bench machine's interrupt controller, as a machine file's
+ * `chipset` will. Returns 0 for "none" (the default, and all plugvm has
+ * today), -ENOTSUP for a chipset the kit does not have yet (interrupt
+ * support will bring "pc"), -EINVAL for NULL.
+ */
+int plugvm_devtest_set_chipset(struct plugvm_devtest *t, const char *chipset);
+
+/**
  * Make every later set_irq() fail with @err (a negative errno, e.g.
- * -ENOTSUP for a machine with no interrupt controller), and change nothing.
- * 0 restores the default.
+ * -EINVAL for a line the device should not use) instead of what the
+ * machine would answer, and change nothing. 0 restores the machine's
+ * answer.
  */
 void plugvm_devtest_set_irq_error(struct plugvm_devtest *t, int err);
 

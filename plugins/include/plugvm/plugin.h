@@ -270,7 +270,10 @@ struct plugvm_host {
 	/**
 	 * Drive interrupt line @line to @level. Returns 0, -EINVAL for a line
 	 * that does not exist, or -ENOTSUP on a machine without an interrupt
-	 * controller.
+	 * controller. plugvm has none yet (a `chipset` setting comes with
+	 * interrupt support), so today every call returns -ENOTSUP, and the
+	 * first one of each device logs a warning naming the device and the
+	 * line. The device test kit behaves the same.
 	 */
 	int (*set_irq)(struct plugvm_device *dev, unsigned line, bool level);
 
