@@ -240,7 +240,9 @@ static int debugport_create(struct plugvm_device *dev,
 	struct debugport *d;
 	int ret;
 
-	if (port > 0xffff || size < 1 || size > 0x10000 - port) {
+	/* port <= 0xffff and size >= 1: the settings table's ranges. That
+	 * the range ends within the port space depends on both. */
+	if (size > 0x10000 - port) {
 		host->log(dev, PLUGVM_LOG_ERROR,
 			  "port 0x%" PRIx64 " with size %" PRIu64
 			  ": the range must lie within ports 0-0xffff",

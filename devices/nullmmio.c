@@ -100,16 +100,13 @@ static int nullmmio_create(struct plugvm_device *dev,
 	struct nullmmio *n;
 	int ret;
 
-	if (size == 0 || base + (size - 1) < base) {
+	/* size >= 1 and fill <= 0xff: the settings table's ranges. That the
+	 * region ends below 2^64 depends on both base and size. */
+	if (base + (size - 1) < base) {
 		host->log(dev, PLUGVM_LOG_ERROR,
 			  "base 0x%" PRIx64 " with size 0x%" PRIx64
-			  ": the region must be non-empty and end below 2^64",
+			  ": the region must end below 2^64",
 			  base, size);
-		return -EINVAL;
-	}
-	if (fill > 0xff) {
-		host->log(dev, PLUGVM_LOG_ERROR,
-			  "fill %" PRIu64 " is not a byte value (0-255)", fill);
 		return -EINVAL;
 	}
 	n = calloc(1, sizeof(*n));

@@ -113,7 +113,11 @@ struct plugvm_setting {
 	const char *help;
 	/** ENUM only: the accepted words, NULL-terminated. */
 	const char *const *choices;
-	/** U64 and SIZE only: accepted range. min = max = 0 means any value. */
+	/**
+	 * U64 and SIZE only: accepted range. min = max = 0 means any value.
+	 * The host refuses a value outside it, naming the setting, before
+	 * create() runs: create() need not check it again.
+	 */
 	uint64_t min, max;
 	void *reserved[2];
 };
