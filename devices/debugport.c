@@ -207,9 +207,9 @@ static int debugport_open_output(struct debugport *d, const char *output)
 	if (!d->out) {
 		int err = errno;
 
-		d->host->log(d->dev, PLUGVM_LOG_ERROR,
-			     "output: cannot open '%s': %s", output,
-			     strerror(err));
+		d->host->setting_error(d->dev, "output",
+				       "cannot open '%s': %s", output,
+				       strerror(err));
 		return -err;
 	}
 	d->out_is_file = true;
@@ -242,13 +242,12 @@ static int debugport_create(struct plugvm_device *dev,
 
 	/* port <= 0xffff and size >= 1: the settings table's ranges. That
 	 * the range ends within the port space depends on both. */
-	if (size > 0x10000 - port) {
-		host->log(dev, PLUGVM_LOG_ERROR,
-			  "port 0x%" PRIx64 " with size %" PRIu64
-			  ": the range must lie within ports 0-0xffff",
-			  port, size);
-		return -EINVAL;
-	}
+	if (size > 0x10000 - port)
+		return host->setting_error(
+			dev, "size",
+			"port 0x%" PRIx64 " with size %" PRIu64
+			": the range must lie within ports 0-0xffff",
+			port, size);
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
@@ -262,14 +261,11 @@ static int debugport_create(struct plugvm_device *dev,
 	ret = debugport_open_output(d, values[DEBUGPORT_SET_OUTPUT].str);
 	if (ret)
 		goto out_free_state;
+	/* on failure the host has said why (an overlap names both owners) */
 	ret = host->register_range(dev, PLUGVM_SPACE_PIO, port, size,
 				   &debugport_ops, d);
-	if (ret) {
-		host->log(dev, PLUGVM_LOG_ERROR,
-			  "cannot claim ports 0x%" PRIx64 "-0x%" PRIx64 ": %s",
-			  port, port + size - 1, strerror(-ret));
+	if (ret)
 		goto out_close_output;
-	}
 	*state = d;
 	return 0;
 

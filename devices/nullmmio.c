@@ -102,13 +102,11 @@ static int nullmmio_create(struct plugvm_device *dev,
 
 	/* size >= 1 and fill <= 0xff: the settings table's ranges. That the
 	 * region ends below 2^64 depends on both base and size. */
-	if (base + (size - 1) < base) {
-		host->log(dev, PLUGVM_LOG_ERROR,
-			  "base 0x%" PRIx64 " with size 0x%" PRIx64
-			  ": the region must end below 2^64",
-			  base, size);
-		return -EINVAL;
-	}
+	if (base + (size - 1) < base)
+		return host->setting_error(dev, "size",
+					   "base 0x%" PRIx64 " with size 0x%" PRIx64
+					   ": the region must end below 2^64",
+					   base, size);
 	n = calloc(1, sizeof(*n));
 	if (!n)
 		return -ENOMEM;
@@ -123,14 +121,11 @@ static int nullmmio_create(struct plugvm_device *dev,
 						   NULL, 10)
 			       : PLUGVM_ACCESS_ANY;
 
+	/* on failure the host has said why (an overlap names both owners) */
 	ret = host->register_range(dev, PLUGVM_SPACE_MMIO, base, size,
 				   &n->ops, n);
-	if (ret) {
-		host->log(dev, PLUGVM_LOG_ERROR,
-			  "cannot claim MMIO 0x%" PRIx64 "-0x%" PRIx64 ": %s",
-			  base, base + (size - 1), strerror(-ret));
+	if (ret)
 		goto out_free_state;
-	}
 	*state = n;
 	return 0;
 

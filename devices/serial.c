@@ -352,9 +352,9 @@ static int serial_open_output(struct serial *s, const char *output)
 	if (!s->out) {
 		int err = errno;
 
-		s->host->log(s->dev, PLUGVM_LOG_ERROR,
-			     "output: cannot open '%s': %s", output,
-			     strerror(err));
+		s->host->setting_error(s->dev, "output",
+				       "cannot open '%s': %s", output,
+				       strerror(err));
 		return -err;
 	}
 	s->out_is_file = true;
@@ -395,14 +395,11 @@ static int serial_create(struct plugvm_device *dev,
 	ret = serial_open_output(s, values[SERIAL_SET_OUTPUT].str);
 	if (ret)
 		goto out_free_state;
+	/* on failure the host has said why (an overlap names both owners) */
 	ret = host->register_range(dev, PLUGVM_SPACE_PIO, base, UART_NR_PORTS,
 				   &serial_ops, s);
-	if (ret) {
-		host->log(dev, PLUGVM_LOG_ERROR,
-			  "cannot claim ports 0x%" PRIx64 "-0x%" PRIx64 ": %s",
-			  base, base + UART_NR_PORTS - 1, strerror(-ret));
+	if (ret)
 		goto out_close_output;
-	}
 	*state = s;
 	return 0;
 

@@ -98,7 +98,8 @@ static const struct member host_members[] = {
 	MEMBER(plugvm_host, request_exit, 40, 8),
 	MEMBER(plugvm_host, set_irq, 48, 8),
 	MEMBER(plugvm_host, device_id, 56, 8),
-	MEMBER(plugvm_host, reserved, 64, 72), /* 9 function pointers */
+	MEMBER(plugvm_host, setting_error, 64, 8), /* API 2 */
+	MEMBER(plugvm_host, reserved, 72, 64), /* 8 function pointers */
 };
 
 static const struct member plugin_members[] = {
@@ -215,7 +216,7 @@ START_TEST(test_versions)
 {
 	/* bump these together with the numbers above, never alone */
 	ck_assert_int_eq(PLUGVM_ABI_VERSION, 1);
-	ck_assert_int_eq(PLUGVM_API_VERSION, 1);
+	ck_assert_int_eq(PLUGVM_API_VERSION, 2);
 	ck_assert_str_eq(PLUGVM_PLUGIN_SYMBOL, "plugvm_plugin_describe");
 	/* the host reads abi_version before trusting anything else */
 	ck_assert_uint_eq(offsetof(struct plugvm_plugin, abi_version), 0);
@@ -272,7 +273,7 @@ START_TEST(test_reserved_space)
 			  2);
 	ck_assert_uint_eq(sizeof(((struct plugvm_host *)0)->reserved) /
 				  sizeof(void (*)(void)),
-			  9);
+			  8);
 	ck_assert_uint_eq(sizeof(((struct plugvm_plugin *)0)->reserved) /
 				  sizeof(void *),
 			  8);
@@ -309,6 +310,9 @@ START_TEST(test_signatures)
 			   int (*)(struct plugvm_device *, unsigned, bool)));
 	ck_assert(
 		HAS_TYPE(h.device_id, const char *(*)(struct plugvm_device *)));
+	ck_assert(HAS_TYPE(h.setting_error,
+			   int (*)(struct plugvm_device *, const char *,
+				   const char *, ...)));
 
 	ck_assert(HAS_TYPE(p.create,
 			   int (*)(struct plugvm_device *,

@@ -174,17 +174,36 @@ type = serial
 base = 0x3fc
 EOF2
 run "$tmp/overlap.ini"
-check "overlapping devices name both" 1 "'b' overlaps .* of 'a'"
+check "overlapping devices name both" 1 "/overlap.ini:6: \[device \"b\"\]: port range 0x3fc-0x403 overlaps 0x3f8-0x3ff of device 'a' (.*/overlap.ini:4)$"
+if [ "$(wc -l <"$tmp/err")" = 1 ]; then ok "an overlap is one line"; else not_ok "an overlap is one line"; fi
 machine failing <<EOF2
 [image "g"]
 file = $guests/hello.bin
 address = 0x1000
 [device "t"]
 type = testdev
-fail = true
+fail = yes
 EOF2
 run --plugin-path="$PLUGVM_TEST_PLUGINS" "$tmp/failing.ini"
-check "a device whose create() fails" 1 "failing.ini:5: \[device \"t\"\] type: device 't' (testdev) failed to start"
+check "create() names the setting at fault" 1 "/failing.ini:6: \[device \"t\"\] fail: refusing to start, as asked$"
+if [ "$(wc -l <"$tmp/err")" = 1 ]; then ok "a failed create() is one line"; else not_ok "a failed create() is one line"; fi
+sed 's/^fail = yes/fail = status/' "$tmp/failing.ini" >"$tmp/default.ini"
+run --plugin-path="$PLUGVM_TEST_PLUGINS" "$tmp/default.ini"
+check "create() refuses a default, at the type line" 1 "/default.ini:5: \[device \"t\"\] status: 7 will not do (status is not set: that is its default, 7)$"
+sed 's/^fail = yes/fail = positive/' "$tmp/failing.ini" >"$tmp/positive.ini"
+run --plugin-path="$PLUGVM_TEST_PLUGINS" "$tmp/positive.ini"
+check "create() returning 1 is a plugin bug" 1 "positive.ini:5: \[device \"t\"\] type: plugin bug: create() returned 1"
+machine port <<EOF2
+[image "g"]
+file = $guests/hello.bin
+address = 0x1000
+[device "com1"]
+type = serial
+port = 0x3f8
+EOF2
+run "$tmp/port.ini"
+check "an unknown device key lists the keys" 1 "port.ini:6: \[device \"com1\"\] port: unknown key 'port' (expected one of: base, .*)"
+
 
 machine inram <<EOF2
 [machine]

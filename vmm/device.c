@@ -15,24 +15,108 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Where messages about @dev point, at @key (NULL: the device as a whole):
+ * its section in the machine file, or just its id. */
+static struct vmm_origin device_origin(const struct vmm_device *dev,
+				       const char *key)
+{
+	struct vmm_origin o = dev->at;
+
+	if (!o.file && !o.section)
+		o.file = dev->id;
+	o.key = key;
+	return o;
+}
+
+/* Its `type` key's origin, for what concerns the device as a whole. */
+static struct vmm_origin type_origin(const struct vmm_device *dev)
+{
+	if (dev->where && dev->where->type.file)
+		return dev->where->type;
+	return device_origin(dev, NULL);
+}
+
+/* The range of another device that [base, last] would overlap, or NULL. */
+static const struct vmm_io_range *find_overlap(const struct vmm_iobus *bus,
+					       enum plugvm_space space,
+					       uint64_t base, uint64_t last)
+{
+	size_t n, lo = 0, hi;
+	const struct vmm_io_range *r = vmm_iobus_ranges(bus, space, &n);
+
+	for (hi = n; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r[mid].last < base)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && r[lo].base <= last ? &r[lo] : NULL;
+}
+
+/*
+ * An overlap, said once at the device that asked, naming both devices and
+ * where the other one is: "FILE:LINE: [device "b"]: port range
+ * 0x3f8-0x3ff overlaps 0x3f8-0x3ff of device 'a' (FILE:LINE)".
+ */
+static void report_overlap(struct vmm_device *dev, enum plugvm_space space,
+			   uint64_t base, uint64_t last,
+			   const struct vmm_io_range *r)
+{
+	struct vmm_origin o = device_origin(dev, NULL);
+	const struct vmm_device *other = r->dev;
+	char where[512] = "";
+
+	if (other && other->at.file && other->at.line)
+		snprintf(where, sizeof(where), " (%s:%u)", other->at.file,
+			 other->at.line);
+	vmm_origin_error(&o,
+			 "%s range 0x%llx-0x%llx overlaps 0x%llx-0x%llx of device '%s'%s",
+			 space == PLUGVM_SPACE_PIO ? "port" : "MMIO",
+			 (unsigned long long)base, (unsigned long long)last,
+			 (unsigned long long)r->base,
+			 (unsigned long long)r->last,
+			 other ? other->id : "?", where);
+	dev->reported = true;
+}
+
 static int host_register_range(struct plugvm_device *pdev,
 			       enum plugvm_space space, uint64_t base,
 			       uint64_t len, const struct plugvm_io_ops *ops,
 			       void *opaque)
 {
 	struct vmm_device *dev = (struct vmm_device *)pdev;
+	uint64_t last = base + len - 1;
+	const struct vmm_io_range *r;
+	struct vmm_origin o;
 	int ret;
 
 	if (!dev->creating) {
 		vmm_err("%s: register_range() called outside create()", dev->id);
 		return -EPERM;
 	}
+	if ((space == PLUGVM_SPACE_PIO || space == PLUGVM_SPACE_MMIO) && len &&
+	    last >= base) {
+		r = find_overlap(dev->env->bus, space, base, last);
+		if (r) {
+			report_overlap(dev, space, base, last, r);
+			return -EBUSY;
+		}
+	}
 	ret = vmm_iobus_register(dev->env->bus, space, base, len, ops, opaque,
 				 dev);
-	if (ret == -EINVAL)
-		vmm_err("%s: invalid %s range: base 0x%llx, length 0x%llx",
-			dev->id, space == PLUGVM_SPACE_PIO ? "port" : "MMIO",
-			(unsigned long long)base, (unsigned long long)len);
+	if (ret == -EINVAL) {
+		o = device_origin(dev, NULL);
+		vmm_origin_error(&o,
+				 "invalid %s range: base 0x%llx, length 0x%llx",
+				 space == PLUGVM_SPACE_PIO ? "port" : "MMIO",
+				 (unsigned long long)base,
+				 (unsigned long long)len);
+		dev->reported = true;
+	} else if (ret == -EBUSY) {
+		dev->reported = true; /* the bus said so */
+	}
 	return ret;
 }
 
@@ -44,6 +128,8 @@ static void host_log(struct plugvm_device *pdev, enum plugvm_log_level level,
 
 	if (level > PLUGVM_LOG_DEBUG)
 		level = PLUGVM_LOG_DEBUG;
+	if (level == PLUGVM_LOG_ERROR && dev->creating)
+		dev->reported = true; /* create() says why it fails */
 	va_start(ap, fmt);
 	if (dev->env->log) {
 		char msg[1024];
@@ -117,6 +203,62 @@ static const char *host_device_id(struct plugvm_device *pdev)
 	return ((struct vmm_device *)pdev)->id;
 }
 
+/* Index of setting @key in @dev's table, or -1. */
+static long setting_index(const struct vmm_device *dev, const char *key)
+{
+	const struct plugvm_setting *s = dev->plugin->desc->settings;
+
+	for (long i = 0; key && s && s[i].name; i++)
+		if (!strcmp(s[i].name, key))
+			return i;
+	return -1;
+}
+
+static int host_setting_error(struct plugvm_device *pdev, const char *key,
+			      const char *fmt, ...)
+{
+	struct vmm_device *dev = (struct vmm_device *)pdev;
+	const struct plugvm_setting *s;
+	struct vmm_origin o;
+	char msg[1024];
+	va_list ap;
+	long k;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt ? fmt : "(no message)", ap);
+	va_end(ap);
+	k = setting_index(dev, key);
+	if (!dev->creating) {
+		vmm_err("%s: plugin bug: setting_error() called outside create(): %s: %s",
+			dev->id, key ? key : "(null)", msg);
+		return -EINVAL;
+	}
+	dev->reported = true;
+	if (k < 0) {
+		o = type_origin(dev);
+		vmm_origin_error(&o,
+				 "plugin bug: setting_error() names '%s', which is not a setting of '%s': %s",
+				 key ? key : "(null)", dev->plugin->desc->name,
+				 msg);
+		return -EINVAL;
+	}
+	s = &dev->plugin->desc->settings[k];
+	if (dev->values[k].set) {
+		if (dev->where && dev->where->settings &&
+		    dev->where->settings[k].line)
+			o = dev->where->settings[k];
+		else
+			o = device_origin(dev, s->name);
+		vmm_origin_error(&o, "%s", msg);
+	} else {
+		o = type_origin(dev);
+		o.key = s->name;
+		vmm_origin_error(&o, "%s (%s is not set: that is its default, %s)",
+				 msg, s->name, s->def ? s->def : "none");
+	}
+	return -EINVAL;
+}
+
 const struct plugvm_host vmm_host_table = {
 	.api_version = PLUGVM_API_VERSION,
 	.size = sizeof(struct plugvm_host),
@@ -127,12 +269,32 @@ const struct plugvm_host vmm_host_table = {
 	.request_exit = host_request_exit,
 	.set_irq = host_set_irq,
 	.device_id = host_device_id,
+	.setting_error = host_setting_error,
 };
 
-int vmm_device_create(const char *id, const struct vmm_plugin *plugin,
-		      struct plugvm_value *values,
-		      const struct vmm_device_env *env,
-		      struct vmm_device **out)
+/* create() failed with @ret: say so once, unless the plugin did. */
+static int report_failure(struct vmm_device *dev, int ret)
+{
+	struct vmm_origin o = type_origin(dev);
+
+	if (ret > 0 || ret < -4095) {
+		vmm_origin_error(&o,
+				 "plugin bug: create() returned %d, not 0 or a negative errno (%s)",
+				 ret, dev->plugin->path);
+		return -EINVAL;
+	}
+	if (!dev->reported)
+		vmm_origin_error(&o, "device '%s' (%s) could not be created: %s",
+				 dev->id, dev->plugin->desc->name,
+				 strerror(-ret));
+	return ret;
+}
+
+int vmm_device_create_at(const char *id, const struct vmm_plugin *plugin,
+			 struct plugvm_value *values,
+			 const struct vmm_device_where *where,
+			 const struct vmm_device_env *env,
+			 struct vmm_device **out)
 {
 	const struct plugvm_plugin *d = plugin->desc;
 	struct vmm_device *dev;
@@ -147,21 +309,23 @@ int vmm_device_create(const char *id, const struct vmm_plugin *plugin,
 	dev->plugin = plugin;
 	dev->values = values;
 	dev->env = env;
+	if (where)
+		dev->at = where->section;
+	dev->at.key = NULL;
 	dev->serialize = !(d->flags & PLUGVM_PLUGIN_THREAD_SAFE);
 	pthread_mutex_init(&dev->lock, NULL);
 
+	dev->where = where;
 	dev->creating = true;
 	ret = d->create((struct plugvm_device *)dev, &vmm_host_table, values,
 			&dev->state);
 	dev->creating = false;
 	if (ret) {
-		if (ret > 0 || ret < -4095)
-			ret = -EINVAL; /* not an errno: be defensive */
-		vmm_err("%s: device '%s' could not be created: %s", plugin->path,
-			id, strerror(-ret));
+		ret = report_failure(dev, ret);
 		vmm_iobus_unregister_device(env->bus, dev);
 		goto out_mutex;
 	}
+	dev->where = NULL;
 	vmm_device_reset(dev);
 	*out = dev;
 	return 0;
@@ -174,6 +338,14 @@ out_free:
 out_values:
 	vmm_settings_free(d->settings, values);
 	return ret;
+}
+
+int vmm_device_create(const char *id, const struct vmm_plugin *plugin,
+		      struct plugvm_value *values,
+		      const struct vmm_device_env *env,
+		      struct vmm_device **out)
+{
+	return vmm_device_create_at(id, plugin, values, NULL, env, out);
 }
 
 void vmm_device_reset(struct vmm_device *dev)

@@ -9,6 +9,7 @@
 #define VMM_DEVICE_H
 
 #include "iobus.h"
+#include "parse.h"
 #include "plugin.h"
 
 #include <pthread.h>
@@ -37,6 +38,18 @@ struct vmm_device_env {
 		    enum plugvm_log_level level, const char *msg);
 };
 
+/*
+ * Where a device was configured, for the messages about it: its section,
+ * its `type` key, and each setting's origin (one per table entry; line 0
+ * for a default). All may be left zero (the device test kit): messages then
+ * start with the device's id.
+ */
+struct vmm_device_where {
+	struct vmm_origin section; /* file, [device "ID"] line, section */
+	struct vmm_origin type; /* the `type` key */
+	const struct vmm_origin *settings; /* NULL: no lines to name */
+};
+
 struct vmm_device {
 	char *id;
 	unsigned index; /* position in the machine, for statistics */
@@ -44,7 +57,10 @@ struct vmm_device {
 	struct plugvm_value *values; /* owned */
 	void *state; /* what create() returned */
 	const struct vmm_device_env *env;
+	struct vmm_origin at; /* the section, from vmm_device_where */
+	const struct vmm_device_where *where; /* during create() only */
 	bool creating; /* register_range() allowed */
+	bool reported; /* create() failed with its reason said */
 	bool serialize; /* not PLUGVM_PLUGIN_THREAD_SAFE: take @lock */
 	atomic_bool irq_refused; /* set_irq() was refused and said so */
 	pthread_mutex_t lock;
@@ -56,8 +72,19 @@ extern const struct plugvm_host vmm_host_table;
 /*
  * Create device @id from @plugin with converted @values (ownership passes
  * to the device, also on failure), then reset it. Returns 0 and *@out, or
- * the plugin's -errno (logged, its ranges dropped) or -ENOMEM.
+ * the plugin's -errno or -ENOMEM, its ranges dropped, after one message
+ * that says why: the plugin's own (setting_error(), or log() at error
+ * level), the host's for a range it refused (an overlap names both
+ * devices), or, when the plugin said nothing, "device 'ID' (TYPE) could
+ * not be created: ERRNO"; a positive return is "plugin bug: create()
+ * returned N". @where (may be NULL) says where the device was configured.
  */
+int vmm_device_create_at(const char *id, const struct vmm_plugin *plugin,
+			 struct plugvm_value *values,
+			 const struct vmm_device_where *where,
+			 const struct vmm_device_env *env,
+			 struct vmm_device **out);
+/* The same with no file behind the device (the test kit). */
 int vmm_device_create(const char *id, const struct vmm_plugin *plugin,
 		      struct plugvm_value *values,
 		      const struct vmm_device_env *env,

@@ -143,6 +143,8 @@ static int create_devices(struct vmm_vm *vm, const struct vmm_plugin_path *pp)
 	for (size_t i = 0; i < cfg->n_devices; i++) {
 		const struct vmm_device_cfg *dc = &cfg->devices[i];
 		struct vmm_plugin *plugin = NULL;
+		struct vmm_device_where where;
+		struct vmm_origin *origins;
 		struct plugvm_value *values;
 		int ret;
 
@@ -159,17 +161,22 @@ static int create_devices(struct vmm_vm *vm, const struct vmm_plugin_path *pp)
 			}
 			vm->plugins[vm->n_plugins++] = plugin;
 		}
-		ret = vmm_settings_convert(dc, plugin->desc->settings, &values);
+		ret = vmm_settings_convert_kvs(dc->kvs, dc->n_kvs, &dc->origin,
+					       plugin->desc->settings, &values,
+					       &origins);
 		if (ret)
 			return ret;
-		ret = vmm_device_create(dc->id, plugin, values, &vm->env,
-					&vm->devices[vm->n_devices]);
-		if (ret) {
-			vmm_origin_error(&dc->origin,
-					 "device '%s' (%s) failed to start: %s",
-					 dc->id, dc->type, strerror(-ret));
+		where.section = (struct vmm_origin){ .file = cfg->path,
+						     .line = dc->section_line,
+						     .section = dc->section };
+		where.type = dc->origin;
+		where.settings = origins;
+		/* says why when it fails */
+		ret = vmm_device_create_at(dc->id, plugin, values, &where,
+					   &vm->env, &vm->devices[vm->n_devices]);
+		free(origins);
+		if (ret)
 			return ret;
-		}
 		vm->devices[vm->n_devices]->index = (unsigned)vm->n_devices;
 		vm->n_devices++;
 	}

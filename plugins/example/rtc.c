@@ -612,21 +612,17 @@ static int rtc_create(struct plugvm_device *dev, const struct plugvm_host *host,
 		goto out_free_state;
 	}
 	if (!r->host_clock && rtc_parse_time(when, &r->fixed)) {
-		host->log(dev, PLUGVM_LOG_ERROR,
-			  "time: '%s' is neither 'host' nor a date and time "
-			  "as YYYY-MM-DD HH:MM:SS",
-			  when);
-		ret = -EINVAL;
+		ret = host->setting_error(dev, "time",
+					  "'%s' is neither 'host' nor a date "
+					  "and time as YYYY-MM-DD HH:MM:SS",
+					  when);
 		goto out_free_state;
 	}
+	/* on failure the host has said why (an overlap names both owners) */
 	ret = host->register_range(dev, PLUGVM_SPACE_PIO, base, RTC_NR_PORTS,
 				   &rtc_ops, r);
-	if (ret) {
-		host->log(dev, PLUGVM_LOG_ERROR,
-			  "cannot claim ports 0x%" PRIx64 "-0x%" PRIx64 ": %s",
-			  base, base + RTC_NR_PORTS - 1, strerror(-ret));
+	if (ret)
 		goto out_free_state;
-	}
 	host->log(dev, PLUGVM_LOG_INFO, "clock: %s%s",
 		  r->host_clock ? "the host's UTC time" : "fixed at ",
 		  r->host_clock ? "" : when);

@@ -7,8 +7,14 @@
  * testdev owns ports [port, port + 4):
  *   +0 write: 1 = call register_range() now (outside create), 2 = write
  *      the value of +1 to guest RAM at `gpa`, 3 = request_exit(`status`),
- *      4 = set_irq(0, true); read: the last host call's return value
+ *      4 = set_irq(0, true), 5 = setting_error() (outside create); read:
+ *      the last host call's return value
  *   +1 write/read: a data byte
+ *
+ * Its create() misbehaves as asked by `fail`: "yes" refuses the value of
+ * `fail` through setting_error(), "status" refuses the default of `status`,
+ * "nokey" names a key it does not have, "silent" returns -EIO saying
+ * nothing, "positive" returns 1 (a plugin bug).
  */
 #include "config.h"
 
@@ -26,6 +32,12 @@ struct testdev {
 };
 
 enum { S_PORT, S_GPA, S_STATUS, S_FAIL };
+enum { FAIL_NO, FAIL_YES, FAIL_STATUS, FAIL_NOKEY, FAIL_SILENT,
+       FAIL_POSITIVE };
+
+static const char *const fail_words[] = { "no",	    "yes",    "status",
+					  "nokey",  "silent", "positive",
+					  NULL };
 
 static const struct plugvm_setting testdev_settings[] = {
 	[S_PORT] = { .name = "port", .type = PLUGVM_SETTING_U64,
@@ -35,8 +47,9 @@ static const struct plugvm_setting testdev_settings[] = {
 		    .help = "guest address command 2 writes to" },
 	[S_STATUS] = { .name = "status", .type = PLUGVM_SETTING_U64,
 		       .def = "7", .help = "exit status of command 3" },
-	[S_FAIL] = { .name = "fail", .type = PLUGVM_SETTING_BOOL,
-		     .def = "false", .help = "make create() fail" },
+	[S_FAIL] = { .name = "fail", .type = PLUGVM_SETTING_ENUM,
+		     .def = "no", .help = "make create() fail, and how",
+		     .choices = fail_words },
 	{ .name = NULL },
 };
 
@@ -71,6 +84,9 @@ static void testdev_write(void *opaque, uint64_t offset, unsigned size,
 		break;
 	case 4:
 		t->last = t->host->set_irq(t->dev, 0, true);
+		break;
+	case 5:
+		t->last = t->host->setting_error(t->dev, "gpa", "too late");
 		break;
 	default:
 		t->host->log(t->dev, PLUGVM_LOG_GUEST_ERROR,
@@ -108,9 +124,22 @@ static int testdev_create(struct plugvm_device *dev,
 	ret = -ENODEV;
 	goto out_free;
 #endif
-	if (v[S_FAIL].u64) {
-		host->log(dev, PLUGVM_LOG_ERROR, "fail = true");
+	switch (v[S_FAIL].u64) {
+	case FAIL_YES:
+		ret = host->setting_error(dev, "fail", "refusing to start, as asked");
+		goto out_free;
+	case FAIL_STATUS:
+		ret = host->setting_error(dev, "status", "%llu will not do",
+					  (unsigned long long)t->status);
+		goto out_free;
+	case FAIL_NOKEY:
+		ret = host->setting_error(dev, "nokey", "no such key");
+		goto out_free;
+	case FAIL_SILENT:
 		ret = -EIO;
+		goto out_free;
+	case FAIL_POSITIVE:
+		ret = 1;
 		goto out_free;
 	}
 	*state = t;

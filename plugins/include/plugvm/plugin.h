@@ -44,10 +44,13 @@
  *     calls of one device instance, so a device needs no locking of its own.
  *   - Every host function may be called from any of the callbacks.
  *
- * Errors: create() returns 0 or a negative errno value, and logs the reason
- * with host->log() first. A plugin never calls exit() or abort(); a guest
- * that misuses a device is logged with PLUGVM_LOG_GUEST_ERROR and the access
- * is ignored.
+ * Errors: create() returns 0 or a negative errno value, and reports the
+ * reason first: host->setting_error() for a setting's value it cannot use,
+ * host->log() at PLUGVM_LOG_ERROR for anything else. A failed
+ * register_range() has been reported by the host already. A positive
+ * return value is a plugin bug, and reported as one. A plugin never calls
+ * exit() or abort(); a guest that misuses a device is logged with
+ * PLUGVM_LOG_GUEST_ERROR and the access is ignored.
  */
 #ifndef PLUGVM_PLUGIN_H
 #define PLUGVM_PLUGIN_H
@@ -63,7 +66,7 @@ extern "C" {
 /** Binary layout version of everything in this header. Must match exactly. */
 #define PLUGVM_ABI_VERSION 1
 /** Feature level of the host interface. A host serves every level <= its own. */
-#define PLUGVM_API_VERSION 1
+#define PLUGVM_API_VERSION 2
 
 /** Name of the one symbol every plugin exports (see PLUGVM_PLUGIN_DEFINE). */
 #define PLUGVM_PLUGIN_SYMBOL "plugvm_plugin_describe"
@@ -284,8 +287,28 @@ struct plugvm_host {
 	/** The device's id, the NAME of its [device "NAME"] section. */
 	const char *(*device_id)(struct plugvm_device *dev);
 
+	/**
+	 * Since API version 2. Report that the value of setting @key (a name
+	 * from the descriptor's settings table) cannot be used, and why:
+	 * @fmt and its arguments as printf(), one line, no trailing newline,
+	 * no key name needed. The host prints the message where the user
+	 * wrote the key, "FILE:LINE: [device \"ID\"] KEY: message"; for a
+	 * key left at its default, at the section's `type` line, saying that
+	 * the value is the default. The device test kit logs the same words
+	 * as an error. Use it, rather than log(), for every value create()
+	 * refuses; the host then adds no message of its own.
+	 *
+	 * Only valid from create(), so on the main thread. Called at any
+	 * other time, or with a @key the table does not have, it reports a
+	 * plugin bug instead. Returns -EINVAL in every case, so create() can
+	 * end with `return host->setting_error(dev, "base", "...");` (after
+	 * freeing what it allocated).
+	 */
+	int (*setting_error)(struct plugvm_device *dev, const char *key,
+			     const char *fmt, ...) PLUGVM_PRINTF(3, 4);
+
 	/** Reserved for later API versions; NULL in this one. */
-	void (*reserved[9])(void);
+	void (*reserved[8])(void);
 };
 
 /* ------------------------------------------------------------------------ */
@@ -315,9 +338,10 @@ struct plugvm_plugin {
 	 * Create one device instance. @values has one element per settings
 	 * entry. Store the instance state in *@state; the host passes it to
 	 * reset() and destroy(). Register ranges here. Return 0 or -errno
-	 * after logging why; on failure nothing must be left allocated (the
-	 * host drops any ranges already registered) and destroy() is not
-	 * called.
+	 * after reporting why (host->setting_error() for a bad value,
+	 * host->log() otherwise); on failure nothing must be left allocated
+	 * (the host drops any ranges already registered) and destroy() is
+	 * not called.
 	 */
 	int (*create)(struct plugvm_device *dev, const struct plugvm_host *host,
 		      const struct plugvm_value *values, void **state);
