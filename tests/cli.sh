@@ -204,6 +204,28 @@ EOF2
 run "$tmp/port.ini"
 check "an unknown device key lists the keys" 1 "port.ini:6: \[device \"com1\"\] port: unknown key 'port' (expected one of: base, .*)"
 
+# Nothing to run: no image, and no device that loads code.
+machine empty </dev/null
+run "$tmp/empty.ini"
+check "an empty machine file is a configuration error" 1 "^$tmp/empty.ini: there is nothing to run"
+machine noimage <<EOF2
+[machine]
+memory = 1M
+[device "com1"]
+type = serial
+EOF2
+run "$tmp/noimage.ini"
+check "no image and no loading device: nothing to run" 1 "^$tmp/noimage.ini: there is nothing to run: no \[image\] section"
+machine loader <<EOF2
+[cpu]
+entry = 0x1000
+[device "t"]
+type = testdev
+load = yes
+gpa = 0x1000
+EOF2
+run --plugin-path="$PLUGVM_TEST_PLUGINS" "$tmp/loader.ini"
+check "a device that loads code is something to run" 0
 
 machine inram <<EOF2
 [machine]

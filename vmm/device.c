@@ -168,6 +168,8 @@ static int host_mem_write(struct plugvm_device *pdev, uint64_t gpa,
 	if (!ram_range_ok(dev, gpa, len))
 		return -EFAULT;
 	memcpy(dev->env->ram + gpa, buf, len);
+	if (dev->creating && len)
+		dev->loaded_ram = true;
 	if (dev->env->ram_written && len)
 		dev->env->ram_written(dev->env->ctx, gpa, len);
 	return 0;

@@ -61,6 +61,7 @@ struct vmm_device {
 	const struct vmm_device_where *where; /* during create() only */
 	bool creating; /* register_range() allowed */
 	bool reported; /* create() failed with its reason said */
+	bool loaded_ram; /* create() wrote guest RAM: it may have loaded code */
 	bool serialize; /* not PLUGVM_PLUGIN_THREAD_SAFE: take @lock */
 	atomic_bool irq_refused; /* set_irq() was refused and said so */
 	pthread_mutex_t lock;

@@ -130,6 +130,22 @@ static int check_mmio_outside_ram(const struct vmm_vm *vm)
 	return 0;
 }
 
+/*
+ * Without an image, or a device that wrote guest RAM while it was created,
+ * the guest would execute zeros until it faults: a mistake in the file.
+ */
+static int check_something_to_run(const struct vmm_vm *vm)
+{
+	if (vm->cfg->n_images)
+		return 0;
+	for (size_t i = 0; i < vm->n_devices; i++)
+		if (vm->devices[i]->loaded_ram)
+			return 0;
+	vmm_file_error(vm->cfg->path,
+		       "there is nothing to run: no [image] section, and no device loads code into guest RAM");
+	return -EINVAL;
+}
+
 /* Load every plugin type once and create the devices in file order. */
 static int create_devices(struct vmm_vm *vm, const struct vmm_plugin_path *pp)
 {
@@ -357,6 +373,8 @@ int vmm_vm_create(const struct vmm_config *cfg,
 	ret = create_devices(vm, pp);
 	if (!ret)
 		ret = check_mmio_outside_ram(vm);
+	if (!ret)
+		ret = check_something_to_run(vm);
 	if (ret)
 		goto out_destroy;
 	/* Devices are only called concurrently from several vCPU threads. */

@@ -31,7 +31,7 @@ struct testdev {
 	uint8_t data;
 };
 
-enum { S_PORT, S_GPA, S_STATUS, S_FAIL };
+enum { S_PORT, S_GPA, S_STATUS, S_FAIL, S_LOAD };
 enum { FAIL_NO, FAIL_YES, FAIL_STATUS, FAIL_NOKEY, FAIL_SILENT,
        FAIL_POSITIVE };
 
@@ -50,6 +50,9 @@ static const struct plugvm_setting testdev_settings[] = {
 	[S_FAIL] = { .name = "fail", .type = PLUGVM_SETTING_ENUM,
 		     .def = "no", .help = "make create() fail, and how",
 		     .choices = fail_words },
+	[S_LOAD] = { .name = "load", .type = PLUGVM_SETTING_BOOL,
+		     .def = "false",
+		     .help = "create() writes hlt at `gpa`: code for a guest" },
 	{ .name = NULL },
 };
 
@@ -124,6 +127,13 @@ static int testdev_create(struct plugvm_device *dev,
 	ret = -ENODEV;
 	goto out_free;
 #endif
+	if (v[S_LOAD].u64) {
+		static const uint8_t hlt = 0xf4;
+
+		ret = host->mem_write(dev, t->gpa, &hlt, 1);
+		if (ret)
+			goto out_free;
+	}
 	switch (v[S_FAIL].u64) {
 	case FAIL_YES:
 		ret = host->setting_error(dev, "fail", "refusing to start, as asked");
