@@ -27,3 +27,14 @@ tests_check_nullmmio_CFLAGS = $(TEST_CFLAGS)
 tests_check_nullmmio_LDADD = $(DEVICE_TEST_LDADD)
 tests_check_nullmmio_LDFLAGS = $(DEVICE_TEST_LDFLAGS)
 EXTRA_tests_check_nullmmio_DEPENDENCIES = devices/nullmmio.la tests/testdev.la
+
+# The kit against a real machine on tcg: the same accesses, the same
+# device-side result (runs plugvm, so not among the unit tests).
+check_PROGRAMS += tests/check_kitcmp
+TESTS += tests/check_kitcmp
+tests_check_kitcmp_SOURCES = tests/check_kitcmp.c
+tests_check_kitcmp_CFLAGS = $(TEST_CFLAGS)
+tests_check_kitcmp_LDADD = $(DEVICE_TEST_LDADD)
+tests_check_kitcmp_LDFLAGS = $(DEVICE_TEST_LDFLAGS)
+EXTRA_tests_check_kitcmp_DEPENDENCIES = devices/debugport.la \
+	devices/nullmmio.la vmm/plugvm $(TEST_GUESTS)

@@ -14,7 +14,9 @@
  *     reported as VMM_IO_STRADDLE and treated like an access to unmapped
  *     space, because splitting would hand a device a partial access it
  *     never asked for.
- *   - A size the range takes reaches the device as it is, aligned or not.
+ *   - A size the range takes reaches the device as it is, aligned or not
+ *     (Unicorn, under tcg, makes misaligned MMIO aligned before it gets
+ *     here; kvm does not).
  *   - Port I/O of a size the range does not take is refused
  *     (VMM_IO_BAD_SIZE): a port's width is part of its register file.
  *   - MMIO of a size the range does not take (1 to 8 bytes; kvm makes 3,
