@@ -271,8 +271,8 @@ struct plugvm_devtest *plugvm_devtest_new(size_t ram_size)
 	t->verbose = verbose && *verbose && strcmp(verbose, "0");
 
 	t->env.bus = t->bus;
-	t->env.ram = t->ram;
-	t->env.ram_size = t->ram_size;
+	t->env.mem.host = t->ram;
+	t->env.mem.size = t->ram_size;
 	t->env.ctx = t;
 	t->env.exit_request = devtest_exit_hook;
 	t->env.set_irq = devtest_irq_hook;
@@ -516,7 +516,7 @@ void plugvm_devtest_shutdown(struct plugvm_devtest *t)
 	while (t->n_devs) {
 		struct devtest_dev *d = &t->devs[--t->n_devs];
 
-		vmm_iobus_unregister_device(t->bus, d->dev);
+		vmm_iobus_unregister_owner(t->bus, &d->dev->owner);
 		vmm_device_destroy(d->dev);
 		vmm_plugin_close(d->plugin);
 	}

@@ -2,7 +2,6 @@
 /* check_iobus.c - the dispatch table: registration, lookup, access. */
 #include "config.h"
 
-#include "device.h"
 #include "iobus.h"
 #include "log.h"
 
@@ -52,7 +51,7 @@ static const struct plugvm_io_ops byte_ops = {
 };
 
 static struct vmm_iobus *bus;
-static struct vmm_device dev_a = { .id = "a" }, dev_b = { .id = "b" };
+static struct vmm_io_owner dev_a = { .name = "a" }, dev_b = { .name = "b" };
 static struct rec ra, rb;
 
 static void setup(void)
@@ -69,7 +68,7 @@ static void teardown(void)
 }
 
 static int reg(enum plugvm_space sp, uint64_t base, uint64_t len,
-	       struct rec *r, struct vmm_device *dev)
+	       struct rec *r, struct vmm_io_owner *dev)
 {
 	return vmm_iobus_register(bus, sp, base, len, &rec_ops, r, dev);
 }
@@ -98,7 +97,7 @@ START_TEST(test_first_and_last_byte)
 			 VMM_IO_OK);
 	ck_assert_uint_eq(ra.offset, 0);
 	ck_assert_uint_eq(ra.value, 0xff);
-	ck_assert_ptr_eq(r->dev, &dev_a);
+	ck_assert_ptr_eq(r->owner, &dev_a);
 }
 END_TEST
 
@@ -110,9 +109,9 @@ START_TEST(test_adjacent_ranges)
 	ck_assert_int_eq(reg(PLUGVM_SPACE_MMIO, 0x2000, 0x1000, &rb, &dev_b), 0);
 	ck_assert_int_eq(reg(PLUGVM_SPACE_MMIO, 0x1000, 0x1000, &ra, &dev_a), 0);
 	vmm_iobus_freeze(bus);
-	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, 0x1fff)->dev,
+	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, 0x1fff)->owner,
 			 &dev_a);
-	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, 0x2000)->dev,
+	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, 0x2000)->owner,
 			 &dev_b);
 	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_MMIO, 0x2000, 8,
 					  false, &v, &r),
@@ -134,7 +133,7 @@ START_TEST(test_straddle_refused)
 	ck_assert_int_eq(vmm_iobus_access(bus, PLUGVM_SPACE_MMIO, 0x1ffe, 4,
 					  false, &v, &r),
 			 VMM_IO_STRADDLE);
-	ck_assert_ptr_eq(r->dev, &dev_a);
+	ck_assert_ptr_eq(r->owner, &dev_a);
 	ck_assert_uint_eq(v, 42); /* untouched */
 	ck_assert_uint_eq(ra.calls + rb.calls, 0);
 	/* 2 bytes at 0x1ffe fit exactly */
@@ -167,18 +166,19 @@ START_TEST(test_sizes)
 END_TEST
 
 /*
- * What freeze caches for the inline paths in vcpu.h: per port, the sizes
+ * What freeze caches for the inline paths in exit.h: per port, the sizes
  * that fit and are taken; per range, the sizes taken; nothing for a
  * device that needs its lock; the statistics slot.
  */
 START_TEST(test_fast_paths)
 {
-	struct vmm_device dev_c = { .id = "c", .index = 2, .serialize = true };
+	static pthread_mutex_t lock_c = PTHREAD_MUTEX_INITIALIZER;
+	struct vmm_io_owner dev_c = { .name = "c", .lock = &lock_c };
 	const struct vmm_pio_port *map = vmm_iobus_pio_map(bus);
 	const struct vmm_io_range *r;
 
-	dev_a.index = 0;
-	dev_b.index = 1;
+	dev_a.stat_slot = 1;
+	dev_b.stat_slot = 2;
 	ck_assert_int_eq(vmm_iobus_register(bus, PLUGVM_SPACE_PIO, 0x60, 4,
 					    &byte_ops, &ra, &dev_a),
 			 0);
@@ -193,48 +193,48 @@ START_TEST(test_fast_paths)
 
 	/* before freeze nothing is fast, yet lookups work */
 	ck_assert_ptr_null(map[0x70].range);
-	ck_assert_uint_eq(map[0x70].fast, 0);
+	ck_assert_uint_eq(map[0x70].fast_sizes, 0);
 	ck_assert_ptr_nonnull(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0x70));
 	/* a device that is not thread-safe is serialized from the start:
 	 * the device test kit never freezes its bus */
-	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0x80)->lock, &dev_c.lock);
+	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0x80)->lock, &lock_c);
 
 	vmm_iobus_freeze(bus);
-	ck_assert_uint_eq(map[0x60].fast, 1u << 1);
-	ck_assert_uint_eq(map[0x63].fast, 1u << 1);
-	ck_assert_uint_eq(map[0x70].fast, (1u << 1) | (1u << 2) | (1u << 4));
-	ck_assert_uint_eq(map[0x72].fast, (1u << 1) | (1u << 2));
-	ck_assert_uint_eq(map[0x73].fast, 1u << 1);
-	ck_assert_uint_eq(map[0x74].fast, 0);
+	ck_assert_uint_eq(map[0x60].fast_sizes, 1u << 1);
+	ck_assert_uint_eq(map[0x63].fast_sizes, 1u << 1);
+	ck_assert_uint_eq(map[0x70].fast_sizes, (1u << 1) | (1u << 2) | (1u << 4));
+	ck_assert_uint_eq(map[0x72].fast_sizes, (1u << 1) | (1u << 2));
+	ck_assert_uint_eq(map[0x73].fast_sizes, 1u << 1);
+	ck_assert_uint_eq(map[0x74].fast_sizes, 0);
 	ck_assert_ptr_null(map[0x74].range);
-	ck_assert_ptr_eq(map[0x80].range->dev, &dev_c);
-	ck_assert_uint_eq(map[0x80].fast, 0);
-	ck_assert_ptr_eq(map[0x80].range->lock, &dev_c.lock);
+	ck_assert_ptr_eq(map[0x80].range->owner, &dev_c);
+	ck_assert_uint_eq(map[0x80].fast_sizes, 0);
+	ck_assert_ptr_eq(map[0x80].range->lock, &lock_c);
 	ck_assert_ptr_null(map[0x70].range->lock);
 	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0x71), map[0x70].range);
 
-	ck_assert_uint_eq(map[0x60].range->slot, 1);
-	ck_assert_uint_eq(map[0x70].range->slot, 2);
-	ck_assert_uint_eq(map[0x80].range->slot, 3);
+	ck_assert_uint_eq(map[0x60].range->stat_slot, 1);
+	ck_assert_uint_eq(map[0x70].range->stat_slot, 2);
+	ck_assert_uint_eq(map[0x80].range->stat_slot, 0);
 
 	r = vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, 0x1800);
-	ck_assert_uint_eq(r->fast,
+	ck_assert_uint_eq(r->fast_sizes,
 			  (1u << 1) | (1u << 2) | (1u << 4) | (1u << 8));
 	r = vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, 0x3000);
-	ck_assert_uint_eq(r->fast, 1u << 1);
+	ck_assert_uint_eq(r->fast_sizes, 1u << 1);
 	r = vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, 0x4000);
-	ck_assert_uint_eq(r->fast, 0);
+	ck_assert_uint_eq(r->fast_sizes, 0);
 }
 END_TEST
 
 START_TEST(test_all_ports)
 {
 	static struct rec recs[256];
-	static struct vmm_device devs[256];
+	static struct vmm_io_owner devs[256];
 
 	/* 256 ranges of 256 ports cover the whole port space */
 	for (unsigned i = 0; i < 256; i++) {
-		devs[i].id = "d";
+		devs[i].name = "d";
 		ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, i * 256, 256, &recs[i],
 				     &devs[i]),
 				 0);
@@ -246,7 +246,7 @@ START_TEST(test_all_ports)
 			vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, p);
 
 		ck_assert_ptr_nonnull(r);
-		ck_assert_ptr_eq(r->dev, &devs[p / 256]);
+		ck_assert_ptr_eq(r->owner, &devs[p / 256]);
 	}
 	ck_assert_ptr_null(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0x10000));
 }
@@ -254,19 +254,19 @@ END_TEST
 
 START_TEST(test_every_port_its_own_range)
 {
-	static struct vmm_device devs[0x10000];
+	static struct vmm_io_owner devs[0x10000];
 
 	/* 65536 one-port ranges: the index must not wrap */
 	for (unsigned p = 0; p < 0x10000; p++) {
-		devs[p].id = "d";
+		devs[p].name = "d";
 		ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, p, 1, &ra, &devs[p]), 0);
 	}
 	vmm_iobus_freeze(bus);
-	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0)->dev,
+	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0)->owner,
 			 &devs[0]);
-	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0xffff)->dev,
+	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0xffff)->owner,
 			 &devs[0xffff]);
-	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0x1234)->dev,
+	ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_PIO, 0x1234)->owner,
 			 &devs[0x1234]);
 }
 END_TEST
@@ -322,13 +322,13 @@ END_TEST
 
 START_TEST(test_many_mmio_sorted)
 {
-	static struct vmm_device devs[4096];
+	static struct vmm_io_owner devs[4096];
 
 	/* registered in a scrambled order, found by binary search */
 	for (unsigned i = 0; i < 4096; i++) {
 		unsigned k = (i * 2654435761u) % 4096;
 
-		devs[k].id = "d";
+		devs[k].name = "d";
 		ck_assert_int_eq(reg(PLUGVM_SPACE_MMIO, 0x100000ull * k + 0x10,
 				     0x10, &ra, &devs[k]),
 				 0);
@@ -340,11 +340,11 @@ START_TEST(test_many_mmio_sorted)
 		ck_assert_ptr_null(
 			vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, base - 1));
 		ck_assert_ptr_eq(
-			vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, base)->dev,
+			vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, base)->owner,
 			&devs[k]);
 		ck_assert_ptr_eq(vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO,
 						  base + 0xf)
-					 ->dev,
+					 ->owner,
 				 &devs[k]);
 		ck_assert_ptr_null(
 			vmm_iobus_lookup(bus, PLUGVM_SPACE_MMIO, base + 0x10));
@@ -384,14 +384,14 @@ START_TEST(test_invalid_and_frozen)
 }
 END_TEST
 
-START_TEST(test_unregister_device)
+START_TEST(test_unregister_owner)
 {
 	size_t n;
 
 	ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, 0x10, 1, &ra, &dev_a), 0);
 	ck_assert_int_eq(reg(PLUGVM_SPACE_PIO, 0x20, 1, &rb, &dev_b), 0);
 	ck_assert_int_eq(reg(PLUGVM_SPACE_MMIO, 0x20, 1, &ra, &dev_a), 0);
-	vmm_iobus_unregister_device(bus, &dev_a);
+	vmm_iobus_unregister_owner(bus, &dev_a);
 	vmm_iobus_ranges(bus, PLUGVM_SPACE_PIO, &n);
 	ck_assert_uint_eq(n, 1);
 	vmm_iobus_ranges(bus, PLUGVM_SPACE_MMIO, &n);
@@ -543,7 +543,7 @@ static Suite *iobus_suite(void)
 	tcase_add_test(core, test_sizes);
 	tcase_add_test(core, test_mmio_split);
 	tcase_add_test(core, test_fast_paths);
-	tcase_add_test(core, test_unregister_device);
+	tcase_add_test(core, test_unregister_owner);
 	suite_add_tcase(s, core);
 
 	tcase_add_checked_fixture(limits, setup, teardown);

@@ -50,8 +50,8 @@ static void setup(void)
 	exit_status = -1;
 	memset(&env, 0, sizeof(env));
 	env.bus = bus;
-	env.ram = ram;
-	env.ram_size = sizeof(ram);
+	env.mem.host = ram;
+	env.mem.size = sizeof(ram);
 	env.exit_request = record_exit;
 }
 

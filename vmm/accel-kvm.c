@@ -6,7 +6,7 @@
  * access outside it comes back as an MMIO exit. Each vCPU is a KVM vCPU fd
  * and its mmap'd struct kvm_run, run on its own host thread (threaded).
  *
- * Port I/O and MMIO exits are handed to the shared vmm_exit_handle() right
+ * Port I/O and MMIO exits are handed to the vCPU's exit sink right
  * here and the vCPU re-entered without leaving vcpu_run(), as tcg does from
  * its hooks: an MMIO read must be answered in kvm_run before the next
  * KVM_RUN, and the loop above clears its exit record between calls.
@@ -25,7 +25,6 @@
 #include "accel.h"
 #include "kvm-host.h"
 #include "log.h"
-#include "vm.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -52,14 +51,16 @@
 
 #define PAGE_SIZE 4096ull
 
-struct kvm_accel_vm {
+struct accel_vm {
 	int kvm_fd; /* /dev/kvm */
 	int vm_fd;
 	size_t run_size;	  /* of each vCPU's kvm_run mapping */
 	struct kvm_cpuid2 *cpuid; /* what KVM supports, for every vCPU */
 };
 
-struct kvm_accel_vcpu {
+struct accel_vcpu {
+	unsigned index;
+	struct vmm_exit_sink *sink;
 	int fd;
 	struct kvm_run *run;
 	size_t run_size;
@@ -197,10 +198,8 @@ static int get_supported_cpuid(int kvm_fd, struct kvm_cpuid2 **out)
 	return -E2BIG;
 }
 
-static void kvm_vm_destroy(struct vmm_vm *vm)
+static void kvm_vm_destroy(struct accel_vm *kv)
 {
-	struct kvm_accel_vm *kv = vm->accel_priv;
-
 	if (!kv)
 		return;
 	if (kv->vm_fd >= 0)
@@ -209,29 +208,29 @@ static void kvm_vm_destroy(struct vmm_vm *vm)
 		close(kv->kvm_fd);
 	free(kv->cpuid);
 	free(kv);
-	vm->accel_priv = NULL;
 }
 
-static int kvm_vm_init(struct vmm_vm *vm)
+static int kvm_vm_create(const struct accel_vm_config *cfg,
+			 struct accel_vm **out)
 {
 	static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
+	const struct vmm_guestmem *mem = cfg->mem;
 	struct kvm_userspace_memory_region region;
-	struct kvm_accel_vm *kv;
+	struct accel_vm *kv;
 	const char *why;
 	int r;
 
-	if (vm->ram_size == 0 || vm->ram_size % PAGE_SIZE ||
-	    (uintptr_t)vm->ram % PAGE_SIZE) {
+	if (mem->size == 0 || mem->size % PAGE_SIZE ||
+	    (uintptr_t)mem->host % PAGE_SIZE) {
 		vmm_err("kvm: guest RAM must be whole, aligned pages (%llu "
 			"bytes at %p)",
-			(unsigned long long)vm->ram_size, (void *)vm->ram);
+			(unsigned long long)mem->size, (void *)mem->host);
 		return -EINVAL;
 	}
 	kv = calloc(1, sizeof(*kv));
 	if (!kv)
 		return -ENOMEM;
 	kv->vm_fd = -1;
-	vm->accel_priv = kv;
 
 	kv->kvm_fd = kvm_open(&why);
 	if (kv->kvm_fd < 0) {
@@ -261,7 +260,7 @@ static int kvm_vm_init(struct vmm_vm *vm)
 	kv->vm_fd = r;
 
 	/* Only Intel's real mode emulation uses them; keep them off RAM. */
-	if (vm->ram_size <= KVM_IDENTITY_MAP_ADDR) {
+	if (mem->size <= KVM_IDENTITY_MAP_ADDR) {
 		r = kvm_ioctl(kv->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_ADDR);
 		if (r) {
 			vmm_err("kvm: KVM_SET_TSS_ADDR: %s", strerror(-r));
@@ -277,21 +276,22 @@ static int kvm_vm_init(struct vmm_vm *vm)
 		.slot = 0,
 		.flags = 0,
 		.guest_phys_addr = 0,
-		.memory_size = vm->ram_size,
-		.userspace_addr = (uintptr_t)vm->ram,
+		.memory_size = mem->size,
+		.userspace_addr = (uintptr_t)mem->host,
 	};
 	r = kvm_ioctl(kv->vm_fd, KVM_SET_USER_MEMORY_REGION,
 		      (unsigned long)&region);
 	if (r) {
 		vmm_err("kvm: KVM_SET_USER_MEMORY_REGION (%llu bytes): %s",
-			(unsigned long long)vm->ram_size, strerror(-r));
+			(unsigned long long)mem->size, strerror(-r));
 		goto out_destroy;
 	}
 	pthread_once(&handler_once, install_kick_handler);
+	*out = kv;
 	return 0;
 
 out_destroy:
-	kvm_vm_destroy(vm);
+	kvm_vm_destroy(kv);
 	return r;
 }
 
@@ -332,7 +332,7 @@ static void segment_from_kvm(struct vmm_segment *s, const struct kvm_segment *k)
  * Give vCPU @index what KVM supports, with its own APIC ID (CPUID 1,
  * 0xb, 0x1f and AMD's 0x8000001e), so long mode (CPUID.LM) is allowed.
  */
-static int set_cpuid(struct kvm_accel_vcpu *kc,
+static int set_cpuid(struct accel_vcpu *kc,
 		     const struct kvm_cpuid2 *supported, unsigned index)
 {
 	size_t size = sizeof(*supported) +
@@ -365,7 +365,7 @@ static int set_cpuid(struct kvm_accel_vcpu *kc,
 }
 
 /* Load @regs into the vCPU: segments, tables, control registers, GPRs. */
-static int set_regs(struct kvm_accel_vcpu *kc, const struct vmm_regs *regs,
+static int set_regs(struct accel_vcpu *kc, const struct vmm_regs *regs,
 		    unsigned index)
 {
 	struct kvm_sregs sregs;
@@ -429,10 +429,8 @@ static int set_regs(struct kvm_accel_vcpu *kc, const struct vmm_regs *regs,
 	return r;
 }
 
-static void kvm_vcpu_destroy(struct vmm_vcpu *vcpu)
+static void kvm_vcpu_destroy(struct accel_vcpu *kc)
 {
-	struct kvm_accel_vcpu *kc = vcpu->accel;
-
 	if (!kc)
 		return;
 	if (kc->run)
@@ -441,27 +439,27 @@ static void kvm_vcpu_destroy(struct vmm_vcpu *vcpu)
 		close(kc->fd);
 	pthread_mutex_destroy(&kc->lock);
 	free(kc);
-	vcpu->accel = NULL;
 }
 
-static int kvm_vcpu_init(struct vmm_vcpu *vcpu, const struct vmm_regs *regs)
+static int kvm_vcpu_create(struct accel_vm *kv, unsigned index,
+			   struct vmm_exit_sink *sink,
+			   const struct vmm_regs *regs, struct accel_vcpu **out)
 {
-	struct kvm_accel_vm *kv = vcpu->vm->accel_priv;
-	struct kvm_accel_vcpu *kc;
+	struct accel_vcpu *kc;
 	void *run;
 	int r;
 
 	kc = calloc(1, sizeof(*kc));
 	if (!kc)
 		return -ENOMEM;
+	kc->index = index;
+	kc->sink = sink;
 	kc->fd = -1;
 	pthread_mutex_init(&kc->lock, NULL);
-	vcpu->accel = kc;
 
-	r = kvm_ioctl(kv->vm_fd, KVM_CREATE_VCPU, vcpu->index);
+	r = kvm_ioctl(kv->vm_fd, KVM_CREATE_VCPU, index);
 	if (r < 0) {
-		vmm_err("kvm: KVM_CREATE_VCPU %u: %s", vcpu->index,
-			strerror(-r));
+		vmm_err("kvm: KVM_CREATE_VCPU %u: %s", index, strerror(-r));
 		goto out_destroy;
 	}
 	kc->fd = r;
@@ -469,26 +467,27 @@ static int kvm_vcpu_init(struct vmm_vcpu *vcpu, const struct vmm_regs *regs)
 		   kc->fd, 0);
 	if (run == MAP_FAILED) {
 		r = -errno;
-		vmm_err("kvm: vCPU %u: mmap of kvm_run: %s", vcpu->index,
+		vmm_err("kvm: vCPU %u: mmap of kvm_run: %s", index,
 			strerror(-r));
 		goto out_destroy;
 	}
 	kc->run = run;
 	kc->run_size = kv->run_size;
 
-	r = set_cpuid(kc, kv->cpuid, vcpu->index);
+	r = set_cpuid(kc, kv->cpuid, index);
 	if (r) {
-		vmm_err("kvm: vCPU %u: KVM_SET_CPUID2: %s", vcpu->index,
+		vmm_err("kvm: vCPU %u: KVM_SET_CPUID2: %s", index,
 			strerror(-r));
 		goto out_destroy;
 	}
-	r = set_regs(kc, regs, vcpu->index);
+	r = set_regs(kc, regs, index);
 	if (r)
 		goto out_destroy;
+	*out = kc;
 	return 0;
 
 out_destroy:
-	kvm_vcpu_destroy(vcpu);
+	kvm_vcpu_destroy(kc);
 	return r;
 }
 
@@ -507,7 +506,7 @@ static const char *internal_error_name(uint32_t suberror)
 }
 
 /* Describe the exit in @run as @exit. */
-static void translate_exit(struct vmm_vcpu *vcpu, struct kvm_run *run,
+static void translate_exit(const struct accel_vcpu *kc, struct kvm_run *run,
 			   struct vmm_exit *exit)
 {
 	memset(exit, 0, sizeof(*exit));
@@ -548,7 +547,7 @@ static void translate_exit(struct vmm_vcpu *vcpu, struct kvm_run *run,
 		exit->internal.suberror = run->internal.suberror;
 		vmm_err("kvm: vCPU %u: %s (internal error %u, %u data "
 			"words%s%llx)",
-			vcpu->index,
+			kc->index,
 			internal_error_name(run->internal.suberror),
 			run->internal.suberror, run->internal.ndata,
 			run->internal.ndata ? ", first 0x" : "",
@@ -573,7 +572,7 @@ static void translate_exit(struct vmm_vcpu *vcpu, struct kvm_run *run,
 }
 
 /* The calling thread runs @kc from now on: kick() may signal it. */
-static void enter_run(struct kvm_accel_vcpu *kc)
+static void enter_run(struct accel_vcpu *kc)
 {
 	sigset_t set;
 
@@ -587,27 +586,27 @@ static void enter_run(struct kvm_accel_vcpu *kc)
 	pthread_mutex_unlock(&kc->lock);
 }
 
-static void leave_run(struct kvm_accel_vcpu *kc)
+static void leave_run(struct accel_vcpu *kc)
 {
 	pthread_mutex_lock(&kc->lock);
 	kc->in_run = false;
 	pthread_mutex_unlock(&kc->lock);
 }
 
-static int kvm_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
+static int kvm_vcpu_run(struct accel_vcpu *kc, struct vmm_exit *exit)
 {
-	struct kvm_accel_vcpu *kc = vcpu->accel;
+	struct vmm_exit_sink *sink = kc->sink;
 	struct kvm_run *run = kc->run;
 	int ret = 0;
 
 	enter_run(kc);
 	for (;;) {
 		enum vmm_exit_action act;
-		uint64_t t0 = vcpu->vm->collect_stats ? vmm_now_ns() : 0;
+		uint64_t t0 = sink->collect_stats ? vmm_now_ns() : 0;
 		int r = ioctl(kc->fd, KVM_RUN, 0);
 
 		if (t0)
-			vcpu->run_ns += vmm_now_ns() - t0;
+			sink->run_ns += vmm_now_ns() - t0;
 
 		if (r < 0) {
 			if (errno == EINTR) {
@@ -619,20 +618,20 @@ static int kvm_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 				break;
 			}
 			ret = -errno;
-			vmm_err("kvm: vCPU %u: KVM_RUN: %s", vcpu->index,
+			vmm_err("kvm: vCPU %u: KVM_RUN: %s", kc->index,
 				strerror(errno));
 			break;
 		}
-		translate_exit(vcpu, run, exit);
+		translate_exit(kc, run, exit);
 		if (exit->reason != VMM_EXIT_IO &&
 		    exit->reason != VMM_EXIT_MMIO)
 			break;
-		act = vmm_exit_handle(vcpu, exit);
+		act = vmm_exit_handle(sink, exit);
 		/* IN data went straight into kvm_run; MMIO reads go back. */
 		if (exit->reason == VMM_EXIT_MMIO && !exit->mmio.is_write &&
 		    exit->mmio.len <= 8)
 			memcpy(run->mmio.data, exit->mmio.data, exit->mmio.len);
-		if (act == VMM_EXIT_STOP) {
+		if (act == VMM_ACTION_STOP) {
 			/* The handler asked the machine to stop: say why we
 			 * return, without dispatching the access again. */
 			memset(exit, 0, sizeof(*exit));
@@ -644,9 +643,8 @@ static int kvm_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
 	return ret;
 }
 
-static int kvm_get_regs(struct vmm_vcpu *vcpu, struct vmm_regs *regs)
+static int kvm_get_regs(struct accel_vcpu *kc, struct vmm_regs *regs)
 {
-	struct kvm_accel_vcpu *kc = vcpu->accel;
 	struct kvm_sregs sregs;
 	struct kvm_regs kr;
 	int r;
@@ -655,7 +653,7 @@ static int kvm_get_regs(struct vmm_vcpu *vcpu, struct vmm_regs *regs)
 	if (!r)
 		r = kvm_ioctl(kc->fd, KVM_GET_SREGS, (unsigned long)&sregs);
 	if (r) {
-		vmm_err("kvm: vCPU %u: reading registers: %s", vcpu->index,
+		vmm_err("kvm: vCPU %u: reading registers: %s", kc->index,
 			strerror(-r));
 		return r;
 	}
@@ -698,10 +696,8 @@ static int kvm_get_regs(struct vmm_vcpu *vcpu, struct vmm_regs *regs)
 	return 0;
 }
 
-static void kvm_kick(struct vmm_vcpu *vcpu)
+static void kvm_kick(struct accel_vcpu *kc)
 {
-	struct kvm_accel_vcpu *kc = vcpu->accel;
-
 	if (!kc || !kc->run)
 		return;
 	/* Seen by the next KVM_RUN even if the signal comes too early. */
@@ -712,13 +708,13 @@ static void kvm_kick(struct vmm_vcpu *vcpu)
 	pthread_mutex_unlock(&kc->lock);
 }
 
-const struct vmm_accel_ops vmm_accel_kvm = {
+const struct accel_ops vmm_accel_kvm = {
 	.name = "kvm",
 	.threaded = true,
 	.probe = kvm_probe,
-	.vm_init = kvm_vm_init,
+	.vm_create = kvm_vm_create,
 	.vm_destroy = kvm_vm_destroy,
-	.vcpu_init = kvm_vcpu_init,
+	.vcpu_create = kvm_vcpu_create,
 	.vcpu_destroy = kvm_vcpu_destroy,
 	.vcpu_run = kvm_vcpu_run,
 	.get_regs = kvm_get_regs,

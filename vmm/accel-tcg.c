@@ -7,8 +7,8 @@
  * Everything that is not RAM is MMIO, as under KVM: below 4 GiB one catch-all
  * uc_mmio_map region covers it, above 4 GiB 1 GiB windows are mapped the
  * first time the guest touches them. Port I/O arrives through IN/OUT
- * instruction hooks. Both are turned into struct vmm_exit records and handed
- * to the shared vmm_exit_handle() right there, inside the hook, because
+ * instruction hooks. Both go to the vCPU's exit sink (exit.h) right there,
+ * inside the hook, because
  * leaving and re-entering the engine for every access would cost far more
  * than the access.
  *
@@ -44,8 +44,6 @@
 
 #include "accel.h"
 #include "log.h"
-#include "vcpu.h"
-#include "vm.h"
 #include "x86-intr.h"
 
 #include <errno.h>
@@ -61,13 +59,25 @@
 #define MSR_EFER 0xc0000080u
 
 struct tcg_window {
-	struct tcg_vcpu *tv;
+	struct accel_vcpu *tv;
 	uint64_t base;
 };
 
-struct tcg_vcpu {
+/* Nothing runs per VM: each vCPU is an engine. The VM keeps what they
+ * share, and its vCPUs for preempt() and ram_written(). */
+struct accel_vm {
+	const struct vmm_guestmem *mem;
+	enum vmm_cpu_mode mode;
+	unsigned n_vcpus;
+	struct accel_vcpu **vcpus; /* [index], NULL until created */
+};
+
+struct accel_vcpu {
 	uc_engine *uc;
-	struct vmm_vcpu *vcpu;
+	struct accel_vm *vm;
+	unsigned index;
+	struct vmm_exit_sink *sink;
+	const struct vmm_guestmem *mem; /* the VM's */
 	enum vmm_cpu_mode mode;
 	pthread_mutex_t lock;
 	bool running; /* inside uc_emu_start(); under @lock */
@@ -110,24 +120,40 @@ static int tcg_probe(const char **why)
 	return 0;
 }
 
-static int tcg_vm_init(struct vmm_vm *vm)
+static int tcg_vm_create(const struct accel_vm_config *cfg,
+			 struct accel_vm **out)
 {
+	struct accel_vm *vm = calloc(1, sizeof(*vm));
+
+	if (!vm)
+		return -ENOMEM;
+	vm->vcpus = calloc(cfg->n_vcpus ? cfg->n_vcpus : 1, sizeof(*vm->vcpus));
+	if (!vm->vcpus) {
+		free(vm);
+		return -ENOMEM;
+	}
+	vm->mem = cfg->mem;
+	vm->mode = cfg->mode;
+	vm->n_vcpus = cfg->n_vcpus;
 	/*
 	 * Unicorn 2.0.1 reserves a 1 GiB translation buffer and asks for huge
 	 * pages on it: the first translated block then costs a whole 2 MiB
 	 * page of RSS and its zeroing. Small pages are as fast here.
 	 */
 	prctl(PR_SET_THP_DISABLE, 1, 0, 0, 0);
-	vm->accel_priv = vm; /* nothing per VM: each vCPU is an engine */
+	*out = vm;
 	return 0;
 }
 
-static void tcg_vm_destroy(struct vmm_vm *vm)
+static void tcg_vm_destroy(struct accel_vm *vm)
 {
-	vm->accel_priv = NULL;
+	if (!vm)
+		return;
+	free(vm->vcpus);
+	free(vm);
 }
 
-static void fault_stop(struct tcg_vcpu *tv, uint32_t vector, const char *what,
+static void fault_stop(struct accel_vcpu *tv, uint32_t vector, const char *what,
 		       uint64_t address)
 {
 	tv->faulted = true;
@@ -141,7 +167,7 @@ static void fault_stop(struct tcg_vcpu *tv, uint32_t vector, const char *what,
 /*
  * The I/O hooks. Each hands the access to vmm_exit_pio() or vmm_exit_mmio(),
  * whose fast paths are inlined here: the IN/OUT hooks' user data is the
- * vmm_vcpu itself, so they are as few loads away as they can be.
+ * vCPU's exit sink itself, so they are as few loads away as they can be.
  *
  * uc_emu_stop() takes effect only at the end of the translation block, so
  * the guest may reach more I/O after the machine began to stop. Those
@@ -151,23 +177,23 @@ static void fault_stop(struct tcg_vcpu *tv, uint32_t vector, const char *what,
 static void hook_out(uc_engine *uc, uint32_t port, int size, uint32_t value,
 		     void *user)
 {
-	struct vmm_vcpu *vcpu = user;
+	struct vmm_exit_sink *sink = user;
 	uint64_t v = value;
 
-	if (vmm_vm_stopping(vcpu->vm) ||
-	    vmm_exit_pio(vcpu, (uint16_t)port, (unsigned)size, true, &v) ==
-		    VMM_EXIT_STOP)
+	if (vmm_exit_stopping(sink) ||
+	    vmm_exit_pio(sink, (uint16_t)port, (unsigned)size, true, &v) ==
+		    VMM_ACTION_STOP)
 		uc_emu_stop(uc);
 }
 
 static uint32_t hook_in(uc_engine *uc, uint32_t port, int size, void *user)
 {
-	struct vmm_vcpu *vcpu = user;
+	struct vmm_exit_sink *sink = user;
 	uint64_t v = ~0ull;
 
-	if (vmm_vm_stopping(vcpu->vm) ||
-	    vmm_exit_pio(vcpu, (uint16_t)port, (unsigned)size, false, &v) ==
-		    VMM_EXIT_STOP)
+	if (vmm_exit_stopping(sink) ||
+	    vmm_exit_pio(sink, (uint16_t)port, (unsigned)size, false, &v) ==
+		    VMM_ACTION_STOP)
 		uc_emu_stop(uc);
 	return (uint32_t)v;
 }
@@ -176,12 +202,12 @@ static uint64_t mmio_read(uc_engine *uc, uint64_t offset, unsigned size,
 			  void *user)
 {
 	struct tcg_window *w = user;
-	struct vmm_vcpu *vcpu = w->tv->vcpu;
+	struct vmm_exit_sink *sink = w->tv->sink;
 	uint64_t v = ~0ull;
 
-	if (vmm_vm_stopping(vcpu->vm) ||
-	    vmm_exit_mmio(vcpu, w->base + offset, size, false, &v) ==
-		    VMM_EXIT_STOP)
+	if (vmm_exit_stopping(sink) ||
+	    vmm_exit_mmio(sink, w->base + offset, size, false, &v) ==
+		    VMM_ACTION_STOP)
 		uc_emu_stop(uc);
 	return v;
 }
@@ -190,15 +216,15 @@ static void mmio_write(uc_engine *uc, uint64_t offset, unsigned size,
 		       uint64_t value, void *user)
 {
 	struct tcg_window *w = user;
-	struct vmm_vcpu *vcpu = w->tv->vcpu;
+	struct vmm_exit_sink *sink = w->tv->sink;
 
-	if (vmm_vm_stopping(vcpu->vm) ||
-	    vmm_exit_mmio(vcpu, w->base + offset, size, true, &value) ==
-		    VMM_EXIT_STOP)
+	if (vmm_exit_stopping(sink) ||
+	    vmm_exit_mmio(sink, w->base + offset, size, true, &value) ==
+		    VMM_ACTION_STOP)
 		uc_emu_stop(uc);
 }
 
-static int map_window(struct tcg_vcpu *tv, uint64_t base, uint64_t size)
+static int map_window(struct accel_vcpu *tv, uint64_t base, uint64_t size)
 {
 	struct tcg_window *w, **list;
 	uc_err err;
@@ -236,13 +262,13 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address,
 			  int size, int64_t value, void *user)
 {
 	const uint64_t gib = 1ull << 30;
-	struct tcg_vcpu *tv = user;
-	uint64_t ram_end = tv->vcpu->vm->ram_size;
+	struct accel_vcpu *tv = user;
+	uint64_t ram_end = tv->mem->size;
 	uint64_t base = address & ~(gib - 1), end = base + gib;
 
 	if (type == UC_MEM_FETCH_UNMAPPED) {
-		fault_stop(tv, 256, "instruction fetch from outside RAM",
-			   address);
+		fault_stop(tv, VMM_EXC_FETCH_OUTSIDE_RAM,
+			   "instruction fetch from outside RAM", address);
 		return false;
 	}
 	if (base < ram_end)
@@ -262,11 +288,7 @@ static uint64_t reg_read(uc_engine *uc, int reg);
  */
 static void *linear(void *opaque, uint64_t a, size_t n)
 {
-	const struct vmm_vm *vm = ((struct tcg_vcpu *)opaque)->vcpu->vm;
-
-	if (a > vm->ram_size || n > vm->ram_size - a)
-		return NULL;
-	return vm->ram + a;
+	return vmm_guestmem_ptr(((struct accel_vcpu *)opaque)->mem, a, n);
 }
 
 /*
@@ -276,7 +298,7 @@ static void *linear(void *opaque, uint64_t a, size_t n)
  */
 static const char *load_cs(void *opaque, uint16_t sel)
 {
-	struct tcg_vcpu *tv = opaque;
+	struct accel_vcpu *tv = opaque;
 
 	if (reg_read(tv->uc, UC_X86_REG_CR0) & X86_CR0_PG)
 		return "tcg cannot switch CS with paging on";
@@ -291,7 +313,7 @@ static const struct vmm_x86_intr_ops intr_ops = {
 };
 
 /* CR0 and EFER, which say the mode; EFER is read only with CR0.PE set. */
-static void mode_regs(struct tcg_vcpu *tv, uint64_t *cr0, uint64_t *efer)
+static void mode_regs(struct accel_vcpu *tv, uint64_t *cr0, uint64_t *efer)
 {
 	uc_x86_msr msr = { .rid = MSR_EFER };
 
@@ -303,7 +325,7 @@ static void mode_regs(struct tcg_vcpu *tv, uint64_t *cr0, uint64_t *efer)
 }
 
 /* The mode the vCPU is in now, which a guest may have changed. */
-static enum vmm_cpu_mode current_mode(struct tcg_vcpu *tv)
+static enum vmm_cpu_mode current_mode(struct accel_vcpu *tv)
 {
 	uint64_t cr0, efer;
 
@@ -321,7 +343,7 @@ static struct vmm_dtable dtable(uc_engine *uc, int reg)
 }
 
 /* The linear address of CS:EIP (flat when CS cannot be read). */
-static uint64_t code_address(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
+static uint64_t code_address(struct accel_vcpu *tv, enum vmm_cpu_mode mode)
 {
 	uint16_t cs = (uint16_t)reg_read(tv->uc, UC_X86_REG_CS);
 	struct vmm_dtable gdt;
@@ -344,16 +366,15 @@ static uint64_t code_address(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
 
 
 /* Up to 15 guest bytes at @addr, as many as are in RAM. */
-static size_t code_bytes(struct tcg_vcpu *tv, uint64_t addr, uint8_t b[15])
+static size_t code_bytes(struct accel_vcpu *tv, uint64_t addr, uint8_t b[15])
 {
-	const struct vmm_vm *vm = tv->vcpu->vm;
+	const struct vmm_guestmem *mem = tv->mem;
 	size_t n;
 
-	if (addr >= vm->ram_size)
+	if (addr >= mem->size)
 		return 0;
-	n = vm->ram_size - addr < 15 ? vm->ram_size - addr : 15;
-	memcpy(b, vm->ram + addr, n);
-	return n;
+	n = mem->size - addr < 15 ? mem->size - addr : 15;
+	return vmm_guestmem_read(mem, addr, b, n) ? 0 : n;
 }
 
 /* How many of the @n bytes at @b are instruction prefixes. */
@@ -382,7 +403,7 @@ static size_t prefixes(const uint8_t *b, size_t n, enum vmm_cpu_mode mode)
  * from then on ends the run at every exception as a "triple fault",
  * silently, as if at a HLT.
  */
-static int decode_fault(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
+static int decode_fault(struct accel_vcpu *tv, enum vmm_cpu_mode mode)
 {
 	uint8_t b[15];
 	size_t n = code_bytes(tv, code_address(tv, mode), b);
@@ -401,7 +422,7 @@ static int decode_fault(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
 }
 
 /* Did an INT 8 just run? It leaves EIP past its cd 08. */
-static bool after_int8(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
+static bool after_int8(struct accel_vcpu *tv, enum vmm_cpu_mode mode)
 {
 	uint64_t a = code_address(tv, mode);
 	uint8_t b[15];
@@ -414,7 +435,7 @@ static bool after_int8(struct tcg_vcpu *tv, enum vmm_cpu_mode mode)
  * The registers x86-intr.c reads, as wide as the mode the vCPU is in now
  * makes them (IP, EIP or RIP...); returns that mode.
  */
-static enum vmm_cpu_mode read_intr_regs(struct tcg_vcpu *tv,
+static enum vmm_cpu_mode read_intr_regs(struct accel_vcpu *tv,
 					struct vmm_x86_intr_regs *r)
 {
 	static const int ip[] = { [VMM_CPU_REAL] = UC_X86_REG_IP,
@@ -451,7 +472,7 @@ static enum vmm_cpu_mode read_intr_regs(struct tcg_vcpu *tv,
  * The handler's registers, from x86-intr.c to Unicorn; CS is loaded already
  * outside real mode (load_cs()). NULL, or why not.
  */
-static const char *write_intr_regs(struct tcg_vcpu *tv, enum vmm_cpu_mode mode,
+static const char *write_intr_regs(struct accel_vcpu *tv, enum vmm_cpu_mode mode,
 				   const struct vmm_x86_intr_regs *r)
 {
 	uc_engine *uc = tv->uc;
@@ -483,7 +504,7 @@ static const char *write_intr_regs(struct tcg_vcpu *tv, enum vmm_cpu_mode mode,
  * two it saw, nor an exception's error code. Called between runs of the
  * engine, never from a hook.
  */
-static void deliver(struct tcg_vcpu *tv, uint32_t intno)
+static void deliver(struct accel_vcpu *tv, uint32_t intno)
 {
 	struct vmm_x86_intr intr = {
 		.kind = VMM_X86_INTR_INT_OR_EXCEPTION,
@@ -506,7 +527,7 @@ static void deliver(struct tcg_vcpu *tv, uint32_t intno)
 		why = write_intr_regs(tv, mode, &r);
 	if (why) {
 		vmm_info("vCPU %u: tcg: vector %u not delivered: %s",
-			 tv->vcpu->index, intno, why);
+			 tv->index, intno, why);
 		fault_stop(tv, intno, what, 0);
 	}
 }
@@ -517,7 +538,7 @@ static void deliver(struct tcg_vcpu *tv, uint32_t intno)
  * stale fault state makes of a guest's second #DE, see decode_fault()), at
  * an exception it swallowed, with EIP at the instruction. Only asked then.
  */
-static bool after_hlt(struct tcg_vcpu *tv)
+static bool after_hlt(struct accel_vcpu *tv)
 {
 	uint64_t a = code_address(tv, current_mode(tv));
 	const uint8_t *b = a > 0 ? linear(tv, a - 1, 1) : NULL;
@@ -527,7 +548,7 @@ static bool after_hlt(struct tcg_vcpu *tv)
 
 
 /* Note what to deliver, and stop the engine to do it. */
-static void defer(struct tcg_vcpu *tv, uint32_t intno, unsigned skip)
+static void defer(struct accel_vcpu *tv, uint32_t intno, unsigned skip)
 {
 	tv->pending = true;
 	tv->pending_vector = intno;
@@ -549,7 +570,7 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
  */
 static bool hook_invalid(uc_engine *uc, void *user)
 {
-	struct tcg_vcpu *tv = user;
+	struct accel_vcpu *tv = user;
 	enum vmm_cpu_mode mode = current_mode(tv);
 	uint8_t b[15];
 	size_t n = code_bytes(tv, code_address(tv, mode), b);
@@ -573,7 +594,7 @@ static uint64_t reg_read(uc_engine *uc, int reg)
 	return v;
 }
 
-static int set_regs(struct tcg_vcpu *tv, const struct vmm_regs *r)
+static int set_regs(struct accel_vcpu *tv, const struct vmm_regs *r)
 {
 	uc_engine *uc = tv->uc;
 	static const int gpr_ids[] = {
@@ -630,7 +651,7 @@ static int set_regs(struct tcg_vcpu *tv, const struct vmm_regs *r)
 }
 
 /* The linear address execution resumes at, as uc_emu_start() wants it. */
-static uint64_t resume_address(struct tcg_vcpu *tv)
+static uint64_t resume_address(struct accel_vcpu *tv)
 {
 	if (tv->mode == VMM_CPU_LONG)
 		return reg_read(tv->uc, UC_X86_REG_RIP);
@@ -640,12 +661,12 @@ static uint64_t resume_address(struct tcg_vcpu *tv)
 	return reg_read(tv->uc, UC_X86_REG_EIP) & 0xffffffff;
 }
 
-static void tcg_vcpu_destroy(struct vmm_vcpu *vcpu)
+static void tcg_vcpu_destroy(struct accel_vcpu *tv)
 {
-	struct tcg_vcpu *tv = vcpu->accel;
-
 	if (!tv)
 		return;
+	if (tv->vm->vcpus[tv->index] == tv)
+		tv->vm->vcpus[tv->index] = NULL;
 	if (tv->uc)
 		uc_close(tv->uc);
 	for (size_t i = 0; i < tv->n_windows; i++)
@@ -653,18 +674,19 @@ static void tcg_vcpu_destroy(struct vmm_vcpu *vcpu)
 	free(tv->windows);
 	pthread_mutex_destroy(&tv->lock);
 	free(tv);
-	vcpu->accel = NULL;
 }
 
-static int tcg_vcpu_init(struct vmm_vcpu *vcpu, const struct vmm_regs *regs)
+static int tcg_vcpu_create(struct accel_vm *vm, unsigned index,
+			   struct vmm_exit_sink *sink,
+			   const struct vmm_regs *regs, struct accel_vcpu **out)
 {
-	struct vmm_vm *vm = vcpu->vm;
+	const struct vmm_guestmem *mem = vm->mem;
 	static const uc_mode modes[] = {
 		[VMM_CPU_REAL] = UC_MODE_16,
 		[VMM_CPU_PROTECTED] = UC_MODE_32,
 		[VMM_CPU_LONG] = UC_MODE_64,
 	};
-	struct tcg_vcpu *tv;
+	struct accel_vcpu *tv;
 	uc_hook h;
 	uc_err err;
 	int ret = -ENOMEM;
@@ -673,9 +695,11 @@ static int tcg_vcpu_init(struct vmm_vcpu *vcpu, const struct vmm_regs *regs)
 	if (!tv)
 		return -ENOMEM;
 	pthread_mutex_init(&tv->lock, NULL);
-	tv->vcpu = vcpu;
-	tv->mode = vm->cfg->mode;
-	vcpu->accel = tv;
+	tv->vm = vm;
+	tv->index = index;
+	tv->sink = sink;
+	tv->mem = mem;
+	tv->mode = vm->mode;
 
 	err = uc_open(UC_ARCH_X86, modes[tv->mode], &tv->uc);
 	if (err) {
@@ -691,20 +715,20 @@ static int tcg_vcpu_init(struct vmm_vcpu *vcpu, const struct vmm_regs *regs)
 	 * #PF is in flight, so the guest's next #DE becomes a double fault.
 	 */
 	uc_ctl_exits_enable(tv->uc);
-	err = uc_mem_map_ptr(tv->uc, 0, vm->ram_size, UC_PROT_ALL, vm->ram);
+	err = uc_mem_map_ptr(tv->uc, 0, mem->size, UC_PROT_ALL, mem->host);
 	if (err) {
 		vmm_err("tcg: cannot map %" PRIu64 " bytes of guest RAM: %s",
-			vm->ram_size, uc_strerror(err));
+			mem->size, uc_strerror(err));
 		goto out_destroy;
 	}
-	if (vm->ram_size < GIB4) {
-		ret = map_window(tv, vm->ram_size, GIB4 - vm->ram_size);
+	if (mem->size < GIB4) {
+		ret = map_window(tv, mem->size, GIB4 - mem->size);
 		if (ret)
 			goto out_destroy;
 	}
-	if (uc_hook_add(tv->uc, &h, UC_HOOK_INSN, hook_out, vcpu, 1, 0,
+	if (uc_hook_add(tv->uc, &h, UC_HOOK_INSN, hook_out, sink, 1, 0,
 			UC_X86_INS_OUT) ||
-	    uc_hook_add(tv->uc, &h, UC_HOOK_INSN, hook_in, vcpu, 1, 0,
+	    uc_hook_add(tv->uc, &h, UC_HOOK_INSN, hook_in, sink, 1, 0,
 			UC_X86_INS_IN) ||
 	    uc_hook_add(tv->uc, &h, UC_HOOK_INTR, hook_intr, tv, 1, 0) ||
 	    uc_hook_add(tv->uc, &h, UC_HOOK_INSN_INVALID, hook_invalid, tv, 1,
@@ -720,18 +744,20 @@ static int tcg_vcpu_init(struct vmm_vcpu *vcpu, const struct vmm_regs *regs)
 		vmm_err("tcg: cannot set the vCPU's initial registers");
 		goto out_destroy;
 	}
+	if (index < vm->n_vcpus)
+		vm->vcpus[index] = tv;
+	*out = tv;
 	return 0;
 
 out_destroy:
-	tcg_vcpu_destroy(vcpu);
+	tcg_vcpu_destroy(tv);
 	return ret;
 }
 
 /* One uc_emu_start(): what ended it, in @exit; *@kicked, *@preempted. */
-static void run_once(struct vmm_vcpu *vcpu, struct vmm_exit *exit,
+static void run_once(struct accel_vcpu *tv, struct vmm_exit *exit,
 		     bool *kicked_out, bool *preempted_out)
 {
-	struct tcg_vcpu *tv = vcpu->accel;
 	bool kicked, preempted = false;
 	uc_err err;
 
@@ -748,11 +774,11 @@ static void run_once(struct vmm_vcpu *vcpu, struct vmm_exit *exit,
 
 	tv->faulted = false;
 	tv->pending = false;
-	if (vcpu->vm->collect_stats) {
+	if (tv->sink->collect_stats) {
 		uint64_t t0 = vmm_now_ns();
 
 		err = uc_emu_start(tv->uc, resume_address(tv), UINT64_MAX, 0, 0);
-		vcpu->run_ns += vmm_now_ns() - t0; /* exits handled inside */
+		tv->sink->run_ns += vmm_now_ns() - t0; /* exits handled inside */
 	} else {
 		err = uc_emu_start(tv->uc, resume_address(tv), UINT64_MAX, 0, 0);
 	}
@@ -789,15 +815,15 @@ static void run_once(struct vmm_vcpu *vcpu, struct vmm_exit *exit,
 		exit->exception.what = exception_names[6];
 	} else if (err == UC_ERR_FETCH_UNMAPPED || err == UC_ERR_FETCH_PROT) {
 		exit->reason = VMM_EXIT_EXCEPTION;
-		exit->exception.vector = 256;
+		exit->exception.vector = VMM_EXC_FETCH_OUTSIDE_RAM;
 		exit->exception.what = "instruction fetch from outside RAM";
 		exit->exception.address = resume_address(tv);
 	} else if (err != UC_ERR_OK) {
 		exit->reason = VMM_EXIT_EXCEPTION;
-		exit->exception.vector = 257;
+		exit->exception.vector = VMM_EXC_ENGINE_ERROR;
 		exit->exception.what = uc_strerror(err);
 		exit->exception.address = resume_address(tv);
-	} else if (kicked || vmm_vm_stopping(vcpu->vm)) {
+	} else if (kicked || vmm_exit_stopping(tv->sink)) {
 		exit->reason = VMM_EXIT_INTR;
 	} else if (preempted) {
 		exit->reason = VMM_EXIT_YIELD;
@@ -813,7 +839,7 @@ static void run_once(struct vmm_vcpu *vcpu, struct vmm_exit *exit,
 			*exit = tv->fault;
 		} else {
 			exit->reason = VMM_EXIT_EXCEPTION;
-			exit->exception.vector = 257;
+			exit->exception.vector = VMM_EXC_ENGINE_ERROR;
 			exit->exception.what =
 				"an exception Unicorn did not report (after a double fault it reports none)";
 			exit->exception.address = resume_address(tv);
@@ -827,20 +853,19 @@ static void run_once(struct vmm_vcpu *vcpu, struct vmm_exit *exit,
  * Run until something the exit loop must see. An interrupt delivered
  * between runs is not such a thing: the vCPU goes on in its time slice.
  */
-static int tcg_vcpu_run(struct vmm_vcpu *vcpu, struct vmm_exit *exit)
+static int tcg_vcpu_run(struct accel_vcpu *tv, struct vmm_exit *exit)
 {
 	bool kicked, preempted;
 
 	do
-		run_once(vcpu, exit, &kicked, &preempted);
+		run_once(tv, exit, &kicked, &preempted);
 	while (exit->reason == VMM_EXIT_NONE && !kicked && !preempted &&
-	       !vmm_vm_stopping(vcpu->vm));
+	       !vmm_exit_stopping(tv->sink));
 	return 0;
 }
 
-static int tcg_get_regs(struct vmm_vcpu *vcpu, struct vmm_regs *r)
+static int tcg_get_regs(struct accel_vcpu *tv, struct vmm_regs *r)
 {
-	struct tcg_vcpu *tv = vcpu->accel;
 	uc_engine *uc = tv->uc;
 	uc_x86_mmr gdt = { 0 }, idt = { 0 };
 	uc_x86_msr efer = { .rid = MSR_EFER };
@@ -897,9 +922,8 @@ static int tcg_get_regs(struct vmm_vcpu *vcpu, struct vmm_regs *r)
 	return 0;
 }
 
-static void tcg_kick(struct vmm_vcpu *vcpu)
+static void tcg_kick(struct accel_vcpu *tv)
 {
-	struct tcg_vcpu *tv = vcpu->accel;
 
 	pthread_mutex_lock(&tv->lock);
 	tv->kicked = true;
@@ -908,11 +932,13 @@ static void tcg_kick(struct vmm_vcpu *vcpu)
 	pthread_mutex_unlock(&tv->lock);
 }
 
-static void tcg_preempt(struct vmm_vm *vm)
+static void tcg_preempt(struct accel_vm *vm)
 {
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
-		struct tcg_vcpu *tv = vm->vcpus[i].accel;
+		struct accel_vcpu *tv = vm->vcpus[i];
 
+		if (!tv)
+			continue;
 		pthread_mutex_lock(&tv->lock);
 		if (tv->running) {
 			tv->preempted = true;
@@ -922,23 +948,23 @@ static void tcg_preempt(struct vmm_vm *vm)
 	}
 }
 
-static void tcg_ram_written(struct vmm_vm *vm, uint64_t gpa, uint64_t len)
+static void tcg_ram_written(struct accel_vm *vm, uint64_t gpa, uint64_t len)
 {
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
-		struct tcg_vcpu *tv = vm->vcpus[i].accel;
+		struct accel_vcpu *tv = vm->vcpus[i];
 
 		if (tv)
 			uc_ctl_remove_cache(tv->uc, gpa, gpa + len);
 	}
 }
 
-const struct vmm_accel_ops vmm_accel_tcg = {
+const struct accel_ops vmm_accel_tcg = {
 	.name = "tcg",
 	.threaded = false,
 	.probe = tcg_probe,
-	.vm_init = tcg_vm_init,
+	.vm_create = tcg_vm_create,
 	.vm_destroy = tcg_vm_destroy,
-	.vcpu_init = tcg_vcpu_init,
+	.vcpu_create = tcg_vcpu_create,
 	.vcpu_destroy = tcg_vcpu_destroy,
 	.vcpu_run = tcg_vcpu_run,
 	.get_regs = tcg_get_regs,

@@ -1,81 +1,42 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * accel.h - the accelerator interface: kvm (the kernel's vCPUs) and tcg
- * (Unicorn, a software vCPU). Both report guest exits as the same records,
- * shaped like struct kvm_run's, which the shared exit handler dispatches
- * through the iobus. See vcpu.c for the loop above them.
+ * (Unicorn, a software vCPU).
+ *
+ * Layer 3 (see DESIGN.md "Layers"): an accelerator may call guest memory
+ * (guestmem.h), the x86 register set-up (cpu.h), the log and, through the
+ * inline paths and function pointers of exit.h, the exit sink a vCPU hands
+ * it; the bus only through those inline paths. It never sees the machine
+ * or the vCPU above the sink: what it needs of the VM comes in a struct
+ * accel_vm_config, and it keeps its own state per VM (struct accel_vm) and
+ * per vCPU (struct accel_vcpu), both private to it.
  */
 #ifndef VMM_ACCEL_H
 #define VMM_ACCEL_H
 
 #include "cpu.h"
+#include "exit.h"
+#include "guestmem.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
-struct vmm_vm;
-struct vmm_vcpu;
-
-enum vmm_exit_reason {
-	VMM_EXIT_NONE = 0,
-	VMM_EXIT_IO, /* port I/O: io */
-	VMM_EXIT_MMIO, /* access outside RAM: mmio */
-	VMM_EXIT_HLT, /* HLT */
-	VMM_EXIT_SHUTDOWN, /* triple fault */
-	VMM_EXIT_EXCEPTION, /* an exception the guest cannot take: exception */
-	VMM_EXIT_FAIL_ENTRY, /* the hardware refused to enter: fail_entry */
-	VMM_EXIT_INTERNAL_ERROR, /* the accelerator gave up: internal */
-	VMM_EXIT_INTR, /* stopped by vmm_vcpu_kick() */
-	VMM_EXIT_YIELD, /* time slice over (round-robin tcg SMP) */
-	VMM_EXIT_UNKNOWN, /* anything else: unknown.code */
-};
-
 /* Time slice of round-robin vCPUs on one thread. */
 #define VMM_TIME_SLICE_MS 2
 
-#define VMM_IO_IN 0
-#define VMM_IO_OUT 1
+struct accel_vm; /* per VM, the accelerator's own */
+struct accel_vcpu; /* per vCPU, the accelerator's own */
 
-struct vmm_exit {
-	enum vmm_exit_reason reason;
-	union {
-		struct {
-			uint8_t direction; /* VMM_IO_IN or VMM_IO_OUT */
-			uint8_t size; /* 1, 2 or 4 */
-			uint16_t port;
-			uint32_t count; /* > 1 for rep ins/outs */
-			uint8_t *data; /* count * size bytes */
-		} io;
-		struct {
-			uint64_t phys_addr;
-			uint8_t data[8];
-			uint32_t len; /* 1 to 8 */
-			uint8_t is_write;
-		} mmio;
-		struct {
-			uint64_t hardware_entry_failure_reason;
-		} fail_entry;
-		struct {
-			uint32_t suberror;
-		} internal;
-		struct {
-			uint32_t vector; /* 0-31, or 256+ for a fetch fault */
-			const char *what; /* e.g. "invalid opcode" */
-			uint64_t address; /* the faulting address, if any */
-		} exception;
-		struct {
-			uint32_t code;
-		} unknown;
-	};
+/* What an accelerator needs to know of the machine it runs. */
+struct accel_vm_config {
+	/* guest RAM at guest-physical 0: allocated, the images loaded and
+	 * the boot tables written; it outlives the accel_vm */
+	const struct vmm_guestmem *mem;
+	unsigned n_vcpus;
+	enum vmm_cpu_mode mode; /* the mode every vCPU starts in */
 };
 
-/* What the shared handler tells the accelerator to do next. */
-enum vmm_exit_action {
-	VMM_EXIT_CONTINUE = 0, /* resume the guest */
-	VMM_EXIT_STOP, /* leave the run loop: the machine is stopping */
-};
-
-struct vmm_accel_ops {
+struct accel_ops {
 	const char *name;
 	/*
 	 * One host thread per vCPU (kvm), or all vCPUs on the calling
@@ -84,57 +45,44 @@ struct vmm_accel_ops {
 	bool threaded;
 	/* Usable here? 0, or -errno and a reason in *why (static text). */
 	int (*probe)(const char **why);
+	/* Set up the VM: 0 and *@out, or -errno (logged). */
+	int (*vm_create)(const struct accel_vm_config *cfg,
+			 struct accel_vm **out);
+	/* After every vCPU of it is destroyed. NULL is fine. */
+	void (*vm_destroy)(struct accel_vm *vm);
 	/*
-	 * Set up the VM: vm->ram/ram_size are allocated, the iobus is frozen
-	 * and the boot tables are written. Returns 0 or -errno (logged).
+	 * Create vCPU @index (below cfg->n_vcpus) of @vm with @regs as its
+	 * state; it reports its exits to @sink, which outlives it. 0 and
+	 * *@out, or -errno (logged).
 	 */
-	int (*vm_init)(struct vmm_vm *vm);
-	void (*vm_destroy)(struct vmm_vm *vm);
-	/* Create vCPU @vcpu->index with @regs as its state. 0 or -errno. */
-	int (*vcpu_init)(struct vmm_vcpu *vcpu, const struct vmm_regs *regs);
-	void (*vcpu_destroy)(struct vmm_vcpu *vcpu);
+	int (*vcpu_create)(struct accel_vm *vm, unsigned index,
+			   struct vmm_exit_sink *sink,
+			   const struct vmm_regs *regs,
+			   struct accel_vcpu **out);
+	void (*vcpu_destroy)(struct accel_vcpu *vcpu); /* NULL is fine */
 	/*
-	 * Run until the next exit the shared loop must see and describe it
-	 * in @exit. An accelerator may dispatch I/O exits itself through
-	 * vmm_exit_handle() (tcg does, from its hooks) and then stops only
-	 * for the others. Returns 0, or -errno for a host failure (logged).
+	 * Run until the next exit the sink's caller must see and describe
+	 * it in @exit. An accelerator may dispatch I/O exits itself through
+	 * the sink (tcg does, from its hooks; kvm, without leaving
+	 * vcpu_run()) and then returns only for the others. Returns 0, or
+	 * -errno for a host failure (logged).
 	 */
-	int (*vcpu_run)(struct vmm_vcpu *vcpu, struct vmm_exit *exit);
+	int (*vcpu_run)(struct accel_vcpu *vcpu, struct vmm_exit *exit);
 	/* Read the vCPU's registers (only while it is not running). */
-	int (*get_regs)(struct vmm_vcpu *vcpu, struct vmm_regs *regs);
+	int (*get_regs)(struct accel_vcpu *vcpu, struct vmm_regs *regs);
 	/* Make vcpu_run() return VMM_EXIT_INTR soon. Any thread. */
-	void (*kick)(struct vmm_vcpu *vcpu);
+	void (*kick)(struct accel_vcpu *vcpu);
 	/*
 	 * Unthreaded accelerators with several vCPUs: end the running
 	 * vCPU's time slice (vcpu_run() returns VMM_EXIT_YIELD). Called from
 	 * the control thread every VMM_TIME_SLICE_MS. May be NULL.
 	 */
-	void (*preempt)(struct vmm_vm *vm);
+	void (*preempt)(struct accel_vm *vm);
 	/* The host wrote guest RAM (DMA): drop translated code. May be NULL. */
-	void (*ram_written)(struct vmm_vm *vm, uint64_t gpa, uint64_t len);
+	void (*ram_written)(struct accel_vm *vm, uint64_t gpa, uint64_t len);
 };
 
-extern const struct vmm_accel_ops vmm_accel_kvm;
-extern const struct vmm_accel_ops vmm_accel_tcg;
-
-/*
- * The shared exit handler: dispatches IO and MMIO exits through the iobus
- * (every element of a rep ins/outs; IN/MMIO-read data written back into
- * @exit), applies the unmapped-access policy, and decides what every other
- * exit means for the machine (halt, guest fault with a register dump, ...).
- */
-enum vmm_exit_action vmm_exit_handle(struct vmm_vcpu *vcpu,
-				     struct vmm_exit *exit);
-
-/*
- * One element of a port I/O exit: what vmm_exit_handle() does for each
- * element of a VMM_EXIT_IO record, callable directly by an accelerator that
- * sees one IN or OUT at a time (tcg's hooks), without building the record.
- * An IN stores its value, cut to @size bytes, in *@value.
- * It is defined inline in vcpu.h:
- *
- * enum vmm_exit_action vmm_exit_pio(struct vmm_vcpu *vcpu, uint16_t port,
- *				     unsigned size, bool out, uint64_t *value);
- */
+extern const struct accel_ops vmm_accel_kvm;
+extern const struct accel_ops vmm_accel_tcg;
 
 #endif

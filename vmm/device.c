@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,16 @@ static struct vmm_origin type_origin(const struct vmm_device *dev)
 	if (dev->where && dev->where->type.file)
 		return dev->where->type;
 	return device_origin(dev, NULL);
+}
+
+/* The device that owns a range: on a bus devices share, every owner is
+ * one's (struct vmm_device.owner); NULL for a range of the host's. */
+static const struct vmm_device *owner_device(const struct vmm_io_owner *o)
+{
+	return o ? (const struct vmm_device *)((const char *)o -
+					       offsetof(struct vmm_device,
+							owner))
+		 : NULL;
 }
 
 /* The range of another device that [base, last] would overlap, or NULL. */
@@ -65,7 +76,7 @@ static void report_overlap(struct vmm_device *dev, enum plugvm_space space,
 			   const struct vmm_io_range *r)
 {
 	struct vmm_origin o = device_origin(dev, NULL);
-	const struct vmm_device *other = r->dev;
+	const struct vmm_device *other = owner_device(r->owner);
 	char where[512] = "";
 
 	if (other && other->at.file && other->at.line)
@@ -105,7 +116,7 @@ static int host_register_range(struct plugvm_device *pdev,
 		}
 	}
 	ret = vmm_iobus_register(dev->env->bus, space, base, len, ops, opaque,
-				 dev);
+				 &dev->owner);
 	if (ret == -EINVAL) {
 		o = device_origin(dev, NULL);
 		vmm_origin_error(&o,
@@ -142,32 +153,22 @@ static void host_log(struct plugvm_device *pdev, enum plugvm_log_level level,
 	va_end(ap);
 }
 
-static bool ram_range_ok(const struct vmm_device *dev, uint64_t gpa,
-			 size_t len)
-{
-	return dev->env->ram && gpa <= dev->env->ram_size &&
-	       len <= dev->env->ram_size - gpa;
-}
-
 static int host_mem_read(struct plugvm_device *pdev, uint64_t gpa, void *buf,
 			 size_t len)
 {
 	struct vmm_device *dev = (struct vmm_device *)pdev;
 
-	if (!ram_range_ok(dev, gpa, len))
-		return -EFAULT;
-	memcpy(buf, dev->env->ram + gpa, len);
-	return 0;
+	return vmm_guestmem_read(&dev->env->mem, gpa, buf, len);
 }
 
 static int host_mem_write(struct plugvm_device *pdev, uint64_t gpa,
 			  const void *buf, size_t len)
 {
 	struct vmm_device *dev = (struct vmm_device *)pdev;
+	int ret = vmm_guestmem_write(&dev->env->mem, gpa, buf, len);
 
-	if (!ram_range_ok(dev, gpa, len))
-		return -EFAULT;
-	memcpy(dev->env->ram + gpa, buf, len);
+	if (ret)
+		return ret;
 	if (dev->creating && len)
 		dev->loaded_ram = true;
 	if (dev->env->ram_written && len)
@@ -314,8 +315,10 @@ int vmm_device_create_at(const char *id, const struct vmm_plugin *plugin,
 	if (where)
 		dev->at = where->section;
 	dev->at.key = NULL;
-	dev->serialize = !(d->flags & PLUGVM_PLUGIN_THREAD_SAFE);
 	pthread_mutex_init(&dev->lock, NULL);
+	dev->owner.name = dev->id;
+	dev->owner.lock = d->flags & PLUGVM_PLUGIN_THREAD_SAFE ? NULL
+							       : &dev->lock;
 
 	dev->where = where;
 	dev->creating = true;
@@ -324,7 +327,7 @@ int vmm_device_create_at(const char *id, const struct vmm_plugin *plugin,
 	dev->creating = false;
 	if (ret) {
 		ret = report_failure(dev, ret);
-		vmm_iobus_unregister_device(env->bus, dev);
+		vmm_iobus_unregister_owner(env->bus, &dev->owner);
 		goto out_mutex;
 	}
 	dev->where = NULL;

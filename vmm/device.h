@@ -4,10 +4,15 @@
  *
  * The host functions work against a struct vmm_device_env that whoever
  * creates devices provides: the running machine, or the device test kit.
+ *
+ * Layer 3 (see DESIGN.md "Layers"): calls the plugins, the bus, guest
+ * memory, settings and the log; what is above (the machine) only through
+ * the hooks of struct vmm_device_env.
  */
 #ifndef VMM_DEVICE_H
 #define VMM_DEVICE_H
 
+#include "guestmem.h"
 #include "iobus.h"
 #include "parse.h"
 #include "plugin.h"
@@ -22,8 +27,8 @@ struct vmm_device;
 /* What a device's surroundings provide; unset hooks get the defaults noted. */
 struct vmm_device_env {
 	struct vmm_iobus *bus;
-	uint8_t *ram; /* guest RAM, may be NULL (mem_read/write -EFAULT) */
-	uint64_t ram_size;
+	struct vmm_guestmem mem; /* host NULL: no RAM (mem_read/write
+				  * -EFAULT) */
 	void *ctx;
 	/* request_exit(); default: ignored */
 	void (*exit_request)(void *ctx, struct vmm_device *dev, int status);
@@ -52,7 +57,6 @@ struct vmm_device_where {
 
 struct vmm_device {
 	char *id;
-	unsigned index; /* position in the machine, for statistics */
 	const struct vmm_plugin *plugin; /* not owned */
 	struct plugvm_value *values; /* owned */
 	void *state; /* what create() returned */
@@ -62,8 +66,14 @@ struct vmm_device {
 	bool creating; /* register_range() allowed */
 	bool reported; /* create() failed with its reason said */
 	bool loaded_ram; /* create() wrote guest RAM: it may have loaded code */
-	bool serialize; /* not PLUGVM_PLUGIN_THREAD_SAFE: take @lock */
 	atomic_bool irq_refused; /* set_irq() was refused and said so */
+	/*
+	 * What the bus knows of this device: its id, @lock unless the
+	 * plugin is PLUGVM_PLUGIN_THREAD_SAFE (whoever runs the devices may
+	 * drop it before the bus is frozen when nothing runs concurrently),
+	 * and its statistics slot (0 until the machine assigns one).
+	 */
+	struct vmm_io_owner owner;
 	pthread_mutex_t lock;
 };
 

@@ -13,7 +13,6 @@
 
 #include "iobus.h"
 
-#include "device.h"
 #include "log.h"
 
 #include <errno.h>
@@ -67,9 +66,9 @@ static void write_none(void *opaque, uint64_t offset, unsigned size,
 	(void)value;
 }
 
-static const char *owner_name(const struct vmm_device *dev)
+static const char *owner_name(const struct vmm_io_owner *owner)
 {
-	return dev && dev->id ? dev->id : "(host)";
+	return owner && owner->name ? owner->name : "(host)";
 }
 
 /* Position of the first range whose last byte is >= @addr. */
@@ -91,7 +90,7 @@ static size_t lower_bound(const struct vmm_io_space *s, uint64_t addr)
 int vmm_iobus_register(struct vmm_iobus *bus, enum plugvm_space space,
 		       uint64_t base, uint64_t len,
 		       const struct plugvm_io_ops *ops, void *opaque,
-		       struct vmm_device *dev)
+		       const struct vmm_io_owner *owner)
 {
 	struct vmm_io_space *s;
 	struct vmm_io_range *r;
@@ -119,9 +118,9 @@ int vmm_iobus_register(struct vmm_iobus *bus, enum plugvm_space space,
 
 		vmm_err("%s range 0x%llx-0x%llx of '%s' overlaps 0x%llx-0x%llx of '%s'",
 			space_names[space], (unsigned long long)base,
-			(unsigned long long)last, owner_name(dev),
+			(unsigned long long)last, owner_name(owner),
 			(unsigned long long)o->base,
-			(unsigned long long)o->last, owner_name(o->dev));
+			(unsigned long long)o->last, owner_name(o->owner));
 		return -EBUSY;
 	}
 	if (s->n == s->cap) {
@@ -143,25 +142,24 @@ int vmm_iobus_register(struct vmm_iobus *bus, enum plugvm_space space,
 	r->opaque = opaque;
 	/* Serialized from the start (the device test kit never freezes its
 	 * bus); freeze looks again, once the machine settled it. */
-	r->lock = dev && dev->serialize ? &dev->lock : NULL;
+	r->lock = owner ? owner->lock : NULL;
 	r->sizes = ops->sizes ? ops->sizes : PLUGVM_ACCESS_ANY;
-	r->slot = 0;
-	r->fast = 0;
-	r->ops = ops;
-	r->dev = dev;
+	r->stat_slot = 0;
+	r->fast_sizes = 0;
+	r->owner = owner;
 	s->n++;
 	return 0;
 }
 
-void vmm_iobus_unregister_device(struct vmm_iobus *bus,
-				 const struct vmm_device *dev)
+void vmm_iobus_unregister_owner(struct vmm_iobus *bus,
+				const struct vmm_io_owner *owner)
 {
 	for (int sp = 0; sp < 2; sp++) {
 		struct vmm_io_space *s = &bus->space[sp];
 		size_t j = 0;
 
 		for (size_t i = 0; i < s->n; i++)
-			if (s->ranges[i].dev != dev)
+			if (s->ranges[i].owner != owner)
 				s->ranges[j++] = s->ranges[i];
 		s->n = j;
 	}
@@ -197,14 +195,13 @@ void vmm_iobus_freeze(struct vmm_iobus *bus)
 		for (size_t i = 0; i < s->n; i++) {
 			struct vmm_io_range *r = &s->ranges[i];
 
-			r->lock = r->dev && r->dev->serialize ? &r->dev->lock
-							      : NULL;
-			r->slot = r->dev ? r->dev->index + 1 : 0;
-			r->fast = 0;
+			r->lock = r->owner ? r->owner->lock : NULL;
+			r->stat_slot = r->owner ? r->owner->stat_slot : 0;
+			r->fast_sizes = 0;
 			for (unsigned size = 1; size <= 8 && !r->lock;
 			     size *= 2)
 				if (r->sizes & size)
-					r->fast |= 1u << size;
+					r->fast_sizes |= 1u << size;
 		}
 	}
 	for (size_t i = 0; i < pio->n; i++) {
@@ -214,10 +211,10 @@ void vmm_iobus_freeze(struct vmm_iobus *bus)
 			struct vmm_pio_port *port = &bus->pio_map[p];
 
 			port->range = r;
-			port->fast = 0;
+			port->fast_sizes = 0;
 			for (unsigned size = 1; size <= 8 && !r->lock; size *= 2)
 				if (range_check(r, p, size) == VMM_IO_OK)
-					port->fast |= 1u << size;
+					port->fast_sizes |= 1u << size;
 		}
 	}
 }

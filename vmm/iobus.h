@@ -27,6 +27,10 @@
  *     when some byte cannot be reached that way.
  * vmm_iobus_access() is that contract: plugvm's exit path and the device
  * test kit both go through it.
+ *
+ * Layer 2 (see DESIGN.md "Layers"): calls only the owners' callbacks and
+ * the log. It knows no device: what it needs of an owner (a name for
+ * messages, a lock, a statistics slot) is handed to it at registration.
  */
 #ifndef VMM_IOBUS_H
 #define VMM_IOBUS_H
@@ -36,7 +40,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-struct vmm_device;
+/*
+ * What the bus needs of the owner of a range. The owner keeps it alive as
+ * long as its ranges are registered; the bus reads @lock and @stat_slot
+ * again when it is frozen, so an owner may settle them until then.
+ */
+struct vmm_io_owner {
+	const char *name; /* in messages, e.g. a device id */
+	/* taken around every call when the owner's calls must be
+	 * serialized, else NULL */
+	pthread_mutex_t *lock;
+	/* where the owner's exits are counted: 1 and up, 0 for "nobody" */
+	unsigned stat_slot;
+};
 
 /* The low @size bytes (1 to 8) of a 64-bit value: the one access mask. */
 static inline __attribute__((always_inline)) uint64_t vmm_io_mask(unsigned size)
@@ -59,12 +75,16 @@ struct vmm_io_range {
 	pthread_mutex_t *lock; /* the owner's lock when its calls must be
 				* serialized, else NULL (again at freeze) */
 	uint32_t sizes; /* accepted access sizes, PLUGVM_ACCESS_* (never 0) */
-	uint32_t slot; /* set at freeze: 1 + the owner's index, 0 for none */
-	/* set at freeze: bit n for each size n the range takes, unless a
-	 * lock is needed (then 0), for the inline paths in vcpu.h */
-	uint32_t fast;
-	const struct plugvm_io_ops *ops;
-	struct vmm_device *dev;
+	/* the owner's statistics slot (struct vmm_io_owner), copied at
+	 * freeze; 0 before and for an owner-less range */
+	uint32_t stat_slot;
+	/*
+	 * Access sizes the inline paths (exit.h) may hand straight to the
+	 * callbacks: bit n set for each size n in @sizes, set at freeze;
+	 * 0 when @lock is needed (every access then takes the slow path).
+	 */
+	uint32_t fast_sizes;
+	const struct vmm_io_owner *owner; /* NULL: the host itself */
 };
 
 #define VMM_PIO_PORTS 0x10000u
@@ -75,7 +95,7 @@ struct vmm_pio_port {
 	/* Bit n set: an n-byte access at this port fits the range, is a
 	 * size it takes, and needs no lock; such an access can be made
 	 * without any further check. */
-	uint32_t fast;
+	uint32_t fast_sizes;
 };
 
 struct vmm_iobus;
@@ -91,19 +111,20 @@ struct vmm_iobus *vmm_iobus_new(void);
 void vmm_iobus_free(struct vmm_iobus *bus);
 
 /*
- * Claim [base, base + len) in @space for @dev. Returns 0; -EINVAL for len 0,
- * a range that wraps past 2^64 or a port range past 0xffff, or NULL ops;
- * -EBUSY when it overlaps an existing range (logged with both owners and
- * both ranges); -EPERM once the bus is frozen; -ENOMEM.
+ * Claim [base, base + len) in @space for @owner (NULL: the host; it is
+ * serialized by nobody and counted as nobody). Returns 0; -EINVAL for len
+ * 0, a range that wraps past 2^64 or a port range past 0xffff, or NULL
+ * ops; -EBUSY when it overlaps an existing range (logged with both owners
+ * and both ranges); -EPERM once the bus is frozen; -ENOMEM.
  */
 int vmm_iobus_register(struct vmm_iobus *bus, enum plugvm_space space,
 		       uint64_t base, uint64_t len,
 		       const struct plugvm_io_ops *ops, void *opaque,
-		       struct vmm_device *dev) PLUGVM_MUST_CHECK;
+		       const struct vmm_io_owner *owner) PLUGVM_MUST_CHECK;
 
-/* Drop every range @dev owns (a create() that failed half-way). */
-void vmm_iobus_unregister_device(struct vmm_iobus *bus,
-				 const struct vmm_device *dev);
+/* Drop every range @owner owns (a create() that failed half-way). */
+void vmm_iobus_unregister_owner(struct vmm_iobus *bus,
+				const struct vmm_io_owner *owner);
 
 /* No more registrations; lookups from now on need no lock. */
 void vmm_iobus_freeze(struct vmm_iobus *bus);
@@ -119,8 +140,8 @@ const struct vmm_io_range *vmm_iobus_ranges(const struct vmm_iobus *bus,
 
 /*
  * One access of @size bytes at @addr (PIO: 1, 2, 4 or 8; MMIO: 1 to 8), by
- * the contract above: find the owner and call it (under the device's lock
- * unless the plugin is thread-safe), split into pieces where MMIO needs
+ * the contract above: find the owner and call it (under the owner's lock,
+ * if it has one), split into pieces where MMIO needs
  * it. A read stores the value, truncated to @size, in *@value; a write
  * takes the low @size bytes of *@value. On any result but VMM_IO_OK
  * nothing is called and a read leaves *@value untouched; *@range gets the
@@ -133,7 +154,7 @@ enum vmm_io_result vmm_iobus_access(const struct vmm_iobus *bus,
 				    const struct vmm_io_range **range);
 
 /*
- * The port map, VMM_PIO_PORTS entries, for the exit paths in vcpu.h to
+ * The port map, VMM_PIO_PORTS entries, for the exit paths in exit.h to
  * index directly: filled in at freeze, all zero (nobody, nothing fast)
  * before. It stays where it is for the bus's lifetime.
  */

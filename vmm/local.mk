@@ -12,16 +12,20 @@ vmm_libvmm_core_la_SOURCES = \
 	vmm/log.c vmm/log.h \
 	vmm/parse.c vmm/parse.h \
 	vmm/settings.c vmm/settings.h \
+	vmm/guestmem.c vmm/guestmem.h \
 	vmm/iobus.c vmm/iobus.h \
 	vmm/plugin.c vmm/plugin.h \
 	vmm/device.c vmm/device.h
 
 vmm_libvmm_la_SOURCES = \
-	vmm/accel.h \
+	vmm/accel.h vmm/exit.h \
 	vmm/cpu.c vmm/cpu.h \
 	vmm/x86-intr.c vmm/x86-intr.h \
 	vmm/vcpu.c vmm/vcpu.h \
+	vmm/loader.c vmm/loader.h \
 	vmm/vm.c vmm/vm.h \
+	vmm/run.c \
+	vmm/stats.c \
 	vmm/accel-tcg.c
 vmm_libvmm_la_LIBADD = vmm/libvmm-machine.la
 vmm_libvmm_la_CFLAGS = $(AM_CFLAGS) $(UNICORN_CFLAGS)

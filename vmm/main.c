@@ -257,7 +257,7 @@ static int describe(const struct vmm_plugin_path *pp, const char *type)
 }
 
 /* Pick the accelerator: the command line, else the file; auto prefers kvm. */
-static const struct vmm_accel_ops *choose_accel(const struct options *o,
+static const struct accel_ops *choose_accel(const struct options *o,
 						 const struct vmm_config *cfg)
 {
 	enum vmm_accel_kind kind = cfg->accel;
@@ -316,7 +316,7 @@ static const struct vmm_accel_ops *choose_accel(const struct options *o,
 
 static int run_machine(const struct options *o, const struct vmm_plugin_path *pp)
 {
-	const struct vmm_accel_ops *accel;
+	const struct accel_ops *accel;
 	struct vmm_config *cfg;
 	enum vmm_stop_reason why;
 	struct vmm_vm *vm;

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * vcpu.c - the exit loop shared by every accelerator.
+ * vcpu.c - a vCPU and the exit handler shared by every accelerator.
  *
  * accel->vcpu_run() runs the guest until it needs the host and describes
- * why in a struct vmm_exit; vmm_exit_handle() routes I/O to the owning
- * device through the iobus and decides what every other exit means. tcg
- * calls vmm_exit_handle() from its I/O hooks, so both accelerators share
- * this one path.
+ * why in a struct vmm_exit; the handler here (the vCPU's exit sink) routes
+ * I/O to the owning device through the iobus and decides what every other
+ * exit means. tcg calls the sink from its I/O hooks and kvm from inside
+ * vcpu_run(), so both accelerators share this one path. What the machine
+ * must hear of (a halt, a stop) goes up through the vCPU's events.
  */
 #include "config.h"
 
@@ -14,8 +15,11 @@
 
 #include "log.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Unmapped accesses reported with -v before the warning goes quiet. */
@@ -28,6 +32,24 @@ static const char *const io_result_names[] = {
 	[VMM_IO_BAD_SIZE] = "has a size the device does not accept",
 };
 
+static struct vmm_vcpu *sink_vcpu(struct vmm_exit_sink *sink)
+{
+	return (struct vmm_vcpu *)((char *)sink -
+				   offsetof(struct vmm_vcpu, sink));
+}
+
+static bool stopping(const struct vmm_vcpu *vcpu)
+{
+	return vmm_exit_stopping(&vcpu->sink);
+}
+
+static enum vmm_exit_action request_stop(struct vmm_vcpu *vcpu,
+					 enum vmm_stop_reason reason)
+{
+	vcpu->events->stop(vcpu->ctx, reason);
+	return VMM_ACTION_STOP;
+}
+
 /* Print the vCPU's registers after a fault; best effort. */
 static void dump_regs(struct vmm_vcpu *vcpu)
 {
@@ -35,7 +57,7 @@ static void dump_regs(struct vmm_vcpu *vcpu)
 	struct vmm_regs regs;
 	FILE *f;
 
-	if (vcpu->vm->accel->get_regs(vcpu, &regs))
+	if (vcpu->accel->get_regs(vcpu->accel_vcpu, &regs))
 		return;
 	f = vmm_log_block_begin(&b, PLUGVM_LOG_ERROR);
 	if (!f)
@@ -55,25 +77,23 @@ static enum vmm_exit_action io_miss(struct vmm_vcpu *vcpu,
 				    enum vmm_io_result res,
 				    const struct vmm_io_range *r, uint64_t *value)
 {
-	struct vmm_vm *vm = vcpu->vm;
 	const char *what = space == PLUGVM_SPACE_PIO ? "port" : "MMIO address";
-	const char *owner = r && r->dev ? r->dev->id : NULL;
+	const char *owner = r && r->owner ? r->owner->name : NULL;
 
 	vcpu->stats[VMM_STAT_UNMAPPED]++;
-	if (vm->cfg->strict) {
+	if (vcpu->strict) {
 		vmm_err("strict: guest %s of %u byte%s at %s 0x%" PRIx64
 			" %s%s%s%s; stopping",
 			is_write ? "write" : "read", size, size > 1 ? "s" : "",
 			what, addr, io_result_names[res], owner ? " (" : "",
 			owner ? owner : "", owner ? ")" : "");
 		dump_regs(vcpu);
-		vmm_vm_request_stop(vm, VMM_STOP_FAULT, 0);
-		return VMM_EXIT_STOP;
+		return request_stop(vcpu, VMM_STOP_FAULT);
 	}
 	if (!is_write)
 		*value = vmm_io_mask(size);	/* all-ones */
 	if (vmm_log_enabled(PLUGVM_LOG_INFO)) { /* warnings, but only with -v */
-		unsigned n = atomic_fetch_add(&vm->unmapped_warnings, 1);
+		unsigned n = atomic_fetch_add(vcpu->unmapped_warnings, 1);
 
 		if (n < UNMAPPED_WARN_LIMIT)
 			vmm_warn("guest %s of %u byte%s at %s 0x%" PRIx64
@@ -86,7 +106,7 @@ static enum vmm_exit_action io_miss(struct vmm_vcpu *vcpu,
 		else if (n == UNMAPPED_WARN_LIMIT)
 			vmm_warn("further accesses to unmapped addresses are not reported");
 	}
-	return VMM_EXIT_CONTINUE;
+	return VMM_ACTION_CONTINUE;
 }
 
 /* Little-endian loads and stores of 1, 2 or 4 bytes, without a call to
@@ -131,10 +151,11 @@ static inline void store_io(uint8_t *p, unsigned size, uint64_t v)
 static inline void account(struct vmm_vcpu *vcpu, const struct vmm_io_range *r,
 			   enum vmm_io_kind kind, uint64_t t0)
 {
-	struct vmm_io_stat *st = &vcpu->io_stats[r ? r->slot : 0];
+	size_t slot = r && r->stat_slot < vcpu->n_stat_slots ? r->stat_slot : 0;
+	struct vmm_io_stat *st = &vcpu->io_stats[slot];
 	uint64_t dt;
 
-	if (!vcpu->vm->collect_stats)
+	if (!vcpu->sink.collect_stats)
 		return;
 	dt = vmm_now_ns() - t0;
 	st->count[kind]++;
@@ -153,19 +174,24 @@ static enum vmm_exit_action handle_io(struct vmm_vcpu *vcpu,
 	for (uint32_t i = 0; i < e->io.count; i++, p += size) {
 		uint64_t v = out ? load_io(p, size) : 0;
 		enum vmm_exit_action act =
-			vmm_exit_pio(vcpu, e->io.port, size, out, &v);
+			vmm_exit_pio(&vcpu->sink, e->io.port, size, out, &v);
 
 		if (!out)
 			store_io(p, size, v);
 		/* A device asked to stop: no more elements reach it. */
-		if (act == VMM_EXIT_STOP)
-			return VMM_EXIT_STOP;
+		if (act == VMM_ACTION_STOP)
+			return VMM_ACTION_STOP;
 	}
-	return VMM_EXIT_CONTINUE;
+	return VMM_ACTION_CONTINUE;
 }
 
-/* The slow way of vmm_exit_pio() and vmm_exit_mmio() (see vcpu.h). */
-static enum vmm_exit_action exit_slow(struct vmm_vcpu *vcpu,
+/*
+ * The slow way of vmm_exit_pio() and vmm_exit_mmio() (the sink's io_slow,
+ * see exit.h). An access the bus refused (nobody there, or one that runs
+ * past its range's end) is counted once, as unmapped: never as an access
+ * to the range's owner, which was not called.
+ */
+static enum vmm_exit_action exit_slow(struct vmm_exit_sink *sink,
 				      enum plugvm_space space, uint64_t addr,
 				      unsigned size, bool is_write,
 				      uint64_t *value)
@@ -174,33 +200,20 @@ static enum vmm_exit_action exit_slow(struct vmm_vcpu *vcpu,
 		[PLUGVM_SPACE_PIO] = { VMM_IO_PIO_IN, VMM_IO_PIO_OUT },
 		[PLUGVM_SPACE_MMIO] = { VMM_IO_MMIO_READ, VMM_IO_MMIO_WRITE },
 	};
-	struct vmm_vm *vm = vcpu->vm;
-	uint64_t t0 = vm->collect_stats ? vmm_now_ns() : 0;
+	struct vmm_vcpu *vcpu = sink_vcpu(sink);
+	uint64_t t0 = sink->collect_stats ? vmm_now_ns() : 0;
 	const struct vmm_io_range *r;
 	enum vmm_io_result res;
 
-	res = vmm_iobus_access(vm->bus, space, addr, size, is_write, value,
+	res = vmm_iobus_access(vcpu->bus, space, addr, size, is_write, value,
 			       &r);
 	if (space == PLUGVM_SPACE_MMIO && r)
-		vcpu->mmio_hint = r;
+		sink->mmio_hint = r;
 	if (res != VMM_IO_OK && io_miss(vcpu, space, addr, size, is_write, res,
-					r, value) == VMM_EXIT_STOP)
-		return VMM_EXIT_STOP;
-	account(vcpu, r, kinds[space][is_write], t0);
-	return vmm_vm_stopping(vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
-}
-
-enum vmm_exit_action vmm_exit_pio_slow(struct vmm_vcpu *vcpu, uint64_t port,
-				       unsigned size, bool out, uint64_t *value)
-{
-	return exit_slow(vcpu, PLUGVM_SPACE_PIO, port, size, out, value);
-}
-
-enum vmm_exit_action vmm_exit_mmio_slow(struct vmm_vcpu *vcpu, uint64_t addr,
-					unsigned size, bool is_write,
-					uint64_t *value)
-{
-	return exit_slow(vcpu, PLUGVM_SPACE_MMIO, addr, size, is_write, value);
+					r, value) == VMM_ACTION_STOP)
+		return VMM_ACTION_STOP;
+	account(vcpu, res == VMM_IO_OK ? r : NULL, kinds[space][is_write], t0);
+	return stopping(vcpu) ? VMM_ACTION_STOP : VMM_ACTION_CONTINUE;
 }
 
 static enum vmm_exit_action handle_mmio(struct vmm_vcpu *vcpu,
@@ -214,12 +227,12 @@ static enum vmm_exit_action handle_mmio(struct vmm_vcpu *vcpu,
 	if (len == 0 || len > 8) {
 		vmm_err("vCPU %u: MMIO exit with length %u at 0x%" PRIx64,
 			vcpu->index, len, e->mmio.phys_addr);
-		vmm_vm_request_stop(vcpu->vm, VMM_STOP_ERROR, 0);
-		return VMM_EXIT_STOP;
+		return request_stop(vcpu, VMM_STOP_ERROR);
 	}
 	if (is_write)
 		memcpy(&v, e->mmio.data, len);
-	act = vmm_exit_mmio(vcpu, e->mmio.phys_addr, len, is_write, &v);
+	act = vmm_exit_mmio(&vcpu->sink, e->mmio.phys_addr, len, is_write,
+			    &v);
 	if (!is_write)
 		memcpy(e->mmio.data, &v, len);
 	return act;
@@ -241,11 +254,11 @@ static enum vmm_exit_action guest_fault(struct vmm_vcpu *vcpu,
 	va_end(ap);
 	vmm_err("vCPU %u: guest fault: %s", vcpu->index, msg);
 	dump_regs(vcpu);
-	vmm_vm_request_stop(vcpu->vm, VMM_STOP_FAULT, 0);
-	return VMM_EXIT_STOP;
+	return request_stop(vcpu, VMM_STOP_FAULT);
 }
 
-/* The accelerator failed in a way that is not the guest's doing. */
+/* The accelerator failed in a way that is not the guest's doing: the
+ * machine stops with VMM_STOP_ERROR (exit status 1). */
 static enum vmm_exit_action host_failure(struct vmm_vcpu *vcpu,
 					 const char *fmt, ...)
 	PLUGVM_PRINTF(2, 3);
@@ -261,12 +274,11 @@ static enum vmm_exit_action host_failure(struct vmm_vcpu *vcpu,
 	va_end(ap);
 	vmm_err("vCPU %u: %s", vcpu->index, msg);
 	dump_regs(vcpu);
-	vmm_vm_request_stop(vcpu->vm, VMM_STOP_FAULT, 0);
-	return VMM_EXIT_STOP;
+	return request_stop(vcpu, VMM_STOP_ERROR);
 }
 
-enum vmm_exit_action vmm_exit_handle(struct vmm_vcpu *vcpu,
-				     struct vmm_exit *e)
+enum vmm_exit_action vmm_vcpu_handle_exit(struct vmm_vcpu *vcpu,
+					  struct vmm_exit *e)
 {
 	switch (e->reason) {
 	case VMM_EXIT_IO:
@@ -277,54 +289,102 @@ enum vmm_exit_action vmm_exit_handle(struct vmm_vcpu *vcpu,
 		/* No interrupt controller yet: nothing can wake a halted vCPU. */
 		vcpu->stats[VMM_STAT_HLT]++;
 		vcpu->halted = true;
-		vmm_vcpu_halted(vcpu);
-		return VMM_EXIT_STOP;
+		vcpu->events->halted(vcpu->ctx, vcpu);
+		return VMM_ACTION_STOP;
 	case VMM_EXIT_INTR:
-		return vmm_vm_stopping(vcpu->vm) ? VMM_EXIT_STOP
-						 : VMM_EXIT_CONTINUE;
+		return stopping(vcpu) ? VMM_ACTION_STOP : VMM_ACTION_CONTINUE;
 	case VMM_EXIT_YIELD:
 	case VMM_EXIT_NONE:
-		return VMM_EXIT_CONTINUE;
+		return VMM_ACTION_CONTINUE;
 	case VMM_EXIT_SHUTDOWN:
 		vcpu->stats[VMM_STAT_OTHER]++;
 		return guest_fault(vcpu, "triple fault (shutdown)");
 	case VMM_EXIT_EXCEPTION:
 		vcpu->stats[VMM_STAT_OTHER]++;
-		if (e->exception.vector >= 256)
+		/* VMM_EXC_FETCH_OUTSIDE_RAM, VMM_EXC_ENGINE_ERROR: no x86
+		 * vector, a description of their own */
+		if (e->exception.vector >= VMM_EXC_FETCH_OUTSIDE_RAM)
 			return guest_fault(vcpu, "%s at 0x%" PRIx64,
 					   e->exception.what,
 					   e->exception.address);
 		return guest_fault(vcpu, "unhandled exception %u (%s)",
 				   e->exception.vector, e->exception.what);
 	case VMM_EXIT_FAIL_ENTRY:
+		vcpu->stats[VMM_STAT_OTHER]++;
 		return host_failure(vcpu,
 				    "the CPU refused to enter the guest (hardware entry failure reason 0x%" PRIx64
 				    ")",
 				    e->fail_entry.hardware_entry_failure_reason);
 	case VMM_EXIT_INTERNAL_ERROR:
+		vcpu->stats[VMM_STAT_OTHER]++;
 		return host_failure(vcpu,
 				    "the accelerator could not go on (internal error, suberror %u)",
 				    e->internal.suberror);
 	case VMM_EXIT_UNKNOWN:
 	default:
+		vcpu->stats[VMM_STAT_OTHER]++;
 		return host_failure(vcpu, "unexpected exit reason %u",
 				    e->unknown.code);
 	}
 }
 
+static enum vmm_exit_action sink_handle(struct vmm_exit_sink *sink,
+					struct vmm_exit *e)
+{
+	return vmm_vcpu_handle_exit(sink_vcpu(sink), e);
+}
+
+int vmm_vcpu_init(struct vmm_vcpu *vcpu, const struct vmm_vcpu_config *cfg)
+{
+	memset(vcpu, 0, sizeof(*vcpu));
+	vcpu->sink.pio_map = vmm_iobus_pio_map(cfg->bus);
+	vcpu->sink.stop_flag = cfg->stop_flag;
+	vcpu->sink.handle = sink_handle;
+	vcpu->sink.io_slow = exit_slow;
+	vcpu->index = cfg->index;
+	vcpu->bus = cfg->bus;
+	vcpu->accel = cfg->accel;
+	vcpu->strict = cfg->strict;
+	vcpu->unmapped_warnings = cfg->unmapped_warnings;
+	vcpu->events = cfg->events;
+	vcpu->ctx = cfg->ctx;
+	vcpu->n_stat_slots = cfg->n_stat_slots ? cfg->n_stat_slots : 1;
+	vcpu->io_stats = calloc(vcpu->n_stat_slots, sizeof(*vcpu->io_stats));
+	if (!vcpu->io_stats)
+		return -ENOMEM;
+	return cfg->accel->vcpu_create(cfg->accel_vm, cfg->index, &vcpu->sink,
+				       cfg->regs, &vcpu->accel_vcpu);
+}
+
+void vmm_vcpu_destroy(struct vmm_vcpu *vcpu)
+{
+	if (vcpu->accel_vcpu)
+		vcpu->accel->vcpu_destroy(vcpu->accel_vcpu);
+	vcpu->accel_vcpu = NULL;
+	free(vcpu->io_stats);
+	vcpu->io_stats = NULL;
+}
+
+void vmm_vcpu_kick(struct vmm_vcpu *vcpu)
+{
+	if (vcpu->accel_vcpu)
+		vcpu->accel->kick(vcpu->accel_vcpu);
+}
+
+enum vmm_exit_action vmm_vcpu_run_once(struct vmm_vcpu *vcpu)
+{
+	struct vmm_exit e;
+
+	memset(&e, 0, sizeof(e));
+	if (vcpu->accel->vcpu_run(vcpu->accel_vcpu, &e))
+		return request_stop(vcpu, VMM_STOP_ERROR);
+	return vmm_vcpu_handle_exit(vcpu, &e);
+}
+
 /* Run @vcpu until it halts or the machine stops. */
 void vmm_vcpu_loop(struct vmm_vcpu *vcpu)
 {
-	struct vmm_vm *vm = vcpu->vm;
-	struct vmm_exit e;
-
-	while (!vmm_vm_stopping(vm)) {
-		memset(&e, 0, sizeof(e));
-		if (vm->accel->vcpu_run(vcpu, &e)) {
-			vmm_vm_request_stop(vm, VMM_STOP_ERROR, 0);
+	while (!stopping(vcpu))
+		if (vmm_vcpu_run_once(vcpu) == VMM_ACTION_STOP)
 			break;
-		}
-		if (vmm_exit_handle(vcpu, &e) == VMM_EXIT_STOP)
-			break;
-	}
 }

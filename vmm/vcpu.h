@@ -1,95 +1,140 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* vcpu.h - the shared exit loop (see accel.h for vmm_exit_handle()). */
+/*
+ * vcpu.h - a vCPU: its accelerator state, its exit handler and statistics.
+ *
+ * Layer 4 (see DESIGN.md "Layers"): a vCPU calls its accelerator
+ * (accel.h), the bus (iobus.h) and the log, and nothing above. It reports
+ * upward only through the struct vmm_vcpu_events handed to it at
+ * creation: that it halted for good, and that the machine must stop (a
+ * guest fault, a host failure, a strict-mode miss). Whether the machine is
+ * stopping it reads from the stop flag it was given.
+ */
 #ifndef VMM_VCPU_H
 #define VMM_VCPU_H
 
-#include "vm.h"
+#include "accel.h"
+#include "exit.h"
+#include "iobus.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Why the machine stopped; main turns this into the exit status. */
+enum vmm_stop_reason {
+	VMM_STOP_NONE = 0,
+	VMM_STOP_HALT, /* every vCPU halted with no interrupt possible: 0 */
+	VMM_STOP_DEVICE_EXIT, /* a device asked: its status */
+	VMM_STOP_FAULT, /* guest fault (incl. a strict-mode miss): 3 */
+	VMM_STOP_ERROR, /* host failure: 1 */
+	VMM_STOP_TIMEOUT, /* --timeout: 124 */
+	VMM_STOP_SIGNAL, /* SIGINT/SIGTERM: 130 */
+};
+
+/* I/O exits by kind, for the statistics. */
+enum vmm_io_kind {
+	VMM_IO_PIO_IN,
+	VMM_IO_PIO_OUT,
+	VMM_IO_MMIO_READ,
+	VMM_IO_MMIO_WRITE,
+	VMM_NR_IO_KINDS
+};
+
+/* Exits of one kind to one owner: how many, and the host time they took
+ * (collected only when sink.collect_stats is set). */
+struct vmm_io_stat {
+	uint64_t count[VMM_NR_IO_KINDS];
+	uint64_t ns[VMM_NR_IO_KINDS];
+};
+
+/* Other exits of one vCPU. */
+enum vmm_stat {
+	VMM_STAT_UNMAPPED, /* I/O nobody took (incl. refused accesses) */
+	VMM_STAT_HLT,
+	VMM_STAT_OTHER, /* faults and failures */
+	VMM_NR_STATS
+};
+
+struct vmm_vcpu;
+
+/* How a vCPU reports upward. Called on the thread running the vCPU. */
+struct vmm_vcpu_events {
+	/* @vcpu halted for good: nothing can wake it. */
+	void (*halted)(void *ctx, struct vmm_vcpu *vcpu);
+	/* The machine must stop for @reason (VMM_STOP_FAULT or
+	 * VMM_STOP_ERROR; the vCPU has said why on the log). */
+	void (*stop)(void *ctx, enum vmm_stop_reason reason);
+};
+
+/* What a vCPU is made from; everything it points to outlives the vCPU. */
+struct vmm_vcpu_config {
+	unsigned index;
+	const struct vmm_iobus *bus; /* frozen */
+	const struct accel_ops *accel;
+	struct accel_vm *accel_vm;
+	const struct vmm_regs *regs; /* the state it starts in */
+	const _Atomic int *stop_flag; /* nonzero: the machine is stopping */
+	/* strict: an access nobody takes is a guest fault */
+	bool strict;
+	/* rate limit of the -v unmapped-access warning, shared by the
+	 * machine's vCPUs */
+	atomic_uint *unmapped_warnings;
+	/* statistics slots of the bus's owners: 1 + the highest
+	 * vmm_io_owner.stat_slot */
+	size_t n_stat_slots;
+	const struct vmm_vcpu_events *events;
+	void *ctx; /* for @events */
+};
+
+struct vmm_vcpu {
+	/* What the accelerator sees (exit.h); first, for the inline paths. */
+	struct vmm_exit_sink sink;
+	unsigned index;
+	const struct vmm_iobus *bus;
+	const struct accel_ops *accel;
+	struct accel_vcpu *accel_vcpu; /* the accelerator's per-vCPU state */
+	bool strict;
+	atomic_uint *unmapped_warnings;
+	const struct vmm_vcpu_events *events;
+	void *ctx;
+	bool halted;
+	/* Statistics, written only by the thread running this vCPU. */
+	uint64_t stats[VMM_NR_STATS];
+	struct vmm_io_stat *io_stats; /* [stat_slot]; [0]: nobody */
+	size_t n_stat_slots;
+	uint64_t exit_ns; /* handling I/O exits */
+};
+
+/*
+ * Make @vcpu from @cfg: its statistics and its accelerator's vCPU. Returns
+ * 0, or -errno (logged by the accelerator, or -ENOMEM); vmm_vcpu_destroy()
+ * cleans up either way.
+ */
+int vmm_vcpu_init(struct vmm_vcpu *vcpu, const struct vmm_vcpu_config *cfg);
+/* Destroy the accelerator's vCPU and free the statistics. */
+void vmm_vcpu_destroy(struct vmm_vcpu *vcpu);
+
+/*
+ * The exit handler (the sink's @handle): dispatches IO and MMIO exits
+ * through the bus, applies the unmapped-access policy, and decides what
+ * every other exit means (HLT: halted, reported; faults and host failures:
+ * logged with a register dump, reported as a stop).
+ */
+enum vmm_exit_action vmm_vcpu_handle_exit(struct vmm_vcpu *vcpu,
+					  struct vmm_exit *exit);
+
+/*
+ * Run @vcpu once (until its accelerator returns) and handle the exit.
+ * A host failure of the accelerator is reported as a stop. Returns what
+ * the handler said.
+ */
+enum vmm_exit_action vmm_vcpu_run_once(struct vmm_vcpu *vcpu);
 
 /* Run @vcpu until it halts or the machine stops (threaded accelerators). */
 void vmm_vcpu_loop(struct vmm_vcpu *vcpu);
 
-/* Called once when @vcpu halted for good; stops the machine when it was
- * the last vCPU running. Defined in vm.c. */
-void vmm_vcpu_halted(struct vmm_vcpu *vcpu);
-
-/*
- * The slow ways of vmm_exit_pio() and vmm_exit_mmio(), out of line, with
- * their contracts: the dispatch table's search, a size or extent the range
- * refuses (MMIO: in pieces it takes), a device that needs its lock, misses
- * and their policy, statistics.
- */
-enum vmm_exit_action vmm_exit_pio_slow(struct vmm_vcpu *vcpu, uint64_t port,
-				       unsigned size, bool out,
-				       uint64_t *value);
-enum vmm_exit_action vmm_exit_mmio_slow(struct vmm_vcpu *vcpu, uint64_t addr,
-					unsigned size, bool is_write,
-					uint64_t *value);
-
-/*
- * The common tail of both: straight to @r's device when @fast (the caller
- * checked that the access fits @r, its size is taken and no lock is needed)
- * and no statistics are collected, else the slow way.
- */
-static inline __attribute__((always_inline)) enum vmm_exit_action
-vmm_exit_io(struct vmm_vcpu *vcpu, const struct vmm_io_range *r, bool fast,
-	    enum vmm_exit_action (*slow)(struct vmm_vcpu *, uint64_t, unsigned,
-					 bool, uint64_t *),
-	    uint64_t addr, unsigned size, bool is_write, uint64_t *value)
-{
-	if (__builtin_expect(!fast || vcpu->vm->collect_stats, 0)) {
-		/* A copy, so that the caller's value need not live in
-		 * memory on the fast path. */
-		uint64_t v = *value;
-		enum vmm_exit_action act = slow(vcpu, addr, size, is_write, &v);
-
-		*value = v;
-		return act;
-	}
-	if (is_write)
-		r->write(r->opaque, addr - r->base, size, *value);
-	else
-		*value = r->read(r->opaque, addr - r->base, size) &
-			 (size >= 8 ? ~0ull : (1ull << (size * 8)) - 1);
-	return vmm_vm_stopping(vcpu->vm) ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
-}
-
-/*
- * One element of a port I/O exit (declared in accel.h): @size is 1, 2 or 4
- * (what IN and OUT move), and an OUT's *@value holds @size bytes,
- * zero-extended. Inline, because under tcg, whose hooks call it once per IN
- * or OUT, it is most of what a PIO exit costs: the port's map entry says
- * whether the access can go straight to the device (it fits, the size is
- * taken, no lock is needed), then the call. Everything else, and every
- * access while statistics are collected, goes the slow way.
- */
-static inline __attribute__((always_inline)) enum vmm_exit_action
-vmm_exit_pio(struct vmm_vcpu *vcpu, uint16_t port, unsigned size, bool out,
-	     uint64_t *value)
-{
-	const struct vmm_pio_port *p = &vcpu->pio_map[port];
-
-	return vmm_exit_io(vcpu, p->range, (p->fast >> size) & 1,
-			   vmm_exit_pio_slow, port, size, out, value);
-}
-
-/*
- * One MMIO access of @size (1 to 8) bytes at @addr; a write's *@value holds
- * @size bytes, zero-extended, and a read stores them there. Inline for the
- * same reason as vmm_exit_pio(). Guests hammer one device at a time, so the
- * range this vCPU used last is tried before the search: when the access
- * lies in it, its size is taken and no lock is needed, it goes straight to
- * the device.
- */
-static inline __attribute__((always_inline)) enum vmm_exit_action
-vmm_exit_mmio(struct vmm_vcpu *vcpu, uint64_t addr, unsigned size,
-	      bool is_write, uint64_t *value)
-{
-	const struct vmm_io_range *r = vcpu->mmio_hint;
-	bool fast = r && addr - r->base <= r->last - r->base &&
-		    size - 1 <= r->last - addr && ((r->fast >> size) & 1);
-
-	return vmm_exit_io(vcpu, r, fast, vmm_exit_mmio_slow, addr, size,
-			   is_write, value);
-}
+/* Make a running vmm_vcpu_run_once() return soon. Any thread. */
+void vmm_vcpu_kick(struct vmm_vcpu *vcpu);
 
 #endif

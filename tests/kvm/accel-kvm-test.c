@@ -2,8 +2,9 @@
 /*
  * accel-kvm-test.c - vmm/accel-kvm.c against a real /dev/kvm.
  *
- * Links accel-kvm.c, cpu.c and log.c with a fake vmm_exit_handle() that
- * records every I/O and MMIO exit and answers reads, and runs small guests
+ * Links accel-kvm.c, cpu.c, guestmem.c and log.c, and hands each vCPU a
+ * fake exit sink whose handler records every I/O and MMIO exit and answers
+ * reads, and runs small guests
  * (assembled in this file) in real, protected and long mode: byte/word/long
  * port I/O, rep outsb/insb, MMIO reads and writes of 2, 4 and 8 bytes, HLT
  * with the registers read back, a triple fault, code fetched from outside
@@ -24,13 +25,15 @@
 
 #include "accel.h"
 #include "cpu.h"
+#include "exit.h"
 #include "log.h"
-#include "vm.h"
+#include "machine.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -159,7 +162,7 @@ GUEST(smp_guest, ".code16\n"
 		 "out %ax, %dx\n"
 		 "hlt\n");
 
-/* ---- the fake shared exit handler --------------------------------- */
+/* ---- the fake exit sink ------------------------------------------- */
 
 #define MAX_RECS 32
 
@@ -174,6 +177,7 @@ struct rec {
 
 /* What each vCPU's exits were, in order, and counters for the benchmark. */
 static struct fake {
+	struct vmm_exit_sink sink; /* what the vCPU reports to */
 	struct rec recs[MAX_RECS];
 	unsigned n;
 	unsigned long io_exits, mmio_exits;
@@ -209,16 +213,21 @@ static void record(struct fake *f, const struct vmm_exit *e)
 	}
 }
 
+/* The machine's stop flag: never set here, kvm does not read it. */
+static _Atomic int stop_flag;
+
 /* Answers: IN 0x20 0x5a, INS 0x31 "xyz...", MMIO reads 0x0102..08. */
-enum vmm_exit_action vmm_exit_handle(struct vmm_vcpu *vcpu, struct vmm_exit *e)
+static enum vmm_exit_action fake_handle(struct vmm_exit_sink *sink,
+					struct vmm_exit *e)
 {
-	struct fake *f = &fakes[vcpu->index];
+	struct fake *f =
+		(struct fake *)((char *)sink - offsetof(struct fake, sink));
 	static const uint8_t mmio_answer[8] = { 8, 7, 6, 5, 4, 3, 2, 1 };
 
 	if (e->reason == VMM_EXIT_IO) {
 		f->io_exits++;
 		if (e->io.port == 0x13)
-			return VMM_EXIT_CONTINUE; /* benchmark */
+			return VMM_ACTION_CONTINUE; /* benchmark */
 		if (e->io.direction == VMM_IO_IN)
 			for (uint32_t i = 0; i < e->io.size * e->io.count; i++)
 				e->io.data[i] =
@@ -226,20 +235,45 @@ enum vmm_exit_action vmm_exit_handle(struct vmm_vcpu *vcpu, struct vmm_exit *e)
 						? 0x5a
 						: (uint8_t)('x' + f->in_seq++);
 		record(f, e);
-		return e->io.port == 0x99 ? VMM_EXIT_STOP : VMM_EXIT_CONTINUE;
+		return e->io.port == 0x99 ? VMM_ACTION_STOP
+					  : VMM_ACTION_CONTINUE;
 	}
 	if (e->reason == VMM_EXIT_MMIO) {
 		f->mmio_exits++;
 		if (e->mmio.phys_addr == MMIO_BASE + 0x20)
-			return VMM_EXIT_CONTINUE; /* benchmark */
+			return VMM_ACTION_CONTINUE; /* benchmark */
 		if (!e->mmio.is_write)
 			memcpy(e->mmio.data, mmio_answer, e->mmio.len);
 		record(f, e);
-		return VMM_EXIT_CONTINUE;
+		return VMM_ACTION_CONTINUE;
 	}
-	fprintf(stderr, "fake vmm_exit_handle: unexpected exit %d\n",
-		e->reason);
-	return VMM_EXIT_STOP;
+	fprintf(stderr, "fake exit sink: unexpected exit %d\n", e->reason);
+	return VMM_ACTION_STOP;
+}
+
+/* The inline paths are tcg's: kvm must never take the slow one. */
+static enum vmm_exit_action fake_io_slow(struct vmm_exit_sink *sink,
+					 enum plugvm_space space,
+					 uint64_t addr, unsigned size,
+					 bool is_write, uint64_t *value)
+{
+	(void)sink;
+	(void)space;
+	(void)size;
+	(void)is_write;
+	(void)value;
+	fprintf(stderr, "fake exit sink: io_slow at 0x%" PRIx64 "\n", addr);
+	return VMM_ACTION_STOP;
+}
+
+static void fakes_reset(void)
+{
+	memset(fakes, 0, sizeof(fakes));
+	for (unsigned i = 0; i < MAX_VCPUS; i++) {
+		fakes[i].sink.stop_flag = &stop_flag;
+		fakes[i].sink.handle = fake_handle;
+		fakes[i].sink.io_slow = fake_io_slow;
+	}
 }
 
 /* ---- test plumbing ------------------------------------------------- */
@@ -275,8 +309,10 @@ static double now_ns(void)
 
 struct tvm {
 	struct vmm_config cfg;
-	struct vmm_vm vm;
-	struct vmm_vcpu vcpus[MAX_VCPUS];
+	struct vmm_guestmem mem;
+	struct vmm_boot_layout layout;
+	struct accel_vm *vm;
+	struct accel_vcpu *vcpus[MAX_VCPUS];
 };
 
 /*
@@ -288,10 +324,13 @@ static int tvm_create(struct tvm *t, enum vmm_cpu_mode mode, uint64_t ram,
 		      unsigned n_vcpus, const uint8_t *code, const uint8_t *end,
 		      uint64_t rsi, uint64_t rdi)
 {
+	struct accel_vm_config ac = { .mem = &t->mem, .n_vcpus = n_vcpus,
+				      .mode = mode };
+	void *p;
 	int r;
 
 	memset(t, 0, sizeof(*t));
-	memset(fakes, 0, sizeof(fakes));
+	fakes_reset();
 	t->cfg.memory = ram;
 	t->cfg.mode = mode;
 	t->cfg.entry = ENTRY;
@@ -300,33 +339,27 @@ static int tvm_create(struct tvm *t, enum vmm_cpu_mode mode, uint64_t ram,
 	t->cfg.gprs[VMM_RSI] = rsi;
 	t->cfg.gprs[VMM_RDI] = rdi;
 	t->cfg.gprs_set = 1u << VMM_RSP | 1u << VMM_RSI | 1u << VMM_RDI;
-	t->vm.cfg = &t->cfg;
-	t->vm.accel = &vmm_accel_kvm;
-	t->vm.ram_size = ram;
-	t->vm.ram = mmap(NULL, ram, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (t->vm.ram == MAP_FAILED) {
-		t->vm.ram = NULL;
+	p = mmap(NULL, ram, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
 		return -ENOMEM;
-	}
-	memcpy(t->vm.ram + ENTRY, code, (size_t)(end - code));
-	memcpy(t->vm.ram + STRING_DATA, "abcd", 4);
-	r = vmm_cpu_layout(mode, ram, &t->vm.layout);
+	t->mem.host = p;
+	t->mem.size = ram;
+	memcpy(t->mem.host + ENTRY, code, (size_t)(end - code));
+	memcpy(t->mem.host + STRING_DATA, "abcd", 4);
+	r = vmm_cpu_layout(mode, ram, &t->layout);
 	if (r)
 		return r;
-	vmm_cpu_write_tables(mode, t->vm.ram, &t->vm.layout);
-	r = vmm_accel_kvm.vm_init(&t->vm);
+	vmm_cpu_write_tables(mode, t->mem.host, &t->layout);
+	r = vmm_accel_kvm.vm_create(&ac, &t->vm);
 	if (r)
 		return r;
-	t->vm.vcpus = t->vcpus;
-	t->vm.n_vcpus = n_vcpus;
 	for (unsigned i = 0; i < n_vcpus; i++) {
 		struct vmm_regs regs;
 
-		t->vcpus[i].vm = &t->vm;
-		t->vcpus[i].index = i;
-		vmm_cpu_initial_regs(&t->cfg, &t->vm.layout, i, &regs);
-		r = vmm_accel_kvm.vcpu_init(&t->vcpus[i], &regs);
+		vmm_cpu_initial_regs(&t->cfg, &t->layout, i, &regs);
+		r = vmm_accel_kvm.vcpu_create(t->vm, i, &fakes[i].sink, &regs,
+					      &t->vcpus[i]);
 		if (r)
 			return r;
 	}
@@ -336,16 +369,15 @@ static int tvm_create(struct tvm *t, enum vmm_cpu_mode mode, uint64_t ram,
 static void tvm_destroy(struct tvm *t)
 {
 	for (unsigned i = 0; i < MAX_VCPUS; i++)
-		if (t->vcpus[i].accel)
-			vmm_accel_kvm.vcpu_destroy(&t->vcpus[i]);
-	if (t->vm.accel_priv)
-		vmm_accel_kvm.vm_destroy(&t->vm);
-	if (t->vm.ram)
-		munmap(t->vm.ram, t->vm.ram_size);
+		vmm_accel_kvm.vcpu_destroy(t->vcpus[i]);
+	vmm_accel_kvm.vm_destroy(t->vm);
+	if (t->mem.host)
+		munmap(t->mem.host, t->mem.size);
+	memset(t, 0, sizeof(*t));
 }
 
 /* vcpu_run() until a non-INTR exit; returns its reason or -1. */
-static int run(struct vmm_vcpu *vcpu, struct vmm_exit *e)
+static int run(struct accel_vcpu *vcpu, struct vmm_exit *e)
 {
 	do {
 		memset(e, 0, sizeof(*e));
@@ -422,7 +454,7 @@ static void test_real(void)
 		       real_guest_end, 0, 0);
 	if (!check(r == 0, "real: vm and vCPU created (%d)", r))
 		goto out;
-	r = run(&t.vcpus[0], &e);
+	r = run(t.vcpus[0], &e);
 	check(r == VMM_EXIT_HLT, "real: HLT exit (%d)", r);
 	check(f->n >= 10, "real: at least 10 I/O and MMIO exits (%u)", f->n);
 	check(is_io(&f->recs[0], VMM_IO_OUT, 1, 0x10, 1) &&
@@ -443,9 +475,9 @@ static void test_real(void)
 	check(memcmp(buf, "abcd", 5) == 0,
 	      "real: rep outsb x4 to 0x30: \"%s\" in %u exit(s)", buf, n_exits);
 	string_io(f, &i, 0x31, VMM_IO_IN, buf, &n_exits);
-	check(strlen(buf) == 3 && memcmp(t.vm.ram + INSB_DEST, "xyz", 3) == 0,
+	check(strlen(buf) == 3 && memcmp(t.mem.host + INSB_DEST, "xyz", 3) == 0,
 	      "real: rep insb x3 from 0x31: \"%.3s\" in guest RAM, %u exit(s)",
-	      (const char *)t.vm.ram + INSB_DEST, n_exits);
+	      (const char *)t.mem.host + INSB_DEST, n_exits);
 	check(is_mmio(&f->recs[i], 0x90000, 2, true) &&
 		      le(f->recs[i].data, 2) == 0xbeef,
 	      "real: MMIO write of 2 bytes at 0x90000 = 0xbeef");
@@ -457,7 +489,7 @@ static void test_real(void)
 		      le(f->recs[i].data, 2) == 0x0708 && i + 1 == f->n,
 	      "real: MMIO read data reached the guest (0x%04" PRIx64 ")",
 	      le(f->recs[i].data, 2));
-	r = vmm_accel_kvm.get_regs(&t.vcpus[0], &regs);
+	r = vmm_accel_kvm.get_regs(t.vcpus[0], &regs);
 	check(r == 0 &&
 		      regs.rip ==
 			      ENTRY + guest_size(real_guest, real_guest_end) &&
@@ -483,7 +515,7 @@ static void test_protected(void)
 		       prot_guest_end, 0, 0);
 	if (!check(r == 0, "protected: vm and vCPU created (%d)", r))
 		goto out;
-	r = run(&t.vcpus[0], &e);
+	r = run(t.vcpus[0], &e);
 	check(r == VMM_EXIT_HLT, "protected: HLT exit (%d)", r);
 	check(f->n == 5, "protected: 5 exits (%u)", f->n);
 	check(is_io(&f->recs[0], VMM_IO_OUT, 4, 0x12, 1) &&
@@ -502,7 +534,7 @@ static void test_protected(void)
 		      le(f->recs[4].data, 2) == VMM_GDT_CODE32,
 	      "protected: far jump through plugvm's GDT, cs = 0x%04" PRIx64,
 	      le(f->recs[4].data, 2));
-	r = vmm_accel_kvm.get_regs(&t.vcpus[0], &regs);
+	r = vmm_accel_kvm.get_regs(t.vcpus[0], &regs);
 	check(r == 0 && (regs.cr0 & X86_CR0_PE) && regs.cs.db && !regs.cs.l &&
 		      regs.cs.limit == 0xffffffff && regs.cs.g,
 	      "protected: get_regs: cr0 %" PRIx64 " cs db %u l %u limit %x",
@@ -524,7 +556,7 @@ static void test_long(unsigned long bench)
 		       bench, bench / 2);
 	if (!check(r == 0, "long: vm and vCPU created (%d)", r))
 		goto out;
-	r = run(&t.vcpus[0], &e);
+	r = run(t.vcpus[0], &e);
 	check(r == VMM_EXIT_HLT, "long: HLT exit (%d)", r);
 	check(f->n == 4, "long: 4 recorded exits (%u)", f->n);
 	check(is_mmio(&f->recs[0], MMIO_BASE, 8, true) &&
@@ -541,10 +573,10 @@ static void test_long(unsigned long bench)
 	check(f->io_exits == bench + 2 + 0 && f->mmio_exits == bench / 2 + 2,
 	      "long: %lu I/O and %lu MMIO exits (want %lu, %lu)", f->io_exits,
 	      f->mmio_exits, bench + 2, bench / 2 + 2);
-	r = vmm_accel_kvm.get_regs(&t.vcpus[0], &regs);
+	r = vmm_accel_kvm.get_regs(t.vcpus[0], &regs);
 	check(r == 0 && regs.r8 == 0x0102030405060708ull &&
 		      (regs.efer & X86_EFER_LMA) && regs.cs.l &&
-		      regs.cr3 == t.vm.layout.pml4,
+		      regs.cr3 == t.layout.pml4,
 	      "long: get_regs: r8 0x%016" PRIx64 " efer %" PRIx64 " cs.l %u",
 	      regs.r8, regs.efer, regs.cs.l);
 	tvm_destroy(&t);
@@ -555,13 +587,13 @@ static void test_long(unsigned long bench)
 	r = tvm_create(&t, VMM_CPU_LONG, 4 << 20, 1, long_guest, long_guest_end,
 		       bench, 0);
 	t0 = now_ns();
-	r = r ? r : run(&t.vcpus[0], &e);
+	r = r ? r : run(t.vcpus[0], &e);
 	t1 = now_ns();
 	tvm_destroy(&t);
 	r = tvm_create(&t, VMM_CPU_LONG, 4 << 20, 1, long_guest, long_guest_end,
 		       0, bench);
 	t2 = now_ns();
-	r = r ? r : run(&t.vcpus[0], &e);
+	r = r ? r : run(t.vcpus[0], &e);
 	t2 = now_ns() - t2;
 	check(r == VMM_EXIT_HLT && f->mmio_exits == bench + 2,
 	      "long: benchmark ran");
@@ -585,7 +617,7 @@ static void test_faults(void)
 	r = tvm_create(&t, VMM_CPU_LONG, 4 << 20, 1, fault_guest,
 		       fault_guest_end, 0, 0);
 	if (check(r == 0, "fault: vm created (%d)", r)) {
-		r = run(&t.vcpus[0], &e);
+		r = run(t.vcpus[0], &e);
 		check(r == VMM_EXIT_SHUTDOWN,
 		      "fault: ud2 without an IDT is a SHUTDOWN exit (%d)", r);
 	}
@@ -595,7 +627,7 @@ static void test_faults(void)
 		       fetch_guest_end, 0, 0);
 	if (check(r == 0, "fetch: vm created (%d)", r)) {
 		fprintf(stderr, "(the next error is expected)\n");
-		r = run(&t.vcpus[0], &e);
+		r = run(t.vcpus[0], &e);
 		check(r == VMM_EXIT_INTERNAL_ERROR && e.internal.suberror == 1,
 		      "fetch: code in MMIO space is INTERNAL_ERROR/emulation "
 		      "(%d, %u)",
@@ -608,14 +640,13 @@ static void test_faults(void)
 		       0, 0);
 	if (check(r == 0, "bad state: vm created (%d)", r)) {
 		/* KVM never frees a vCPU id: use the next one. */
-		t.vcpus[1].vm = &t.vm;
-		t.vcpus[1].index = 1;
-		vmm_cpu_initial_regs(&t.cfg, &t.vm.layout, 1, &regs);
+		vmm_cpu_initial_regs(&t.cfg, &t.layout, 1, &regs);
 		regs.cr0 |= X86_CR0_PE | X86_CR0_PG;
 		regs.efer = X86_EFER_LME | X86_EFER_LMA;
 		fprintf(stderr, "(the next error is expected)\n");
-		r = vmm_accel_kvm.vcpu_init(&t.vcpus[1], &regs);
-		check(r == -EINVAL && !t.vcpus[1].accel,
+		r = vmm_accel_kvm.vcpu_create(t.vm, 1, &fakes[1].sink, &regs,
+					      &t.vcpus[1]);
+		check(r == -EINVAL && !t.vcpus[1],
 		      "bad state: vcpu_init says -EINVAL and cleans up (%d)",
 		      r);
 	}
@@ -623,7 +654,7 @@ static void test_faults(void)
 }
 
 struct runner {
-	struct vmm_vcpu *vcpu;
+	struct accel_vcpu *vcpu;
 	struct vmm_exit e;
 	int ret;
 	double done;
@@ -653,19 +684,19 @@ static void test_kick(void)
 		goto out;
 
 	/* Before KVM_RUN: immediate_exit. */
-	vmm_accel_kvm.kick(&t.vcpus[0]);
+	vmm_accel_kvm.kick(t.vcpus[0]);
 	memset(&e, 0, sizeof(e));
-	r = vmm_accel_kvm.vcpu_run(&t.vcpus[0], &e);
+	r = vmm_accel_kvm.vcpu_run(t.vcpus[0], &e);
 	check(r == 0 && e.reason == VMM_EXIT_INTR,
 	      "kick: before vcpu_run, the next run returns INTR at once");
 
 	/* During KVM_RUN: the signal, from another thread. */
 	for (int round = 0; round < 2; round++) {
-		rn.vcpu = &t.vcpus[0];
+		rn.vcpu = t.vcpus[0];
 		pthread_create(&th, NULL, run_once_thread, &rn);
 		usleep(50000);
 		t0 = now_ns();
-		vmm_accel_kvm.kick(&t.vcpus[0]);
+		vmm_accel_kvm.kick(t.vcpus[0]);
 		pthread_join(th, NULL);
 		check(rn.ret == 0 && rn.e.reason == VMM_EXIT_INTR,
 		      "kick: a spinning guest leaves KVM_RUN, round %d (%d, "
@@ -681,12 +712,12 @@ static void test_kick(void)
 		       0, 0);
 	if (check(r == 0, "stop: vm created (%d)", r)) {
 		memset(&e, 0, sizeof(e));
-		r = vmm_accel_kvm.vcpu_run(&t.vcpus[0], &e);
+		r = vmm_accel_kvm.vcpu_run(t.vcpus[0], &e);
 		check(r == 0 && e.reason == VMM_EXIT_INTR && fakes[0].n == 1,
 		      "stop: handler's STOP ends vcpu_run with INTR (%d, %d, "
 		      "%u)",
 		      r, e.reason, fakes[0].n);
-		r = run(&t.vcpus[0], &e);
+		r = run(t.vcpus[0], &e);
 		check(r == VMM_EXIT_HLT && fakes[0].n == 1,
 		      "stop: the next run resumes after the OUT (%d)", r);
 	}
@@ -714,7 +745,7 @@ static void test_smp(void)
 	if (!check(r == 0, "smp: vm and %d vCPUs created (%d)", MAX_VCPUS, r))
 		goto out;
 	for (unsigned i = 0; i < MAX_VCPUS; i++) {
-		rn[i].vcpu = &t.vcpus[i];
+		rn[i].vcpu = t.vcpus[i];
 		pthread_create(&th[i], NULL, run_thread, &rn[i]);
 	}
 	for (unsigned i = 0; i < MAX_VCPUS; i++) {

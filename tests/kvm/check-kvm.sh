@@ -90,6 +90,7 @@ $cc -std=c11 -O2 "${warn[@]}" -static -pthread -I"$cfgdir" \
 	-I"$srcdir/plugins/include" -I"$srcdir/vmm" \
 	-o "$work/accel-kvm-test" "$here/accel-kvm-test.c" \
 	"$srcdir/vmm/accel-kvm.c" "$srcdir/vmm/kvm-host.c" "$srcdir/vmm/cpu.c" \
+	"$srcdir/vmm/guestmem.c" \
 	"$srcdir/vmm/log.c" ||
 	exit 99
 

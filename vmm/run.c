@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * run.c - run control: the vCPU threads, the control loop that waits for
+ * them, signals, the timeout, tcg's time slices, and stopping.
+ */
+#include "config.h"
+
+#include "vm.h"
+
+#include "log.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+void vmm_vm_request_stop(struct vmm_vm *vm, enum vmm_stop_reason reason,
+			 int status)
+{
+	int none = VMM_STOP_NONE;
+
+	if (!atomic_compare_exchange_strong(&vm->stop_reason, &none,
+					    (int)reason))
+		return;
+	if (reason == VMM_STOP_DEVICE_EXIT)
+		vm->exit_status = status;
+	for (unsigned i = 0; i < vm->n_vcpus; i++)
+		vmm_vcpu_kick(&vm->vcpus[i]);
+}
+
+/* Round-robin: every vCPU on this one thread (software accelerators). */
+static void run_round_robin(struct vmm_vm *vm)
+{
+	bool any = true;
+
+	while (any && !vmm_vm_stopping(vm)) {
+		any = false;
+		for (unsigned i = 0; i < vm->n_vcpus; i++) {
+			struct vmm_vcpu *vcpu = &vm->vcpus[i];
+
+			if (vcpu->halted || vmm_vm_stopping(vm))
+				continue;
+			any = true;
+			vmm_vcpu_run_once(vcpu);
+		}
+	}
+}
+
+struct runner {
+	struct vmm_vm *vm;
+	struct vmm_vcpu *vcpu; /* NULL: round-robin over all */
+	pthread_t thread;
+};
+
+static void *runner_thread(void *arg)
+{
+	struct runner *r = arg;
+	uint64_t one = 1;
+
+	if (r->vcpu)
+		vmm_vcpu_loop(r->vcpu);
+	else
+		run_round_robin(r->vm);
+	if (write(r->vm->done_fd, &one, sizeof(one)) != sizeof(one))
+		vmm_vm_request_stop(r->vm, VMM_STOP_ERROR, 0);
+	return NULL;
+}
+
+static uint64_t now_ms(void)
+{
+	return vmm_now_ns() / 1000000;
+}
+
+/* Wait for @n runners, a signal or the deadline. */
+static void control_loop(struct vmm_vm *vm, int sfd, unsigned n,
+			 uint64_t timeout_ms)
+{
+	uint64_t deadline = timeout_ms ? now_ms() + timeout_ms : 0;
+	bool slicing = !vm->accel->threaded && vm->n_vcpus > 1 &&
+		       vm->accel->preempt;
+
+	while (n > 0) {
+		struct pollfd fds[2] = { { .fd = vm->done_fd, .events = POLLIN },
+					 { .fd = sfd, .events = POLLIN } };
+		int wait = slicing ? VMM_TIME_SLICE_MS : -1;
+		int ready;
+
+		/*
+		 * Once stopping, kick again every few milliseconds until the
+		 * runners are gone: a kick that lands in the instant before
+		 * an accelerator re-enters the guest can be lost (tcg clears
+		 * Unicorn's stop request on entry), and a guest that never
+		 * exits by itself would then never stop.
+		 */
+		if (vmm_vm_stopping(vm)) {
+			for (unsigned i = 0; i < vm->n_vcpus; i++)
+				vmm_vcpu_kick(&vm->vcpus[i]);
+			wait = VMM_TIME_SLICE_MS;
+		}
+
+		if (deadline && !vmm_vm_stopping(vm)) {
+			uint64_t t = now_ms();
+
+			if (t >= deadline) {
+				vmm_err("timeout: the guest ran for %" PRIu64
+					" ms; stopping it",
+					timeout_ms);
+				vmm_vm_request_stop(vm, VMM_STOP_TIMEOUT, 0);
+				continue;
+			}
+			if (wait < 0 || deadline - t < (uint64_t)wait)
+				wait = (int)(deadline - t);
+		}
+		ready = poll(fds, sfd >= 0 ? 2 : 1, wait);
+		if (ready < 0)
+			continue; /* EINTR */
+		if (ready == 0 && slicing)
+			vm->accel->preempt(vm->accel_vm);
+		if (fds[0].revents & POLLIN) {
+			uint64_t v;
+
+			if (read(vm->done_fd, &v, sizeof(v)) == sizeof(v))
+				n = v >= n ? 0 : n - (unsigned)v;
+		}
+		if (sfd >= 0 && (fds[1].revents & POLLIN)) {
+			struct signalfd_siginfo si;
+
+			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
+				vmm_info("signal %u: stopping the machine",
+					 si.ssi_signo);
+				vmm_vm_request_stop(vm, VMM_STOP_SIGNAL, 0);
+			}
+		}
+	}
+}
+
+enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms)
+{
+	unsigned n_threads = vm->accel->threaded ? vm->n_vcpus : 1;
+	struct runner *runners;
+	sigset_t mask, old;
+	unsigned started = 0;
+	int sfd;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &mask, &old);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+
+	for (unsigned i = 0; i < vm->n_vcpus; i++)
+		vm->vcpus[i].sink.collect_stats = vm->collect_stats;
+	runners = calloc(n_threads, sizeof(*runners));
+	if (!runners) {
+		vmm_err("out of memory");
+		vmm_vm_request_stop(vm, VMM_STOP_ERROR, 0);
+	}
+	for (unsigned i = 0; runners && i < n_threads; i++) {
+		struct vmm_vcpu *vcpu = vm->accel->threaded ? &vm->vcpus[i] : NULL;
+		int err;
+
+		runners[i].vm = vm;
+		runners[i].vcpu = vcpu;
+		err = pthread_create(&runners[i].thread, NULL, runner_thread,
+				     &runners[i]);
+		if (err) {
+			vmm_err("cannot start a vCPU thread: %s", strerror(err));
+			vmm_vm_request_stop(vm, VMM_STOP_ERROR, 0);
+			break;
+		}
+		started++;
+	}
+	control_loop(vm, sfd, started, timeout_ms);
+	for (unsigned i = 0; i < started; i++)
+		pthread_join(runners[i].thread, NULL);
+	free(runners);
+	if (sfd >= 0)
+		close(sfd);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!vmm_vm_stopping(vm))
+		vmm_vm_request_stop(vm, VMM_STOP_HALT, 0);
+	return (enum vmm_stop_reason)atomic_load(&vm->stop_reason);
+}
+
