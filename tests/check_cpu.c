@@ -21,13 +21,14 @@ static uint64_t get64(const uint8_t *p)
 	return v;
 }
 
-static struct vmm_config cfg;
+static struct vmm_cpu_setup cfg;
+static uint64_t memory;
 
 static void setup(void)
 {
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.memory = 1 << 20;
-	cfg.vcpus = 1;
+	memory = 1 << 20;
+	cfg.n_vcpus = 1;
 }
 
 START_TEST(test_real_mode)
@@ -41,7 +42,7 @@ START_TEST(test_real_mode)
 	cfg.gprs[VMM_RAX] = 2;
 	cfg.gprs[VMM_RBX] = 3;
 	cfg.gprs_set = (1u << VMM_RAX) | (1u << VMM_RBX);
-	ck_assert_int_eq(vmm_cpu_layout(cfg.mode, cfg.memory, &l), 0);
+	ck_assert_int_eq(vmm_cpu_layout(cfg.mode, memory, &l), 0);
 	ck_assert_uint_eq(l.size, 0); /* nothing reserved */
 	vmm_cpu_initial_regs(&cfg, &l, 0, &r);
 	ck_assert_uint_eq(r.cs.selector, 0x1000);
@@ -61,16 +62,16 @@ END_TEST
 
 START_TEST(test_protected_mode)
 {
-	uint8_t *ram = calloc(1, cfg.memory);
+	uint8_t *ram = calloc(1, memory);
 	struct vmm_boot_layout l;
 	struct vmm_regs r;
 	const uint8_t *gdt;
 
 	cfg.mode = VMM_CPU_PROTECTED;
 	cfg.entry = 0x1000;
-	ck_assert_int_eq(vmm_cpu_layout(cfg.mode, cfg.memory, &l), 0);
+	ck_assert_int_eq(vmm_cpu_layout(cfg.mode, memory, &l), 0);
 	ck_assert_uint_eq(l.size, 4096);
-	ck_assert_uint_eq(l.base, cfg.memory - 4096); /* top of RAM */
+	ck_assert_uint_eq(l.base, memory - 4096); /* top of RAM */
 	vmm_cpu_write_tables(cfg.mode, ram, &l);
 	vmm_cpu_initial_regs(&cfg, &l, 0, &r);
 
@@ -104,17 +105,17 @@ END_TEST
 
 START_TEST(test_long_mode)
 {
-	uint8_t *ram = calloc(1, cfg.memory);
+	uint8_t *ram = calloc(1, memory);
 	struct vmm_boot_layout l;
 	struct vmm_regs r;
 	uint64_t pml4e, pdpte, pde;
 
 	cfg.mode = VMM_CPU_LONG;
-	ck_assert_int_eq(vmm_cpu_layout(cfg.mode, cfg.memory, &l), 0);
+	ck_assert_int_eq(vmm_cpu_layout(cfg.mode, memory, &l), 0);
 	/* GDT, PML4, PDPT and four PDs: 4 GiB in 2 MiB pages */
 	ck_assert_uint_eq(l.mapped, 4ull << 30);
 	ck_assert_uint_eq(l.size, 7 * 4096);
-	ck_assert_uint_eq(l.base + l.size, cfg.memory);
+	ck_assert_uint_eq(l.base + l.size, memory);
 	vmm_cpu_write_tables(cfg.mode, ram, &l);
 	vmm_cpu_initial_regs(&cfg, &l, 0, &r);
 
@@ -185,13 +186,13 @@ START_TEST(test_vcpu_index)
 	struct vmm_boot_layout l;
 	struct vmm_regs r;
 
-	cfg.vcpus = 4;
+	cfg.n_vcpus = 4;
 	cfg.gprs[VMM_RDI] = 99;
 	cfg.gprs_set = 1u << VMM_RDI;
-	vmm_cpu_layout(cfg.mode, cfg.memory, &l);
+	vmm_cpu_layout(cfg.mode, memory, &l);
 	vmm_cpu_initial_regs(&cfg, &l, 3, &r);
 	ck_assert_uint_eq(r.rdi, 3); /* the index wins on SMP machines */
-	cfg.vcpus = 1;
+	cfg.n_vcpus = 1;
 	vmm_cpu_initial_regs(&cfg, &l, 0, &r);
 	ck_assert_uint_eq(r.rdi, 99);
 }

@@ -132,7 +132,7 @@ static void real_segment(struct vmm_segment *s, uint16_t sel, uint8_t type)
 	s->s = 1;
 }
 
-void vmm_cpu_initial_regs(const struct vmm_config *cfg,
+void vmm_cpu_initial_regs(const struct vmm_cpu_setup *cfg,
 			  const struct vmm_boot_layout *l, unsigned index,
 			  struct vmm_regs *r)
 {
@@ -145,7 +145,7 @@ void vmm_cpu_initial_regs(const struct vmm_config *cfg,
 	for (int i = 0; i < VMM_NR_GPRS; i++)
 		if (cfg->gprs_set & (1u << i))
 			*gpr[i] = cfg->gprs[i];
-	if (cfg->vcpus > 1)
+	if (cfg->n_vcpus > 1)
 		r->rdi = index;
 
 	r->idt.base = 0;

@@ -3,17 +3,41 @@
  * cpu.h - x86 register state, and the initial state of each CPU mode.
  *
  * Both accelerators start a vCPU from the same struct vmm_regs that
- * vmm_cpu_setup() computes, so a machine starts identically on kvm and tcg.
- * The shapes follow struct kvm_regs / kvm_sregs.
+ * vmm_cpu_initial_regs() computes, so a machine starts identically on kvm
+ * and tcg. The shapes follow struct kvm_regs / kvm_sregs.
+ *
+ * Layer 2 (see DESIGN.md "Layers"): calls nothing of plugvm's. It knows no
+ * machine file: how the vCPUs start comes in a struct vmm_cpu_setup, which
+ * whoever reads the config fills in.
  */
 #ifndef VMM_CPU_H
 #define VMM_CPU_H
 
-#include "machine.h"
-
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+
+enum vmm_cpu_mode {
+	VMM_CPU_REAL = 0, /* 16-bit, cs:ip */
+	VMM_CPU_PROTECTED, /* flat 32-bit segments, paging off */
+	VMM_CPU_LONG, /* 64-bit, identity-mapped guest RAM */
+};
+
+/* General registers the [cpu] section may preset, in this order. */
+enum vmm_gpr {
+	VMM_RAX, VMM_RBX, VMM_RCX, VMM_RDX, VMM_RSI, VMM_RDI, VMM_RSP, VMM_RBP,
+	VMM_NR_GPRS
+};
+
+/* How the vCPUs of a machine start (the [cpu] section). */
+struct vmm_cpu_setup {
+	enum vmm_cpu_mode mode;
+	uint64_t entry; /* initial IP/RIP */
+	uint16_t cs; /* real mode only */
+	uint64_t gprs[VMM_NR_GPRS]; /* preset registers */
+	uint32_t gprs_set; /* bit i set when gprs[i] is preset */
+	unsigned n_vcpus; /* several: each starts with its index in RDI */
+};
 
 struct vmm_segment {
 	uint64_t base;
@@ -88,10 +112,10 @@ void vmm_cpu_write_tables(enum vmm_cpu_mode mode, uint8_t *ram,
 /*
  * The state vCPU @index starts in: mode-specific segments and control
  * registers (protected and long mode with SSE enabled, as compiled code
- * expects), RIP = entry, RFLAGS = 0x2 (interrupts off), the [cpu] preset
+ * expects), RIP = entry, RFLAGS = 0x2 (interrupts off), the preset
  * registers, and the vCPU index in RDI when the machine has several vCPUs.
  */
-void vmm_cpu_initial_regs(const struct vmm_config *cfg,
+void vmm_cpu_initial_regs(const struct vmm_cpu_setup *cfg,
 			  const struct vmm_boot_layout *layout,
 			  unsigned index, struct vmm_regs *regs);
 

@@ -11,6 +11,7 @@
 #ifndef VMM_MACHINE_H
 #define VMM_MACHINE_H
 
+#include "cpu.h"
 #include "parse.h"
 #include "settings.h"
 
@@ -22,18 +23,6 @@ enum vmm_accel_kind {
 	VMM_ACCEL_AUTO = 0,
 	VMM_ACCEL_KVM,
 	VMM_ACCEL_TCG,
-};
-
-enum vmm_cpu_mode {
-	VMM_CPU_REAL = 0, /* 16-bit, cs:ip */
-	VMM_CPU_PROTECTED, /* flat 32-bit segments, paging off */
-	VMM_CPU_LONG, /* 64-bit, identity-mapped guest RAM */
-};
-
-/* General registers the [cpu] section may preset, in this order. */
-enum vmm_gpr {
-	VMM_RAX, VMM_RBX, VMM_RCX, VMM_RDX, VMM_RSI, VMM_RDI, VMM_RSP, VMM_RBP,
-	VMM_NR_GPRS
 };
 
 /* Limits of the [machine] section. */

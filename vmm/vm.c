@@ -218,8 +218,23 @@ static void report_devices(const struct vmm_vm *vm)
 	}
 }
 
+/* The [cpu] section, as the x86 set-up takes it. */
+static void cpu_setup(const struct vmm_config *cfg, struct vmm_cpu_setup *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->mode = cfg->mode;
+	s->entry = cfg->entry;
+	s->cs = cfg->cs;
+	memcpy(s->gprs, cfg->gprs, sizeof(s->gprs));
+	s->gprs_set = cfg->gprs_set;
+	s->n_vcpus = cfg->vcpus;
+}
+
 static int create_vcpus(struct vmm_vm *vm)
 {
+	struct vmm_cpu_setup setup;
+
+	cpu_setup(vm->cfg, &setup);
 	vm->vcpus = calloc(vm->cfg->vcpus, sizeof(*vm->vcpus));
 	if (!vm->vcpus)
 		return -ENOMEM;
@@ -241,7 +256,7 @@ static int create_vcpus(struct vmm_vm *vm)
 		};
 		int ret;
 
-		vmm_cpu_initial_regs(vm->cfg, &vm->layout, i, &regs);
+		vmm_cpu_initial_regs(&setup, &vm->layout, i, &regs);
 		ret = vmm_vcpu_init(&vm->vcpus[i], &vc);
 		if (ret)
 			return ret;

@@ -27,7 +27,6 @@
 #include "cpu.h"
 #include "exit.h"
 #include "log.h"
-#include "machine.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -308,7 +307,7 @@ static double now_ns(void)
 }
 
 struct tvm {
-	struct vmm_config cfg;
+	struct vmm_cpu_setup cfg;
 	struct vmm_guestmem mem;
 	struct vmm_boot_layout layout;
 	struct accel_vm *vm;
@@ -331,10 +330,9 @@ static int tvm_create(struct tvm *t, enum vmm_cpu_mode mode, uint64_t ram,
 
 	memset(t, 0, sizeof(*t));
 	fakes_reset();
-	t->cfg.memory = ram;
 	t->cfg.mode = mode;
 	t->cfg.entry = ENTRY;
-	t->cfg.vcpus = n_vcpus;
+	t->cfg.n_vcpus = n_vcpus;
 	t->cfg.gprs[VMM_RSP] = 0x8000;
 	t->cfg.gprs[VMM_RSI] = rsi;
 	t->cfg.gprs[VMM_RDI] = rdi;
