@@ -46,7 +46,8 @@ tests/guests/%.bin: tests/guests/%.o
 
 # Unit tests of the core.
 CORE_TESTS = tests/check_iobus tests/check_plugin tests/check_cpu \
-	tests/check_kvm_host tests/check_log tests/check_x86_intr
+	tests/check_kvm_host tests/check_log tests/check_x86_intr \
+	tests/check_vcpu
 check_PROGRAMS += $(CORE_TESTS)
 TESTS += $(CORE_TESTS)
 tests_check_iobus_SOURCES = tests/check_iobus.c
@@ -85,6 +86,9 @@ tests_check_plugin_SOURCES = tests/check_plugin.c
 tests_check_plugin_CFLAGS = $(TEST_CFLAGS)
 tests_check_plugin_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
 EXTRA_tests_check_plugin_DEPENDENCIES = $(check_LTLIBRARIES)
+tests_check_vcpu_SOURCES = tests/check_vcpu.c
+tests_check_vcpu_CFLAGS = $(TEST_CFLAGS)
+tests_check_vcpu_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
 tests_check_cpu_SOURCES = tests/check_cpu.c
 tests_check_cpu_CFLAGS = $(TEST_CFLAGS)
 tests_check_cpu_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
