@@ -163,6 +163,59 @@ address = 0x1000
 EOF2
 run "$tmp/bigimage.ini"
 check "image outside RAM" 1 "does not fit"
+# Image overlaps, found by address order whatever the file order.
+printf 'abcdefgh' >"$tmp/eight.bin"
+machine imgoverlap <<EOF2
+[image "g"]
+file = $guests/hello.bin
+address = 0x1000
+[image "high"]
+file = $tmp/eight.bin
+address = 0x3000
+[image "low"]
+file = $tmp/eight.bin
+address = 0x2000
+[image "over"]
+file = $tmp/eight.bin
+address = 0x2ffc
+EOF2
+run "$tmp/imgoverlap.ini"
+check "overlapping images name both" 1 "imgoverlap.ini:11: \[image \"over\"\] file: image 'over' overlaps image 'high'"
+machine imgtouch <<EOF2
+[image "g"]
+file = $guests/hello.bin
+address = 0x1000
+[image "a"]
+file = $tmp/eight.bin
+address = 0x2008
+[image "b"]
+file = $tmp/eight.bin
+address = 0x2000
+[device "com1"]
+type = serial
+EOF2
+run "$tmp/imgtouch.ini"
+check "adjacent images do not overlap" 0
+# Start-up is not quadratic in the number of images (it stat()ed every
+# earlier image for each one): 20,000 one-byte images start at once.
+{
+	printf '[machine]\nmemory = 1M\n[cpu]\nentry = 0x1000\nrax = 2\nrbx = 2\n'
+	printf '[device "com1"]\ntype = serial\n'
+	printf '[image "g"]\nfile = %s\naddress = 0x1000\n' "$guests/hello.bin"
+	i=0
+	while [ $i -lt 20000 ]; do
+		printf '[image "i%d"]\nfile=o\naddress=%d\n' $i $((0x10000 + i))
+		i=$((i + 1))
+	done
+} >"$tmp/many.ini"
+printf 'x' >"$tmp/o" # under the file size limit: short lines
+st=0
+timeout -k 5 20 "$plugvm" --accel=tcg "$tmp/many.ini" >"$tmp/out" 2>"$tmp/err" </dev/null || st=$?
+if [ "$st" = 0 ] && [ "$(cat "$tmp/out")" = 4 ]; then
+	ok "20,000 images start in well under 20 s"
+else
+	not_ok "20,000 images start in well under 20 s (status $st)"
+fi
 machine overlap <<EOF2
 [image "g"]
 file = $guests/hello.bin
