@@ -84,8 +84,8 @@ static void usage(FILE *f)
 		"\n"
 		"Guest output goes to stdout, plugvm's own messages to stderr.\n"
 		"Exit status: 0 guest halted; N the guest's exit-device status; 1 bad\n"
-		"machine file or plugin; 2 bad usage; 3 guest fault; 124 timeout;\n"
-		"130 SIGINT/SIGTERM.\n",
+		"machine file or plugin, or host failure; 2 bad usage; 3 guest fault;\n"
+		"124 timeout; 130 SIGINT/SIGTERM.\n",
 		PLUGVM_BUILD_PLUGINDIR, PLUGVM_PLUGINDIR);
 }
 
