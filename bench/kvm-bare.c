@@ -210,7 +210,7 @@ int main(int argc, char **argv)
 	uint64_t ram_size = 2ull << 20, count = 0;
 	struct kvm_userspace_memory_region region;
 	struct vmm_boot_layout layout;
-	struct vmm_config cfg;
+	struct vmm_cpu_setup cfg;
 	struct vmm_regs regs;
 	struct bare_counts counts = { 0 };
 	struct kvm_run *run = MAP_FAILED;
@@ -259,8 +259,7 @@ int main(int argc, char **argv)
 
 	/* The machine: what vmm/vm.c and vmm/cpu.c make of run.sh's file. */
 	memset(&cfg, 0, sizeof(cfg));
-	cfg.memory = ram_size;
-	cfg.vcpus = 1;
+	cfg.n_vcpus = 1;
 	cfg.mode = VMM_CPU_PROTECTED;
 	cfg.entry = BARE_LOAD_ADDR;
 	cfg.gprs[VMM_RCX] = count;
