@@ -23,6 +23,9 @@
  *   syntax error: unexpected text after section header
  *   syntax error: missing key before '='
  *   syntax error: expected 'key = value' or '[section]'
+ *
+ * Layer 1, base (see DESIGN.md "Layers"): calls only parse.h (origins and
+ * their messages) and the log.
  */
 #ifndef VMM_INIFILE_H
 #define VMM_INIFILE_H

@@ -6,7 +6,10 @@
  * mean. The reading is inifile.c's; [machine], [cpu] and [image] convert
  * through the same settings tables as devices (settings.h). Every key
  * remembers the file and line it came from, so any later error can name
- * them.
+ * them. *
+ * Layer 3 (see DESIGN.md "Layers"): calls the INI reader (inifile.h),
+ * settings, parse.h and the log; cpu.h only for the CPU mode and register
+ * names it fills into the config. The machine (vm.c) reads the config.
  */
 #ifndef VMM_MACHINE_H
 #define VMM_MACHINE_H
