@@ -665,7 +665,7 @@ static void tcg_vcpu_destroy(struct accel_vcpu *tv)
 {
 	if (!tv)
 		return;
-	if (tv->vm->vcpus[tv->index] == tv)
+	if (tv->index < tv->vm->n_vcpus && tv->vm->vcpus[tv->index] == tv)
 		tv->vm->vcpus[tv->index] = NULL;
 	if (tv->uc)
 		uc_close(tv->uc);
