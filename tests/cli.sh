@@ -419,6 +419,31 @@ else
 	not_ok "--timeout stops a guest looping on INT n through its IDT (status $st)"
 fi
 
+# Two vCPUs on tcg take turns in 2 ms slices; hundreds of slices end while
+# vCPU 0 does OUT after OUT. Each OUT reaches the device exactly once (a
+# slice that ended just after an OUT used to restart its block and replay
+# it, about once a thousand slices).
+machine replay <<EOF2
+[machine]
+vcpus = 2
+[cpu]
+entry = 0x1000
+[image "replay"]
+file = $builddir/tests/guests/replay.bin
+address = 0x1000
+[device "dbg"]
+type = debugport
+limit = 300000
+EOF2
+st=0
+timeout -k 5 60 "$plugvm" --accel=tcg "$tmp/replay.ini" >"$tmp/out" 2>"$tmp/err" || st=$?
+bad=$(awk '$NF != NR - 1 { print "line " NR ": " $0; exit }' "$tmp/out")
+if [ "$st" = 0 ] && [ -z "$bad" ] && [ "$(wc -l <"$tmp/out")" = 300000 ]; then
+	ok "an OUT is never replayed when a tcg time slice ends"
+else
+	not_ok "an OUT is never replayed when a tcg time slice ends (status $st, $bad)"
+fi
+
 # Paging on, and a gate that names another code segment: refused, never
 # a crash (Unicorn would read that descriptor through the MMU from outside
 # its run loop).

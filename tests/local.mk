@@ -31,6 +31,7 @@ EXTRA_DIST += tests/run-machine.sh tests/expected
 
 # Test-only guests, built like configs/ (tests/cli.sh runs them).
 TEST_GUESTS = tests/guests/intloop.bin tests/guests/pgcs.bin \
+	tests/guests/replay.bin \
 	tests/guests/refuse.bin tests/guests/kitcmp.bin
 noinst_DATA += $(TEST_GUESTS)
 EXTRA_DIST += $(TEST_GUESTS:.bin=.S)

@@ -19,7 +19,8 @@
  *  - uc_emu_stop() from another thread only works while the engine runs,
  *    hence the running flag under a lock.
  *  - With several vCPUs they take turns on one thread: the control thread
- *    preempts the running one every VMM_TIME_SLICE_MS. (Unicorn 2.0.1's
+ *    preempts the running one every VMM_TIME_SLICE_MS, which stops at the
+ *    start of its next translation block (hook_block()). (Unicorn 2.0.1's
  *    atomics are not atomic across engines, so they never run at once.)
  *    A preemption that lands in the microseconds between a HLT and the
  *    engine's return is taken as the end of the slice, and the vCPU later
@@ -83,6 +84,7 @@ struct accel_vcpu {
 	bool running; /* inside uc_emu_start(); under @lock */
 	bool kicked; /* kick() happened; under @lock */
 	bool preempted; /* preempt() ended this run's slice; under @lock */
+	bool yield; /* preempt() asked hook_block() to stop at a block start */
 	/* what ended the last run, recorded by a hook */
 	bool faulted;
 	/* An interrupt or exception a hook saw: delivered once the engine
@@ -183,6 +185,23 @@ static void hook_out(uc_engine *uc, uint32_t port, int size, uint32_t value,
 	if (vmm_exit_stopping(sink) ||
 	    vmm_exit_pio(sink, (uint16_t)port, (unsigned)size, true, &v) ==
 		    VMM_ACTION_STOP)
+		uc_emu_stop(uc);
+}
+
+/*
+ * Several vCPUs: the end of a time slice. preempt() cannot uc_emu_stop() the
+ * engine from the control thread: a stop that lands just after an IN or
+ * OUT, before Unicorn has moved EIP past it, restarts the translation block
+ * the I/O was in, and the guest does it twice (smp.ini printed "vvCPU 0
+ * ran" about once in a hundred runs). A stop from here, before the block's
+ * first instruction, leaves nothing half done.
+ */
+static void hook_block(uc_engine *uc, uint64_t address, uint32_t size,
+		       void *user)
+{
+	struct accel_vcpu *tv = user;
+
+	if (__atomic_load_n(&tv->yield, __ATOMIC_RELAXED))
 		uc_emu_stop(uc);
 }
 
@@ -734,7 +753,10 @@ static int tcg_vcpu_create(struct accel_vm *vm, unsigned index,
 	    uc_hook_add(tv->uc, &h, UC_HOOK_INSN_INVALID, hook_invalid, tv, 1,
 			0) ||
 	    uc_hook_add(tv->uc, &h, UC_HOOK_MEM_UNMAPPED, hook_unmapped, tv, 1,
-			0)) {
+			0) ||
+	    /* only where there are slices to end: it costs a call a block */
+	    (vm->n_vcpus > 1 &&
+	     uc_hook_add(tv->uc, &h, UC_HOOK_BLOCK, hook_block, tv, 1, 0))) {
 		vmm_err("tcg: cannot install the vCPU's hooks");
 		ret = -ENOMEM;
 		goto out_destroy;
@@ -788,6 +810,7 @@ static void run_once(struct accel_vcpu *tv, struct vmm_exit *exit,
 	kicked = tv->kicked;
 	preempted = tv->preempted;
 	tv->preempted = false;
+	__atomic_store_n(&tv->yield, false, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&tv->lock);
 	*kicked_out = kicked;
 	*preempted_out = preempted;
@@ -942,7 +965,7 @@ static void tcg_preempt(struct accel_vm *vm)
 		pthread_mutex_lock(&tv->lock);
 		if (tv->running) {
 			tv->preempted = true;
-			uc_emu_stop(tv->uc);
+			__atomic_store_n(&tv->yield, true, __ATOMIC_RELAXED);
 		}
 		pthread_mutex_unlock(&tv->lock);
 	}
