@@ -136,7 +136,7 @@ address = 0x1000
 type = warpdrive
 EOF2
 run "$tmp/nodev.ini"
-check "unknown device type names the line" 1 "nodev.ini:5: \[device \"x\"\] type: "
+check "unknown device type names the line" 1 "nodev.ini:5: \[device \"x\"\] type: no plugin for device type 'warpdrive'"
 if grep -q 'warpdrive.so is not in any of' "$tmp/err"; then ok "unknown device type lists the plugin path"; else not_ok "unknown device type lists the plugin path"; fi
 machine badabi <<EOF2
 [image "g"]
@@ -146,7 +146,8 @@ address = 0x1000
 type = badabi
 EOF2
 run --plugin-path="$PLUGVM_TEST_PLUGINS" "$tmp/badabi.ini"
-check "incompatible plugin names the file and both versions" 1 "badabi.so: plugin was built for plugin ABI version 999"
+check "incompatible plugin names the file and both versions" 1 "badabi.ini:5: \[device \"x\"\] type: .*badabi.so: plugin was built for plugin ABI version 999"
+if [ "$(wc -l <"$tmp/err")" = 1 ]; then ok "a plugin that cannot load is one line"; else not_ok "a plugin that cannot load is one line"; fi
 machine noimage <<EOF2
 [image "g"]
 file = nothere.bin

@@ -18,6 +18,7 @@
 #include <dlfcn.h>
 #include <elf.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -224,22 +225,41 @@ static const char *elf_mismatch(const char *path, char *buf, size_t size)
 	return NULL;
 }
 
+/*
+ * A loading error: at @at (the machine file's `type` key that asked for the
+ * plugin) when there is one, so that the failure is said once and where;
+ * else as a plain error.
+ */
+__attribute__((format(printf, 2, 3))) static void
+load_err(const struct vmm_origin *at, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (at)
+		vmm_origin_verror(at, fmt, ap);
+	else
+		vmm_logv(PLUGVM_LOG_ERROR, NULL, fmt, ap);
+	va_end(ap);
+}
+
 /* Check what the host relies on in a descriptor whose ABI matched. */
-static int check_descriptor(const char *path, const struct plugvm_plugin *d)
+static int check_descriptor(const char *path, const struct plugvm_plugin *d,
+			    const struct vmm_origin *at)
 {
 	char who[PATH_MAX + 128];
 
 	if (d->min_api_version > PLUGVM_API_VERSION) {
-		vmm_err("%s: plugin needs host API version %u, but this plugvm provides API version %u; upgrade plugvm or rebuild the plugin",
+		load_err(at, "%s: plugin needs host API version %u, but this plugvm provides API version %u; upgrade plugvm or rebuild the plugin",
 			path, d->min_api_version, PLUGVM_API_VERSION);
 		return -EPROTO;
 	}
 	if (!d->name || !*d->name) {
-		vmm_err("%s: plugin descriptor has no name", path);
+		load_err(at, "%s: plugin descriptor has no name", path);
 		return -EINVAL;
 	}
 	if (!d->create) {
-		vmm_err("%s: plugin '%s' has no create() callback", path,
+		load_err(at, "%s: plugin '%s' has no create() callback", path,
 			d->name);
 		return -EINVAL;
 	}
@@ -249,7 +269,8 @@ static int check_descriptor(const char *path, const struct plugvm_plugin *d)
 	return 0;
 }
 
-int vmm_plugin_open(const char *path, struct vmm_plugin **out)
+static int open_at(const char *path, const struct vmm_origin *at,
+		   struct vmm_plugin **out)
 {
 	plugvm_plugin_describe_fn describe;
 	const struct plugvm_plugin *d;
@@ -259,7 +280,7 @@ int vmm_plugin_open(const char *path, struct vmm_plugin **out)
 
 	if (access(path, F_OK)) {
 		ret = -errno;
-		vmm_err("%s: cannot open plugin: %s", path, strerror(errno));
+		load_err(at, "%s: cannot open plugin: %s", path, strerror(errno));
 		return ret;
 	}
 	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
@@ -269,9 +290,9 @@ int vmm_plugin_open(const char *path, struct vmm_plugin **out)
 		const char *elf = elf_mismatch(path, buf, sizeof(buf));
 
 		if (elf)
-			vmm_err("%s: cannot load plugin: it is %s", path, elf);
+			load_err(at, "%s: cannot load plugin: it is %s", path, elf);
 		else
-			vmm_err("%s: cannot load plugin: %s", path, why);
+			load_err(at, "%s: cannot load plugin: %s", path, why);
 		return -ENOEXEC;
 	}
 	dlerror();
@@ -279,7 +300,7 @@ int vmm_plugin_open(const char *path, struct vmm_plugin **out)
 	if (!describe) {
 		const char *why = dlerror();
 
-		vmm_err("%s: not a plugvm plugin: no %s() entry point%s%s",
+		load_err(at, "%s: not a plugvm plugin: no %s() entry point%s%s",
 			path, PLUGVM_PLUGIN_SYMBOL, why ? ": " : "",
 			why ? why : "");
 		ret = -ENOEXEC;
@@ -287,18 +308,18 @@ int vmm_plugin_open(const char *path, struct vmm_plugin **out)
 	}
 	d = describe();
 	if (!d) {
-		vmm_err("%s: %s() returned no descriptor", path,
+		load_err(at, "%s: %s() returned no descriptor", path,
 			PLUGVM_PLUGIN_SYMBOL);
 		ret = -EINVAL;
 		goto out_close;
 	}
 	if (d->abi_version != PLUGVM_ABI_VERSION) {
-		vmm_err("%s: plugin was built for plugin ABI version %u, but this plugvm uses ABI version %u; rebuild the plugin against this plugvm's <plugvm/plugin.h>",
+		load_err(at, "%s: plugin was built for plugin ABI version %u, but this plugvm uses ABI version %u; rebuild the plugin against this plugvm's <plugvm/plugin.h>",
 			path, d->abi_version, PLUGVM_ABI_VERSION);
 		ret = -EPROTO;
 		goto out_close;
 	}
-	ret = check_descriptor(path, d);
+	ret = check_descriptor(path, d, at);
 	if (ret)
 		goto out_close;
 
@@ -324,6 +345,11 @@ out_close:
 	return ret;
 }
 
+int vmm_plugin_open(const char *path, struct vmm_plugin **out)
+{
+	return open_at(path, NULL, out);
+}
+
 static bool valid_type(const char *type)
 {
 	return type && *type && *type != '.' && !strchr(type, '/');
@@ -346,14 +372,14 @@ static int candidate(const char *dir, const char *type, char **out)
 	return 0;
 }
 
-int vmm_plugin_load(const struct vmm_plugin_path *pp, const char *type,
-		    struct vmm_plugin **out)
+int vmm_plugin_load_at(const struct vmm_plugin_path *pp, const char *type,
+		       const struct vmm_origin *at, struct vmm_plugin **out)
 {
 	char *path = NULL;
 	int ret;
 
 	if (!valid_type(type)) {
-		vmm_err("'%s' is not a valid device type", type ? type : "");
+		load_err(at, "'%s' is not a valid device type", type ? type : "");
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < pp->n; i++) {
@@ -364,7 +390,7 @@ int vmm_plugin_load(const struct vmm_plugin_path *pp, const char *type,
 			break;
 	}
 	if (!path) {
-		vmm_err("no plugin for device type '%s': %s.so is not in any of:",
+		load_err(at, "no plugin for device type '%s': %s.so is not in any of:",
 			type, type);
 		for (size_t i = 0; i < pp->n; i++)
 			vmm_err("  %s", pp->dirs[i]);
@@ -372,9 +398,9 @@ int vmm_plugin_load(const struct vmm_plugin_path *pp, const char *type,
 			vmm_err("  (the plugin path is empty)");
 		return -ENOENT;
 	}
-	ret = vmm_plugin_open(path, out);
+	ret = open_at(path, at, out);
 	if (!ret && strcmp((*out)->desc->name, type)) {
-		vmm_err("%s: plugin calls itself '%s', but was loaded as type '%s'; the file must be named %s.so",
+		load_err(at, "%s: plugin calls itself '%s', but was loaded as type '%s'; the file must be named %s.so",
 			path, (*out)->desc->name, type, (*out)->desc->name);
 		vmm_plugin_close(*out);
 		*out = NULL;
@@ -382,6 +408,12 @@ int vmm_plugin_load(const struct vmm_plugin_path *pp, const char *type,
 	}
 	free(path);
 	return ret;
+}
+
+int vmm_plugin_load(const struct vmm_plugin_path *pp, const char *type,
+		    struct vmm_plugin **out)
+{
+	return vmm_plugin_load_at(pp, type, NULL, out);
 }
 
 void vmm_plugin_close(struct vmm_plugin *p)

@@ -13,6 +13,8 @@
 #ifndef VMM_PLUGIN_H
 #define VMM_PLUGIN_H
 
+#include "parse.h"
+
 #include <plugvm/plugin.h>
 #include <stddef.h>
 
@@ -53,6 +55,13 @@ int vmm_plugin_open(const char *path, struct vmm_plugin **out);
  */
 int vmm_plugin_load(const struct vmm_plugin_path *pp, const char *type,
 		    struct vmm_plugin **out);
+/*
+ * Same, for the machine file's `type` key at @at: each failure is said
+ * once, there ("FILE:LINE: [device \"ID\"] type: REASON"). NULL @at is
+ * vmm_plugin_load().
+ */
+int vmm_plugin_load_at(const struct vmm_plugin_path *pp, const char *type,
+		       const struct vmm_origin *at, struct vmm_plugin **out);
 
 void vmm_plugin_close(struct vmm_plugin *p);
 

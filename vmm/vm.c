@@ -165,13 +165,11 @@ static int create_devices(struct vmm_vm *vm, const struct vmm_plugin_path *pp)
 			if (!strcmp(vm->plugins[j]->desc->name, dc->type))
 				plugin = vm->plugins[j];
 		if (!plugin) {
-			ret = vmm_plugin_load(pp, dc->type, &plugin);
-			if (ret) {
-				vmm_origin_error(&dc->origin,
-						 "cannot load the plugin for device type '%s'",
-						 dc->type);
+			/* says why, at the type key, when it fails */
+			ret = vmm_plugin_load_at(pp, dc->type, &dc->origin,
+						 &plugin);
+			if (ret)
 				return ret;
-			}
 			vm->plugins[vm->n_plugins++] = plugin;
 		}
 		ret = vmm_settings_convert_kvs(dc->kvs, dc->n_kvs, &dc->origin,
