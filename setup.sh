@@ -17,7 +17,7 @@ set -eu
 cd "$(dirname "$0")"
 
 PACKAGES="build-essential autoconf automake libtool pkg-config binutils \
-libunicorn-dev check valgrind \
+libinih-dev libunicorn-dev check valgrind \
 qemu-system-x86 linux-image-amd64 busybox-static cpio xz-utils"
 
 # missing_packages: print those of $PACKAGES that are not installed.

@@ -662,7 +662,7 @@ static char *long_line(size_t n)
 
 START_TEST(test_long_lines)
 {
-	/* Lines of any length: 199 characters was inih's limit. */
+	/* Lines of any length: inih alone stopped at 199 characters. */
 	static const size_t lens[] = { 199, 200, 4096, 1 << 19 };
 	struct vmm_config *cfg;
 	char *ok, *text;

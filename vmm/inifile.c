@@ -2,10 +2,14 @@
 /*
  * inifile.c - the INI reader: lines, section headers, keys and values.
  *
- * Written here rather than taken from inih: the machine file needs every
- * key's line number, every bad line reported (not the first only), section
- * headers it can check itself, and lines of any length, and inih offers
- * none of these without a wrapper larger than this file.
+ * inih splits each "key = value" line: the key and value, their trimming
+ * and inline comments are its rules. Around it, this file keeps what the
+ * machine file needs and inih does not give: every key's line number,
+ * every bad line reported (not the first only), section headers the schema
+ * checks itself ([device "ID"]), and lines of any length. inih is handed one
+ * line at a time, with its line buffer on the heap and allowed to grow to
+ * that line's length (Debian's inih makes those options run-time
+ * variables; configure checks for them).
  */
 #include "config.h"
 
@@ -13,6 +17,8 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <ini.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,22 +62,6 @@ static char *skip_space(char *s)
 {
 	while (isspace((unsigned char)*s))
 		s++;
-	return s;
-}
-
-/*
- * The first of @stops in @s, or the ';' of an inline comment (one that
- * follows whitespace), or the end of @s.
- */
-static char *find_stop(char *s, const char *stops)
-{
-	bool was_space = false;
-
-	for (; *s; s++) {
-		if ((stops && strchr(stops, *s)) || (was_space && *s == ';'))
-			break;
-		was_space = isspace((unsigned char)*s);
-	}
 	return s;
 }
 
@@ -123,25 +113,46 @@ static int section_line(struct reader *r, char *line)
 	return ret;
 }
 
-/* "KEY = VALUE" or "KEY: VALUE" (@line trimmed, not a comment). */
-static int key_line(struct reader *r, char *line)
-{
-	char *sep = find_stop(line, "=:");
-	char *value;
+/* What inih's handler reports back for one line. */
+struct key_call {
+	struct reader *r;
+	bool seen; /* the handler ran: the line was a key line */
+	int ret; /* what ops->key() returned */
+};
 
-	if (*sep != '=' && *sep != ':') {
+/* inih's handler: nonzero is success, and we always succeed. */
+static int key_handler(void *user, const char *section, const char *name,
+		       const char *value)
+{
+	struct key_call *c = user;
+	struct reader *r = c->r;
+
+	(void)section; /* ours: inih sees one line, never a header */
+	if (c->seen || !name || !value)
+		return 1;
+	c->seen = true;
+	if (!*name)
+		line_error(r, "syntax error: missing key before '='");
+	else
+		c->ret = r->ops->key(r->ctx, name, value, r->line);
+	return 1;
+}
+
+/* "KEY = VALUE" or "KEY: VALUE" (@line trimmed, not a comment): inih. */
+static int key_line(struct reader *r, const char *line, size_t n)
+{
+	struct key_call c = { .r = r };
+
+	/* Room for the line and the "\r\n\0" inih counts in. */
+	ini_max_line = n < (size_t)INT_MAX - 3 ? (int)n + 3 : INT_MAX;
+	if (ini_parse_string(line, key_handler, &c) < 0) {
+		line_error(r, "out of memory");
+		return -ENOMEM;
+	}
+	if (!c.seen)
 		line_error(r,
 			   "syntax error: expected 'key = value' or '[section]'");
-		return 0;
-	}
-	value = skip_space(sep + 1);
-	trim_end(value, find_stop(value, NULL));
-	trim_end(line, sep);
-	if (!*line) {
-		line_error(r, "syntax error: missing key before '='");
-		return 0;
-	}
-	return r->ops->key(r->ctx, line, value, r->line);
+	return c.ret;
 }
 
 /* Make room for a line of @n characters and what section_line() adds. */
@@ -167,6 +178,11 @@ int vmm_ini_read(const char *file, const char *text, size_t len,
 	struct reader r = { .file = file, .errs = errs, .ops = ops, .ctx = ctx };
 	size_t pos = 0;
 	int ret = 0;
+
+	/* inih's line buffer on the heap, grown to each line (key_line()). */
+	ini_use_stack = false;
+	ini_allow_realloc = true;
+	ini_allow_multiline = false;
 
 	while (!ret && pos < len && !errs->gave_up) {
 		const char *s = text + pos;
@@ -201,7 +217,7 @@ int vmm_ini_read(const char *file, const char *text, size_t len,
 		if (r.buf[0] == '[')
 			ret = section_line(&r, r.buf);
 		else
-			ret = key_line(&r, r.buf);
+			ret = key_line(&r, r.buf, n);
 	}
 	free(r.buf);
 	return ret;

@@ -4,7 +4,8 @@
 vmm_libvmm_machine_la_SOURCES = \
 	vmm/inifile.c vmm/inifile.h \
 	vmm/machine.c vmm/machine.h
-vmm_libvmm_machine_la_LIBADD = vmm/libvmm-core.la
+vmm_libvmm_machine_la_LIBADD = vmm/libvmm-core.la $(INIH_LIBS)
+vmm_libvmm_machine_la_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
 
 check_PROGRAMS += tests/check_machine tests/check_settings
 TESTS += tests/check_machine tests/check_settings
