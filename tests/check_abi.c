@@ -99,7 +99,9 @@ static const struct member host_members[] = {
 	MEMBER(plugvm_host, set_irq, 48, 8),
 	MEMBER(plugvm_host, device_id, 56, 8),
 	MEMBER(plugvm_host, setting_error, 64, 8), /* API 2 */
-	MEMBER(plugvm_host, reserved, 72, 64), /* 8 function pointers */
+	MEMBER(plugvm_host, chardev_open, 72, 8), /* API 2 */
+	MEMBER(plugvm_host, chardev_write, 80, 8), /* API 2 */
+	MEMBER(plugvm_host, reserved, 88, 48), /* 6 function pointers */
 };
 
 static const struct member plugin_members[] = {
@@ -257,6 +259,7 @@ START_TEST(test_flags)
 	ck_assert_uint_eq(PLUGVM_ACCESS_8, 0x8);
 	ck_assert_uint_eq(PLUGVM_ACCESS_ANY, 0xf);
 	ck_assert_uint_eq(PLUGVM_PLUGIN_THREAD_SAFE, 0x1);
+	ck_assert_uint_eq(PLUGVM_CHARDEV_OUTPUT, 0x1);
 	ck_assert_int_eq(PLUGVM_DEVTEST_IRQ_LINES, 32);
 	ck_assert_int_eq(PLUGVM_DEVTEST_ANY_LEVEL, -1);
 }
@@ -273,7 +276,7 @@ START_TEST(test_reserved_space)
 			  2);
 	ck_assert_uint_eq(sizeof(((struct plugvm_host *)0)->reserved) /
 				  sizeof(void (*)(void)),
-			  8);
+			  6);
 	ck_assert_uint_eq(sizeof(((struct plugvm_plugin *)0)->reserved) /
 				  sizeof(void *),
 			  8);
@@ -313,6 +316,13 @@ START_TEST(test_signatures)
 	ck_assert(HAS_TYPE(h.setting_error,
 			   int (*)(struct plugvm_device *, const char *,
 				   const char *, ...)));
+	ck_assert(HAS_TYPE(h.chardev_open,
+			   int (*)(struct plugvm_device *, const char *,
+				   const char *, uint32_t,
+				   struct plugvm_chardev **)));
+	ck_assert(HAS_TYPE(h.chardev_write,
+			   size_t (*)(struct plugvm_chardev *, const void *,
+				      size_t)));
 
 	ck_assert(HAS_TYPE(p.create,
 			   int (*)(struct plugvm_device *,

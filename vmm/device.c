@@ -217,32 +217,26 @@ static long setting_index(const struct vmm_device *dev, const char *key)
 	return -1;
 }
 
-static int host_setting_error(struct plugvm_device *pdev, const char *key,
-			      const char *fmt, ...)
+/*
+ * Setting @key's value cannot be used, for reason @msg: said where the
+ * user wrote it, or at the `type` line for a default. A @key the table
+ * does not have is a plugin bug, said as one (@what names the call).
+ * Returns -EINVAL. During create() only.
+ */
+static int report_setting(struct vmm_device *dev, const char *what,
+			  const char *key, const char *msg)
 {
-	struct vmm_device *dev = (struct vmm_device *)pdev;
 	const struct plugvm_setting *s;
 	struct vmm_origin o;
-	char msg[1024];
-	va_list ap;
-	long k;
+	long k = setting_index(dev, key);
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt ? fmt : "(no message)", ap);
-	va_end(ap);
-	k = setting_index(dev, key);
-	if (!dev->creating) {
-		vmm_err("%s: plugin bug: setting_error() called outside create(): %s: %s",
-			dev->id, key ? key : "(null)", msg);
-		return -EINVAL;
-	}
 	dev->reported = true;
 	if (k < 0) {
 		o = type_origin(dev);
 		vmm_origin_error(&o,
-				 "plugin bug: setting_error() names '%s', which is not a setting of '%s': %s",
-				 key ? key : "(null)", dev->plugin->desc->name,
-				 msg);
+				 "plugin bug: %s names '%s', which is not a setting of '%s': %s",
+				 what, key ? key : "(null)",
+				 dev->plugin->desc->name, msg);
 		return -EINVAL;
 	}
 	s = &dev->plugin->desc->settings[k];
@@ -262,6 +256,185 @@ static int host_setting_error(struct plugvm_device *pdev, const char *key,
 	return -EINVAL;
 }
 
+static int host_setting_error(struct plugvm_device *pdev, const char *key,
+			      const char *fmt, ...)
+{
+	struct vmm_device *dev = (struct vmm_device *)pdev;
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt ? fmt : "(no message)", ap);
+	va_end(ap);
+	if (!dev->creating) {
+		vmm_err("%s: plugin bug: setting_error() called outside create(): %s: %s",
+			dev->id, key ? key : "(null)", msg);
+		return -EINVAL;
+	}
+	return report_setting(dev, "setting_error()", key, msg);
+}
+
+/* A character sink, as a device sees it: the sink, whose it is, and
+ * whether its failure was said. */
+struct plugvm_chardev {
+	struct vmm_chardev sink;
+	struct vmm_device *dev;
+	const char *key; /* the setting's name, in the plugin's table */
+	bool failed;
+	struct plugvm_chardev *next;
+};
+
+/* A plugin's misuse of chardev_open(): said at its `type` line. */
+static int chardev_bug(struct vmm_device *dev, int err, const char *fmt, ...)
+	PLUGVM_PRINTF(3, 4);
+
+static int chardev_bug(struct vmm_device *dev, int err, const char *fmt, ...)
+{
+	struct vmm_origin o = type_origin(dev);
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	vmm_origin_error(&o, "plugin bug: chardev_open(): %s", msg);
+	dev->reported = true;
+	return err;
+}
+
+static struct plugvm_chardev *find_chardev(const struct vmm_device *dev,
+					   const char *key)
+{
+	for (struct plugvm_chardev *c = dev->chardevs; c; c = c->next)
+		if (!strcmp(c->key, key))
+			return c;
+	return NULL;
+}
+
+/* Check chardev_open()'s arguments; 0 or the error, said. */
+static int chardev_check(struct vmm_device *dev, const char *key,
+			 const char *spec, uint32_t flags, long *k,
+			 struct plugvm_chardev **out)
+{
+	if (!dev->creating) {
+		host_log((struct plugvm_device *)dev, PLUGVM_LOG_ERROR,
+			 "plugin bug: chardev_open() called outside create()");
+		return -EPERM;
+	}
+	if (!out || !spec)
+		return chardev_bug(dev, -EINVAL, "%s is NULL",
+				   out ? "the spec" : "the result pointer");
+	*k = setting_index(dev, key);
+	if (*k < 0)
+		return report_setting(dev, "chardev_open()", key,
+				      "cannot open a character sink for it");
+	if (flags != PLUGVM_CHARDEV_OUTPUT)
+		return chardev_bug(dev, -EINVAL,
+				   "flags 0x%x for '%s': only PLUGVM_CHARDEV_OUTPUT (0x%x) is known",
+				   flags, key, PLUGVM_CHARDEV_OUTPUT);
+	if (find_chardev(dev, key))
+		return chardev_bug(dev, -EEXIST,
+				   "a character sink for '%s' is open already",
+				   key);
+	return 0;
+}
+
+static int host_chardev_open(struct plugvm_device *pdev, const char *key,
+			     const char *spec, uint32_t flags,
+			     struct plugvm_chardev **out)
+{
+	struct vmm_device *dev = (struct vmm_device *)pdev;
+	struct vmm_chardev_capture *capture = NULL;
+	struct plugvm_chardev *c;
+	long k = -1;
+	int ret;
+
+	if (out)
+		*out = NULL;
+	ret = chardev_check(dev, key, spec, flags, &k, out);
+	if (ret || vmm_chardev_spec_is_none(spec))
+		return ret;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		goto out_nomem;
+	ret = vmm_chardev_open(&c->sink, spec, NULL);
+	if (ret) {
+		char msg[1024];
+
+		snprintf(msg, sizeof(msg), "cannot open '%s': %s", spec,
+			 strerror(-ret));
+		report_setting(dev, "chardev_open()", key, msg);
+		free(c);
+		return ret;
+	}
+	if (dev->env->chardev_capture) {
+		capture = dev->env->chardev_capture(dev->env->ctx, dev, key);
+		if (!capture)
+			goto out_close;
+		c->sink.capture = capture;
+	}
+	c->dev = dev;
+	c->key = dev->plugin->desc->settings[k].name;
+	c->next = dev->chardevs;
+	dev->chardevs = c;
+	*out = c;
+	return 0;
+
+out_close:
+	vmm_chardev_close(&c->sink);
+	free(c);
+out_nomem:
+	host_log(pdev, PLUGVM_LOG_ERROR, "%s: out of memory for its output",
+		 key);
+	return -ENOMEM;
+}
+
+/* The first failure of @c's sink, said once. */
+static void chardev_failed(struct plugvm_chardev *c, int err)
+{
+	if (c->failed)
+		return;
+	c->failed = true;
+	host_log((struct plugvm_device *)c->dev, PLUGVM_LOG_WARN,
+		 "%s: write failed: %s", c->key, strerror(-err));
+}
+
+static size_t host_chardev_write(struct plugvm_chardev *c, const void *buf,
+				 size_t len)
+{
+	size_t n;
+	int err = 0;
+
+	if (!c)
+		return len;
+	n = vmm_chardev_write(&c->sink, buf, len, &err);
+	if (n < len)
+		chardev_failed(c, err);
+	return n;
+}
+
+/* Flush and close every sink of @dev, oldest first. */
+static void close_chardevs(struct vmm_device *dev)
+{
+	struct plugvm_chardev *c = dev->chardevs, *prev = NULL, *next;
+	int err;
+
+	/* the list is newest first: reverse it */
+	for (; c; c = next) {
+		next = c->next;
+		c->next = prev;
+		prev = c;
+	}
+	for (c = prev; c; c = next) {
+		next = c->next;
+		err = vmm_chardev_close(&c->sink);
+		if (err)
+			chardev_failed(c, err);
+		free(c);
+	}
+	dev->chardevs = NULL;
+}
+
 const struct plugvm_host vmm_host_table = {
 	.api_version = PLUGVM_API_VERSION,
 	.size = sizeof(struct plugvm_host),
@@ -273,6 +446,8 @@ const struct plugvm_host vmm_host_table = {
 	.set_irq = host_set_irq,
 	.device_id = host_device_id,
 	.setting_error = host_setting_error,
+	.chardev_open = host_chardev_open,
+	.chardev_write = host_chardev_write,
 };
 
 /* create() failed with @ret: say so once, unless the plugin did. */
@@ -328,6 +503,7 @@ int vmm_device_create_at(const char *id, const struct vmm_plugin *plugin,
 	if (ret) {
 		ret = report_failure(dev, ret);
 		vmm_iobus_unregister_owner(env->bus, &dev->owner);
+		close_chardevs(dev);
 		goto out_mutex;
 	}
 	dev->where = NULL;
@@ -365,6 +541,7 @@ void vmm_device_destroy(struct vmm_device *dev)
 		return;
 	if (dev->plugin->desc->destroy)
 		dev->plugin->desc->destroy(dev->state);
+	close_chardevs(dev);
 	vmm_settings_free(dev->plugin->desc->settings, dev->values);
 	pthread_mutex_destroy(&dev->lock);
 	free(dev->id);

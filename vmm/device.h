@@ -6,12 +6,13 @@
  * creates devices provides: the running machine, or the device test kit.
  *
  * Layer 3 (see DESIGN.md "Layers"): calls the plugins, the bus, guest
- * memory, settings and the log; what is above (the machine) only through
+ * memory, the character sinks (chardev.h), settings and the log; what is above (the machine) only through
  * the hooks of struct vmm_device_env.
  */
 #ifndef VMM_DEVICE_H
 #define VMM_DEVICE_H
 
+#include "chardev.h"
 #include "guestmem.h"
 #include "iobus.h"
 #include "parse.h"
@@ -41,6 +42,13 @@ struct vmm_device_env {
 	/* log(); default: vmm_logv() on stderr with the device id as prefix */
 	void (*log)(void *ctx, struct vmm_device *dev,
 		    enum plugvm_log_level level, const char *msg);
+	/* chardev_open() of a sink (not "none") for setting @key: memory
+	 * that also gets every byte the sink accepts, owned by the env and
+	 * kept past the device; NULL fails the open with -ENOMEM. Default:
+	 * no copy. */
+	struct vmm_chardev_capture *(*chardev_capture)(void *ctx,
+						       struct vmm_device *dev,
+						       const char *key);
 };
 
 /*
@@ -75,6 +83,7 @@ struct vmm_device {
 	 */
 	struct vmm_io_owner owner;
 	pthread_mutex_t lock;
+	struct plugvm_chardev *chardevs; /* opened by create(), owned */
 };
 
 /* The one host table, shared by every device. */
@@ -101,7 +110,8 @@ int vmm_device_create(const char *id, const struct vmm_plugin *plugin,
 		      const struct vmm_device_env *env,
 		      struct vmm_device **out);
 void vmm_device_reset(struct vmm_device *dev);
-/* destroy() the plugin's instance and free the device. NULL is fine. */
+/* destroy() the plugin's instance, then flush and close the character
+ * sinks it opened, and free the device. NULL is fine. */
 void vmm_device_destroy(struct vmm_device *dev);
 
 #endif

@@ -15,6 +15,7 @@ vmm_libvmm_core_la_SOURCES = \
 	vmm/guestmem.c vmm/guestmem.h \
 	vmm/iobus.c vmm/iobus.h \
 	vmm/plugin.c vmm/plugin.h \
+	vmm/chardev.c vmm/chardev.h \
 	vmm/device.c vmm/device.h
 
 vmm_libvmm_la_SOURCES = \

@@ -23,7 +23,9 @@
  *      machine reset will.
  *   4. read()/write() callbacks while vCPUs run.
  *   5. destroy() once, after every vCPU has stopped, on every exit path
- *      (guest halt, exit request, fault, timeout, SIGINT). Flush output here.
+ *      (guest halt, exit request, fault, timeout, SIGINT). Flush output
+ *      of your own here; the host flushes and closes the character
+ *      sinks it opened for the device (chardev_open()) after destroy().
  *
  * Versioning rules:
  *   - PLUGVM_ABI_VERSION changes whenever an existing struct member, enum
@@ -225,6 +227,12 @@ enum plugvm_log_level {
 /** The host's handle for one device instance. Opaque to plugins. */
 struct plugvm_device;
 
+/** A character sink the host opened for a device. Opaque to plugins. */
+struct plugvm_chardev;
+
+/** chardev_open() flags. */
+#define PLUGVM_CHARDEV_OUTPUT (1u << 0) /**< the device writes to it */
+
 /**
  * Functions the host offers a device. One table is shared by all devices;
  * every function takes the device handle create() received. The table stays
@@ -311,8 +319,65 @@ struct plugvm_host {
 	int (*setting_error)(struct plugvm_device *dev, const char *key,
 			     const char *fmt, ...) PLUGVM_PRINTF(3, 4);
 
+	/**
+	 * Since API version 2. Open the character sink that setting @key (a
+	 * name from the descriptor's settings table, normally a STRING)
+	 * asks for, with @spec its value:
+	 *   "stdout"  plugvm's standard output, shared with every other
+	 *             device that chose it;
+	 *   "none"    nothing: returns 0 with *@out set to NULL;
+	 *   a path    a file, created, or truncated if it exists.
+	 * @flags: PLUGVM_CHARDEV_OUTPUT (the device writes to the sink);
+	 * other bits are reserved (input comes later) and refused.
+	 *
+	 * Returns 0 with the sink in *@out, or a negative errno with *@out
+	 * set to NULL (when @out is not NULL):
+	 *   -errno of fopen()  the file cannot be opened; reported already
+	 *                      as setting_error(@key) does ("KEY: cannot
+	 *                      open 'PATH': REASON"), so create() returns
+	 *                      the value and adds no message;
+	 *   -EPERM             called outside create();
+	 *   -EINVAL            @key is not a setting of the device, @spec
+	 *                      or @out is NULL, or @flags is not
+	 *                      PLUGVM_CHARDEV_OUTPUT;
+	 *   -EEXIST            a sink for @key is open already;
+	 *   -ENOMEM.
+	 * -EPERM, -EINVAL and -EEXIST are plugin bugs, and the host says so
+	 * (-ENOMEM it reports too). create() fails with the value returned.
+	 *
+	 * The host owns the sink: the device never closes it. The host
+	 * flushes and closes it after the device's destroy() returns (so
+	 * destroy() may still write), or after create() fails, on every exit
+	 * path of plugvm. Only valid from create(), on the main thread.
+	 */
+	int (*chardev_open)(struct plugvm_device *dev, const char *key,
+			    const char *spec, uint32_t flags,
+			    struct plugvm_chardev **out);
+
+	/**
+	 * Since API version 2. Hand @len bytes of @buf to sink @chr. Returns
+	 * the number of bytes the sink accepted; the rest are dropped. Today
+	 * a sink accepts every byte, unless writing fails (the host reports
+	 * the first failure of each sink, "KEY: write failed: REASON", as a
+	 * warning); a later host will drop bytes, and count them, when the
+	 * consumer stalls rather than block a vCPU. So a device must not
+	 * rely on every byte being accepted, nor wait or retry.
+	 *
+	 * One call is written as a whole: a device that writes a line in one
+	 * call never sees another device's output in the middle of it.
+	 * @chr NULL (what "none" gives) accepts and discards every byte, and
+	 * returns @len; a device may test for NULL first to skip formatting.
+	 *
+	 * Valid from every callback, create() (after the open) and destroy()
+	 * included. The host does not lock a sink: calls on one sink must
+	 * not overlap, which the host's serialization of a device's
+	 * callbacks ensures unless the device is PLUGVM_PLUGIN_THREAD_SAFE.
+	 */
+	size_t (*chardev_write)(struct plugvm_chardev *chr, const void *buf,
+				size_t len);
+
 	/** Reserved for later API versions; NULL in this one. */
-	void (*reserved[8])(void);
+	void (*reserved[6])(void);
 };
 
 /* ------------------------------------------------------------------------ */
