@@ -36,6 +36,13 @@ struct devtest_dev {
 	struct vmm_plugin *plugin;
 };
 
+/* What one device wrote to the character sink of one setting. */
+struct devtest_capture {
+	char *id;
+	char *key;
+	struct vmm_chardev_capture cap;
+};
+
 struct devtest_log {
 	struct plugvm_devtest_log_entry e;
 	char *device;
@@ -59,6 +66,9 @@ struct plugvm_devtest {
 	int irq_error;
 	unsigned int exits;
 	int exit_status;
+	/* each stays where it is: sinks point into it */
+	struct devtest_capture **captures;
+	size_t n_captures, cap_captures;
 
 	_Atomic int last_result;
 	bool verbose;
@@ -247,6 +257,87 @@ static int devtest_irq_hook(void *ctx, struct vmm_device *dev,
 	return ret;
 }
 
+/* The capture for (@id, @key), or NULL. Lock held. */
+static struct devtest_capture *
+capture_find(const struct plugvm_devtest *t, const char *id, const char *key)
+{
+	for (size_t i = 0; i < t->n_captures; i++) {
+		struct devtest_capture *c = t->captures[i];
+
+		if (!strcmp(c->id, id) && !strcmp(c->key, key))
+			return c;
+	}
+	return NULL;
+}
+
+static void capture_free(struct devtest_capture *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_destroy(&c->cap.lock);
+	free(c->cap.data);
+	free(c->id);
+	free(c->key);
+	free(c);
+}
+
+/* A new, empty capture for (@id, @key); NULL when out of memory. */
+static struct devtest_capture *capture_new(const char *id, const char *key)
+{
+	struct devtest_capture *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->id = strdup(id);
+	c->key = strdup(key);
+	if (!c->id || !c->key) {
+		free(c->id);
+		free(c->key);
+		free(c);
+		return NULL;
+	}
+	pthread_mutex_init(&c->cap.lock, NULL);
+	return c;
+}
+
+/*
+ * A device opens a character sink: its bytes are kept here too. A device
+ * of the same id added again (after shutdown()) starts from empty.
+ */
+static struct vmm_chardev_capture *
+devtest_capture_hook(void *ctx, struct vmm_device *dev, const char *key)
+{
+	struct plugvm_devtest *t = ctx;
+	struct devtest_capture *c;
+	void *p;
+
+	pthread_mutex_lock(&t->lock);
+	c = capture_find(t, dev->id, key);
+	if (c) {
+		pthread_mutex_lock(&c->cap.lock);
+		c->cap.len = 0;
+		if (c->cap.data)
+			c->cap.data[0] = '\0';
+		pthread_mutex_unlock(&c->cap.lock);
+		goto out_unlock;
+	}
+	if (t->n_captures == t->cap_captures) {
+		size_t cap = t->cap_captures ? 2 * t->cap_captures : 4;
+
+		p = realloc(t->captures, cap * sizeof(*t->captures));
+		if (!p)
+			goto out_unlock;
+		t->captures = p;
+		t->cap_captures = cap;
+	}
+	c = capture_new(dev->id, key);
+	if (c)
+		t->captures[t->n_captures++] = c;
+out_unlock:
+	pthread_mutex_unlock(&t->lock);
+	return c ? &c->cap : NULL;
+}
+
 struct plugvm_devtest *plugvm_devtest_new(size_t ram_size)
 {
 	static pthread_once_t sink_once = PTHREAD_ONCE_INIT;
@@ -277,6 +368,7 @@ struct plugvm_devtest *plugvm_devtest_new(size_t ram_size)
 	t->env.exit_request = devtest_exit_hook;
 	t->env.set_irq = devtest_irq_hook;
 	t->env.log = devtest_log_hook;
+	t->env.chardev_capture = devtest_capture_hook;
 	return t;
 
 out_free_bus:
@@ -530,6 +622,9 @@ void plugvm_devtest_free(struct plugvm_devtest *t)
 	plugvm_devtest_shutdown(t);
 	plugvm_devtest_log_clear(t);
 	free(t->log);
+	for (size_t i = 0; i < t->n_captures; i++)
+		capture_free(t->captures[i]);
+	free(t->captures);
 	free(t->devs);
 	free(t->ram);
 	vmm_iobus_free(t->bus);
@@ -787,6 +882,30 @@ unsigned int plugvm_devtest_exit_count(const struct plugvm_devtest *t)
 	n = t->exits;
 	pthread_mutex_unlock(&mt->lock);
 	return n;
+}
+
+const char *plugvm_devtest_chardev(const struct plugvm_devtest *t,
+				   const char *id, const char *key, size_t *len)
+{
+	struct plugvm_devtest *mt = (struct plugvm_devtest *)t;
+	struct devtest_capture *c = NULL;
+	const char *data = NULL;
+	size_t n = 0;
+
+	if (t && id && key) {
+		pthread_mutex_lock(&mt->lock);
+		c = capture_find(t, id, key);
+		pthread_mutex_unlock(&mt->lock);
+	}
+	if (c) {
+		pthread_mutex_lock(&c->cap.lock);
+		data = c->cap.data ? c->cap.data : "";
+		n = c->cap.len;
+		pthread_mutex_unlock(&c->cap.lock);
+	}
+	if (len)
+		*len = n;
+	return data;
 }
 
 void plugvm_devtest_exit_clear(struct plugvm_devtest *t)

@@ -6,7 +6,7 @@ lib_LTLIBRARIES += plugins/libplugvm-devtest.la
 plugins_libplugvm_devtest_la_SOURCES = plugins/devtest.c
 plugins_libplugvm_devtest_la_CFLAGS = $(AM_CFLAGS)
 plugins_libplugvm_devtest_la_LIBADD = vmm/libvmm-core.la
-plugins_libplugvm_devtest_la_LDFLAGS = $(AM_LDFLAGS) -version-info 0:0:0 \
+plugins_libplugvm_devtest_la_LDFLAGS = $(AM_LDFLAGS) -version-info 1:0:1 \
 	-no-undefined -export-symbols-regex '^plugvm_devtest_'
 
 plugvminclude_HEADERS += plugins/include/plugvm/devtest.h

@@ -30,10 +30,11 @@
  *	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x2ff), 0x5a);
  *	plugvm_devtest_free(t);
  *
- * What a device prints: devices write to stdout through stdio, which the
- * kit leaves alone. To check output byte for byte, give the device a file
- * (the shipped devices take `output = PATH`), call plugvm_devtest_shutdown()
- * so that it flushes and closes it, and read the file.
+ * What a device prints: what it writes to a character sink the host
+ * opened for it (plugin.h, chardev_open(); the shipped devices' `output`)
+ * goes where plugvm would send it, stdout or a file, and the kit keeps a
+ * copy in memory: plugvm_devtest_chardev() returns it, so a test needs no
+ * file. What a device prints through stdio itself the kit leaves alone.
  *
  * Ownership: the kit owns every string and array it returns; they stay
  * valid as documented per function, at the latest until
@@ -304,6 +305,24 @@ unsigned int plugvm_devtest_exit_count(const struct plugvm_devtest *t);
 
 /** Forget the exit requests seen so far. */
 void plugvm_devtest_exit_clear(struct plugvm_devtest *t);
+
+/**
+ * What device @id wrote to the character sink it opened for setting @key
+ * (plugin.h, chardev_open()): every byte the sink accepted, in order, NUL
+ * terminated; *@len (when @len is not NULL) gets their number, which
+ * counts any NUL bytes the device wrote. The bytes also went where plugvm
+ * would send them: stdout, or the file of `key = PATH`.
+ *
+ * Returns NULL (and 0 in *@len) when the device opened no sink for @key,
+ * or opened it with "none", which keeps nothing. The copy starts empty
+ * when the device opens the sink and stays readable after the device is
+ * destroyed (plugvm_devtest_shutdown()), until a device with the same id
+ * opens a sink for @key again. The pointer is valid until the device
+ * writes again, or free().
+ */
+const char *plugvm_devtest_chardev(const struct plugvm_devtest *t,
+				   const char *id, const char *key,
+				   size_t *len);
 
 #ifdef __cplusplus
 }
