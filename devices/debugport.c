@@ -108,9 +108,7 @@ struct debugport {
 	struct plugvm_device *dev;
 	const struct plugvm_host *host;
 	uint16_t port;
-	FILE *out; /* stdout, our own file, or NULL for "none" */
-	bool out_is_file;
-	bool out_failed; /* a write error was already reported */
+	struct plugvm_chardev *out; /* the host's; NULL for "none" */
 	enum debugport_mode mode;
 	enum debugport_encoding encoding;
 	uint64_t limit;
@@ -142,19 +140,20 @@ static int debugport_exit_status(const struct debugport *d, uint64_t value)
 #define DEBUGPORT_COLD __attribute__((cold, noinline))
 
 /*
- * A write in print mode: the seed VMM's line (a failing output is reported
+ * A write in print mode: the seed VMM's line, in one write so that other
+ * devices' output never splits it (the host reports a failing output
  * once), then the limit.
  */
 static __attribute__((noinline)) void
 debugport_print(struct debugport *d, unsigned int port, uint64_t value)
 {
-	if (d->out &&
-	    fprintf(d->out, "out port: %u, data: %" PRIu64 "\n", port, value) <
-		    0 &&
-	    !d->out_failed) {
-		d->out_failed = true;
-		d->host->log(d->dev, PLUGVM_LOG_WARN,
-			     "output: write failed: %s", strerror(errno));
+	char line[64]; /* "out port: 65535, data: " and 20 digits */
+	int n;
+
+	if (d->out) {
+		n = snprintf(line, sizeof(line),
+			     "out port: %u, data: %" PRIu64 "\n", port, value);
+		d->host->chardev_write(d->out, line, (size_t)n);
 	}
 	if (d->limit && d->writes == d->limit) {
 		d->host->log(d->dev, PLUGVM_LOG_INFO,
@@ -195,42 +194,6 @@ static const struct plugvm_io_ops debugport_ops = {
 	.sizes = DEBUGPORT_SIZES,
 };
 
-static int debugport_open_output(struct debugport *d, const char *output)
-{
-	if (!strcmp(output, "none"))
-		return 0;
-	if (!strcmp(output, "stdout")) {
-		d->out = stdout;
-		return 0;
-	}
-	d->out = fopen(output, "w");
-	if (!d->out) {
-		int err = errno;
-
-		d->host->setting_error(d->dev, "output",
-				       "cannot open '%s': %s", output,
-				       strerror(err));
-		return -err;
-	}
-	d->out_is_file = true;
-	return 0;
-}
-
-static void debugport_close_output(struct debugport *d)
-{
-	if (!d->out)
-		return;
-	if (d->out_is_file) {
-		if (fclose(d->out) && !d->out_failed)
-			d->host->log(d->dev, PLUGVM_LOG_WARN,
-				     "output: write failed: %s",
-				     strerror(errno));
-	} else {
-		fflush(d->out);
-	}
-	d->out = NULL;
-}
-
 static int debugport_create(struct plugvm_device *dev,
 			    const struct plugvm_host *host,
 			    const struct plugvm_value *values, void **state)
@@ -258,19 +221,20 @@ static int debugport_create(struct plugvm_device *dev,
 	d->mode = values[DEBUGPORT_SET_MODE].u64;
 	d->encoding = values[DEBUGPORT_SET_ENCODING].u64;
 
-	ret = debugport_open_output(d, values[DEBUGPORT_SET_OUTPUT].str);
+	/* on failure the host has said why (an overlap names both owners);
+	 * it closes the output, now or after destroy() */
+	ret = host->chardev_open(dev, "output",
+				 values[DEBUGPORT_SET_OUTPUT].str,
+				 PLUGVM_CHARDEV_OUTPUT, &d->out);
 	if (ret)
 		goto out_free_state;
-	/* on failure the host has said why (an overlap names both owners) */
 	ret = host->register_range(dev, PLUGVM_SPACE_PIO, port, size,
 				   &debugport_ops, d);
 	if (ret)
-		goto out_close_output;
+		goto out_free_state;
 	*state = d;
 	return 0;
 
-out_close_output:
-	debugport_close_output(d);
 out_free_state:
 	free(d);
 	return ret;
@@ -281,8 +245,7 @@ static void debugport_destroy(void *state)
 	struct debugport *d = state;
 
 	d->host->log(d->dev, PLUGVM_LOG_INFO, "%" PRIu64 " writes", d->writes);
-	debugport_close_output(d);
-	free(d);
+	free(d); /* the host flushes and closes the output */
 }
 
 static const struct plugvm_plugin debugport_plugin = {

@@ -8,8 +8,8 @@
  * outputs wired back to the modem status inputs, and the line status bits a
  * polling driver looks at.
  *
- * Transmission is synchronous: a byte written to THR is handed to stdio at
- * once, so THRE and TEMT are always set again when the write returns. Bytes
+ * Transmission is synchronous: a byte written to THR is handed to the host's
+ * character sink at once, so THRE and TEMT are always set again when the write returns. Bytes
  * are passed on whole; word length, parity, stop bits, break and the baud
  * divisor are stored for the guest to read back but change nothing. There is
  * no host input yet, so the receiver is only fed by loopback.
@@ -118,9 +118,7 @@ struct serial {
 	struct plugvm_device *dev;
 	const struct plugvm_host *host;
 	uint16_t base;
-	FILE *out; /* stdout, our own file, or NULL for "none" */
-	bool out_is_file;
-	bool out_failed; /* a write error was already reported */
+	struct plugvm_chardev *out; /* the host's; NULL for "none" */
 
 	uint16_t divisor;
 	uint8_t ier, fcr, lcr, mcr, lsr, msr, scr;
@@ -214,10 +212,9 @@ static void serial_transmit(struct serial *s, uint8_t byte)
 	if (s->mcr & UART_MCR_LOOP) {
 		/* The serial output is held marking; TX feeds RX. */
 		serial_receive(s, byte);
-	} else if (s->out && putc(byte, s->out) == EOF && !s->out_failed) {
-		s->out_failed = true;
-		s->host->log(s->dev, PLUGVM_LOG_WARN,
-			     "output: write failed: %s", strerror(errno));
+	} else if (s->out) {
+		/* a byte the sink drops is lost, as on a line nobody reads */
+		s->host->chardev_write(s->out, &byte, 1);
 	}
 	s->lsr |= UART_LSR_THRE | UART_LSR_TEMT;
 }
@@ -340,42 +337,6 @@ static void serial_reset(void *state)
 	serial_rx_clear(s);
 }
 
-static int serial_open_output(struct serial *s, const char *output)
-{
-	if (!strcmp(output, "none"))
-		return 0;
-	if (!strcmp(output, "stdout")) {
-		s->out = stdout;
-		return 0;
-	}
-	s->out = fopen(output, "w");
-	if (!s->out) {
-		int err = errno;
-
-		s->host->setting_error(s->dev, "output",
-				       "cannot open '%s': %s", output,
-				       strerror(err));
-		return -err;
-	}
-	s->out_is_file = true;
-	return 0;
-}
-
-static void serial_close_output(struct serial *s)
-{
-	if (!s->out)
-		return;
-	if (s->out_is_file) {
-		if (fclose(s->out) && !s->out_failed)
-			s->host->log(s->dev, PLUGVM_LOG_WARN,
-				     "output: write failed: %s",
-				     strerror(errno));
-	} else {
-		fflush(s->out);
-	}
-	s->out = NULL;
-}
-
 static int serial_create(struct plugvm_device *dev,
 			 const struct plugvm_host *host,
 			 const struct plugvm_value *values, void **state)
@@ -392,19 +353,19 @@ static int serial_create(struct plugvm_device *dev,
 	s->host = host;
 	s->base = base;
 
-	ret = serial_open_output(s, values[SERIAL_SET_OUTPUT].str);
+	/* on failure the host has said why (an overlap names both owners);
+	 * it closes the output, now or after destroy() */
+	ret = host->chardev_open(dev, "output", values[SERIAL_SET_OUTPUT].str,
+				 PLUGVM_CHARDEV_OUTPUT, &s->out);
 	if (ret)
 		goto out_free_state;
-	/* on failure the host has said why (an overlap names both owners) */
 	ret = host->register_range(dev, PLUGVM_SPACE_PIO, base, UART_NR_PORTS,
 				   &serial_ops, s);
 	if (ret)
-		goto out_close_output;
+		goto out_free_state;
 	*state = s;
 	return 0;
 
-out_close_output:
-	serial_close_output(s);
 out_free_state:
 	free(s);
 	return ret;
@@ -412,10 +373,7 @@ out_free_state:
 
 static void serial_destroy(void *state)
 {
-	struct serial *s = state;
-
-	serial_close_output(s);
-	free(s);
+	free(state);
 }
 
 static const struct plugvm_plugin serial_plugin = {
