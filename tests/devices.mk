@@ -3,7 +3,8 @@
 # the plugins from the build tree ($PLUGVM_DEVICES, see tests/local.mk), so
 # each depends on its plugin. -no-install links a real binary, not a libtool
 # wrapper script, so that valgrind (VALGRIND=1) sees the test itself.
-DEVICE_TESTS = tests/check_serial tests/check_debugport tests/check_nullmmio
+DEVICE_TESTS = tests/check_serial tests/check_debugport tests/check_nullmmio \
+	tests/check_chardev
 check_PROGRAMS += $(DEVICE_TESTS)
 TESTS += $(DEVICE_TESTS)
 
@@ -21,6 +22,15 @@ tests_check_debugport_CFLAGS = $(TEST_CFLAGS)
 tests_check_debugport_LDADD = $(DEVICE_TEST_LDADD)
 tests_check_debugport_LDFLAGS = $(DEVICE_TEST_LDFLAGS)
 EXTRA_tests_check_debugport_DEPENDENCIES = devices/debugport.la
+
+# The host's character sinks, through the kit: the shipped devices' output
+# and tests/plugins/chartest.c's misuses of it.
+tests_check_chardev_SOURCES = tests/check_chardev.c
+tests_check_chardev_CFLAGS = $(TEST_CFLAGS)
+tests_check_chardev_LDADD = $(DEVICE_TEST_LDADD)
+tests_check_chardev_LDFLAGS = $(DEVICE_TEST_LDFLAGS)
+EXTRA_tests_check_chardev_DEPENDENCIES = devices/serial.la \
+	devices/debugport.la tests/chartest.la
 
 tests_check_nullmmio_SOURCES = tests/check_nullmmio.c
 tests_check_nullmmio_CFLAGS = $(TEST_CFLAGS)

@@ -61,7 +61,10 @@ tests_check_log_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
 # Test-only plugins: one source, each build breaks one rule.
 TEST_PLUGIN_FLAGS = -module -avoid-version -shared -rpath /nowhere $(SAN_LDFLAGS)
 check_LTLIBRARIES += tests/testdev.la tests/badabi.la tests/newapi.la \
-	tests/nosym.la tests/undefined.la tests/failcreate.la tests/misnamed.la
+	tests/nosym.la tests/undefined.la tests/failcreate.la tests/misnamed.la \
+	tests/chartest.la
+tests_chartest_la_SOURCES = tests/plugins/chartest.c
+tests_chartest_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 tests_testdev_la_SOURCES = tests/plugins/testdev.c
 tests_testdev_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 tests_badabi_la_SOURCES = tests/plugins/testdev.c
