@@ -3,8 +3,10 @@
  * accel.h - the accelerator interface: kvm (the kernel's vCPUs) and tcg
  * (Unicorn, a software vCPU).
  *
- * Layer 3 (see DESIGN.md "Layers"): an accelerator may call guest memory
- * (guestmem.h), the x86 register set-up (cpu.h), the log and, through the
+ * Layer 3 (README.md, "Layout"): an accelerator may call guest memory
+ * (guestmem.h), the x86 register set-up (cpu.h), interrupt delivery
+ * (x86-intr.h, tcg), the host's kind of KVM (kvm-host.h, kvm), the log and,
+ * through the
  * inline paths and function pointers of exit.h, the exit sink a vCPU hands
  * it; the bus only through those inline paths. It never sees the machine
  * or the vCPU above the sink: what it needs of the VM comes in a struct

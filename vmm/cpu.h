@@ -6,7 +6,7 @@
  * vmm_cpu_initial_regs() computes, so a machine starts identically on kvm
  * and tcg. The shapes follow struct kvm_regs / kvm_sregs.
  *
- * Layer 2 (see DESIGN.md "Layers"): calls nothing of plugvm's. It knows no
+ * Layer 2 (README.md, "Layout"): calls nothing of plugvm's. It knows no
  * machine file: how the vCPUs start comes in a struct vmm_cpu_setup, which
  * whoever reads the config fills in.
  */

@@ -5,7 +5,7 @@
  * The host functions work against a struct vmm_device_env that whoever
  * creates devices provides: the running machine, or the device test kit.
  *
- * Layer 3 (see DESIGN.md "Layers"): calls the plugins, the bus, guest
+ * Layer 3 (README.md, "Layout"): calls the plugins, the bus, guest
  * memory, the character sinks (chardev.h), settings and the log; what is above (the machine) only through
  * the hooks of struct vmm_device_env.
  */

@@ -2,7 +2,7 @@
 /*
  * exit.h - guest exits, and the sink an accelerator reports them to.
  *
- * Layer 3, with the accelerators (see DESIGN.md "Layers"): it may call the
+ * Layer 3, with the accelerators (README.md, "Layout"): it may call the
  * bus (iobus.h) and nothing above. An accelerator describes why the guest
  * stopped in a struct vmm_exit, shaped like struct kvm_run's, and hands it
  * to the vCPU's struct vmm_exit_sink, which the vCPU (vcpu.c) gave it at

@@ -2,7 +2,7 @@
 /*
  * guestmem.h - guest memory: guest-physical address to host pointer.
  *
- * Layer 2 (see DESIGN.md "Layers"): calls nothing of plugvm's. This is the
+ * Layer 2 (README.md, "Layout"): calls nothing of plugvm's. This is the
  * one place that checks whether a guest-physical range lies in guest RAM;
  * the host API (device.c), the image loader and the accelerators ask here
  * instead of doing their own arithmetic.

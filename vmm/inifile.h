@@ -24,7 +24,7 @@
  *   syntax error: missing key before '='
  *   syntax error: expected 'key = value' or '[section]'
  *
- * Layer 1, base (see DESIGN.md "Layers"): calls only inih, parse.h (origins and
+ * Layer 1, base (README.md, "Layout"): calls only inih, parse.h (origins and
  * their messages) and the log.
  */
 #ifndef VMM_INIFILE_H

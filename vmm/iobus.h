@@ -28,7 +28,7 @@
  * vmm_iobus_access() is that contract: plugvm's exit path and the device
  * test kit both go through it.
  *
- * Layer 2 (see DESIGN.md "Layers"): calls only the owners' callbacks and
+ * Layer 2 (README.md, "Layout"): calls only the owners' callbacks and
  * the log. It knows no device: what it needs of an owner (a name for
  * messages, a lock, a statistics slot) is handed to it at registration.
  */

@@ -2,7 +2,7 @@
 /*
  * loader.h - boot: what goes into guest RAM before the first instruction.
  *
- * Layer 5 (see DESIGN.md "Layers"): calls guest memory, the config's
+ * Layer 5 (README.md, "Layout"): calls guest memory, the config's
  * image list and the log; the machine (vm.c) calls it.
  */
 #ifndef VMM_LOADER_H

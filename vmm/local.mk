@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The core, in three convenience libraries, each on top of the one before:
-#  libvmm-core    loader, settings conversion, host table, bus (and the
+#  libvmm-core    plugin loader, settings conversion, host table, bus (and the
 #                 logging and parsing they need); the device test kit links
 #                 this one only;
 #  libvmm-machine the machine file: the INI reader and its schema;

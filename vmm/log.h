@@ -8,8 +8,8 @@
  * dumps, statistics). The sink decides where they go. The default one
  * writes "plugvm: ..." lines to stderr, each message in one piece, so that
  * lines of different threads never mix; the device test kit installs its
- * own and keeps the messages as records. Base layer: includes nothing of
- * the core.
+ * own and keeps the messages as records. Layer 1, base (README.md,
+ * "Layout"): includes nothing of the core.
  */
 #ifndef VMM_LOG_H
 #define VMM_LOG_H

@@ -7,7 +7,7 @@
  * through the same settings tables as devices (settings.h). Every key
  * remembers the file and line it came from, so any later error can name
  * them. *
- * Layer 3 (see DESIGN.md "Layers"): calls the INI reader (inifile.h),
+ * Layer 3 (README.md, "Layout"): calls the INI reader (inifile.h),
  * settings, parse.h and the log; cpu.h only for the CPU mode and register
  * names it fills into the config. The machine (vm.c) reads the config.
  */

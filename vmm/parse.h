@@ -6,7 +6,7 @@
  * enum parsing, "did you mean", and the origin of a key ("FILE:LINE:
  * [SECTION] KEY") that every message about it starts with. No inih, no
  * config model: the device test kit links this too. *
- * Layer 1, base (see DESIGN.md "Layers"): calls only the log.
+ * Layer 1, base (README.md, "Layout"): calls only the log.
  */
 #ifndef VMM_PARSE_H
 #define VMM_PARSE_H

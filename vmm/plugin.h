@@ -7,7 +7,7 @@
  * (both colon-separated lists), then the build tree's plugins when plugvm
  * runs from its build tree, then the installed $(pkglibdir).
  *
- * Layer 3 (see DESIGN.md "Layers"): calls dlopen() and the log, and
+ * Layer 3 (README.md, "Layout"): calls dlopen() and the log, and
  * nothing of a plugin's before its descriptor's versions are checked.
  */
 #ifndef VMM_PLUGIN_H

@@ -7,7 +7,7 @@
  * One settings system for the whole machine: device sections convert
  * against their plugin's table, [machine], [cpu] and [image] against the
  * core's own tables (machine.c), the device test kit from a list of pairs. *
- * Layer 3 (see DESIGN.md "Layers"): calls parse.h and the log; it knows
+ * Layer 3 (README.md, "Layout"): calls parse.h and the log; it knows
  * the SDK's setting types, no machine and no device.
  */
 #ifndef VMM_SETTINGS_H

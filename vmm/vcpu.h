@@ -2,7 +2,7 @@
 /*
  * vcpu.h - a vCPU: its accelerator state, its exit handler and statistics.
  *
- * Layer 4 (see DESIGN.md "Layers"): a vCPU calls its accelerator
+ * Layer 4 (README.md, "Layout"): a vCPU calls its accelerator
  * (accel.h), the bus (iobus.h) and the log, and nothing above. It reports
  * upward only through the struct vmm_vcpu_events handed to it at
  * creation: that it halted for good, and that the machine must stop (a

@@ -3,7 +3,7 @@
  * vm.h - a machine: built from its config (vm.c), run (run.c), its
  * statistics printed (stats.c).
  *
- * Layer 6 (see DESIGN.md "Layers"): may call every layer below (the image
+ * Layer 6 (README.md, "Layout"): may call every layer below (the image
  * loader, vCPUs, devices and plugins, accelerators, the bus, guest memory,
  * cpu set-up, the config); only main.c calls it. The vCPUs report to it
  * through the events it hands them, the devices through their env hooks.

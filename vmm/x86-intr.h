@@ -4,7 +4,7 @@
  * (real mode) or IDT (protected and long mode), as the CPU does it, for an
  * accelerator whose engine does not: tcg.
  *
- * Layer 2, "x86" (see DESIGN.md "Layers"): it may call cpu.h and the C
+ * Layer 2, "x86" (README.md, "Layout"): it may call cpu.h and the C
  * library, nothing else. It reads and writes the few registers it needs in
  * a struct the caller fills and writes back, and reaches guest memory and
  * the CS load through the callbacks of struct vmm_x86_intr_ops, so a unit

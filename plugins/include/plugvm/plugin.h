@@ -197,6 +197,13 @@ enum plugvm_space {
  *     access that cannot be split that way (no PLUGVM_ACCESS_1 and a
  *     piece needs it, e.g. a 2-byte access to a 4-byte-only range) is
  *     refused as a whole, with no callback made.
+ *   - What the accelerator hands on: kvm passes a guest's 8-byte MMIO
+ *     access whole, but plugvm on tcg (Unicorn 2) receives it as two
+ *     4-byte accesses, and never combines them. A range that takes only
+ *     8-byte accesses (PLUGVM_ACCESS_8 alone) therefore works on kvm and
+ *     in the test kit, and refuses 8-byte guest accesses on tcg: give an
+ *     MMIO range PLUGVM_ACCESS_4 too, as 64-bit registers on real buses
+ *     commonly allow.
  */
 struct plugvm_io_ops {
 	/** Return the value read; the host truncates it to @size bytes. */
