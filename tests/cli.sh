@@ -485,7 +485,7 @@ EOF2
 	check "tcg refuses a delivery: ${c#* }" 3 "${c#* }"
 done
 
-for sig in INT TERM; do
+for sig in INT TERM HUP QUIT; do
 	st=0
 	"$plugvm" "$tmp/forever.ini" >"$tmp/out" 2>"$tmp/err" &
 	pid=$!

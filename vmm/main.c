@@ -85,7 +85,7 @@ static void usage(FILE *f)
 		"Guest output goes to stdout, plugvm's own messages to stderr.\n"
 		"Exit status: 0 guest halted; N the guest's exit-device status; 1 bad\n"
 		"machine file or plugin, or host failure; 2 bad usage; 3 guest fault;\n"
-		"124 timeout; 130 SIGINT/SIGTERM.\n",
+		"124 timeout; 130 SIGINT/SIGTERM/SIGHUP/SIGQUIT.\n",
 		PLUGVM_BUILD_PLUGINDIR, PLUGVM_PLUGINDIR);
 }
 
@@ -321,19 +321,7 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 	enum vmm_stop_reason why;
 	struct vmm_vm *vm;
 	uint64_t t0;
-	sigset_t sigs;
 	int status;
-
-	/*
-	 * SIGINT and SIGTERM stay blocked from here on, in every thread
-	 * (plugins' threads inherit the mask): vmm_vm_run() takes them from a
-	 * signalfd and shuts down cleanly, destroying devices and flushing
-	 * output. Left unblocked anywhere, one would kill the process.
-	 */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
 	if (vmm_config_load(o->machine, &cfg))
 		return EXIT_CONFIG;
@@ -361,7 +349,17 @@ int main(int argc, char **argv)
 {
 	struct vmm_plugin_path pp;
 	struct options o;
+	sigset_t sigs;
 	int ret;
+
+	/*
+	 * The stop signals stay blocked from the first instruction on, in
+	 * every thread (plugins' threads inherit the mask): vmm_vm_run() takes
+	 * them from a signalfd and shuts down cleanly, destroying devices and
+	 * flushing output. Left unblocked anywhere, one would kill the process.
+	 */
+	vmm_stop_signals(&sigs);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 
 	ret = parse_options(argc, argv, &o);
 	if (ret)
@@ -371,6 +369,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "plugvm: out of memory\n");
 		exit(EXIT_FAILURE);
 	}
+	/* Only a machine has a clean way to stop; the rest just ends. */
+	if (o.list_devices || o.describe)
+		pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
 	if (o.list_devices)
 		ret = list_devices(&pp);
 	else if (o.describe)

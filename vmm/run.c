@@ -139,6 +139,15 @@ static void control_loop(struct vmm_vm *vm, int sfd, unsigned n,
 	}
 }
 
+void vmm_stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+}
+
 enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms)
 {
 	unsigned n_threads = vm->accel->threaded ? vm->n_vcpus : 1;
@@ -147,9 +156,7 @@ enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms)
 	unsigned started = 0;
 	int sfd;
 
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
+	vmm_stop_signals(&mask);
 	pthread_sigmask(SIG_BLOCK, &mask, &old);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
 

@@ -29,7 +29,7 @@ enum vmm_stop_reason {
 	VMM_STOP_FAULT, /* guest fault (incl. a strict-mode miss): 3 */
 	VMM_STOP_ERROR, /* host failure: 1 */
 	VMM_STOP_TIMEOUT, /* --timeout: 124 */
-	VMM_STOP_SIGNAL, /* SIGINT/SIGTERM: 130 */
+	VMM_STOP_SIGNAL, /* SIGINT, SIGTERM, SIGHUP, SIGQUIT: 130 */
 };
 
 /* I/O exits by kind, for the statistics. */

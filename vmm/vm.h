@@ -19,6 +19,7 @@
 #include "plugin.h"
 #include "vcpu.h"
 
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -67,10 +68,18 @@ int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
 /*
  * Run every vCPU until the machine stops; returns the stop reason. vCPUs run
  * on threads of their own (kvm: one each; tcg: one for all, round-robin)
- * while the calling thread waits for them, for SIGINT/SIGTERM and for
- * @timeout_ms (0: none). SIGINT and SIGTERM are blocked in the calling
- * thread while this runs and consumed here. (run.c)
+ * while the calling thread waits for them, for the stop signals and for
+ * @timeout_ms (0: none). The stop signals (vmm_stop_signals()) are blocked
+ * in the calling thread while this runs and consumed here. (run.c)
  */
+/*
+ * The signals that stop a machine cleanly (status 130): SIGINT, SIGTERM,
+ * and SIGHUP and SIGQUIT, which would otherwise kill plugvm mid-line. main
+ * blocks them first thing, so that one arriving while the machine is built
+ * waits for vmm_vm_run(), which takes them from a signalfd.
+ */
+void vmm_stop_signals(sigset_t *set);
+
 enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms);
 
 /*
