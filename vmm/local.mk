@@ -27,7 +27,7 @@ vmm_libvmm_la_SOURCES = \
 	vmm/vm.c vmm/vm.h \
 	vmm/run.c \
 	vmm/stats.c \
-	vmm/accel-tcg.c
+	vmm/accel-tcg.c vmm/accel-tcg-x86.c vmm/accel-tcg.h
 vmm_libvmm_la_LIBADD = vmm/libvmm-machine.la
 vmm_libvmm_la_CFLAGS = $(AM_CFLAGS) $(UNICORN_CFLAGS)
 
