@@ -35,7 +35,7 @@ plugins_example_check_rtc_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DRTC_SO='"$(abs_top_builddir)/plugins/example/.libs/rtc.so"'
 plugins_example_check_rtc_CFLAGS = $(TEST_CFLAGS)
 plugins_example_check_rtc_LDADD = $(DEVICE_TEST_LDADD)
-plugins_example_check_rtc_LDFLAGS = $(DEVICE_TEST_LDFLAGS)
+plugins_example_check_rtc_LDFLAGS = $(DEVICE_TEST_LINKFLAGS)
 EXTRA_plugins_example_check_rtc_DEPENDENCIES = plugins/example/rtc.la
 UNIT_TESTS += plugins/example/check_rtc
 # The example includes no config.h (it builds out of tree too); here it is

@@ -259,6 +259,10 @@ run "$tmp/port.ini"
 check "an unknown device key lists the keys" 1 "port.ini:6: \[device \"com1\"\] port: unknown key 'port' (expected one of: base, .*)"
 
 # Nothing to run: no image, and no device that loads code.
+# A machine file over 1 MiB (comments only) is refused before it is read.
+awk 'BEGIN { for (i = 0; i < 20000; i++) printf "; %060d\n", i }' >"$tmp/huge.ini"
+run "$tmp/huge.ini"
+check "a machine file over 1 MiB is refused" 1 "^$tmp/huge.ini: file too large (over 1048576 bytes)"
 machine empty </dev/null
 run "$tmp/empty.ini"
 check "an empty machine file is a configuration error" 1 "^$tmp/empty.ini: there is nothing to run"

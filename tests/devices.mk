@@ -9,18 +9,18 @@ check_PROGRAMS += $(DEVICE_TESTS)
 TESTS += $(DEVICE_TESTS)
 
 DEVICE_TEST_LDADD = plugins/libplugvm-devtest.la $(TEST_LIBS)
-DEVICE_TEST_LDFLAGS = $(AM_LDFLAGS) -no-install
+DEVICE_TEST_LINKFLAGS = $(AM_LDFLAGS) -no-install
 
 tests_check_serial_SOURCES = tests/check_serial.c
 tests_check_serial_CFLAGS = $(TEST_CFLAGS)
 tests_check_serial_LDADD = $(DEVICE_TEST_LDADD)
-tests_check_serial_LDFLAGS = $(DEVICE_TEST_LDFLAGS)
+tests_check_serial_LDFLAGS = $(DEVICE_TEST_LINKFLAGS)
 EXTRA_tests_check_serial_DEPENDENCIES = devices/serial.la
 
 tests_check_debugport_SOURCES = tests/check_debugport.c
 tests_check_debugport_CFLAGS = $(TEST_CFLAGS)
 tests_check_debugport_LDADD = $(DEVICE_TEST_LDADD)
-tests_check_debugport_LDFLAGS = $(DEVICE_TEST_LDFLAGS)
+tests_check_debugport_LDFLAGS = $(DEVICE_TEST_LINKFLAGS)
 EXTRA_tests_check_debugport_DEPENDENCIES = devices/debugport.la
 
 # The host's character sinks, through the kit: the shipped devices' output
@@ -28,14 +28,14 @@ EXTRA_tests_check_debugport_DEPENDENCIES = devices/debugport.la
 tests_check_chardev_SOURCES = tests/check_chardev.c
 tests_check_chardev_CFLAGS = $(TEST_CFLAGS)
 tests_check_chardev_LDADD = $(DEVICE_TEST_LDADD)
-tests_check_chardev_LDFLAGS = $(DEVICE_TEST_LDFLAGS)
+tests_check_chardev_LDFLAGS = $(DEVICE_TEST_LINKFLAGS)
 EXTRA_tests_check_chardev_DEPENDENCIES = devices/serial.la \
 	devices/debugport.la tests/chartest.la
 
 tests_check_nullmmio_SOURCES = tests/check_nullmmio.c
 tests_check_nullmmio_CFLAGS = $(TEST_CFLAGS)
 tests_check_nullmmio_LDADD = $(DEVICE_TEST_LDADD)
-tests_check_nullmmio_LDFLAGS = $(DEVICE_TEST_LDFLAGS)
+tests_check_nullmmio_LDFLAGS = $(DEVICE_TEST_LINKFLAGS)
 EXTRA_tests_check_nullmmio_DEPENDENCIES = devices/nullmmio.la tests/testdev.la
 
 # The kit against a real machine on tcg: the same accesses, the same
@@ -45,6 +45,6 @@ TESTS += tests/check_kitcmp
 tests_check_kitcmp_SOURCES = tests/check_kitcmp.c
 tests_check_kitcmp_CFLAGS = $(TEST_CFLAGS)
 tests_check_kitcmp_LDADD = $(DEVICE_TEST_LDADD)
-tests_check_kitcmp_LDFLAGS = $(DEVICE_TEST_LDFLAGS)
+tests_check_kitcmp_LDFLAGS = $(DEVICE_TEST_LINKFLAGS)
 EXTRA_tests_check_kitcmp_DEPENDENCIES = devices/debugport.la \
 	devices/nullmmio.la vmm/plugvm $(TEST_GUESTS)

@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <ini.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -220,5 +221,55 @@ int vmm_ini_read(const char *file, const char *text, size_t len,
 			ret = key_line(&r, r.buf, n);
 	}
 	free(r.buf);
+	return ret;
+}
+
+int vmm_ini_read_file(const char *path, size_t max, char **text, size_t *len)
+{
+	FILE *f = fopen(path, "re");
+	size_t n = 0, cap = 4096;
+	char *buf = NULL;
+	int ret;
+
+	if (!f) {
+		ret = -errno;
+		vmm_file_error(path, "cannot open: %s", strerror(errno));
+		return ret;
+	}
+	for (;;) {
+		char *b;
+
+		if (n == cap)
+			cap *= 2;
+		b = realloc(buf, cap);
+		if (!b) {
+			vmm_file_error(path, "out of memory");
+			ret = -ENOMEM;
+			goto out_free_buf;
+		}
+		buf = b;
+		n += fread(buf + n, 1, cap - n, f);
+		if (ferror(f)) {
+			ret = errno ? -errno : -EIO;
+			vmm_file_error(path, "cannot read: %s", strerror(-ret));
+			goto out_free_buf;
+		}
+		if (n > max) {
+			vmm_file_error(path, "file too large (over %zu bytes)",
+				       max);
+			ret = -EFBIG;
+			goto out_free_buf;
+		}
+		if (feof(f))
+			break;
+	}
+	fclose(f);
+	*text = buf;
+	*len = n;
+	return 0;
+
+out_free_buf:
+	free(buf);
+	fclose(f);
 	return ret;
 }

@@ -62,6 +62,15 @@ struct vmm_ini_ops {
  * @errs. Returns 0 (look at @errs for errors), or a callback's error, or
  * -ENOMEM after saying so.
  */
+/*
+ * Read all of @path (at most @max bytes) into a new buffer, *@text (not
+ * NUL-terminated; free() it) of *@len bytes. Returns 0, or -errno after
+ * saying why as "FILE: message": cannot open, cannot read, file too large
+ * (-EFBIG), out of memory.
+ */
+int vmm_ini_read_file(const char *path, size_t max, char **text,
+		      size_t *len);
+
 int vmm_ini_read(const char *file, const char *text, size_t len,
 		 const struct vmm_ini_ops *ops, void *ctx,
 		 struct vmm_errors *errs);

@@ -746,57 +746,6 @@ out_nomem:
 	return -ENOMEM;
 }
 
-/* Read all of @path into a new buffer: 0 or -errno, after saying why. */
-static int read_file(const char *path, char **text, size_t *len)
-{
-	FILE *f = fopen(path, "re");
-	size_t n = 0, cap = 4096;
-	char *buf = NULL;
-	int ret;
-
-	if (!f) {
-		ret = -errno;
-		vmm_file_error(path, "cannot open: %s", strerror(errno));
-		return ret;
-	}
-	for (;;) {
-		char *b;
-
-		if (n == cap)
-			cap *= 2;
-		b = realloc(buf, cap);
-		if (!b) {
-			vmm_file_error(path, "out of memory");
-			ret = -ENOMEM;
-			goto out_free_buf;
-		}
-		buf = b;
-		n += fread(buf + n, 1, cap - n, f);
-		if (ferror(f)) {
-			ret = errno ? -errno : -EIO;
-			vmm_file_error(path, "cannot read: %s", strerror(-ret));
-			goto out_free_buf;
-		}
-		if (n > VMM_CONFIG_MAX_SIZE) {
-			vmm_file_error(path, "file too large (over %d bytes)",
-				       VMM_CONFIG_MAX_SIZE);
-			ret = -EFBIG;
-			goto out_free_buf;
-		}
-		if (feof(f))
-			break;
-	}
-	fclose(f);
-	*text = buf;
-	*len = n;
-	return 0;
-
-out_free_buf:
-	free(buf);
-	fclose(f);
-	return ret;
-}
-
 /* The directory part of @path: "." when it has none. */
 static char *dir_of(const char *path)
 {
@@ -817,7 +766,7 @@ int vmm_config_load(const char *path, struct vmm_config **out)
 	size_t len = 0;
 	int ret;
 
-	ret = read_file(path, &text, &len);
+	ret = vmm_ini_read_file(path, VMM_CONFIG_MAX_SIZE, &text, &len);
 	if (ret)
 		return ret;
 	dir = dir_of(path);
