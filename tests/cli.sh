@@ -8,16 +8,14 @@ guests=$builddir/configs
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
+. "${PLUGVM_SRCDIR:?run through make check}/tests/tap.sh"
+# Here a failure shows what plugvm said last.
 not_ok() {
-	n=$((n + 1)); failed=$((failed + 1))
-	echo "not ok $n - $1"
+	tap_fail "$1"
 	[ -f "$tmp/err" ] && sed 's/^/# stderr: /' "$tmp/err" | head -20
 	[ -f "$tmp/out" ] && sed 's/^/# stdout: /' "$tmp/out" | head -10
+	return 0
 }
-skip() { n=$((n + 1)); echo "ok $n - $1 # SKIP $2"; }
 
 # run ARGS...: plugvm's stdout in $tmp/out, stderr in $tmp/err, status in $st
 run() {
@@ -504,5 +502,4 @@ for sig in INT TERM HUP QUIT; do
 	fi
 done
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_done

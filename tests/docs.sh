@@ -15,15 +15,7 @@ man5=$srcdir/docs/plugvm.ini.5
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1))
-	echo "not ok $n - $1"
-	shift
-	for f in "$@"; do sed 's/^/# /' "$f" | head -20; done
-}
+. "${PLUGVM_SRCDIR:?run through make check}/tests/tap.sh"
 # same WHAT EXPECTED ACTUAL: two sorted lists are equal
 same() {
 	if cmp -s "$2" "$3"; then
@@ -88,5 +80,4 @@ else
 	ok "the man pages send nobody to a README (not installed)"
 fi
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_done

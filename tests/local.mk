@@ -118,5 +118,5 @@ TESTS += tests/docs.sh
 EXTRA_DIST += tests/docs.sh
 SH_LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
 SH_LOG_COMPILER = $(SHELL)
-EXTRA_DIST += tests/cli.sh
+EXTRA_DIST += tests/cli.sh tests/tap.sh
 UNIT_TESTS = $(CORE_TESTS) $(DEVICE_TESTS) tests/check_machine tests/check_settings

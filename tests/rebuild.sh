@@ -25,15 +25,7 @@ MAKE=${MAKE:-make}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1))
-	echo "not ok $n - $1"
-	shift
-	for f in "$@"; do sed 's/^/# /' "$f" | head -20; done
-}
+. "${PLUGVM_SRCDIR:?run through make check}/tests/tap.sh"
 squeeze() { tr -s ' \t' '  ' | sed 's/^ //; s/ $//'; }
 
 cd "$builddir" || exit 99
@@ -118,5 +110,4 @@ else
 	ok "plugvm has no ASan, as make compiles it"
 fi
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_done

@@ -12,15 +12,7 @@ BASH=${PLUGVM_BASH:-bash}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-n=0
-failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() {
-	n=$((n + 1)); failed=$((failed + 1))
-	echo "not ok $n - $1"
-	shift
-	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f" | tail -20; done
-}
+. "${PLUGVM_SRCDIR:?run through make check}/tests/tap.sh"
 
 # --- setup.sh -------------------------------------------------------------
 # A bin directory with only what setup.sh needs, and fakes that log their
@@ -121,5 +113,4 @@ else
 	not_ok "make check-kvm fails visibly (Error 77) when it skips (status $st)" "$tmp/kvm.out"
 fi
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_done
