@@ -101,7 +101,47 @@ static const struct member host_members[] = {
 	MEMBER(plugvm_host, setting_error, 64, 8), /* API 2 */
 	MEMBER(plugvm_host, chardev_open, 72, 8), /* API 2 */
 	MEMBER(plugvm_host, chardev_write, 80, 8), /* API 2 */
-	MEMBER(plugvm_host, reserved, 88, 48), /* 6 function pointers */
+	MEMBER(plugvm_host, clock_ns, 88, 8), /* API 2 */
+	MEMBER(plugvm_host, timer, 96, 8), /* API 2 */
+	MEMBER(plugvm_host, watch, 104, 8), /* API 2 */
+	MEMBER(plugvm_host, irqchip, 112, 8), /* API 2 */
+	MEMBER(plugvm_host, reserved, 120, 16), /* 2 function pointers */
+};
+
+/* API 2's sub-tables: each has its own size and reserved space. */
+static const struct member timer_ops_members[] = {
+	MEMBER(plugvm_timer_ops, size, 0, 4),
+	MEMBER(plugvm_timer_ops, reserved0, 4, 4),
+	MEMBER(plugvm_timer_ops, create, 8, 8),
+	MEMBER(plugvm_timer_ops, arm, 16, 8),
+	MEMBER(plugvm_timer_ops, cancel, 24, 8),
+	MEMBER(plugvm_timer_ops, free, 32, 8),
+	MEMBER(plugvm_timer_ops, reserved, 40, 32),
+};
+
+static const struct member watch_ops_members[] = {
+	MEMBER(plugvm_watch_ops, size, 0, 4),
+	MEMBER(plugvm_watch_ops, reserved0, 4, 4),
+	MEMBER(plugvm_watch_ops, create, 8, 8),
+	MEMBER(plugvm_watch_ops, set, 16, 8),
+	MEMBER(plugvm_watch_ops, free, 24, 8),
+	MEMBER(plugvm_watch_ops, reserved, 32, 32),
+};
+
+static const struct member irqchip_ops_members[] = {
+	MEMBER(plugvm_irqchip_ops, set_irq, 0, 8),
+	MEMBER(plugvm_irqchip_ops, ack, 8, 8),
+	MEMBER(plugvm_irqchip_ops, nr_lines, 16, 4),
+	MEMBER(plugvm_irqchip_ops, reserved0, 20, 4),
+	MEMBER(plugvm_irqchip_ops, reserved, 24, 32),
+};
+
+static const struct member irqchip_host_members[] = {
+	MEMBER(plugvm_irqchip_host, size, 0, 4),
+	MEMBER(plugvm_irqchip_host, reserved0, 4, 4),
+	MEMBER(plugvm_irqchip_host, attach, 8, 8),
+	MEMBER(plugvm_irqchip_host, set_intr, 16, 8),
+	MEMBER(plugvm_irqchip_host, reserved, 24, 32),
 };
 
 static const struct member plugin_members[] = {
@@ -123,6 +163,10 @@ static const struct layout plugin_h_layouts[] = {
 	LAYOUT(plugvm_value, 40, value_members),
 	LAYOUT(plugvm_io_ops, 40, io_ops_members),
 	LAYOUT(plugvm_host, 136, host_members),
+	LAYOUT(plugvm_timer_ops, 72, timer_ops_members),
+	LAYOUT(plugvm_watch_ops, 64, watch_ops_members),
+	LAYOUT(plugvm_irqchip_ops, 56, irqchip_ops_members),
+	LAYOUT(plugvm_irqchip_host, 56, irqchip_host_members),
 	LAYOUT(plugvm_plugin, 128, plugin_members),
 };
 
@@ -260,6 +304,10 @@ START_TEST(test_flags)
 	ck_assert_uint_eq(PLUGVM_ACCESS_ANY, 0xf);
 	ck_assert_uint_eq(PLUGVM_PLUGIN_THREAD_SAFE, 0x1);
 	ck_assert_uint_eq(PLUGVM_CHARDEV_OUTPUT, 0x1);
+	ck_assert_uint_eq(PLUGVM_WATCH_READ, 0x1);
+	ck_assert_uint_eq(PLUGVM_WATCH_WRITE, 0x2);
+	ck_assert_uint_eq(PLUGVM_WATCH_HUP, 0x4);
+	ck_assert_uint_eq(PLUGVM_WATCH_ERROR, 0x8);
 	ck_assert_int_eq(PLUGVM_DEVTEST_IRQ_LINES, 32);
 	ck_assert_int_eq(PLUGVM_DEVTEST_ANY_LEVEL, -1);
 }
@@ -276,7 +324,7 @@ START_TEST(test_reserved_space)
 			  2);
 	ck_assert_uint_eq(sizeof(((struct plugvm_host *)0)->reserved) /
 				  sizeof(void (*)(void)),
-			  6);
+			  2);
 	ck_assert_uint_eq(sizeof(((struct plugvm_plugin *)0)->reserved) /
 				  sizeof(void *),
 			  8);
@@ -323,6 +371,43 @@ START_TEST(test_signatures)
 	ck_assert(HAS_TYPE(h.chardev_write,
 			   size_t (*)(struct plugvm_chardev *, const void *,
 				      size_t)));
+
+	ck_assert(HAS_TYPE(h.clock_ns, uint64_t(*)(struct plugvm_device *)));
+	ck_assert(HAS_TYPE(h.timer, const struct plugvm_timer_ops *));
+	ck_assert(HAS_TYPE(h.watch, const struct plugvm_watch_ops *));
+	ck_assert(HAS_TYPE(h.irqchip, const struct plugvm_irqchip_host *));
+	{
+		const struct plugvm_timer_ops t = { 0 };
+		const struct plugvm_watch_ops w = { 0 };
+		const struct plugvm_irqchip_ops io = { 0 };
+		const struct plugvm_irqchip_host ih = { 0 };
+
+		ck_assert(HAS_TYPE(t.create,
+				   int (*)(struct plugvm_device *,
+					   plugvm_timer_fn, void *,
+					   struct plugvm_timer **)));
+		ck_assert(HAS_TYPE(t.arm,
+				   int (*)(struct plugvm_timer *, uint64_t)));
+		ck_assert(HAS_TYPE(t.cancel, void (*)(struct plugvm_timer *)));
+		ck_assert(HAS_TYPE(t.free, void (*)(struct plugvm_timer *)));
+		ck_assert(HAS_TYPE(w.create,
+				   int (*)(struct plugvm_device *, int,
+					   uint32_t, plugvm_watch_fn, void *,
+					   struct plugvm_watch **)));
+		ck_assert(HAS_TYPE(w.set,
+				   int (*)(struct plugvm_watch *, uint32_t)));
+		ck_assert(HAS_TYPE(w.free, void (*)(struct plugvm_watch *)));
+		ck_assert(HAS_TYPE(io.set_irq,
+				   int (*)(void *, unsigned, bool)));
+		ck_assert(HAS_TYPE(io.ack, uint8_t(*)(void *, unsigned)));
+		ck_assert(HAS_TYPE(ih.attach,
+				   int (*)(struct plugvm_device *,
+					   const struct plugvm_irqchip_ops *,
+					   void *)));
+		ck_assert(HAS_TYPE(ih.set_intr,
+				   void (*)(struct plugvm_device *, unsigned,
+					    bool)));
+	}
 
 	ck_assert(HAS_TYPE(p.create,
 			   int (*)(struct plugvm_device *,

@@ -36,6 +36,14 @@ struct accel_vm_config {
 	const struct vmm_guestmem *mem;
 	unsigned n_vcpus;
 	enum vmm_cpu_mode mode; /* the mode every vCPU starts in */
+	/*
+	 * `chipset = pc`. kvm: the kernel's interrupt controllers and PIT
+	 * (KVM_CREATE_IRQCHIP, KVM_CREATE_PIT2), lines driven with
+	 * irq_line(). tcg: vCPU 0 has an INTR input (set_intr()), taken at
+	 * instruction boundaries through the sink's inta(), and HLT waits
+	 * for it instead of ending the vCPU.
+	 */
+	bool irqchip;
 };
 
 struct accel_ops {
@@ -80,8 +88,25 @@ struct accel_ops {
 	 * the control thread every VMM_TIME_SLICE_MS. May be NULL.
 	 */
 	void (*preempt)(struct accel_vm *vm);
-	/* The host wrote guest RAM (DMA): drop translated code. May be NULL. */
+	/*
+	 * The host wrote guest RAM (DMA): drop translated code. Any thread,
+	 * also while the vCPUs run. May be NULL.
+	 */
 	void (*ram_written)(struct accel_vm *vm, uint64_t gpa, uint64_t len);
+	/*
+	 * With cfg->irqchip, accelerators whose kernel has the interrupt
+	 * controllers (kvm): drive line (GSI) @gsi to @level. Any thread.
+	 * 0 or -errno. NULL: the chipset's plugins are the controllers.
+	 */
+	int (*irq_line)(struct accel_vm *vm, unsigned gsi, bool level);
+	/*
+	 * With cfg->irqchip, accelerators without one (tcg): the INTR input
+	 * of @vcpu. While it is high and the guest's IF is 1 (and no
+	 * interrupt shadow), the vCPU calls its sink's inta() at the next
+	 * instruction boundary and delivers the vector; a vCPU waiting in
+	 * HLT wakes up. Any thread. NULL: the kernel does it (kvm).
+	 */
+	void (*set_intr)(struct accel_vcpu *vcpu, bool level);
 };
 
 extern const struct accel_ops vmm_accel_kvm;

@@ -119,6 +119,13 @@ struct vmm_exit_sink {
 					enum plugvm_space space, uint64_t addr,
 					unsigned size, bool is_write,
 					uint64_t *value);
+	/*
+	 * The interrupt acknowledge cycle (accelerators with set_intr(),
+	 * tcg): the vector the machine's interrupt controller answers, on
+	 * the vCPU's thread at an instruction boundary with IF = 1 and INTR
+	 * seen high. NULL on machines without a controller.
+	 */
+	uint8_t (*inta)(struct vmm_exit_sink *sink);
 	/* nanoseconds inside KVM_RUN / uc_emu_start, when collecting */
 	uint64_t run_ns;
 };

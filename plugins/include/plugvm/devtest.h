@@ -13,8 +13,12 @@
  *     access contract as plugvm (plugin.h, struct plugvm_io_ops): MMIO of
  *     a size the range does not take is split into pieces it does;
  *   - see every message the devices (and the host code) logged;
- *   - see interrupt line calls (refused, as plugvm refuses them while it
- *     has no interrupt controller) and machine exit requests;
+ *   - see interrupt lines as the chipset the test chose receives them
+ *     ("none" refuses them, as plugvm does; "pc" loads plugvm's 8259A
+ *     and 8254 plugins, and the test can take interrupts as a vCPU);
+ *   - step a virtual clock that runs the devices' timers, and make
+ *     watched file descriptors ready, deterministically;
+ *   - see machine exit requests;
  *   - give devices guest RAM to DMA into and look at it.
  *
  * Link with `pkg-config --libs plugvm-devtest` (libplugvm-devtest). A typical
@@ -257,7 +261,8 @@ void plugvm_devtest_log_clear(struct plugvm_devtest *t);
 /** The state of one interrupt line. */
 struct plugvm_devtest_irq {
 	/** the level the interrupt controller last received (initially
-	 * low); stays low while set_irq() is refused */
+	 * low): the OR of what every device drives on the line; stays low
+	 * while set_irq() is refused */
 	bool level;
 	/** times the received level changed */
 	unsigned int edges;
@@ -267,22 +272,99 @@ struct plugvm_devtest_irq {
 
 /**
  * Interrupt line @line as the devices drove it (all zero for a line
- * >= PLUGVM_DEVTEST_IRQ_LINES). The bench's machine is plugvm's: it has
- * no interrupt controller yet (chipset "none"), so set_irq() returns
- * -ENOTSUP for every line, the first call of each device logs a warning
- * naming it and the line, and only @calls counts. A test cannot see an
- * interrupt delivered that plugvm would refuse.
+ * >= PLUGVM_DEVTEST_IRQ_LINES), for the bench's chipset: with "none" (the
+ * default, as in plugvm) set_irq() returns -ENOTSUP for every line, the
+ * first call of each device logs a warning naming it, the line and the
+ * fix, and only @calls counts; with "pc" the lines plugvm's tcg chipset
+ * has (0-15 but 2) deliver, and @level and @edges follow them. A test
+ * cannot see an interrupt delivered that plugvm would refuse.
  */
 struct plugvm_devtest_irq plugvm_devtest_irq(const struct plugvm_devtest *t,
 					     unsigned int line);
 
 /**
- * Choose the bench machine's interrupt controller, as a machine file's
- * `chipset` will. Returns 0 for "none" (the default, and all plugvm has
- * today), -ENOTSUP for a chipset the kit does not have yet (interrupt
- * support will bring "pc"), -EINVAL for NULL.
+ * Choose the bench machine's chipset, as `[machine] chipset` does; call it
+ * before the first plugvm_devtest_add(). "none": no interrupt controller.
+ * "pc": plugvm's tcg chipset, loaded as plugvm loads it: the 8259A pair
+ * (device "pic", i8259.so: ports 0x20-0x21, 0xa0-0xa1, 0x4d0-0x4d1) and
+ * the 8254 (device "pit", i8254.so: ports 0x40-0x43 and 0x61), from the
+ * directory in the environment variable PLUGVM_DEVTEST_PLUGIN_DIR, else
+ * the installed plugin directory (pkg-config --variable=plugindir
+ * plugvm-plugin). A test then programs the PICs through their ports and
+ * sees interrupts through plugvm_devtest_intr() and plugvm_devtest_inta(),
+ * as a vCPU would.
+ *
+ * Returns 0, -EINVAL (NULL, or an unknown chipset), -EBUSY (devices were
+ * added already), or the error of loading a chipset plugin (reason in
+ * plugvm_devtest_error()).
  */
 int plugvm_devtest_set_chipset(struct plugvm_devtest *t, const char *chipset);
+
+/**
+ * The INTR input of vCPU @cpu, as the chipset's interrupt controller
+ * drives it (false with chipset "none").
+ */
+bool plugvm_devtest_intr(const struct plugvm_devtest *t, unsigned int cpu);
+
+/**
+ * vCPU @cpu acknowledges an interrupt, as it does at an instruction
+ * boundary with IF = 1: returns the vector the controller answers, or -1
+ * when INTR is low (a CPU does not acknowledge then) or there is no
+ * controller.
+ */
+int plugvm_devtest_inta(struct plugvm_devtest *t, unsigned int cpu);
+
+/* ------------------------------------------------------------------------ */
+/* Time and events                                                          */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * The bench's clock is virtual: host->clock_ns() reads it, it starts at 0,
+ * and it moves only when the test steps it, so a timer device is tested
+ * deterministically and without waiting (qtest's clock_step). Timer
+ * callbacks run on the test's thread, inside the step calls, under the
+ * device's lock, as plugvm's event thread runs them.
+ */
+
+/** The virtual clock, in nanoseconds. */
+uint64_t plugvm_devtest_clock_ns(const struct plugvm_devtest *t);
+
+/**
+ * Advance the clock by @ns, running every timer whose deadline falls within
+ * (those armed by the callbacks included), earliest first, each with the
+ * clock at its deadline. Returns the number of callbacks run.
+ */
+unsigned int plugvm_devtest_clock_step(struct plugvm_devtest *t, uint64_t ns);
+
+/**
+ * The deadline of the earliest armed timer, or UINT64_MAX when none is
+ * armed.
+ */
+uint64_t plugvm_devtest_clock_next(const struct plugvm_devtest *t);
+
+/**
+ * Advance the clock to the earliest armed deadline and run the timers due
+ * then. Returns the nanoseconds advanced, or UINT64_MAX (clock unchanged)
+ * when no timer is armed.
+ */
+uint64_t plugvm_devtest_clock_step_next(struct plugvm_devtest *t);
+
+/**
+ * Make file descriptor @fd ready with @revents (PLUGVM_WATCH_*), as the
+ * event thread finds it: runs the callback of each watch on @fd waiting
+ * for any of @revents (HUP and ERROR reach every unpaused watch), under
+ * its device's lock. The kit never polls descriptors itself, so a test
+ * decides when input arrives. Returns the number of callbacks run.
+ */
+unsigned int plugvm_devtest_fd_ready(struct plugvm_devtest *t, int fd,
+				     uint32_t revents);
+
+/**
+ * What the devices' watches on @fd wait for now (the OR of their
+ * conditions; 0 when none or all are paused): how a test sees a device
+ * apply flow control to its input.
+ */
+uint32_t plugvm_devtest_fd_events(const struct plugvm_devtest *t, int fd);
 
 /**
  * Make every later set_irq() fail with @err (a negative errno, e.g.

@@ -44,7 +44,19 @@
  *   - read()/write() run on vCPU threads. Unless the descriptor sets
  *     PLUGVM_PLUGIN_THREAD_SAFE, the host serializes all read()/write()
  *     calls of one device instance, so a device needs no locking of its own.
- *   - Every host function may be called from any of the callbacks.
+ *   - Timer and watch callbacks (API 2) run on the host's event thread,
+ *     never on a vCPU thread, serialized with read()/write() in the same
+ *     way: one lock per device covers all of its callbacks.
+ *   - Every host function may be called from any thread: from the
+ *     callbacks, and from threads of the plugin's own, while the machine
+ *     runs (from create() until destroy() returns). The exceptions are
+ *     register_range(), setting_error(), chardev_open() and
+ *     irqchip->attach(), which belong to create(). A plugin needs no
+ *     thread of its own for a timer or for input: use host->timer and
+ *     host->watch. If it has threads anyway, it stops them in destroy().
+ *   - A host function never calls back into the device that calls it,
+ *     so it may be called with the device's own locks held; set_irq()
+ *     may run the interrupt controller's callbacks, under its lock.
  *
  * Errors: create() returns 0 or a negative errno value, and reports the
  * reason first: host->setting_error() for a setting's value it cannot use,
@@ -240,6 +252,173 @@ struct plugvm_chardev;
 /** chardev_open() flags. */
 #define PLUGVM_CHARDEV_OUTPUT (1u << 0) /**< the device writes to it */
 
+/* ------------------------------------------------------------------------ */
+/* Time, events and interrupt controllers (API version 2)                   */
+/* ------------------------------------------------------------------------ */
+
+/** A device's timer. Opaque to plugins. */
+struct plugvm_timer;
+
+/** A device's watch on a file descriptor. Opaque to plugins. */
+struct plugvm_watch;
+
+/**
+ * What a timer calls when its deadline has come: on the host's event
+ * thread, never on a vCPU thread, serialized with the device's read(),
+ * write() and its other timer and watch callbacks (under the same lock,
+ * unless the device is PLUGVM_PLUGIN_THREAD_SAFE). The timer is disarmed
+ * when the callback starts; the callback may arm it again.
+ */
+typedef void (*plugvm_timer_fn)(void *opaque);
+
+/**
+ * Timers, host->timer. A timer fires once per arm(), at the earliest at its
+ * deadline on the machine's clock (host->clock_ns()). Every function may be
+ * called from any thread, from create() until destroy() returns.
+ */
+struct plugvm_timer_ops {
+	/** sizeof(struct plugvm_timer_ops) in the host. */
+	uint32_t size;
+	uint32_t reserved0;
+	/**
+	 * Make a disarmed timer for @dev that calls @fn(@opaque). Returns 0
+	 * and the timer in *@out, -EINVAL (@fn or @out NULL; a plugin bug,
+	 * logged as one) or -ENOMEM. The host frees timers a device left
+	 * after its destroy() returns.
+	 */
+	int (*create)(struct plugvm_device *dev, plugvm_timer_fn fn,
+		      void *opaque, struct plugvm_timer **out);
+	/**
+	 * Arm @timer for @deadline_ns, an absolute time on clock_ns()'s
+	 * clock; a deadline already past fires as soon as the event thread
+	 * can. Arming an armed timer moves its deadline. Returns 0, or
+	 * -EINVAL for a NULL timer.
+	 */
+	int (*arm)(struct plugvm_timer *timer, uint64_t deadline_ns);
+	/**
+	 * Disarm @timer. When cancel() returns, its callback is not running
+	 * (unless cancel() was called from that callback) and will not run
+	 * until the timer is armed again, even if its deadline has passed.
+	 * So a device may cancel from read() or write() and trust that no
+	 * stale callback follows. NULL is fine.
+	 */
+	void (*cancel)(struct plugvm_timer *timer);
+	/** cancel(), then free @timer. NULL is fine. */
+	void (*free)(struct plugvm_timer *timer);
+	void (*reserved[4])(void);
+};
+
+/** Watch conditions and results, for plugvm_watch_ops. */
+#define PLUGVM_WATCH_READ (1u << 0)  /**< data to read, or end of file */
+#define PLUGVM_WATCH_WRITE (1u << 1) /**< room to write */
+#define PLUGVM_WATCH_HUP (1u << 2)   /**< result only: the peer hung up */
+#define PLUGVM_WATCH_ERROR (1u << 3) /**< result only: an error is pending */
+
+/**
+ * What a watch calls when its file descriptor is ready: @revents holds the
+ * PLUGVM_WATCH_* conditions that hold (HUP and ERROR are reported whatever
+ * the watch asked for). Same thread and serialization as a timer callback.
+ * Watches are level-triggered: the callback comes again while the
+ * condition holds, so it must read (or write) until the descriptor would
+ * block, or pause the watch with set(watch, 0) until it can take more:
+ * that is how a device applies flow control to its input.
+ */
+typedef void (*plugvm_watch_fn)(void *opaque, int fd, uint32_t revents);
+
+/**
+ * File-descriptor watches, host->watch: what input devices wait on. Any
+ * thread, from create() until destroy() returns. The descriptor stays the
+ * device's: the host never reads, writes or closes it, and the device
+ * frees the watch before it closes the descriptor.
+ */
+struct plugvm_watch_ops {
+	/** sizeof(struct plugvm_watch_ops) in the host. */
+	uint32_t size;
+	uint32_t reserved0;
+	/**
+	 * Watch @fd for @events (PLUGVM_WATCH_READ, _WRITE, or both; 0
+	 * makes a paused watch). Returns 0 and the watch in *@out, -EINVAL
+	 * (@fn or @out NULL, a negative @fd, unknown bits), -EPERM (a
+	 * descriptor that cannot be waited on, such as a regular file:
+	 * read it directly) or another -errno of the host's poller, or
+	 * -ENOMEM. The host frees watches a device left after destroy().
+	 */
+	int (*create)(struct plugvm_device *dev, int fd, uint32_t events,
+		      plugvm_watch_fn fn, void *opaque,
+		      struct plugvm_watch **out);
+	/**
+	 * Change what @watch waits for; 0 pauses it. When set() returns
+	 * with 0 or with conditions that exclude an earlier callback's, no
+	 * such callback runs afterwards (as timer cancel()). Returns 0 or
+	 * -EINVAL.
+	 */
+	int (*set)(struct plugvm_watch *watch, uint32_t events);
+	/** Stop watching and free @watch (as set(watch, 0) first). NULL is
+	 * fine. */
+	void (*free)(struct plugvm_watch *watch);
+	void (*reserved[4])(void);
+};
+
+/**
+ * An interrupt controller, as a chipset plugin implements it: plugvm's
+ * 8259A pair (i8259.so) is one. Devices never use this: they call
+ * set_irq(), and the host hands the controller the OR of the levels every
+ * device drives on a line.
+ */
+struct plugvm_irqchip_ops {
+	/**
+	 * Input @line (below @nr_lines) now has @level. Under the
+	 * controller device's lock (as its read() and write()), on any
+	 * thread. Returns 0, or -EINVAL for a line that is not an input
+	 * (the 8259A's cascade, 2); the device's set_irq() then fails with
+	 * it and the level is not kept.
+	 */
+	int (*set_irq)(void *opaque, unsigned line, bool level);
+	/**
+	 * vCPU @cpu acknowledges the interrupt its INTR input announced
+	 * (the INTA cycle): return the vector to deliver. On that vCPU's
+	 * thread, under the controller's lock, at an instruction boundary
+	 * with IF = 1, some time after irqchip_set_intr(dev, cpu, true): a
+	 * request that went away meanwhile gets the controller's spurious
+	 * vector, as on hardware.
+	 */
+	uint8_t (*ack)(void *opaque, unsigned cpu);
+	/** Input lines, 0 to nr_lines - 1. */
+	uint32_t nr_lines;
+	uint32_t reserved0;
+	void *reserved[4];
+};
+
+/**
+ * What the host offers an interrupt controller plugin, host->irqchip. Only
+ * the controller of the machine's chipset may use it: plugvm creates that
+ * device itself (`[machine] chipset = pc` on tcg: "pic", from i8259.so);
+ * a device of the machine file that tries gets -EPERM.
+ */
+struct plugvm_irqchip_host {
+	/** sizeof(struct plugvm_irqchip_host) in the host. */
+	uint32_t size;
+	uint32_t reserved0;
+	/**
+	 * Become the machine's interrupt controller, from create(): the
+	 * host calls @ops with @opaque from then on. Returns 0, -EPERM
+	 * (the device is not the chipset's controller, or not in
+	 * create()), -EBUSY (there is one already), -EINVAL (@ops NULL,
+	 * without set_irq or ack, or nr_lines 0).
+	 */
+	int (*attach)(struct plugvm_device *dev,
+		      const struct plugvm_irqchip_ops *ops, void *opaque);
+	/**
+	 * Drive the INTR input of vCPU @cpu (0: the boot vCPU, the only one
+	 * an 8259A reaches) to @level. While it is high and the vCPU's IF
+	 * is 1, the vCPU acknowledges (ops->ack) at its next instruction
+	 * boundary; a vCPU halted in HLT wakes up. Any thread; the host
+	 * kicks the vCPU. Safe to call under the controller's lock.
+	 */
+	void (*set_intr)(struct plugvm_device *dev, unsigned cpu, bool level);
+	void (*reserved[4])(void);
+};
+
 /**
  * Functions the host offers a device. One table is shared by all devices;
  * every function takes the device handle create() received. The table stays
@@ -281,8 +460,11 @@ struct plugvm_host {
 
 	/**
 	 * Copy @len bytes from @buf into guest RAM at @gpa (DMA). The host
-	 * keeps the software vCPU's translated code coherent. Returns 0 or
-	 * -EFAULT as mem_read().
+	 * keeps the software vCPU's translated code coherent, from any
+	 * thread: a vCPU running code that mem_write() changed executes the
+	 * new bytes from its next jump or interrupt on (tcg: from its next
+	 * translation block), as a CPU sees code that another agent
+	 * modified. Returns 0 or -EFAULT as mem_read().
 	 */
 	int (*mem_write)(struct plugvm_device *dev, uint64_t gpa,
 			 const void *buf, size_t len);
@@ -294,12 +476,23 @@ struct plugvm_host {
 	void (*request_exit)(struct plugvm_device *dev, int status);
 
 	/**
-	 * Drive interrupt line @line to @level. Returns 0, -EINVAL for a line
-	 * that does not exist, or -ENOTSUP on a machine without an interrupt
-	 * controller. plugvm has none yet (a `chipset` setting comes with
-	 * interrupt support), so today every call returns -ENOTSUP, and the
-	 * first one of each device logs a warning naming the device and the
-	 * line. The device test kit behaves the same.
+	 * Drive interrupt line @line to @level. Lines are the PC's IRQ
+	 * numbers (GSIs): 0-15 on the 8259A pair, where 2 is the cascade and
+	 * not a device's; 16-23 exist only on the IOAPIC of the kvm
+	 * accelerator. Several devices may drive one line: the controller
+	 * sees the OR of their levels. An edge-triggered input (every ISA IRQ
+	 * unless the guest sets its ELCR bit) interrupts on a rising edge:
+	 * pulse it with set_irq(line, true), set_irq(line, false); a
+	 * level-triggered device (an RTC, a UART) keeps the line high while it
+	 * has an interrupt to report and lowers it when the guest takes it.
+	 *
+	 * Returns 0, -EINVAL for a line the machine does not have (2, above
+	 * 23, above 15 on tcg), or -ENOTSUP on a machine without an interrupt
+	 * controller (`[machine] chipset = none`, the default). The first
+	 * -ENOTSUP or -EINVAL of each device logs a warning naming the device,
+	 * the line and the fix (`chipset = pc`). Any thread, like every host
+	 * function below; the device test kit behaves the same for the
+	 * chipset a test chooses (plugvm_devtest_set_chipset()).
 	 */
 	int (*set_irq)(struct plugvm_device *dev, unsigned line, bool level);
 
@@ -383,8 +576,28 @@ struct plugvm_host {
 	size_t (*chardev_write)(struct plugvm_chardev *chr, const void *buf,
 				size_t len);
 
+	/**
+	 * Since API version 2. The machine's clock, in nanoseconds: plugvm's
+	 * is CLOCK_MONOTONIC, so time in the guest passes as it does outside
+	 * (as the in-kernel PIT counts under kvm); the device test kit's is a
+	 * virtual clock the test steps (plugvm_devtest_clock_step()), from 0.
+	 * Never goes backwards. Timer deadlines are on this clock. Any thread.
+	 */
+	uint64_t (*clock_ns)(struct plugvm_device *dev);
+
+	/** Since API version 2. Timers: see struct plugvm_timer_ops. */
+	const struct plugvm_timer_ops *timer;
+
+	/** Since API version 2. Watches on file descriptors: see struct
+	 * plugvm_watch_ops. */
+	const struct plugvm_watch_ops *watch;
+
+	/** Since API version 2. For the chipset's interrupt controller plugin
+	 * only: see struct plugvm_irqchip_host. */
+	const struct plugvm_irqchip_host *irqchip;
+
 	/** Reserved for later API versions; NULL in this one. */
-	void (*reserved[6])(void);
+	void (*reserved[2])(void);
 };
 
 /* ------------------------------------------------------------------------ */
