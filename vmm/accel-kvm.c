@@ -13,6 +13,10 @@
  * vcpu_run() returns for everything else (HLT, SHUTDOWN, FAIL_ENTRY,
  * INTERNAL_ERROR, ...) and for a kick (VMM_EXIT_INTR).
  *
+ * `chipset = pc` (cfg->irqchip) puts the PC's interrupt controllers and
+ * PIT in the kernel (accel-kvm-irq.c). HLT then never comes back here:
+ * the vCPU sleeps inside KVM_RUN until an interrupt, or a kick.
+ *
  * Kicks: kick() sets kvm_run.immediate_exit, so a KVM_RUN that has not
  * started yet returns -EINTR at once, and sends KVM_KICK_SIGNAL (SIGUSR1)
  * to the vCPU's thread while it is inside vcpu_run(), so one running the
@@ -23,6 +27,7 @@
 #include "config.h"
 
 #include "accel.h"
+#include "accel-kvm.h"
 #include "kvm-host.h"
 #include "log.h"
 
@@ -34,7 +39,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -56,6 +60,7 @@ struct accel_vm {
 	int vm_fd;
 	size_t run_size;	  /* of each vCPU's kvm_run mapping */
 	struct kvm_cpuid2 *cpuid; /* what KVM supports, for every vCPU */
+	bool irqchip; /* the kernel's PC chipset (accel-kvm-irq.c) */
 };
 
 struct accel_vcpu {
@@ -69,17 +74,6 @@ struct accel_vcpu {
 	pthread_t thread;
 	bool in_run;
 };
-
-/* Retry an ioctl that a signal interrupted before it did anything. */
-static int kvm_ioctl(int fd, unsigned long req, unsigned long arg)
-{
-	int r;
-
-	do
-		r = ioctl(fd, req, arg);
-	while (r < 0 && errno == EINTR);
-	return r < 0 ? -errno : r;
-}
 
 /*
  * Open /dev/kvm and check it speaks API 12 with immediate_exit. Returns
@@ -101,7 +95,7 @@ static int kvm_open(const char **why)
 		*why = reason;
 		return r;
 	}
-	api = kvm_ioctl(fd, KVM_GET_API_VERSION, 0);
+	api = vmm_kvm_ioctl(fd, KVM_GET_API_VERSION, 0);
 	if (api != KVM_API_VERSION) {
 		if (api < 0)
 			snprintf(reason, sizeof(reason),
@@ -114,7 +108,7 @@ static int kvm_open(const char **why)
 		r = -ENOTSUP;
 		goto out_close;
 	}
-	if (kvm_ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_IMMEDIATE_EXIT) <= 0) {
+	if (vmm_kvm_ioctl(fd, KVM_CHECK_EXTENSION, KVM_CAP_IMMEDIATE_EXIT) <= 0) {
 		snprintf(reason, sizeof(reason),
 			 "%s: no KVM_CAP_IMMEDIATE_EXIT (Linux 4.11 or "
 			 "later needed)", dev);
@@ -141,7 +135,7 @@ static int kvm_probe(const char **why)
 
 	if (fd < 0)
 		return fd;
-	vm = kvm_ioctl(fd, KVM_CREATE_VM, 0);
+	vm = vmm_kvm_ioctl(fd, KVM_CREATE_VM, 0);
 	close(fd);
 	if (vm < 0) {
 		snprintf(reason, sizeof(reason), "/dev/kvm: KVM_CREATE_VM: %s",
@@ -185,7 +179,7 @@ static int get_supported_cpuid(int kvm_fd, struct kvm_cpuid2 **out)
 		if (!c)
 			return -ENOMEM;
 		c->nent = n;
-		r = kvm_ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID,
+		r = vmm_kvm_ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID,
 			      (unsigned long)c);
 		if (r == 0) {
 			*out = c;
@@ -238,7 +232,7 @@ static int kvm_vm_create(const struct accel_vm_config *cfg,
 		vmm_err("kvm: %s", why);
 		goto out_destroy;
 	}
-	r = kvm_ioctl(kv->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	r = vmm_kvm_ioctl(kv->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
 	if (r < (int)sizeof(struct kvm_run)) {
 		vmm_err("kvm: KVM_GET_VCPU_MMAP_SIZE: %s",
 			r < 0 ? strerror(-r) : "too small");
@@ -252,7 +246,7 @@ static int kvm_vm_create(const struct accel_vm_config *cfg,
 		goto out_destroy;
 	}
 
-	r = kvm_ioctl(kv->kvm_fd, KVM_CREATE_VM, 0);
+	r = vmm_kvm_ioctl(kv->kvm_fd, KVM_CREATE_VM, 0);
 	if (r < 0) {
 		vmm_err("kvm: KVM_CREATE_VM: %s", strerror(-r));
 		goto out_destroy;
@@ -261,7 +255,7 @@ static int kvm_vm_create(const struct accel_vm_config *cfg,
 
 	/* Only Intel's real mode emulation uses them; keep them off RAM. */
 	if (mem->size <= KVM_IDENTITY_MAP_ADDR) {
-		r = kvm_ioctl(kv->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_ADDR);
+		r = vmm_kvm_ioctl(kv->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_ADDR);
 		if (r) {
 			vmm_err("kvm: KVM_SET_TSS_ADDR: %s", strerror(-r));
 			goto out_destroy;
@@ -272,6 +266,16 @@ static int kvm_vm_create(const struct accel_vm_config *cfg,
 			 KVM_TSS_ADDR);
 	}
 
+	/* Before the first vCPU, which gets a LAPIC then. (Intel's EPT
+	 * identity map page stays at KVM's default, KVM_IDENTITY_MAP_ADDR,
+	 * which the check above keeps off RAM too.) */
+	if (cfg->irqchip) {
+		r = vmm_kvm_irqchip_create(kv->kvm_fd, kv->vm_fd);
+		if (r)
+			goto out_destroy;
+		kv->irqchip = true;
+	}
+
 	region = (struct kvm_userspace_memory_region){
 		.slot = 0,
 		.flags = 0,
@@ -279,7 +283,7 @@ static int kvm_vm_create(const struct accel_vm_config *cfg,
 		.memory_size = mem->size,
 		.userspace_addr = (uintptr_t)mem->host,
 	};
-	r = kvm_ioctl(kv->vm_fd, KVM_SET_USER_MEMORY_REGION,
+	r = vmm_kvm_ioctl(kv->vm_fd, KVM_SET_USER_MEMORY_REGION,
 		      (unsigned long)&region);
 	if (r) {
 		vmm_err("kvm: KVM_SET_USER_MEMORY_REGION (%llu bytes): %s",
@@ -359,7 +363,7 @@ static int set_cpuid(struct accel_vcpu *kc,
 			break;
 		}
 	}
-	r = kvm_ioctl(kc->fd, KVM_SET_CPUID2, (unsigned long)c);
+	r = vmm_kvm_ioctl(kc->fd, KVM_SET_CPUID2, (unsigned long)c);
 	free(c);
 	return r;
 }
@@ -372,7 +376,7 @@ static int set_regs(struct accel_vcpu *kc, const struct vmm_regs *regs,
 	struct kvm_regs kr;
 	int r;
 
-	r = kvm_ioctl(kc->fd, KVM_GET_SREGS, (unsigned long)&sregs);
+	r = vmm_kvm_ioctl(kc->fd, KVM_GET_SREGS, (unsigned long)&sregs);
 	if (r) {
 		vmm_err("kvm: vCPU %u: KVM_GET_SREGS: %s", index, strerror(-r));
 		return r;
@@ -394,7 +398,7 @@ static int set_regs(struct accel_vcpu *kc, const struct vmm_regs *regs,
 	sregs.cr3 = regs->cr3;
 	sregs.cr4 = regs->cr4;
 	sregs.efer = regs->efer;
-	r = kvm_ioctl(kc->fd, KVM_SET_SREGS, (unsigned long)&sregs);
+	r = vmm_kvm_ioctl(kc->fd, KVM_SET_SREGS, (unsigned long)&sregs);
 	if (r) {
 		vmm_err("kvm: vCPU %u: KVM_SET_SREGS (cr0 0x%llx cr4 0x%llx "
 			"efer 0x%llx): %s",
@@ -423,7 +427,7 @@ static int set_regs(struct accel_vcpu *kc, const struct vmm_regs *regs,
 	kr.r15 = regs->r15;
 	kr.rip = regs->rip;
 	kr.rflags = regs->rflags | X86_RFLAGS_RESERVED;
-	r = kvm_ioctl(kc->fd, KVM_SET_REGS, (unsigned long)&kr);
+	r = vmm_kvm_ioctl(kc->fd, KVM_SET_REGS, (unsigned long)&kr);
 	if (r)
 		vmm_err("kvm: vCPU %u: KVM_SET_REGS: %s", index, strerror(-r));
 	return r;
@@ -457,7 +461,7 @@ static int kvm_vcpu_create(struct accel_vm *kv, unsigned index,
 	kc->fd = -1;
 	pthread_mutex_init(&kc->lock, NULL);
 
-	r = kvm_ioctl(kv->vm_fd, KVM_CREATE_VCPU, index);
+	r = vmm_kvm_ioctl(kv->vm_fd, KVM_CREATE_VCPU, index);
 	if (r < 0) {
 		vmm_err("kvm: KVM_CREATE_VCPU %u: %s", index, strerror(-r));
 		goto out_destroy;
@@ -483,6 +487,11 @@ static int kvm_vcpu_create(struct accel_vm *kv, unsigned index,
 	r = set_regs(kc, regs, index);
 	if (r)
 		goto out_destroy;
+	if (kv->irqchip) {
+		r = vmm_kvm_irqchip_vcpu_init(kc->fd, index);
+		if (r)
+			goto out_destroy;
+	}
 	*out = kc;
 	return 0;
 
@@ -649,9 +658,9 @@ static int kvm_get_regs(struct accel_vcpu *kc, struct vmm_regs *regs)
 	struct kvm_regs kr;
 	int r;
 
-	r = kvm_ioctl(kc->fd, KVM_GET_REGS, (unsigned long)&kr);
+	r = vmm_kvm_ioctl(kc->fd, KVM_GET_REGS, (unsigned long)&kr);
 	if (!r)
-		r = kvm_ioctl(kc->fd, KVM_GET_SREGS, (unsigned long)&sregs);
+		r = vmm_kvm_ioctl(kc->fd, KVM_GET_SREGS, (unsigned long)&sregs);
 	if (r) {
 		vmm_err("kvm: vCPU %u: reading registers: %s", kc->index,
 			strerror(-r));
@@ -708,6 +717,13 @@ static void kvm_kick(struct accel_vcpu *kc)
 	pthread_mutex_unlock(&kc->lock);
 }
 
+static int kvm_irq_line(struct accel_vm *kv, unsigned gsi, bool level)
+{
+	if (!kv->irqchip)
+		return -ENOTSUP;
+	return vmm_kvm_irq_line(kv->vm_fd, gsi, level);
+}
+
 const struct accel_ops vmm_accel_kvm = {
 	.name = "kvm",
 	.threaded = true,
@@ -720,4 +736,6 @@ const struct accel_ops vmm_accel_kvm = {
 	.get_regs = kvm_get_regs,
 	.kick = kvm_kick,
 	.ram_written = NULL,
+	.irq_line = kvm_irq_line,
+	.set_intr = NULL,
 };

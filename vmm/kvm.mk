@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The kvm accelerator (part of libvmm), and the kit that tests it inside a
 # nested VM on machines without /dev/kvm (tests/kvm/README.md).
-vmm_libvmm_la_SOURCES += vmm/accel-kvm.c vmm/kvm-host.c vmm/kvm-host.h
+vmm_libvmm_la_SOURCES += vmm/accel-kvm.c vmm/accel-kvm.h vmm/accel-kvm-irq.c \
+	vmm/kvm-host.c vmm/kvm-host.h
 
 EXTRA_DIST += \
 	tests/kvm/README.md \
@@ -10,7 +11,8 @@ EXTRA_DIST += \
 	tests/kvm/run-nested.sh \
 	tests/kvm/check-kvm.sh \
 	tests/kvm/kvm-smoke.c \
-	tests/kvm/accel-kvm-test.c
+	tests/kvm/accel-kvm-test.c \
+	tests/kvm/accel-kvm-irq-test.c
 
 # make check-kvm: the kvm accelerator on real KVM, inside a nested VM by
 # default (KVM_MODE=auto uses this machine's own /dev/kvm when it works).

@@ -12,6 +12,7 @@
 # Without -B only the accelerator's own tests run (no plugvm to pack).
 #
 #   check-kvm.sh [-m nested|direct|auto] [-B BUILDDIR] [-n BENCH_EXITS]
+#                [-i IDLE_SECONDS]
 #
 #   -m nested   (default) always inside the nested VM
 #   -m direct   on this host's own /dev/kvm, no VM (skips if unusable)
@@ -19,6 +20,8 @@
 #   -B BUILDDIR take config.h from a configured build tree (default: a shim
 #               defining _GNU_SOURCE, which is all accel-kvm.c needs)
 #   -n N        exits per round-trip benchmark (default 5000)
+#   -i S        seconds of the idle-HLT measurement with chipset pc
+#               (default 5; 0 skips it and the interrupt benchmarks)
 #
 # Environment: CC (default cc), KVM_KERNEL, KVM_MODULES_DIR, KVM_TIMEOUT,
 # KVM_KEEP (a directory: keep the initramfs, console log and results there).
@@ -32,14 +35,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
 me=${0##*/}
 
-mode=nested builddir='' bench=5000
-while getopts "m:B:n:h" opt; do
+mode=nested builddir='' bench=5000 idle=5
+while getopts "m:B:n:i:h" opt; do
 	case $opt in
 	m) mode=$OPTARG ;;
 	B) builddir=$OPTARG ;;
 	n) bench=$OPTARG ;;
+	i) idle=$OPTARG ;;
 	*)
-		echo "usage: $me [-m nested|direct|auto] [-B BUILDDIR] [-n BENCH_EXITS]" >&2
+		echo "usage: $me [-m nested|direct|auto] [-B BUILDDIR] [-n BENCH_EXITS] [-i IDLE_SECONDS]" >&2
 		exit 2
 		;;
 	esac
@@ -86,12 +90,19 @@ if ! echo 'int main(void){return 0;}' >"$work/t.c" ||
 fi
 $cc -std=c11 -O2 "${warn[@]}" -static -o "$work/kvm-smoke" "$here/kvm-smoke.c" ||
 	exit 99
+# The accelerator and what it links, for the two accel tests.
+accel_kvm=("$srcdir/vmm/accel-kvm.c" "$srcdir/vmm/accel-kvm-irq.c"
+	"$srcdir/vmm/kvm-host.c" "$srcdir/vmm/cpu.c" "$srcdir/vmm/guestmem.c"
+	"$srcdir/vmm/log.c")
 $cc -std=c11 -O2 "${warn[@]}" -static -pthread -I"$cfgdir" \
 	-I"$srcdir/plugins/include" -I"$srcdir/vmm" \
 	-o "$work/accel-kvm-test" "$here/accel-kvm-test.c" \
-	"$srcdir/vmm/accel-kvm.c" "$srcdir/vmm/kvm-host.c" "$srcdir/vmm/cpu.c" \
-	"$srcdir/vmm/guestmem.c" \
-	"$srcdir/vmm/log.c" ||
+	"${accel_kvm[@]}" ||
+	exit 99
+$cc -std=c11 -O2 "${warn[@]}" -static -pthread -I"$cfgdir" \
+	-I"$srcdir/plugins/include" -I"$srcdir/vmm" \
+	-o "$work/accel-kvm-irq-test" "$here/accel-kvm-irq-test.c" \
+	"${accel_kvm[@]}" ||
 	exit 99
 
 # run.sh runs inside the VM (or here with -m direct); PLUGVM, PLUGINS and
@@ -104,6 +115,8 @@ echo "== kvm-smoke"
 kvm-smoke || status=1
 echo "== accel-kvm-test $bench"
 accel-kvm-test $bench || status=1
+echo "== accel-kvm-irq-test $idle"
+accel-kvm-irq-test $idle || status=1
 EOF
 
 # plugvm and every machine: run on kvm in there, on tcg here, compare.
@@ -213,7 +226,8 @@ elif [ "$mode" = direct ]; then
 fi
 
 "$here/mkinitramfs.sh" -o "$work/initrd.cpio" -s "$work/run.sh" \
-	-b "$work/kvm-smoke" -b "$work/accel-kvm-test" "${pack[@]}"
+	-b "$work/kvm-smoke" -b "$work/accel-kvm-test" \
+	-b "$work/accel-kvm-irq-test" "${pack[@]}"
 rc=$?
 [ $rc -eq 0 ] || exit $((rc == 77 ? 77 : 99))
 
