@@ -19,6 +19,7 @@
 #include "machine.h"
 
 #include "inifile.h"
+#include "machine-priv.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -43,9 +44,12 @@ static const char *const section_words[] = {
 
 /* In enum vmm_accel_kind and enum vmm_cpu_mode order. */
 static const char *const accel_words[] = { "auto", "kvm", "tcg", NULL };
+/* In enum vmm_chipset order. */
+static const char *const chipset_words[] = { "none", "pc", NULL };
 static const char *const mode_words[] = { "real", "protected", "long", NULL };
 
-enum { KEY_MEMORY, KEY_ACCEL, KEY_VCPUS, KEY_STRICT, N_MACHINE_KEYS };
+enum { KEY_MEMORY, KEY_ACCEL, KEY_VCPUS, KEY_STRICT, KEY_CHIPSET,
+       N_MACHINE_KEYS };
 static const struct plugvm_setting machine_table[] = {
 	[KEY_MEMORY] = { .name = "memory",
 			 .type = PLUGVM_SETTING_SIZE,
@@ -64,6 +68,11 @@ static const struct plugvm_setting machine_table[] = {
 			 .type = PLUGVM_SETTING_BOOL,
 			 .def = "false",
 			 .help = "stop on an access no device claims" },
+	[KEY_CHIPSET] = { .name = "chipset",
+			  .type = PLUGVM_SETTING_ENUM,
+			  .def = "none",
+			  .help = "none, or pc: 8259A PICs, 8254 PIT, port 0x61",
+			  .choices = chipset_words },
 	[N_MACHINE_KEYS] = { .name = NULL },
 };
 
@@ -601,6 +610,7 @@ static struct vmm_config *config_new(const char *path, const char *dir)
 	set_default_origin(&at->accel, cfg->path, "machine", "accel");
 	set_default_origin(&at->vcpus, cfg->path, "machine", "vcpus");
 	set_default_origin(&at->strict, cfg->path, "machine", "strict");
+	set_default_origin(&at->chipset, cfg->path, "machine", "chipset");
 	set_default_origin(&at->mode, cfg->path, "cpu", "mode");
 	set_default_origin(&at->entry, cfg->path, "cpu", "entry");
 	set_default_origin(&at->cs, cfg->path, "cpu", "cs");
@@ -608,36 +618,6 @@ static struct vmm_config *config_new(const char *path, const char *dir)
 		set_default_origin(&at->gprs[i], cfg->path, "cpu",
 				   cpu_table[KEY_GPRS + i].name);
 	return cfg;
-}
-
-void vmm_config_free(struct vmm_config *cfg)
-{
-	size_t i, j;
-
-	if (!cfg)
-		return;
-	for (i = 0; i < cfg->n_images; i++) {
-		free(cfg->images[i].name);
-		free(cfg->images[i].path);
-		free(cfg->images[i].section);
-	}
-	free(cfg->images);
-	for (i = 0; i < cfg->n_devices; i++) {
-		struct vmm_device_cfg *dev = &cfg->devices[i];
-
-		for (j = 0; j < dev->n_kvs; j++) {
-			free(dev->kvs[j].key);
-			free(dev->kvs[j].value);
-		}
-		free(dev->kvs);
-		free(dev->id);
-		free(dev->type);
-		free(dev->section);
-	}
-	free(cfg->devices);
-	free(cfg->path);
-	free(cfg->dir);
-	free(cfg);
 }
 
 /* A set key's origin, or leave the default's. */
@@ -663,6 +643,7 @@ static int apply_machine_cpu(struct schema *p)
 	cfg->accel = (enum vmm_accel_kind)m[KEY_ACCEL].u64;
 	cfg->vcpus = (unsigned)m[KEY_VCPUS].u64;
 	cfg->strict = m[KEY_STRICT].u64;
+	cfg->chipset = (enum vmm_chipset)m[KEY_CHIPSET].u64;
 	cfg->mode = (enum vmm_cpu_mode)c[KEY_MODE].u64;
 	cfg->entry = c[KEY_ENTRY].u64;
 	cfg->cs = (uint16_t)c[KEY_CS].u64;
@@ -670,6 +651,7 @@ static int apply_machine_cpu(struct schema *p)
 	take_origin(&cfg->at.accel, &p->machine.origins[KEY_ACCEL]);
 	take_origin(&cfg->at.vcpus, &p->machine.origins[KEY_VCPUS]);
 	take_origin(&cfg->at.strict, &p->machine.origins[KEY_STRICT]);
+	take_origin(&cfg->at.chipset, &p->machine.origins[KEY_CHIPSET]);
 	take_origin(&cfg->at.mode, &p->cpu.origins[KEY_MODE]);
 	take_origin(&cfg->at.entry, &p->cpu.origins[KEY_ENTRY]);
 	take_origin(&cfg->at.cs, &p->cpu.origins[KEY_CS]);
@@ -699,8 +681,7 @@ static const struct vmm_ini_ops schema_ops = {
 	.key = key_cb,
 };
 
-/* Parse @len bytes of @text, named @path, with relative paths in @dir. */
-static int config_parse(const char *path, const char *dir, const char *text,
+int vmm_config_parse(const char *path, const char *dir, const char *text,
 			size_t len, struct vmm_config **out)
 {
 	struct schema p = { 0 };
@@ -746,53 +727,3 @@ out_nomem:
 	return -ENOMEM;
 }
 
-/* The directory part of @path: "." when it has none. */
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return strdup(".");
-	while (slash > path && slash[-1] == '/')
-		slash--;
-	if (slash == path)
-		return strdup("/");
-	return strndup(path, (size_t)(slash - path));
-}
-
-int vmm_config_load(const char *path, struct vmm_config **out)
-{
-	char *text = NULL, *dir;
-	size_t len = 0;
-	int ret;
-
-	ret = vmm_ini_read_file(path, VMM_CONFIG_MAX_SIZE, &text, &len);
-	if (ret)
-		return ret;
-	dir = dir_of(path);
-	if (!dir) {
-		vmm_file_error(path, "out of memory");
-		ret = -ENOMEM;
-		goto out_free_text;
-	}
-	ret = config_parse(path, dir, text, len, out);
-	free(dir);
-out_free_text:
-	free(text);
-	return ret;
-}
-
-int vmm_config_load_string(const char *name, const char *text,
-			   struct vmm_config **out)
-{
-	return config_parse(name ? name : "<string>", ".", text, strlen(text),
-			    out);
-}
-
-int vmm_settings_convert(const struct vmm_device_cfg *dev,
-			 const struct plugvm_setting *table,
-			 struct plugvm_value **values)
-{
-	return vmm_settings_convert_kvs(dev->kvs, dev->n_kvs, &dev->origin,
-					table, values, NULL);
-}

@@ -28,6 +28,13 @@ enum vmm_accel_kind {
 	VMM_ACCEL_TCG,
 };
 
+/* [machine] chipset: the interrupt controllers and timer. */
+enum vmm_chipset {
+	VMM_CHIPSET_NONE = 0, /* none: set_irq() is refused, HLT ends a vCPU */
+	VMM_CHIPSET_PC, /* 8259A pair, 8254 PIT, port 0x61 (kvm: the
+			 * kernel's, plus its IOAPIC and LAPIC) */
+};
+
 /* Limits of the [machine] section. */
 #define VMM_MEMORY_DEFAULT (1ULL << 20) /* 1M */
 #define VMM_MEMORY_ALIGN 4096ULL /* memory is a multiple of this */
@@ -65,7 +72,7 @@ struct vmm_device_cfg {
  * line 0, so its origin prints as "FILE: [SECTION] KEY: ...".
  */
 struct vmm_config_origins {
-	struct vmm_origin memory, accel, vcpus, strict;
+	struct vmm_origin memory, accel, vcpus, strict, chipset;
 	struct vmm_origin mode, entry, cs;
 	struct vmm_origin gprs[VMM_NR_GPRS];
 };
@@ -79,6 +86,7 @@ struct vmm_config {
 	enum vmm_accel_kind accel; /* default auto */
 	unsigned vcpus; /* default 1 */
 	bool strict; /* default false */
+	enum vmm_chipset chipset; /* default none */
 
 	/* [cpu] */
 	enum vmm_cpu_mode mode; /* default real */

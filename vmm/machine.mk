@@ -3,7 +3,8 @@
 # tests of it and of the settings conversion it shares with devices.
 vmm_libvmm_machine_la_SOURCES = \
 	vmm/inifile.c vmm/inifile.h \
-	vmm/machine.c vmm/machine.h
+	vmm/machine.c vmm/machine.h \
+	vmm/machine-file.c vmm/machine-priv.h
 vmm_libvmm_machine_la_LIBADD = vmm/libvmm-core.la $(INIH_LIBS)
 vmm_libvmm_machine_la_CFLAGS = $(AM_CFLAGS) $(INIH_CFLAGS)
 
