@@ -6,6 +6,7 @@
 
 #include "device.h"
 
+#include "irq.h"
 #include "log.h"
 #include "settings.h"
 
@@ -79,16 +80,24 @@ static void report_overlap(struct vmm_device *dev, enum plugvm_space space,
 	const struct vmm_device *other = owner_device(r->owner);
 	char where[512] = "";
 
+	char whose[256];
+
 	if (other && other->at.file && other->at.line)
 		snprintf(where, sizeof(where), " (%s:%u)", other->at.file,
 			 other->at.line);
+	/* the chipset's ranges are the same on every accelerator, whichever
+	 * device holds them */
+	if (other && other->chipset)
+		snprintf(whose, sizeof(whose), "%s", other->chipset);
+	else
+		snprintf(whose, sizeof(whose), "device '%s'",
+			 other ? other->id : "?");
 	vmm_origin_error(&o,
-			 "%s range 0x%llx-0x%llx overlaps 0x%llx-0x%llx of device '%s'%s",
+			 "%s range 0x%llx-0x%llx overlaps 0x%llx-0x%llx of %s%s",
 			 space == PLUGVM_SPACE_PIO ? "port" : "MMIO",
 			 (unsigned long long)base, (unsigned long long)last,
 			 (unsigned long long)r->base,
-			 (unsigned long long)r->last,
-			 other ? other->id : "?", where);
+			 (unsigned long long)r->last, whose, where);
 	dev->reported = true;
 }
 
@@ -187,19 +196,45 @@ static void host_request_exit(struct plugvm_device *pdev, int status)
 static int host_set_irq(struct plugvm_device *pdev, unsigned line, bool level)
 {
 	struct vmm_device *dev = (struct vmm_device *)pdev;
-	int ret = -ENOTSUP;
+	const struct vmm_device_env *env = dev->env;
+	char msg[512];
+	int ret;
 
-	if (dev->env->set_irq)
-		ret = dev->env->set_irq(dev->env->ctx, dev, line, level);
+	if (env->set_irq)
+		ret = env->set_irq(env->ctx, dev, line, level);
+	else
+		ret = vmm_irq_set(env->irq, dev, line, level);
 	/* Once per device: the device may try on every access. */
-	if (ret == -ENOTSUP && !atomic_exchange(&dev->irq_refused, true))
-		host_log(pdev, PLUGVM_LOG_WARN,
-			 "set_irq(line %u): the machine has no interrupt "
-			 "controller yet, so no interrupt is delivered "
-			 "(further attempts are not reported)",
-			 line);
+	if ((ret == -ENOTSUP || ret == -EINVAL) &&
+	    !atomic_exchange(&dev->irq_refused, true))
+		host_log(pdev, PLUGVM_LOG_WARN, "%s",
+			 vmm_irq_refusal(env->irq, line, ret, msg,
+					 sizeof(msg)));
 	return ret;
 }
+
+static int host_irqchip_attach(struct plugvm_device *pdev,
+			       const struct plugvm_irqchip_ops *ops,
+			       void *opaque)
+{
+	struct vmm_device *dev = (struct vmm_device *)pdev;
+
+	return vmm_irq_attach(dev->env->irq, dev, ops, opaque);
+}
+
+static void host_irqchip_set_intr(struct plugvm_device *pdev, unsigned cpu,
+				  bool level)
+{
+	struct vmm_device *dev = (struct vmm_device *)pdev;
+
+	vmm_irq_set_intr(dev->env->irq, dev, cpu, level);
+}
+
+static const struct plugvm_irqchip_host host_irqchip = {
+	.size = sizeof(struct plugvm_irqchip_host),
+	.attach = host_irqchip_attach,
+	.set_intr = host_irqchip_set_intr,
+};
 
 static const char *host_device_id(struct plugvm_device *pdev)
 {
@@ -448,6 +483,7 @@ const struct plugvm_host vmm_host_table = {
 	.setting_error = host_setting_error,
 	.chardev_open = host_chardev_open,
 	.chardev_write = host_chardev_write,
+	.irqchip = &host_irqchip,
 };
 
 /* create() failed with @ret: say so once, unless the plugin did. */
@@ -487,8 +523,10 @@ int vmm_device_create_at(const char *id, const struct vmm_plugin *plugin,
 	dev->plugin = plugin;
 	dev->values = values;
 	dev->env = env;
-	if (where)
+	if (where) {
 		dev->at = where->section;
+		dev->chipset = where->chipset;
+	}
 	dev->at.key = NULL;
 	pthread_mutex_init(&dev->lock, NULL);
 	dev->owner.name = dev->id;
@@ -502,6 +540,7 @@ int vmm_device_create_at(const char *id, const struct vmm_plugin *plugin,
 	dev->creating = false;
 	if (ret) {
 		ret = report_failure(dev, ret);
+		vmm_irq_device_gone(env->irq, dev);
 		vmm_iobus_unregister_owner(env->bus, &dev->owner);
 		close_chardevs(dev);
 		goto out_mutex;
@@ -541,6 +580,7 @@ void vmm_device_destroy(struct vmm_device *dev)
 		return;
 	if (dev->plugin->desc->destroy)
 		dev->plugin->desc->destroy(dev->state);
+	vmm_irq_device_gone(dev->env->irq, dev);
 	close_chardevs(dev);
 	vmm_settings_free(dev->plugin->desc->settings, dev->values);
 	pthread_mutex_destroy(&dev->lock);

@@ -6,7 +6,8 @@
  * creates devices provides: the running machine, or the device test kit.
  *
  * Layer 3 (README.md, "Layout"): calls the plugins, the bus, guest
- * memory, the character sinks (chardev.h), settings and the log; what is above (the machine) only through
+ * memory, the character sinks (chardev.h), the interrupt lines (irq.h),
+ * settings and the log; what is above (the machine) only through
  * the hooks of struct vmm_device_env.
  */
 #ifndef VMM_DEVICE_H
@@ -24,6 +25,7 @@
 #include <stdint.h>
 
 struct vmm_device;
+struct vmm_irq;
 
 /* What a device's surroundings provide; unset hooks get the defaults noted. */
 struct vmm_device_env {
@@ -33,8 +35,12 @@ struct vmm_device_env {
 	void *ctx;
 	/* request_exit(); default: ignored */
 	void (*exit_request)(void *ctx, struct vmm_device *dev, int status);
-	/* set_irq(): the machine's interrupt controller; default (none):
-	 * -ENOTSUP. The first -ENOTSUP of a device is logged as a warning. */
+	/* The machine's interrupt lines (irq.h); NULL: chipset none, every
+	 * set_irq() is -ENOTSUP and irqchip->attach() -EPERM. */
+	struct vmm_irq *irq;
+	/* set_irq(), instead of vmm_irq_set(@irq, ...) (the test kit, which
+	 * counts calls and may force an error); default: NULL. The first
+	 * -ENOTSUP or -EINVAL of a device is logged as a warning. */
 	int (*set_irq)(void *ctx, struct vmm_device *dev, unsigned line,
 		       bool level);
 	/* after mem_write() changed guest RAM; default: nothing */
@@ -61,6 +67,9 @@ struct vmm_device_where {
 	struct vmm_origin section; /* file, [device "ID"] line, section */
 	struct vmm_origin type; /* the `type` key */
 	const struct vmm_origin *settings; /* NULL: no lines to name */
+	/* A device of the machine's chipset rather than of the file: what
+	 * messages call it, e.g. "chipset pc"; NULL for the file's. */
+	const char *chipset;
 };
 
 struct vmm_device {
@@ -70,11 +79,14 @@ struct vmm_device {
 	void *state; /* what create() returned */
 	const struct vmm_device_env *env;
 	struct vmm_origin at; /* the section, from vmm_device_where */
+	const char *chipset; /* from vmm_device_where; not owned */
 	const struct vmm_device_where *where; /* during create() only */
 	bool creating; /* register_range() allowed */
 	bool reported; /* create() failed with its reason said */
 	bool loaded_ram; /* create() wrote guest RAM: it may have loaded code */
 	atomic_bool irq_refused; /* set_irq() was refused and said so */
+	uint32_t irq_levels; /* bit n: it drives line n high (irq.c's, under
+			      * the router's lock) */
 	/*
 	 * What the bus knows of this device: its id, @lock unless the
 	 * plugin is PLUGVM_PLUGIN_THREAD_SAFE (whoever runs the devices may

@@ -16,7 +16,8 @@ vmm_libvmm_core_la_SOURCES = \
 	vmm/iobus.c vmm/iobus.h \
 	vmm/plugin.c vmm/plugin.h \
 	vmm/chardev.c vmm/chardev.h \
-	vmm/device.c vmm/device.h
+	vmm/device.c vmm/device.h \
+	vmm/irq.c vmm/irq.h
 
 vmm_libvmm_la_SOURCES = \
 	vmm/accel.h vmm/exit.h \
@@ -25,6 +26,7 @@ vmm_libvmm_la_SOURCES = \
 	vmm/vcpu.c vmm/vcpu.h \
 	vmm/loader.c vmm/loader.h \
 	vmm/vm.c vmm/vm.h \
+	vmm/chipset.c vmm/chipset.h \
 	vmm/run.c \
 	vmm/stats.c \
 	vmm/accel-tcg.c vmm/accel-tcg-x86.c vmm/accel-tcg.h
