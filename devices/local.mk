@@ -14,3 +14,12 @@ devices_debugport_la_LDFLAGS = $(PLUGIN_MODULE_FLAGS)
 devices_nullmmio_la_SOURCES = devices/nullmmio.c
 devices_nullmmio_la_CFLAGS = $(AM_CFLAGS)
 devices_nullmmio_la_LDFLAGS = $(PLUGIN_MODULE_FLAGS)
+
+# The tcg chipset (`[machine] chipset = pc`): plugvm creates these itself.
+# The plugins are the glue (pic.c, pit.c); the models (i8259.c, i8254.c)
+# are pure state machines with unit tests of their own.
+pkglib_LTLIBRARIES += devices/i8259.la
+
+devices_i8259_la_SOURCES = devices/pic.c devices/i8259.c devices/i8259.h
+devices_i8259_la_CFLAGS = $(AM_CFLAGS)
+devices_i8259_la_LDFLAGS = $(PLUGIN_MODULE_FLAGS)

@@ -16,8 +16,11 @@
 
 #include <plugvm/devtest.h>
 
+#include "devtest-priv.h"
+
 #include "device.h"
 #include "iobus.h"
+#include "irq.h"
 #include "log.h"
 #include "plugin.h"
 #include "settings.h"
@@ -30,50 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-struct devtest_dev {
-	struct vmm_device *dev;
-	struct vmm_plugin *plugin;
-};
-
-/* What one device wrote to the character sink of one setting. */
-struct devtest_capture {
-	char *id;
-	char *key;
-	struct vmm_chardev_capture cap;
-};
-
-struct devtest_log {
-	struct plugvm_devtest_log_entry e;
-	char *device;
-	char *msg;
-};
-
-struct plugvm_devtest {
-	struct vmm_iobus *bus;
-	struct vmm_device_env env;
-	uint8_t *ram;
-	size_t ram_size;
-
-	struct devtest_dev *devs;
-	size_t n_devs, cap_devs;
-
-	/* @lock guards everything below: hooks may run on other threads. */
-	pthread_mutex_t lock;
-	struct devtest_log **log;
-	size_t n_log, cap_log;
-	struct plugvm_devtest_irq irq[PLUGVM_DEVTEST_IRQ_LINES];
-	int irq_error;
-	unsigned int exits;
-	int exit_status;
-	/* each stays where it is: sinks point into it */
-	struct devtest_capture **captures;
-	size_t n_captures, cap_captures;
-
-	_Atomic int last_result;
-	bool verbose;
-	char error[512];
-};
 
 /* The bench whose kit call runs on this thread, for the log sink. */
 static _Thread_local struct plugvm_devtest *current;
@@ -231,30 +190,25 @@ static void devtest_exit_hook(void *ctx, struct vmm_device *dev, int status)
 	pthread_mutex_unlock(&t->lock);
 }
 
+/*
+ * set_irq(): counted, then refused with the error the test forces, or
+ * routed as plugvm routes it for the bench's chipset (irq.c; the level
+ * the controller receives is recorded by devtest-chipset.c's hook).
+ */
 static int devtest_irq_hook(void *ctx, struct vmm_device *dev,
 			    unsigned int line, bool level)
 {
 	struct plugvm_devtest *t = ctx;
-	struct plugvm_devtest_irq *irq = NULL;
-	/* The machine's interrupt controller: chipset "none", the only one
-	 * plugvm has yet, takes nothing. */
-	int ret = -ENOTSUP;
+	int ret;
 
-	(void)dev;
 	pthread_mutex_lock(&t->lock);
-	if (line < PLUGVM_DEVTEST_IRQ_LINES) {
-		irq = &t->irq[line];
-		irq->calls++;
-	}
-	if (t->irq_error)
-		ret = t->irq_error;
-	if (!ret && irq) { /* delivered: what the controller saw */
-		if (irq->level != level)
-			irq->edges++;
-		irq->level = level;
-	}
+	if (line < PLUGVM_DEVTEST_IRQ_LINES)
+		t->irq[line].calls++;
+	ret = t->irq_error;
 	pthread_mutex_unlock(&t->lock);
-	return ret;
+	if (ret)
+		return ret;
+	return vmm_irq_set(t->env.irq, dev, line, level);
 }
 
 /* The capture for (@id, @key), or NULL. Lock held. */
@@ -530,6 +484,19 @@ static void devtest_set_error(struct plugvm_devtest *t, size_t first,
 int plugvm_devtest_add(struct plugvm_devtest *t, const char *plugin_path,
 		       const char *id, const char *const *settings)
 {
+	int ret;
+
+	if (t && t->chipset_pc && !t->n_devs) {
+		ret = devtest_chipset_add(t);
+		if (ret)
+			return ret;
+	}
+	return devtest_add(t, plugin_path, id, settings);
+}
+
+int devtest_add(struct plugvm_devtest *t, const char *plugin_path,
+		const char *id, const char *const *settings)
+{
 	const char *step = "checking the arguments";
 	struct plugvm_devtest *saved;
 	size_t first;
@@ -620,6 +587,7 @@ void plugvm_devtest_free(struct plugvm_devtest *t)
 	if (!t)
 		return;
 	plugvm_devtest_shutdown(t);
+	devtest_chipset_free(t);
 	plugvm_devtest_log_clear(t);
 	free(t->log);
 	for (size_t i = 0; i < t->n_captures; i++)
@@ -838,13 +806,6 @@ struct plugvm_devtest_irq plugvm_devtest_irq(const struct plugvm_devtest *t,
 	irq = t->irq[line];
 	pthread_mutex_unlock(&mt->lock);
 	return irq;
-}
-
-int plugvm_devtest_set_chipset(struct plugvm_devtest *t, const char *chipset)
-{
-	if (!t || !chipset)
-		return -EINVAL;
-	return strcmp(chipset, "none") ? -ENOTSUP : 0;
 }
 
 void plugvm_devtest_set_irq_error(struct plugvm_devtest *t, int err)

@@ -256,10 +256,15 @@ START_TEST(test_kit_irq_as_plugvm)
 	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x100), (uint8_t)-ENOTSUP);
 	ck_assert(!plugvm_devtest_irq(t, 0).level);
 
-	/* the only chipset there is, and one that comes with interrupts */
-	ck_assert_int_eq(plugvm_devtest_set_chipset(t, "none"), 0);
-	ck_assert_int_eq(plugvm_devtest_set_chipset(t, "pc"), -ENOTSUP);
+	/* the chipset is chosen before the first device (check_pic.c
+	 * tests "pc"); unknown ones are refused */
+	ck_assert_int_eq(plugvm_devtest_set_chipset(t, "pc"), -EBUSY);
+	ck_assert_int_eq(plugvm_devtest_set_chipset(t, "none"), -EBUSY);
+	ck_assert_int_eq(plugvm_devtest_set_chipset(t, "isa"), -EINVAL);
 	ck_assert_int_eq(plugvm_devtest_set_chipset(t, NULL), -EINVAL);
+	/* no controller, no INTR */
+	ck_assert(!plugvm_devtest_intr(t, 0));
+	ck_assert_int_eq(plugvm_devtest_inta(t, 0), -1);
 }
 END_TEST
 

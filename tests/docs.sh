@@ -61,6 +61,19 @@ for so in "$builddir"/devices/.libs/*.so; do
 	type=$(basename "$so" .so)
 	"$plugvm" --plugin-path="$builddir/devices/.libs" --describe="$type" |
 		sed -n 's/^  \([a-z][a-z0-9-]*\) = <.*/\1/p' | sort >"$tmp/settings"
+	if [ ! -s "$tmp/settings" ]; then # no settings: described at all?
+		if grep -q "^\\.SS $type\$" "$man5"; then
+			ok "plugvm.ini(5) describes $type (no settings)"
+		else
+			not_ok "plugvm.ini(5) describes $type (no settings): no .SS $type"
+		fi
+		if grep -q "^\\*\\*$type\\*\\*" "$readme"; then
+			ok "the README describes $type (no settings)"
+		else
+			not_ok "the README describes $type (no settings): no **$type**"
+		fi
+		continue
+	fi
 	# plugvm.ini(5): the .BI lines of its .SS section
 	sed -n "/^\\.SS $type\$/,/^\\.S[SH]/p" "$man5" | sed 's/\\-/-/g' |
 		sed -n 's/^\.BI \([a-z][a-z0-9-]*\) .*/\1/p' >"$tmp/man5-settings"

@@ -8,6 +8,7 @@ AM_TESTS_ENVIRONMENT = \
 	PLUGVM_BUILDDIR='$(abs_top_builddir)'; export PLUGVM_BUILDDIR; \
 	PLUGVM_SRCDIR='$(abs_top_srcdir)'; export PLUGVM_SRCDIR; \
 	PLUGVM_DEVICES='$(abs_top_builddir)/devices/.libs'; export PLUGVM_DEVICES; \
+	PLUGVM_DEVTEST_PLUGIN_DIR='$(abs_top_builddir)/devices/.libs'; export PLUGVM_DEVTEST_PLUGIN_DIR; \
 	PLUGVM_TEST_PLUGINS='$(abs_top_builddir)/tests/.libs'; export PLUGVM_TEST_PLUGINS; \
 	LSAN_OPTIONS="suppressions=$(abs_top_srcdir)/tests/lsan.supp:print_suppressions=0$${LSAN_OPTIONS:+:$$LSAN_OPTIONS}"; export LSAN_OPTIONS; \
 	unset PLUGVM_PLUGIN_PATH; \

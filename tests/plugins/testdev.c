@@ -7,8 +7,9 @@
  * testdev owns ports [port, port + 4):
  *   +0 write: 1 = call register_range() now (outside create), 2 = write
  *      the value of +1 to guest RAM at `gpa`, 3 = request_exit(`status`),
- *      4 = set_irq(0, true), 5 = setting_error() (outside create); read:
- *      the last host call's return value
+ *      4 = set_irq(0, true), 5 = setting_error() (outside create),
+ *      6 = set_irq(the data byte, true), 7 = set_irq(the data byte,
+ *      false); read: the last host call's return value
  *   +1 write/read: a data byte
  *
  * Its create() misbehaves as asked by `fail`: "yes" refuses the value of
@@ -90,6 +91,10 @@ static void testdev_write(void *opaque, uint64_t offset, unsigned size,
 		break;
 	case 5:
 		t->last = t->host->setting_error(t->dev, "gpa", "too late");
+		break;
+	case 6:
+	case 7:
+		t->last = t->host->set_irq(t->dev, t->data, value == 6);
 		break;
 	default:
 		t->host->log(t->dev, PLUGVM_LOG_GUEST_ERROR,
