@@ -9,6 +9,8 @@
 
 #include "vm.h"
 
+#include "chipset.h"
+#include "irq.h"
 #include "loader.h"
 #include "log.h"
 #include "settings.h"
@@ -113,9 +115,11 @@ static int check_mmio_outside_ram(const struct vmm_vm *vm)
 		vmm_iobus_ranges(vm->bus, PLUGVM_SPACE_MMIO, &n);
 
 	for (size_t i = 0; i < n && r[i].base < vm->mem.size; i++) {
-		/* every MMIO range has a device as its owner */
+		/* every MMIO range has a device as its owner; the chipset's
+		 * are above RAM (vmm_chipset_check()) */
 		const struct vmm_device_cfg *dc =
-			&vm->cfg->devices[r[i].owner->stat_slot - 1];
+			&vm->cfg->devices[r[i].owner->stat_slot - 1 -
+					  vm->n_chipset_devices];
 
 		vmm_origin_error(&dc->origin,
 				 "device '%s' claims MMIO 0x%" PRIx64 "-0x%" PRIx64
@@ -147,11 +151,6 @@ static int check_something_to_run(const struct vmm_vm *vm)
 static int create_devices(struct vmm_vm *vm, const struct vmm_plugin_path *pp)
 {
 	const struct vmm_config *cfg = vm->cfg;
-
-	vm->plugins = calloc(cfg->n_devices + 1, sizeof(*vm->plugins));
-	vm->devices = calloc(cfg->n_devices + 1, sizeof(*vm->devices));
-	if (!vm->plugins || !vm->devices)
-		return -ENOMEM;
 
 	for (size_t i = 0; i < cfg->n_devices; i++) {
 		const struct vmm_device_cfg *dc = &cfg->devices[i];
@@ -278,6 +277,8 @@ int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
 	vm->accel = accel;
 	vm->done_fd = -1;
 	ret = check_entry(cfg);
+	if (!ret)
+		ret = vmm_chipset_check(cfg, accel);
 	if (ret) {
 		free(vm);
 		return ret;
@@ -313,17 +314,28 @@ int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
 	vm->env.exit_request = env_exit_request;
 	vm->env.ram_written = env_ram_written;
 
-	ret = create_devices(vm, pp);
+	ret = -ENOMEM;
+	vm->plugins = calloc(cfg->n_devices + VMM_CHIPSET_MAX_DEVICES,
+			     sizeof(*vm->plugins));
+	vm->devices = calloc(cfg->n_devices + VMM_CHIPSET_MAX_DEVICES,
+			     sizeof(*vm->devices));
+	if (!vm->plugins || !vm->devices)
+		goto out_destroy;
+	ret = vmm_chipset_create(vm, pp);
+	if (!ret)
+		ret = create_devices(vm, pp);
 	if (!ret)
 		ret = check_mmio_outside_ram(vm);
 	if (!ret)
 		ret = check_something_to_run(vm);
 	if (ret)
 		goto out_destroy;
-	/* Devices are only called concurrently from several vCPU threads. */
+	/* Devices are only called concurrently from several vCPU threads,
+	 * but for the interrupt controller: set_irq() comes from any. */
 	if (!accel->threaded || cfg->vcpus == 1)
 		for (size_t i = 0; i < vm->n_devices; i++)
-			vm->devices[i]->owner.lock = NULL;
+			if (!vmm_irq_is_controller(vm->irq, vm->devices[i]))
+				vm->devices[i]->owner.lock = NULL;
 	vmm_iobus_freeze(vm->bus);
 	report_devices(vm);
 	ret = vmm_load_images(cfg, &vm->mem, &vm->layout);
@@ -336,12 +348,16 @@ int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
 			 vm->layout.base, vm->layout.base + vm->layout.size - 1);
 
 	ac.mem = &vm->mem;
+	ac.irqchip = cfg->chipset == VMM_CHIPSET_PC;
 	ret = accel->vm_create(&ac, &vm->accel_vm);
+	if (!ret)
+		ret = vmm_chipset_accel_ready(vm);
 	if (ret)
 		goto out_destroy;
 	ret = create_vcpus(vm);
 	if (ret)
 		goto out_destroy;
+	vmm_chipset_vcpus_ready(vm);
 	atomic_store(&vm->running, vm->n_vcpus);
 	*out = vm;
 	return 0;
@@ -366,6 +382,7 @@ void vmm_vm_destroy(struct vmm_vm *vm)
 	}
 	if (vm->accel_vm)
 		vm->accel->vm_destroy(vm->accel_vm);
+	vmm_irq_free(vm->irq);
 	for (size_t i = 0; i < vm->n_plugins; i++)
 		vmm_plugin_close(vm->plugins[i]);
 	free(vm->plugins);

@@ -37,9 +37,13 @@ struct vmm_vm {
 	struct vmm_device_env env;
 	struct vmm_plugin **plugins; /* one per distinct type */
 	size_t n_plugins;
-	struct vmm_device **devices; /* in machine-file order; device i
-				      * has statistics slot i + 1 */
+	/* the chipset's first (n_chipset_devices of them), then the
+	 * file's in file order; device i has statistics slot i + 1 */
+	struct vmm_device **devices;
 	size_t n_devices;
+	size_t n_chipset_devices;
+	struct vmm_irq *irq; /* interrupt routing; NULL: chipset none */
+	atomic_bool vcpus_ready; /* INTR may reach the vCPUs (chipset.c) */
 
 	struct vmm_vcpu *vcpus;
 	unsigned n_vcpus;
