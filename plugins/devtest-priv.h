@@ -4,7 +4,8 @@
  * Private to libplugvm-devtest; never installed.
  *
  * devtest.c: creating devices, accesses, records; devtest-chipset.c: the
- * bench's chipset (set_chipset, intr, inta).
+ * bench's chipset (set_chipset, intr, inta); devtest-time.c: the virtual
+ * clock and injected fd readiness (clock_*, fd_*).
  *
  * Same layer as the kit: above libvmm-core (device.h, iobus.h, irq.h).
  */
@@ -13,6 +14,7 @@
 
 #include <plugvm/devtest.h>
 
+#include "chardev.h"
 #include "device.h"
 #include "iobus.h"
 #include "plugin.h"
@@ -21,6 +23,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct devtest_dev {
 	struct vmm_device *dev;
@@ -42,7 +45,7 @@ struct devtest_log {
 
 struct plugvm_devtest {
 	struct vmm_iobus *bus;
-	struct vmm_device_env env;
+	struct vmm_device_env env; /* env.events: manual, the virtual clock */
 	uint8_t *ram;
 	size_t ram_size;
 
@@ -84,5 +87,12 @@ int devtest_chipset_add(struct plugvm_devtest *t);
 
 /* Free the chipset's router, after the devices are gone. */
 void devtest_chipset_free(struct plugvm_devtest *t);
+
+/*
+ * Core code is about to run for @t on this thread: what it logs goes to
+ * @t's records. Returns what was current before, for devtest_leave().
+ */
+struct plugvm_devtest *devtest_enter(struct plugvm_devtest *t);
+void devtest_leave(struct plugvm_devtest *saved);
 
 #endif

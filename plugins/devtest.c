@@ -14,8 +14,6 @@
  */
 #include "config.h"
 
-#include <plugvm/devtest.h>
-
 #include "devtest-priv.h"
 
 #include "device.h"
@@ -36,6 +34,19 @@
 
 /* The bench whose kit call runs on this thread, for the log sink. */
 static _Thread_local struct plugvm_devtest *current;
+
+struct plugvm_devtest *devtest_enter(struct plugvm_devtest *t)
+{
+	struct plugvm_devtest *saved = current;
+
+	current = t;
+	return saved;
+}
+
+void devtest_leave(struct plugvm_devtest *saved)
+{
+	current = saved;
+}
 
 static const char *const level_names[] = {
 	[PLUGVM_LOG_ERROR] = "error",
@@ -305,6 +316,9 @@ struct plugvm_devtest *plugvm_devtest_new(size_t ram_size)
 	t->bus = vmm_iobus_new();
 	if (!t->bus)
 		goto out_free_bench;
+	/* the virtual clock: timers run when the test steps it */
+	if (vmm_events_new(true, &t->env.events))
+		goto out_free_bus;
 	if (ram_size) {
 		t->ram = calloc(1, ram_size);
 		if (!t->ram)
@@ -326,6 +340,7 @@ struct plugvm_devtest *plugvm_devtest_new(size_t ram_size)
 	return t;
 
 out_free_bus:
+	vmm_events_free(t->env.events);
 	vmm_iobus_free(t->bus);
 out_free_bench:
 	free(t);
@@ -595,6 +610,7 @@ void plugvm_devtest_free(struct plugvm_devtest *t)
 	free(t->captures);
 	free(t->devs);
 	free(t->ram);
+	vmm_events_free(t->env.events);
 	vmm_iobus_free(t->bus);
 	pthread_mutex_destroy(&t->lock);
 	free(t);

@@ -484,6 +484,9 @@ const struct plugvm_host vmm_host_table = {
 	.chardev_open = host_chardev_open,
 	.chardev_write = host_chardev_write,
 	.irqchip = &host_irqchip,
+	.clock_ns = vmm_host_clock_ns,
+	.timer = &vmm_host_timer_ops,
+	.watch = &vmm_host_watch_ops,
 };
 
 /* create() failed with @ret: say so once, unless the plugin did. */
@@ -532,6 +535,7 @@ int vmm_device_create_at(const char *id, const struct vmm_plugin *plugin,
 	dev->owner.name = dev->id;
 	dev->owner.lock = d->flags & PLUGVM_PLUGIN_THREAD_SAFE ? NULL
 							       : &dev->lock;
+	dev->events.lock = dev->owner.lock;
 
 	dev->where = where;
 	dev->creating = true;
@@ -542,6 +546,7 @@ int vmm_device_create_at(const char *id, const struct vmm_plugin *plugin,
 		ret = report_failure(dev, ret);
 		vmm_irq_device_gone(env->irq, dev);
 		vmm_iobus_unregister_owner(env->bus, &dev->owner);
+		vmm_device_release_events(dev);
 		close_chardevs(dev);
 		goto out_mutex;
 	}
@@ -581,6 +586,7 @@ void vmm_device_destroy(struct vmm_device *dev)
 	if (dev->plugin->desc->destroy)
 		dev->plugin->desc->destroy(dev->state);
 	vmm_irq_device_gone(dev->env->irq, dev);
+	vmm_device_release_events(dev);
 	close_chardevs(dev);
 	vmm_settings_free(dev->plugin->desc->settings, dev->values);
 	pthread_mutex_destroy(&dev->lock);

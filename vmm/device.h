@@ -7,13 +7,15 @@
  *
  * Layer 3 (README.md, "Layout"): calls the plugins, the bus, guest
  * memory, the character sinks (chardev.h), the interrupt lines (irq.h),
- * settings and the log; what is above (the machine) only through
- * the hooks of struct vmm_device_env.
+ * timers and watches (events.h), settings and the log; what is above
+ * (the machine) only through the hooks of struct vmm_device_env. The
+ * host's clock, timer and watch functions are in devtimer.c.
  */
 #ifndef VMM_DEVICE_H
 #define VMM_DEVICE_H
 
 #include "chardev.h"
+#include "events.h"
 #include "guestmem.h"
 #include "iobus.h"
 #include "parse.h"
@@ -32,6 +34,10 @@ struct vmm_device_env {
 	struct vmm_iobus *bus;
 	struct vmm_guestmem mem; /* host NULL: no RAM (mem_read/write
 				  * -EFAULT) */
+	/* clock_ns(), timers and watches: plugvm's threaded events, the
+	 * kit's manual ones. NULL: no timers (create() -ENOTSUP, said as
+	 * such) and CLOCK_MONOTONIC. */
+	struct vmm_events *events;
 	void *ctx;
 	/* request_exit(); default: ignored */
 	void (*exit_request)(void *ctx, struct vmm_device *dev, int status);
@@ -81,8 +87,8 @@ struct vmm_device {
 	struct vmm_origin at; /* the section, from vmm_device_where */
 	const char *chipset; /* from vmm_device_where; not owned */
 	const struct vmm_device_where *where; /* during create() only */
-	bool creating; /* register_range() allowed */
-	bool reported; /* create() failed with its reason said */
+	atomic_bool creating; /* register_range() allowed */
+	atomic_bool reported; /* create() failed with its reason said */
 	bool loaded_ram; /* create() wrote guest RAM: it may have loaded code */
 	atomic_bool irq_refused; /* set_irq() was refused and said so */
 	uint32_t irq_levels; /* bit n: it drives line n high (irq.c's, under
@@ -96,10 +102,32 @@ struct vmm_device {
 	struct vmm_io_owner owner;
 	pthread_mutex_t lock;
 	struct plugvm_chardev *chardevs; /* opened by create(), owned */
+	/* Its timers and watches: callbacks under @lock unless the plugin
+	 * is PLUGVM_PLUGIN_THREAD_SAFE; freed after destroy(). */
+	struct vmm_events_owner events;
+	atomic_bool events_warned; /* the late-timer warning was said */
 };
 
 /* The one host table, shared by every device. */
 extern const struct plugvm_host vmm_host_table;
+
+/* Its clock, timer and watch entries (devtimer.c). */
+uint64_t vmm_host_clock_ns(struct plugvm_device *dev);
+extern const struct plugvm_timer_ops vmm_host_timer_ops;
+extern const struct plugvm_watch_ops vmm_host_watch_ops;
+
+/*
+ * Whether @dev's accesses must stay serialized by its lock even when a
+ * single vCPU thread makes them, for its timers and watches: their
+ * callbacks run on the event thread. A device without any may run
+ * without the lock; one that makes its first timer or watch after that
+ * is warned (devtimer.c).
+ */
+bool vmm_device_needs_lock(struct vmm_device *dev);
+
+/* Free the timers and watches @dev left (after destroy(), or a failed
+ * create()); devtimer.c. */
+void vmm_device_release_events(struct vmm_device *dev);
 
 /*
  * Create device @id from @plugin with converted @values (ownership passes

@@ -10,13 +10,14 @@ noinst_LTLIBRARIES += vmm/libvmm-core.la vmm/libvmm-machine.la vmm/libvmm.la
 
 vmm_libvmm_core_la_SOURCES = \
 	vmm/log.c vmm/log.h \
+	vmm/events.c vmm/events-manual.c vmm/events.h vmm/events-int.h \
 	vmm/parse.c vmm/parse.h \
 	vmm/settings.c vmm/settings.h \
 	vmm/guestmem.c vmm/guestmem.h \
 	vmm/iobus.c vmm/iobus.h \
 	vmm/plugin.c vmm/plugin.h \
 	vmm/chardev.c vmm/chardev.h \
-	vmm/device.c vmm/device.h \
+	vmm/device.c vmm/devtimer.c vmm/device.h \
 	vmm/irq.c vmm/irq.h
 
 vmm_libvmm_la_SOURCES = \

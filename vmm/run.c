@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@ void vmm_vm_request_stop(struct vmm_vm *vm, enum vmm_stop_reason reason,
 		return;
 	if (reason == VMM_STOP_DEVICE_EXIT)
 		vm->exit_status = status;
+	atomic_store(&vm->stop_settled, true);
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		vmm_vcpu_kick(&vm->vcpus[i]);
 }
@@ -154,7 +156,7 @@ enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms)
 	struct runner *runners;
 	sigset_t mask, old;
 	unsigned started = 0;
-	int sfd;
+	int sfd, err;
 
 	vmm_stop_signals(&mask);
 	pthread_sigmask(SIG_BLOCK, &mask, &old);
@@ -162,6 +164,12 @@ enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms)
 
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		vm->vcpus[i].sink.collect_stats = vm->collect_stats;
+	/* Timers and watches run from before the first vCPU instruction. */
+	err = vmm_events_start(vm->events);
+	if (err) {
+		vmm_err("cannot start the event thread: %s", strerror(-err));
+		vmm_vm_request_stop(vm, VMM_STOP_ERROR, 0);
+	}
 	runners = calloc(n_threads, sizeof(*runners));
 	if (!runners) {
 		vmm_err("out of memory");
@@ -169,7 +177,6 @@ enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms)
 	}
 	for (unsigned i = 0; runners && i < n_threads; i++) {
 		struct vmm_vcpu *vcpu = vm->accel->threaded ? &vm->vcpus[i] : NULL;
-		int err;
 
 		runners[i].vm = vm;
 		runners[i].vcpu = vcpu;
@@ -185,12 +192,18 @@ enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms)
 	control_loop(vm, sfd, started, timeout_ms);
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(runners[i].thread, NULL);
+	/* The vCPUs stopped: now the timers and watches, before the
+	 * devices go. */
+	vmm_events_stop(vm->events);
 	free(runners);
 	if (sfd >= 0)
 		close(sfd);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!vmm_vm_stopping(vm))
 		vmm_vm_request_stop(vm, VMM_STOP_HALT, 0);
+	/* A plugin's own thread may have won the stop an instant ago. */
+	while (!atomic_load(&vm->stop_settled))
+		sched_yield();
 	return (enum vmm_stop_reason)atomic_load(&vm->stop_reason);
 }
 

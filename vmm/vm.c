@@ -308,6 +308,12 @@ int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
 		ret = -ENOMEM;
 		goto out_destroy;
 	}
+	ret = vmm_events_new(false, &vm->events);
+	if (ret) {
+		vmm_err("cannot set up the event loop: %s", strerror(-ret));
+		goto out_destroy;
+	}
+	vm->env.events = vm->events;
 	vm->env.bus = vm->bus;
 	vm->env.mem = vm->mem;
 	vm->env.ctx = vm;
@@ -330,11 +336,15 @@ int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
 		ret = check_something_to_run(vm);
 	if (ret)
 		goto out_destroy;
-	/* Devices are only called concurrently from several vCPU threads,
-	 * but for the interrupt controller: set_irq() comes from any. */
+	/*
+	 * Devices are only called concurrently from several vCPU threads,
+	 * or from one and the event thread (timers, watches), but for the
+	 * interrupt controller: set_irq() comes from any.
+	 */
 	if (!accel->threaded || cfg->vcpus == 1)
 		for (size_t i = 0; i < vm->n_devices; i++)
-			if (!vmm_irq_is_controller(vm->irq, vm->devices[i]))
+			if (!vmm_irq_is_controller(vm->irq, vm->devices[i]) &&
+			    !vmm_device_needs_lock(vm->devices[i]))
 				vm->devices[i]->owner.lock = NULL;
 	vmm_iobus_freeze(vm->bus);
 	report_devices(vm);
@@ -371,9 +381,13 @@ void vmm_vm_destroy(struct vmm_vm *vm)
 {
 	if (!vm)
 		return;
+	/* No timer or watch callback runs from here on (run.c stopped the
+	 * event thread already, unless the machine never ran). */
+	vmm_events_stop(vm->events);
 	/* Devices first: they flush their output while RAM is still there. */
 	for (size_t i = vm->n_devices; i-- > 0;)
 		vmm_device_destroy(vm->devices[i]);
+	vmm_events_free(vm->events);
 	fflush(stdout);
 	if (vm->vcpus) {
 		for (unsigned i = 0; i < vm->n_vcpus; i++)

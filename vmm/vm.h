@@ -34,6 +34,9 @@ struct vmm_vm {
 	struct vmm_boot_layout layout;
 
 	struct vmm_iobus *bus;
+	/* timers and fd watches: the event thread runs from before the
+	 * vCPUs start until after they stopped (run.c) */
+	struct vmm_events *events;
 	struct vmm_device_env env;
 	struct vmm_plugin **plugins; /* one per distinct type */
 	size_t n_plugins;
@@ -55,6 +58,7 @@ struct vmm_vm {
 	/* Stopping: the first reason recorded wins; the vCPUs' stop flag. */
 	_Atomic int stop_reason; /* enum vmm_stop_reason */
 	int exit_status; /* for VMM_STOP_DEVICE_EXIT */
+	atomic_bool stop_settled; /* exit_status written by the winner */
 	atomic_uint running; /* vCPUs not halted */
 	int done_fd; /* eventfd: a runner thread finished */
 	atomic_uint unmapped_warnings; /* rate limit for the -v warning */
