@@ -49,12 +49,15 @@ tests/guests/%.bin: tests/guests/%.o
 # Unit tests of the core.
 CORE_TESTS = tests/check_iobus tests/check_plugin tests/check_cpu \
 	tests/check_kvm_host tests/check_log tests/check_x86_intr \
-	tests/check_vcpu
+	tests/check_vcpu tests/check_events
 check_PROGRAMS += $(CORE_TESTS)
 TESTS += $(CORE_TESTS)
 tests_check_iobus_SOURCES = tests/check_iobus.c
 tests_check_iobus_CFLAGS = $(TEST_CFLAGS)
 tests_check_iobus_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
+tests_check_events_SOURCES = tests/check_events.c
+tests_check_events_CFLAGS = $(TEST_CFLAGS)
+tests_check_events_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
 tests_check_log_SOURCES = tests/check_log.c
 tests_check_log_CFLAGS = $(TEST_CFLAGS)
 tests_check_log_LDADD = vmm/libvmm-core.la $(TEST_LIBS)

@@ -114,7 +114,6 @@ static int host_watch_create(struct plugvm_device *pdev, int fd, uint32_t events
 			struct plugvm_watch **out)
 {
 	struct vmm_device *dev = to_dev(pdev);
-	struct vmm_watch *w;
 	int ret;
 
 	if (!fn || !out || fd < 0 ||
@@ -133,12 +132,9 @@ static int host_watch_create(struct plugvm_device *pdev, int fd, uint32_t events
 	ret = events_check(dev, "watch->create()");
 	if (ret)
 		return ret;
-	ret = vmm_watch_new(dev->env->events, &dev->events, fd, events, fn,
-			    opaque, &w);
-	if (ret)
-		return ret; /* -EPERM for a regular file: the device's to say */
-	*out = (struct plugvm_watch *)w;
-	return 0;
+	/* *out is set before the first callback can run: it may use it. */
+	return vmm_watch_new(dev->env->events, &dev->events, fd, events, fn,
+			     opaque, (struct vmm_watch **)out);
 }
 
 static int host_watch_set(struct plugvm_watch *watch, uint32_t events)

@@ -590,8 +590,9 @@ int vmm_watch_new(struct vmm_events *ev, struct vmm_events_owner *owner,
 		w->all_next->all_pprev = &w->all_next;
 	w->all_pprev = &ev->watches;
 	ev->watches = w;
-	pthread_mutex_unlock(&ev->lock);
+	/* Before any callback can start: it may use the handle. */
 	*out = w;
+	pthread_mutex_unlock(&ev->lock);
 	return 0;
 
 out_close:
