@@ -18,8 +18,12 @@ devices_nullmmio_la_LDFLAGS = $(PLUGIN_MODULE_FLAGS)
 # The tcg chipset (`[machine] chipset = pc`): plugvm creates these itself.
 # The plugins are the glue (pic.c, pit.c); the models (i8259.c, i8254.c)
 # are pure state machines with unit tests of their own.
-pkglib_LTLIBRARIES += devices/i8259.la
+pkglib_LTLIBRARIES += devices/i8259.la devices/i8254.la
 
 devices_i8259_la_SOURCES = devices/pic.c devices/i8259.c devices/i8259.h
 devices_i8259_la_CFLAGS = $(AM_CFLAGS)
 devices_i8259_la_LDFLAGS = $(PLUGIN_MODULE_FLAGS)
+
+devices_i8254_la_SOURCES = devices/pit.c devices/i8254.c devices/i8254.h
+devices_i8254_la_CFLAGS = $(AM_CFLAGS)
+devices_i8254_la_LDFLAGS = $(PLUGIN_MODULE_FLAGS)

@@ -31,6 +31,7 @@ static const struct {
 	bool controller;
 } chipset_pc[] = {
 	{ "i8259.so", "pic", true },
+	{ "i8254.so", "pit", false },
 };
 
 /* The level the controller receives changed: what plugvm_devtest_irq()

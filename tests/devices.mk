@@ -4,7 +4,7 @@
 # each depends on its plugin. -no-install links a real binary, not a libtool
 # wrapper script, so that valgrind (VALGRIND=1) sees the test itself.
 DEVICE_TESTS = tests/check_serial tests/check_debugport tests/check_nullmmio \
-	tests/check_chardev tests/check_pic
+	tests/check_chardev tests/check_pic tests/check_pit
 check_PROGRAMS += $(DEVICE_TESTS)
 TESTS += $(DEVICE_TESTS)
 
@@ -43,7 +43,15 @@ tests_check_pic_SOURCES = tests/check_pic.c
 tests_check_pic_CFLAGS = $(TEST_CFLAGS)
 tests_check_pic_LDADD = $(DEVICE_TEST_LDADD)
 tests_check_pic_LDFLAGS = $(DEVICE_TEST_LINKFLAGS)
-EXTRA_tests_check_pic_DEPENDENCIES = devices/i8259.la tests/testdev.la
+EXTRA_tests_check_pic_DEPENDENCIES = devices/i8259.la devices/i8254.la \
+	tests/testdev.la
+
+# The tcg chipset's 8254 plugin through the kit, on its virtual clock.
+tests_check_pit_SOURCES = tests/check_pit.c
+tests_check_pit_CFLAGS = $(TEST_CFLAGS)
+tests_check_pit_LDADD = $(DEVICE_TEST_LDADD)
+tests_check_pit_LDFLAGS = $(DEVICE_TEST_LINKFLAGS)
+EXTRA_tests_check_pit_DEPENDENCIES = devices/i8254.la devices/i8259.la
 
 # The kit against a real machine on tcg: the same accesses, the same
 # device-side result (runs plugvm, so not among the unit tests).

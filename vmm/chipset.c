@@ -28,6 +28,7 @@ static const struct {
 	bool controller;
 } pc_tcg_devices[] = {
 	{ "i8259", "pic", true },
+	{ "i8254", "pit", false },
 };
 
 /* Types and ids a [device] of a pc machine cannot have. */
