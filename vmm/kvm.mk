@@ -14,13 +14,31 @@ EXTRA_DIST += \
 	tests/kvm/accel-kvm-test.c \
 	tests/kvm/accel-kvm-irq-test.c
 
+# Machines only check-kvm runs, on kvm in the nested VM and on tcg here,
+# each with its expected stdout (.out) and exit status (.status); their
+# guests link at 0x1000, and pc-pic drives lines through testdev.
+KVM_MACHINES = tests/kvm/guests/pc-pic.ini tests/kvm/guests/pc-hltcli.ini \
+	tests/kvm/guests/pc-smp.ini
+KVM_GUESTS = $(KVM_MACHINES:.ini=.bin)
+EXTRA_DIST += $(KVM_MACHINES) $(KVM_MACHINES:.ini=.S) \
+	$(KVM_MACHINES:.ini=.out) $(KVM_MACHINES:.ini=.status)
+CLEANFILES += $(KVM_GUESTS) $(KVM_GUESTS:.bin=.o)
+
+tests/kvm/guests/%.o: tests/kvm/guests/%.S
+	$(AM_V_GEN)$(MKDIR_P) tests/kvm/guests && \
+	$(CCAS) $(CCASFLAGS) -c -o $@ $<
+
+tests/kvm/guests/%.bin: tests/kvm/guests/%.o
+	$(AM_V_GEN)$(GUEST_LD) -m elf_x86_64 -N -e _start -Ttext=0x1000 \
+		--oformat binary -o $@ $<
+
 # make check-kvm: the kvm accelerator on real KVM, inside a nested VM by
 # default (KVM_MODE=auto uses this machine's own /dev/kvm when it works).
 # When it cannot test (no qemu, kernel, busybox-static or static libc),
 # check-kvm.sh exits 77, automake's SKIP, and so does this target: make
 # then fails with "Error 77", because a skip is not a pass.
 KVM_MODE = nested
-check-kvm: all
+check-kvm: all $(KVM_GUESTS) tests/testdev.la
 	@$(BASH) $(top_srcdir)/tests/kvm/check-kvm.sh -m $(KVM_MODE) \
 		-B $(abs_top_builddir); rc=$$?; \
 	if test $$rc = 77; then \

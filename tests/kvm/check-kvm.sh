@@ -120,26 +120,82 @@ accel-kvm-irq-test $idle || status=1
 EOF
 
 # plugvm and every machine: run on kvm in there, on tcg here, compare.
+# The machines of configs/, and tests/kvm/guests/ (built by make
+# check-kvm) whose expected stdout and status are checked as well. A
+# machine file's line "; check-kvm timeout: SECONDS" replaces the 60 s
+# --timeout (a machine that must end by timing out).
 machines=()
+timeouts=()
+expected=()
 pack=()
 if [ -n "$builddir" ] && [ -x "$builddir/vmm/plugvm" ]; then
 	mkdir -p "$work/configs" "$work/tcg"
-	for ini in "$srcdir"/configs/*.ini; do
-		machines+=("$(basename "$ini" .ini)")
+	for ini in "$srcdir"/configs/*.ini "$srcdir"/tests/kvm/guests/*.ini; do
+		[ -f "$ini" ] || continue
+		name=$(basename "$ini" .ini)
+		case $ini in
+		*/tests/kvm/guests/*)
+			if [ ! -f "$builddir/tests/kvm/guests/$name.bin" ]; then
+				echo "$me: $name.bin not built (make check-kvm builds it)" >&2
+				exit 99
+			fi
+			cp "$builddir/tests/kvm/guests/$name.bin" "$work/configs/"
+			expected+=("${ini%.ini}")
+			;;
+		esac
+		machines+=("$name")
+		t=$(sed -n 's/^; check-kvm timeout: *\([0-9.]*\) *$/\1/p' "$ini")
+		timeouts+=("${t:-60}")
 		cp "$ini" "$work/configs/"
 	done
 	cp "$builddir"/configs/*.bin "$work/configs/"
-	pack=(-b "$builddir/vmm/plugvm:/bin/plugvm"
-		-f "$builddir/devices/.libs:/plugins" -f "$work/configs:/configs")
+	# The plugins: devices/, the test plugins (testdev drives lines in
+	# pc-pic) and the example's rtc.so (rtc-irq), each where built.
+	plugins= vm_plugins=
+	pack=(-b "$builddir/vmm/plugvm:/bin/plugvm" -f "$work/configs:/configs")
+	for p in devices:/plugins tests:/plugins-test \
+		plugins/example:/plugins-example; do
+		d=$builddir/${p%:*}/.libs
+		[ -d "$d" ] || continue
+		plugins=$plugins${plugins:+:}$d
+		vm_plugins=$vm_plugins${vm_plugins:+:}${p#*:}
+		pack+=(-f "$d:${p#*:}")
+	done
+	runs=
+	for i in "${!machines[@]}"; do
+		runs="$runs ${machines[$i]}:${timeouts[$i]}"
+	done
 	cat >>"$work/run.sh" <<EOF
 echo "== plugvm: every machine with accel kvm"
 mkdir -p "\$KVM_OUT/kvm"
-for name in ${machines[*]}; do
-	PLUGVM_PLUGIN_PATH=\${PLUGINS:-/plugins} \${PLUGVM:-plugvm} --accel kvm \\
-		--timeout 60 "\${CONFIGS:-/configs}/\$name.ini" \\
+export PLUGVM_PLUGIN_PATH=\${PLUGINS:-$vm_plugins}
+for run in$runs; do
+	name=\${run%:*}
+	\${PLUGVM:-plugvm} --accel kvm --timeout \${run#*:} \\
+		"\${CONFIGS:-/configs}/\$name.ini" \\
 		>"\$KVM_OUT/kvm/\$name.out" 2>"\$KVM_OUT/kvm/\$name.err"
 	echo \$? >"\$KVM_OUT/kvm/\$name.status"
 	echo "\$name: exit status \$(cat "\$KVM_OUT/kvm/\$name.status")"
+done
+
+# A vCPU waiting in HLT inside the kernel (chipset pc, IF = 0) still
+# stops on SIGINT and SIGTERM (status 130), not only on --timeout.
+echo "== plugvm: signals stop a vCPU halted in the kernel"
+for sig in INT TERM; do
+	\${PLUGVM:-plugvm} --accel kvm --timeout 60 \\
+		"\${CONFIGS:-/configs}/pc-hltcli.ini" >/tmp/s.out 2>/tmp/s.err &
+	pid=\$!
+	sleep 1
+	kill -\$sig \$pid
+	wait \$pid
+	st=\$?
+	if [ \$st = 130 ] && [ "\$(cat /tmp/s.out)" = "out port: 16, data: 1" ]; then
+		echo "ok SIG\$sig stops pc-hltcli (status 130)"
+	else
+		echo "not ok SIG\$sig stops pc-hltcli: status \$st"
+		sed 's/^/  stderr: /' /tmp/s.err | head -5
+		status=1
+	fi
 done
 
 # accel = auto on a real KVM, and on a KVM that only emulates (kvm_pvm and
@@ -171,10 +227,10 @@ detect "auto picks kvm when the CPU flags cannot be read" /nonexistent auto \\
 echo "detect: \$dpass passed, \$dfail failed"
 EOF
 	echo "$me: running ${#machines[@]} machines with accel tcg on this host" >&2
-	for name in "${machines[@]}"; do
-		st=0
-		PLUGVM_PLUGIN_PATH=$builddir/devices/.libs \
-			"$builddir/vmm/plugvm" --accel tcg --timeout 60 \
+	for i in "${!machines[@]}"; do
+		name=${machines[$i]} st=0
+		PLUGVM_PLUGIN_PATH=$plugins \
+			"$builddir/vmm/plugvm" --accel tcg --timeout "${timeouts[$i]}" \
 			"$work/configs/$name.ini" >"$work/tcg/$name.out" \
 			2>"$work/tcg/$name.err" || st=$?
 		echo "$st" >"$work/tcg/$name.status"
@@ -208,6 +264,20 @@ compare_machines() {
 		fi
 	done
 	echo "machines: $pass passed, $fail failed"
+	# The tests/kvm machines: what both must print, so that the two
+	# cannot agree on a wrong answer.
+	for e in "${expected[@]}"; do
+		name=${e##*/} t=$work/tcg/${e##*/}
+		if cmp -s "$e.out" "$t.out" &&
+			[ "$(cat "$e.status")" = "$(cat "$t.status")" ]; then
+			echo "ok $name: as expected (tests/kvm/guests/$name.out, status $(cat "$e.status"))"
+		else
+			echo "not ok $name: not as expected (--- expected, +++ tcg), status $(cat "$t.status"), want $(cat "$e.status"):"
+			diff -u "$e.out" "$t.out" | head -20
+			sed 's/^/  tcg stderr: /' "$t.err" | head -10
+			fail=$((fail + 1))
+		fi
+	done
 	[ $fail = 0 ]
 }
 
@@ -215,7 +285,7 @@ if [ "$mode" != nested ] && "$work/kvm-smoke" >/dev/null 2>&1; then
 	echo "$me: using this host's /dev/kvm directly" >&2
 	mkdir -p "$work/out"
 	KVM_OUT=$work/out PATH=$work:$PATH PLUGVM=$builddir/vmm/plugvm \
-		PLUGINS=$builddir/devices/.libs CONFIGS=$work/configs \
+		PLUGINS=${plugins:-} CONFIGS=$work/configs \
 		sh "$work/run.sh"
 	rc=$?
 	compare_machines "$work/out" || rc=1
