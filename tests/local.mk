@@ -33,7 +33,9 @@ EXTRA_DIST += tests/run-machine.sh tests/expected
 # Test-only guests, built like configs/ (tests/cli.sh runs them).
 TEST_GUESTS = tests/guests/intloop.bin tests/guests/pgcs.bin \
 	tests/guests/replay.bin \
-	tests/guests/refuse.bin tests/guests/kitcmp.bin
+	tests/guests/refuse.bin tests/guests/kitcmp.bin \
+	tests/guests/intr-real.bin tests/guests/intr-pm.bin \
+	tests/guests/intr-lm.bin tests/guests/smc.bin
 noinst_DATA += $(TEST_GUESTS)
 EXTRA_DIST += $(TEST_GUESTS:.bin=.S)
 CLEANFILES += $(TEST_GUESTS) $(TEST_GUESTS:.bin=.o)
@@ -49,7 +51,7 @@ tests/guests/%.bin: tests/guests/%.o
 # Unit tests of the core.
 CORE_TESTS = tests/check_iobus tests/check_plugin tests/check_cpu \
 	tests/check_kvm_host tests/check_log tests/check_x86_intr \
-	tests/check_vcpu tests/check_events
+	tests/check_vcpu tests/check_events tests/check_tcg
 check_PROGRAMS += $(CORE_TESTS)
 TESTS += $(CORE_TESTS)
 tests_check_iobus_SOURCES = tests/check_iobus.c
@@ -97,6 +99,12 @@ EXTRA_tests_check_plugin_DEPENDENCIES = $(check_LTLIBRARIES)
 tests_check_vcpu_SOURCES = tests/check_vcpu.c
 tests_check_vcpu_CFLAGS = $(TEST_CFLAGS)
 tests_check_vcpu_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
+# The tcg accelerator itself: INTR, HLT waits, host writes to running
+# code; it runs the test guests above.
+tests_check_tcg_SOURCES = tests/check_tcg.c
+tests_check_tcg_CFLAGS = $(TEST_CFLAGS)
+tests_check_tcg_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
+EXTRA_tests_check_tcg_DEPENDENCIES = $(TEST_GUESTS)
 tests_check_cpu_SOURCES = tests/check_cpu.c
 tests_check_cpu_CFLAGS = $(TEST_CFLAGS)
 tests_check_cpu_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)

@@ -291,6 +291,44 @@ void vmm_tcg_deliver(struct accel_vcpu *tv, uint32_t intno)
 }
 
 /*
+ * Deliver hardware interrupt @vector (the controller's answer to INTA)
+ * through the IVT or IDT, returning to the instruction at CS:EIP, which
+ * has not run yet (or follows a HLT). What cannot be delivered is a guest
+ * fault, as for exceptions. Between runs, never from a hook.
+ */
+void vmm_tcg_deliver_external(struct accel_vcpu *tv, uint8_t vector)
+{
+	struct vmm_x86_intr intr = {
+		.kind = VMM_X86_INTR_EXTERNAL,
+		.vector = vector,
+	};
+	struct vmm_x86_intr_regs r;
+	enum vmm_cpu_mode mode = read_intr_regs(tv, &r);
+	const char *why;
+
+	why = vmm_x86_intr_deliver(&intr_ops, tv, &r, &intr);
+	if (!why)
+		why = write_intr_regs(tv, mode, &r);
+	if (why) {
+		vmm_info("vCPU %u: tcg: interrupt vector %u not delivered: %s",
+			 tv->index, vector, why);
+		vmm_tcg_fault_stop(tv, vector,
+				   "hardware interrupt with no usable handler",
+				   0);
+	}
+}
+
+uint64_t vmm_tcg_rflags(struct accel_vcpu *tv)
+{
+	return vmm_tcg_reg_read(tv->uc, UC_X86_REG_EFLAGS);
+}
+
+bool vmm_tcg_paging(struct accel_vcpu *tv)
+{
+	return (vmm_tcg_reg_read(tv->uc, UC_X86_REG_CR0) & X86_CR0_PG) != 0;
+}
+
+/*
  * A run that ended with nothing to say ended at a HLT, which leaves EIP
  * past its f4 byte; or, once Unicorn has reported a double fault (which its
  * stale fault state makes of a guest's second #DE, see

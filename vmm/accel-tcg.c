@@ -14,18 +14,20 @@
  *
  * Unicorn 2.0.1 facts this relies on (checked on Debian's 2.0.1):
  *  - HLT ends uc_emu_start() with UC_ERR_OK and EIP past the f4 byte; so do
- *    uc_emu_stop() and a timeout. The only stops we cause are kicks, each
- *    flagged, so an unflagged UC_ERR_OK is a HLT.
+ *    uc_emu_stop() and a timeout. The only stops we cause are flagged
+ *    (kicks, faults, and the block hook's), so an unflagged UC_ERR_OK is a
+ *    HLT.
  *  - uc_emu_stop() from another thread only works while the engine runs,
- *    hence the running flag under a lock.
+ *    hence the running flag under a lock. Only kicks, which stop the
+ *    machine, do that: everything else another thread wants (the end of a
+ *    time slice, INTR, blocks to drop after a host write to RAM) waits for
+ *    the block hook, installed on every vCPU (accel-tcg-intr.c).
+ *  - uc_emu_stop() from the block hook stops before the block's first
+ *    instruction: EIP is the block's address, nothing of it has run.
  *  - With several vCPUs they take turns on one thread: the control thread
  *    preempts the running one every VMM_TIME_SLICE_MS, which stops at the
  *    start of its next translation block (hook_block()). (Unicorn 2.0.1's
  *    atomics are not atomic across engines, so they never run at once.)
- *    A preemption that lands in the microseconds between a HLT and the
- *    engine's return is taken as the end of the slice, and the vCPU later
- *    resumes after its HLT; guests that halt in a loop (`1: hlt; jmp 1b`,
- *    as usual) halt again at once.
  *  - Exceptions and INT n never reach the guest's IVT/IDT by themselves:
  *    hooks note them and stop the engine, and plugvm delivers them between
  *    runs (accel-tcg-x86.c, with what Unicorn does wrong there).
@@ -77,6 +79,9 @@ static int tcg_vm_create(const struct accel_vm_config *cfg,
 	vm->mem = cfg->mem;
 	vm->mode = cfg->mode;
 	vm->n_vcpus = cfg->n_vcpus;
+	vm->irqchip = cfg->irqchip;
+	pthread_mutex_init(&vm->wait_lock, NULL);
+	pthread_cond_init(&vm->wake, NULL);
 	/*
 	 * Unicorn 2.0.1 reserves a 1 GiB translation buffer and asks for huge
 	 * pages on it: the first translated block then costs a whole 2 MiB
@@ -91,6 +96,8 @@ static void tcg_vm_destroy(struct accel_vm *vm)
 {
 	if (!vm)
 		return;
+	pthread_cond_destroy(&vm->wake);
+	pthread_mutex_destroy(&vm->wait_lock);
 	free(vm->vcpus);
 	free(vm);
 }
@@ -129,20 +136,24 @@ static void hook_out(uc_engine *uc, uint32_t port, int size, uint32_t value,
 }
 
 /*
- * Several vCPUs: the end of a time slice. preempt() cannot uc_emu_stop() the
- * engine from the control thread: a stop that lands just after an IN or
- * OUT, before Unicorn has moved EIP past it, restarts the translation block
- * the I/O was in, and the guest does it twice (smp.ini printed "vvCPU 0
- * ran" about once in a hundred runs). A stop from here, before the block's
- * first instruction, leaves nothing half done.
+ * Every block start: what other threads asked for (accel-tcg-intr.c). No
+ * other thread may uc_emu_stop() the engine, e.g. at the end of a time
+ * slice: a stop that lands just after an IN or OUT, before Unicorn has
+ * moved EIP past it, restarts the translation block the I/O was in, and
+ * the guest does it twice (smp.ini printed "vvCPU 0 ran" about once in a
+ * hundred runs). A stop from here, before the block's first instruction,
+ * leaves nothing half done. One load per block while nobody asks.
  */
 static void hook_block(uc_engine *uc, uint64_t address, uint32_t size,
 		       void *user)
 {
 	struct accel_vcpu *tv = user;
 
-	if (__atomic_load_n(&tv->yield, __ATOMIC_RELAXED))
-		uc_emu_stop(uc);
+	(void)uc;
+	(void)size;
+	if (__builtin_expect(__atomic_load_n(&tv->attention, __ATOMIC_RELAXED),
+			     0))
+		vmm_tcg_attention(tv, address);
 }
 
 static uint32_t hook_in(uc_engine *uc, uint32_t port, int size, void *user)
@@ -260,6 +271,7 @@ static void tcg_vcpu_destroy(struct accel_vcpu *tv)
 	for (size_t i = 0; i < tv->n_windows; i++)
 		free(tv->windows[i]);
 	free(tv->windows);
+	pthread_mutex_destroy(&tv->flush_lock);
 	pthread_mutex_destroy(&tv->lock);
 	free(tv);
 }
@@ -283,6 +295,7 @@ static int tcg_vcpu_create(struct accel_vm *vm, unsigned index,
 	if (!tv)
 		return -ENOMEM;
 	pthread_mutex_init(&tv->lock, NULL);
+	pthread_mutex_init(&tv->flush_lock, NULL);
 	tv->vm = vm;
 	tv->index = index;
 	tv->sink = sink;
@@ -324,9 +337,7 @@ static int tcg_vcpu_create(struct accel_vm *vm, unsigned index,
 			tv, 1, 0) ||
 	    uc_hook_add(tv->uc, &h, UC_HOOK_MEM_UNMAPPED, hook_unmapped, tv, 1,
 			0) ||
-	    /* only where there are slices to end: it costs a call a block */
-	    (vm->n_vcpus > 1 &&
-	     uc_hook_add(tv->uc, &h, UC_HOOK_BLOCK, hook_block, tv, 1, 0))) {
+	    uc_hook_add(tv->uc, &h, UC_HOOK_BLOCK, hook_block, tv, 1, 0)) {
 		vmm_err("tcg: cannot install the vCPU's hooks");
 		ret = -ENOMEM;
 		goto out_destroy;
@@ -366,6 +377,9 @@ static void run_once(struct accel_vcpu *tv, struct vmm_exit *exit,
 
 	tv->faulted = false;
 	tv->pending = false;
+	tv->hook_stopped = false;
+	tv->take_intr = false;
+	vmm_tcg_before_run(tv);
 	if (tv->sink->collect_stats) {
 		uint64_t t0 = vmm_now_ns();
 
@@ -399,6 +413,8 @@ static void run_once(struct accel_vcpu *tv, struct vmm_exit *exit,
 		}
 		vmm_tcg_deliver(tv, tv->pending_vector);
 	}
+	if (tv->take_intr && !tv->faulted && !tv->pending)
+		vmm_tcg_take_intr(tv);
 
 	if (tv->faulted) {
 		*exit = tv->fault;
@@ -420,8 +436,10 @@ static void run_once(struct accel_vcpu *tv, struct vmm_exit *exit,
 		exit->exception.address = resume_address(tv);
 	} else if (kicked || vmm_exit_stopping(tv->sink)) {
 		exit->reason = VMM_EXIT_INTR;
-	} else if (preempted) {
-		exit->reason = VMM_EXIT_YIELD;
+	} else if (tv->hook_stopped) {
+		/* the block hook's doing: a slice's end, or what it did is
+		 * done (an interrupt delivered, blocks dropped) */
+		exit->reason = preempted ? VMM_EXIT_YIELD : VMM_EXIT_NONE;
 	} else if (tv->stale_df && !vmm_tcg_after_hlt(tv)) {
 		/* an exception Unicorn swallowed (vmm_tcg_decode_fault()) */
 		int vector = vmm_tcg_decode_fault(tv, vmm_tcg_current_mode(tv));
@@ -439,7 +457,13 @@ static void run_once(struct accel_vcpu *tv, struct vmm_exit *exit,
 				"an exception Unicorn did not report (after a double fault it reports none)";
 			exit->exception.address = resume_address(tv);
 		}
+	} else if (tv->vm->irqchip && !vmm_tcg_halt(tv)) {
+		/* HLT with INTR to take: delivered, back past the HLT */
+		exit->reason = tv->faulted ? tv->fault.reason : VMM_EXIT_NONE;
+		if (tv->faulted)
+			*exit = tv->fault;
 	} else {
+		/* chipset none: the vCPU halted; else it waits (vcpu_run()) */
 		exit->reason = VMM_EXIT_HLT;
 	}
 }
@@ -452,6 +476,14 @@ static int tcg_vcpu_run(struct accel_vcpu *tv, struct vmm_exit *exit)
 {
 	bool kicked, preempted;
 
+	if (tv->waiting) {
+		tv->faulted = false;
+		exit->reason = vmm_tcg_wait(tv);
+		if (tv->faulted)
+			*exit = tv->fault;
+		if (exit->reason != VMM_EXIT_NONE)
+			return 0;
+	}
 	do
 		run_once(tv, exit, &kicked, &preempted);
 	while (exit->reason == VMM_EXIT_NONE && !kicked && !preempted &&
@@ -463,10 +495,11 @@ static void tcg_kick(struct accel_vcpu *tv)
 {
 
 	pthread_mutex_lock(&tv->lock);
-	tv->kicked = true;
+	__atomic_store_n(&tv->kicked, true, __ATOMIC_RELEASE);
 	if (tv->running)
 		uc_emu_stop(tv->uc);
 	pthread_mutex_unlock(&tv->lock);
+	vmm_tcg_wake(tv->vm); /* a vCPU waiting in HLT */
 }
 
 static void tcg_preempt(struct accel_vm *vm)
@@ -479,21 +512,14 @@ static void tcg_preempt(struct accel_vm *vm)
 		pthread_mutex_lock(&tv->lock);
 		if (tv->running) {
 			tv->preempted = true;
-			__atomic_store_n(&tv->yield, true, __ATOMIC_RELAXED);
+			__atomic_store_n(&tv->yield, true, __ATOMIC_RELEASE);
+			__atomic_store_n(&tv->attention, true,
+					 __ATOMIC_RELEASE);
 		}
 		pthread_mutex_unlock(&tv->lock);
 	}
 }
 
-static void tcg_ram_written(struct accel_vm *vm, uint64_t gpa, uint64_t len)
-{
-	for (unsigned i = 0; i < vm->n_vcpus; i++) {
-		struct accel_vcpu *tv = vm->vcpus[i];
-
-		if (tv)
-			uc_ctl_remove_cache(tv->uc, gpa, gpa + len);
-	}
-}
 
 const struct accel_ops vmm_accel_tcg = {
 	.name = "tcg",
@@ -507,5 +533,6 @@ const struct accel_ops vmm_accel_tcg = {
 	.get_regs = vmm_tcg_get_regs,
 	.kick = tcg_kick,
 	.preempt = tcg_preempt,
-	.ram_written = tcg_ram_written,
+	.ram_written = vmm_tcg_ram_written,
+	.set_intr = vmm_tcg_set_intr,
 };

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * accel-tcg.h - what the two files of the tcg accelerator share: its state
- * per VM and per vCPU, and the calls between accel-tcg.c (the engine:
- * vCPUs, the I/O hooks, MMIO windows, the run loop) and accel-tcg-x86.c
- * (the registers, and interrupt and exception delivery). Private to them:
- * not installed, and nothing else includes it.
+ * accel-tcg.h - what the three files of the tcg accelerator share: its
+ * state per VM and per vCPU, and the calls between accel-tcg.c (the
+ * engine: vCPUs, the I/O hooks, MMIO windows, the run loop),
+ * accel-tcg-x86.c (the registers, and interrupt and exception delivery)
+ * and accel-tcg-intr.c (what other threads ask: INTR, host writes to RAM;
+ * HLT waits). Private to them: not installed, and nothing else includes
+ * it.
  *
  * Layer 3, with accel.h (README.md, "Layout"): the tcg accelerator may call
  * Unicorn and what accel.h lets an accelerator call (guest memory, cpu.h,
@@ -29,13 +31,26 @@ struct tcg_window {
 	uint64_t base;
 };
 
+/* ram_written() ranges a vCPU keeps before it flushes every block. */
+#define TCG_FLUSH_RANGES 8
+
 /* Nothing runs per VM: each vCPU is an engine. The VM keeps what they
- * share, and its vCPUs for preempt() and ram_written(). */
+ * share, and its vCPUs for preempt(), ram_written() and HLT waits. */
 struct accel_vm {
 	const struct vmm_guestmem *mem;
 	enum vmm_cpu_mode mode;
 	unsigned n_vcpus;
 	struct accel_vcpu **vcpus; /* [index], NULL until created */
+	/* cfg->irqchip: INTR inputs, and HLT waits for an interrupt */
+	bool irqchip;
+	/*
+	 * The vCPUs' waits in HLT (accel-tcg-intr.c): the thread running
+	 * them blocks on @wake while none can run; set_intr(), kick() and
+	 * so a stop broadcast it. @wait_lock also guards each vCPU's
+	 * waiting and wait_if.
+	 */
+	pthread_mutex_t wait_lock;
+	pthread_cond_t wake;
 };
 
 struct accel_vcpu {
@@ -50,6 +65,31 @@ struct accel_vcpu {
 	bool kicked; /* kick() happened; under @lock */
 	bool preempted; /* preempt() ended this run's slice; under @lock */
 	bool yield; /* preempt() asked hook_block() to stop at a block start */
+	/*
+	 * Other threads never stop or change the engine while it runs: they
+	 * set a cause (yield, intr, flush_pending) and then @attention, and
+	 * hook_block() acts at the next block start (vmm_tcg_attention()).
+	 * All three and @attention are accessed with __atomic builtins.
+	 */
+	bool attention;
+	bool intr; /* the INTR input's level (set_intr()) */
+	/* the vCPU thread's own: */
+	bool hook_stopped; /* hook_block() stopped this run */
+	bool take_intr; /* ... to take INTR (IF = 1, no shadow) */
+	bool first_block; /* the slow path has not run yet in this run */
+	bool warned_if0; /* said that it halted with IF = 0 */
+	bool warned_no_inta; /* said that INTR has no acknowledge */
+	/* in HLT, waiting for INTR (with IF = @wait_if); vm->wait_lock */
+	bool waiting;
+	bool wait_if;
+	/* ram_written() ranges not yet flushed: under @flush_lock */
+	pthread_mutex_t flush_lock;
+	bool flush_pending; /* __atomic too, for the block hook */
+	bool flush_all; /* more than TCG_FLUSH_RANGES: every block */
+	unsigned n_flush;
+	struct {
+		uint64_t start, end;
+	} flush[TCG_FLUSH_RANGES];
 	/* what ended the last run, recorded by a hook */
 	bool faulted;
 	/* An interrupt or exception a hook saw: delivered once the engine
@@ -71,6 +111,37 @@ struct accel_vcpu {
 /* End the run in guest fault @vector (struct vmm_exit's exception). */
 void vmm_tcg_fault_stop(struct accel_vcpu *tv, uint32_t vector,
 			const char *what, uint64_t address);
+
+/* accel-tcg-intr.c: INTR, HLT waits, ram_written(); for accel-tcg.c */
+
+/* set_intr(), ram_written() and what kick() adds (any thread). */
+void vmm_tcg_set_intr(struct accel_vcpu *tv, bool level);
+void vmm_tcg_ram_written(struct accel_vm *vm, uint64_t gpa, uint64_t len);
+void vmm_tcg_wake(struct accel_vm *vm);
+
+/* The slow path of hook_block(), @attention set: decide whether to stop
+ * at the block at linear address @pc. */
+void vmm_tcg_attention(struct accel_vcpu *tv, uint64_t pc);
+
+/* Between runs: flush what ram_written() queued; ask the block hook to
+ * look at INTR when it is high. */
+void vmm_tcg_before_run(struct accel_vcpu *tv);
+
+/* Between runs, at an instruction boundary: take INTR if it is high, IF
+ * is 1 and there is an acknowledge (sink->inta), as VMM_X86_INTR_EXTERNAL
+ * with the current CS:EIP as return address. True if an interrupt was
+ * delivered (or its delivery faulted: tv->faulted). */
+bool vmm_tcg_take_intr(struct accel_vcpu *tv);
+
+/* A run ended in HLT (cfg->irqchip): take INTR now, or begin to wait
+ * (true) for it, logging a HLT with IF = 0 once. */
+bool vmm_tcg_halt(struct accel_vcpu *tv);
+
+/* The vCPU waits in HLT: block while no vCPU of its VM can run. Returns
+ * VMM_EXIT_NONE when it may go on (its interrupt delivered),
+ * VMM_EXIT_INTR when kicked or stopping, VMM_EXIT_YIELD when another vCPU
+ * can run. */
+enum vmm_exit_reason vmm_tcg_wait(struct accel_vcpu *tv);
 
 /* accel-tcg-x86.c, for accel-tcg.c */
 
@@ -94,6 +165,12 @@ bool vmm_tcg_hook_invalid(uc_engine *uc, void *user);
 
 /* Deliver @intno through the IVT or IDT, between runs; or a guest fault. */
 void vmm_tcg_deliver(struct accel_vcpu *tv, uint32_t intno);
+/* The same for a hardware interrupt (VMM_X86_INTR_EXTERNAL): it returns
+ * to the current CS:EIP. */
+void vmm_tcg_deliver_external(struct accel_vcpu *tv, uint8_t vector);
+/* The guest's RFLAGS now; whether CR0.PG is set. */
+uint64_t vmm_tcg_rflags(struct accel_vcpu *tv);
+bool vmm_tcg_paging(struct accel_vcpu *tv);
 
 /* Unicorn 2.0.1's stale fault state: the exception the instruction at
  * CS:EIP raises, or -1; did a run with nothing to say end at a HLT? */

@@ -30,7 +30,8 @@ vmm_libvmm_la_SOURCES = \
 	vmm/chipset.c vmm/chipset.h \
 	vmm/run.c \
 	vmm/stats.c \
-	vmm/accel-tcg.c vmm/accel-tcg-x86.c vmm/accel-tcg.h
+	vmm/accel-tcg.c vmm/accel-tcg-x86.c vmm/accel-tcg-intr.c \
+	vmm/accel-tcg.h
 vmm_libvmm_la_LIBADD = vmm/libvmm-machine.la
 vmm_libvmm_la_CFLAGS = $(AM_CFLAGS) $(UNICORN_CFLAGS)
 

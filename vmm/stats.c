@@ -62,10 +62,10 @@ void vmm_vm_print_stats(const struct vmm_vm *vm, uint64_t wall_ns)
 		const struct vmm_vcpu *v = &vm->vcpus[i];
 
 		fprintf(f,
-			"  vCPU %u: %" PRIu64 " hlt, %" PRIu64
+			"  vCPU %u: %" PRIu64 " hlt, %" PRIu64 " irq, %" PRIu64
 			" unmapped, %" PRIu64 " other; ",
-			i, v->stats[VMM_STAT_HLT], v->stats[VMM_STAT_UNMAPPED],
-			v->stats[VMM_STAT_OTHER]);
+			i, v->stats[VMM_STAT_HLT], v->stats[VMM_STAT_IRQ],
+			v->stats[VMM_STAT_UNMAPPED], v->stats[VMM_STAT_OTHER]);
 		if (kvm)
 			fprintf(f,
 				"%.3f ms in KVM_RUN, %.3f ms in plugvm's exit "

@@ -286,8 +286,12 @@ enum vmm_exit_action vmm_vcpu_handle_exit(struct vmm_vcpu *vcpu,
 	case VMM_EXIT_MMIO:
 		return handle_mmio(vcpu, e);
 	case VMM_EXIT_HLT:
-		/* No interrupt controller yet: nothing can wake a halted vCPU. */
 		vcpu->stats[VMM_STAT_HLT]++;
+		/* An interrupt controller: the accelerator waits for it. */
+		if (vcpu->irqchip)
+			return stopping(vcpu) ? VMM_ACTION_STOP
+					      : VMM_ACTION_CONTINUE;
+		/* None: nothing can wake a halted vCPU. */
 		vcpu->halted = true;
 		vcpu->events->halted(vcpu->ctx, vcpu);
 		return VMM_ACTION_STOP;
@@ -334,6 +338,15 @@ static enum vmm_exit_action sink_handle(struct vmm_exit_sink *sink,
 	return vmm_vcpu_handle_exit(sink_vcpu(sink), e);
 }
 
+/* INTA (the sink's inta): the controller's vector, counted. */
+static uint8_t sink_inta(struct vmm_exit_sink *sink)
+{
+	struct vmm_vcpu *vcpu = sink_vcpu(sink);
+
+	vcpu->stats[VMM_STAT_IRQ]++;
+	return vcpu->inta(vcpu->inta_ctx);
+}
+
 int vmm_vcpu_init(struct vmm_vcpu *vcpu, const struct vmm_vcpu_config *cfg)
 {
 	memset(vcpu, 0, sizeof(*vcpu));
@@ -348,6 +361,10 @@ int vmm_vcpu_init(struct vmm_vcpu *vcpu, const struct vmm_vcpu_config *cfg)
 	vcpu->unmapped_warnings = cfg->unmapped_warnings;
 	vcpu->events = cfg->events;
 	vcpu->ctx = cfg->ctx;
+	vcpu->irqchip = cfg->irqchip;
+	vcpu->inta = cfg->inta;
+	vcpu->inta_ctx = cfg->inta_ctx;
+	vcpu->sink.inta = cfg->inta ? sink_inta : NULL;
 	vcpu->n_stat_slots = cfg->n_stat_slots ? cfg->n_stat_slots : 1;
 	vcpu->io_stats = calloc(vcpu->n_stat_slots, sizeof(*vcpu->io_stats));
 	if (!vcpu->io_stats)

@@ -53,6 +53,7 @@ enum vmm_stat {
 	VMM_STAT_UNMAPPED, /* I/O nobody took (incl. refused accesses) */
 	VMM_STAT_HLT,
 	VMM_STAT_OTHER, /* faults and failures */
+	VMM_STAT_IRQ, /* interrupts acknowledged (sink->inta: tcg) */
 	VMM_NR_STATS
 };
 
@@ -85,6 +86,20 @@ struct vmm_vcpu_config {
 	size_t n_stat_slots;
 	const struct vmm_vcpu_events *events;
 	void *ctx; /* for @events */
+	/*
+	 * The machine has an interrupt controller (`chipset = pc`, the
+	 * accel_vm_config's irqchip): HLT no longer ends the vCPU, the
+	 * accelerator waits for an interrupt.
+	 */
+	bool irqchip;
+	/*
+	 * The interrupt acknowledge cycle, for accelerators with set_intr()
+	 * (tcg): the vector the machine's controller answers (its ack()),
+	 * called on the vCPU's thread with @inta_ctx. NULL: no controller
+	 * (INTR is then ignored, with a warning).
+	 */
+	uint8_t (*inta)(void *inta_ctx);
+	void *inta_ctx;
 };
 
 struct vmm_vcpu {
@@ -98,6 +113,9 @@ struct vmm_vcpu {
 	atomic_uint *unmapped_warnings;
 	const struct vmm_vcpu_events *events;
 	void *ctx;
+	bool irqchip;
+	uint8_t (*inta)(void *inta_ctx);
+	void *inta_ctx;
 	bool halted;
 	/* Statistics, written only by the thread running this vCPU. */
 	uint64_t stats[VMM_NR_STATS];
@@ -118,7 +136,8 @@ void vmm_vcpu_destroy(struct vmm_vcpu *vcpu);
 /*
  * The exit handler (the sink's @handle): dispatches IO and MMIO exits
  * through the bus, applies the unmapped-access policy, and decides what
- * every other exit means (HLT: halted, reported; faults and host failures:
+ * every other exit means (HLT: halted, reported, unless the machine has an
+ * interrupt controller and the accelerator waits; faults and host failures:
  * logged with a register dump, reported as a stop).
  */
 enum vmm_exit_action vmm_vcpu_handle_exit(struct vmm_vcpu *vcpu,

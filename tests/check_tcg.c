@@ -1,0 +1,497 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * check_tcg.c - the software vCPU's INTR input, HLT waits and host writes
+ * into running code, driven straight through the tcg accelerator.
+ *
+ * No machine, no bus, no interrupt controller: a test is its own exit sink
+ * (every port access comes to io_slow() here) and its own controller (INTA
+ * answers one vector and lowers INTR, as an edge-triggered 8259A with one
+ * request does). The guests (tests/guests/intr-*.S, smc.S) ask for INTR
+ * through ports and report what they saw; INTR is always raised from
+ * another thread, as timers and device threads do.
+ */
+#include "config.h"
+
+#include "accel.h"
+#include "capture.h"
+#include "cpu.h"
+#include "exit.h"
+#include "guestmem.h"
+
+#include <check.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define RAM_SIZE (2u << 20)
+#define GUEST_ADDR 0x1000
+#define MAX_REPORTS 64
+
+static const struct accel_ops *ops = &vmm_accel_tcg;
+
+static struct {
+	struct vmm_guestmem mem;
+	struct accel_vm *vm;
+	struct accel_vcpu *tv;
+	struct vmm_exit_sink sink;
+	_Atomic int stop;
+	uint8_t vector; /* what INTA answers */
+	atomic_uint n_inta;
+	uint32_t reports[MAX_REPORTS];
+	atomic_uint n_reports;
+	/* smc: the last version written, and what the guest saw */
+	atomic_uint written;
+	uint32_t seen_max;
+	bool went_back;
+} h;
+
+static struct vmm_pio_port pio_map[VMM_PIO_PORTS]; /* all: io_slow() */
+
+static uint64_t now_ns(void)
+{
+	return vmm_now_ns();
+}
+
+static void sleep_ms(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* ---- another thread ------------------------------------------------- */
+
+enum job_kind { JOB_RAISE, JOB_PULSE, JOB_STOP };
+
+struct job {
+	enum job_kind kind;
+	unsigned delay_ms;
+	pthread_t thread;
+};
+
+static void *job_thread(void *arg)
+{
+	struct job *j = arg;
+
+	sleep_ms(j->delay_ms);
+	switch (j->kind) {
+	case JOB_RAISE:
+		ops->set_intr(h.tv, true);
+		break;
+	case JOB_PULSE:
+		ops->set_intr(h.tv, true);
+		ops->set_intr(h.tv, false);
+		break;
+	case JOB_STOP:
+		atomic_store(&h.stop, 1);
+		ops->kick(h.tv);
+		break;
+	}
+	return NULL;
+}
+
+static void job_start(struct job *j, enum job_kind kind, unsigned delay_ms)
+{
+	j->kind = kind;
+	j->delay_ms = delay_ms;
+	ck_assert_int_eq(pthread_create(&j->thread, NULL, job_thread, j), 0);
+}
+
+static void job_run(enum job_kind kind)
+{
+	struct job j;
+
+	job_start(&j, kind, 0);
+	pthread_join(j.thread, NULL);
+}
+
+/* ---- the sink ------------------------------------------------------- */
+
+static enum vmm_exit_action handle(struct vmm_exit_sink *sink,
+				   struct vmm_exit *e)
+{
+	(void)sink;
+	(void)e;
+	return VMM_ACTION_CONTINUE;
+}
+
+/* smc: what the guest's `patch` returned, on the vCPU thread */
+static void smc_report(uint32_t v)
+{
+	uint32_t max = __atomic_load_n(&h.seen_max, __ATOMIC_RELAXED);
+
+	if (v < max || v > atomic_load(&h.written))
+		h.went_back = true;
+	if (v > max)
+		__atomic_store_n(&h.seen_max, v, __ATOMIC_RELAXED);
+}
+
+static enum vmm_exit_action io_slow(struct vmm_exit_sink *sink,
+				    enum plugvm_space space, uint64_t addr,
+				    unsigned size, bool is_write,
+				    uint64_t *value)
+{
+	(void)sink;
+	(void)size;
+	if (space != PLUGVM_SPACE_PIO || !is_write) {
+		if (!is_write)
+			*value = ~0ull;
+		return VMM_ACTION_CONTINUE;
+	}
+	switch (addr) {
+	case 0x80: {
+		unsigned n = atomic_load(&h.n_reports);
+
+		if (n < MAX_REPORTS)
+			h.reports[n] = (uint32_t)*value;
+		atomic_store(&h.n_reports, n + 1);
+		smc_report((uint32_t)*value);
+		break;
+	}
+	case 0x90:
+		job_run(JOB_RAISE);
+		break;
+	case 0x92:
+		job_run(JOB_PULSE);
+		break;
+	case 0xf4:
+		atomic_store(&h.stop, 1);
+		return VMM_ACTION_STOP;
+	}
+	return atomic_load(&h.stop) ? VMM_ACTION_STOP : VMM_ACTION_CONTINUE;
+}
+
+/* The controller: one request, edge-triggered. */
+static uint8_t inta(struct vmm_exit_sink *sink)
+{
+	(void)sink;
+	atomic_fetch_add(&h.n_inta, 1);
+	ops->set_intr(h.tv, false);
+	return h.vector;
+}
+
+/* How many reports and INTA cycles so far. */
+static unsigned reports(void)
+{
+	return atomic_load(&h.n_reports);
+}
+
+static unsigned intas(void)
+{
+	return atomic_load(&h.n_inta);
+}
+
+/* ---- set-up --------------------------------------------------------- */
+
+static void load_guest(const char *name)
+{
+	const char *dir = getenv("PLUGVM_BUILDDIR");
+	char path[4096];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/tests/guests/%s.bin", dir ? dir : ".",
+		 name);
+	f = fopen(path, "rb");
+	ck_assert_msg(f, "cannot open %s", path);
+	n = fread(h.mem.host + GUEST_ADDR, 1, RAM_SIZE / 2, f);
+	fclose(f);
+	ck_assert_uint_gt(n, 0);
+}
+
+/* A vCPU in @mode running guest @name, with INTA (or none). */
+static void setup_vcpu(enum vmm_cpu_mode mode, const char *name,
+		       bool with_inta, uint8_t vector)
+{
+	struct vmm_cpu_setup cs = { .mode = mode, .entry = GUEST_ADDR,
+				    .n_vcpus = 1 };
+	struct accel_vm_config cfg = { .n_vcpus = 1, .mode = mode,
+				       .irqchip = true };
+	struct vmm_boot_layout layout;
+	struct vmm_regs regs;
+
+	memset(&h, 0, sizeof(h));
+	h.mem.size = RAM_SIZE;
+	h.mem.host = aligned_alloc(4096, RAM_SIZE);
+	ck_assert_ptr_nonnull(h.mem.host);
+	memset(h.mem.host, 0, RAM_SIZE);
+	ck_assert_int_eq(vmm_cpu_layout(mode, RAM_SIZE, &layout), 0);
+	vmm_cpu_write_tables(mode, h.mem.host, &layout);
+	vmm_cpu_initial_regs(&cs, &layout, 0, &regs);
+	load_guest(name);
+
+	h.vector = vector;
+	h.sink.pio_map = pio_map;
+	h.sink.stop_flag = &h.stop;
+	h.sink.handle = handle;
+	h.sink.io_slow = io_slow;
+	h.sink.inta = with_inta ? inta : NULL;
+	cfg.mem = &h.mem;
+	ck_assert_int_eq(ops->vm_create(&cfg, &h.vm), 0);
+	ck_assert_int_eq(ops->vcpu_create(h.vm, 0, &h.sink, &regs, &h.tv), 0);
+}
+
+static void teardown_vcpu(void)
+{
+	ops->vcpu_destroy(h.tv);
+	ops->vm_destroy(h.vm);
+	free(h.mem.host);
+}
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* One vcpu_run(); a guest fault fails the test. */
+static enum vmm_exit_reason run(void)
+{
+	struct vmm_exit e;
+
+	memset(&e, 0, sizeof(e));
+	ck_assert_int_eq(ops->vcpu_run(h.tv, &e), 0);
+	ck_assert_msg(e.reason != VMM_EXIT_EXCEPTION,
+		      "guest fault: vector %u (%s) at 0x%llx",
+		      e.exception.vector, e.exception.what,
+		      (unsigned long long)e.exception.address);
+	return e.reason;
+}
+
+/* Run until the next HLT the accelerator reports, or a stop. */
+static enum vmm_exit_reason run_to_exit(void)
+{
+	enum vmm_exit_reason r;
+
+	do
+		r = run();
+	while (r == VMM_EXIT_NONE || r == VMM_EXIT_YIELD);
+	return r;
+}
+
+/* ---- the INTR guests ------------------------------------------------ */
+
+/*
+ * The protocol of tests/guests/intr-real.S in @mode: masked pulse and
+ * level, `sti; hlt` with INTR pending, a HLT that waits, INTR while
+ * running, and `cli; hlt` ended by a stop from another thread.
+ */
+static void intr_protocol(enum vmm_cpu_mode mode, const char *guest,
+			  uint8_t vector)
+{
+	static const uint32_t expect[] = { 0, 0, 1, 1, 1, 0, 2, 1, 3 };
+	struct job raise, stop;
+	uint64_t t0, c0;
+	char *log;
+	struct capture cap;
+
+	setup_vcpu(mode, guest, true, vector);
+	capture_begin(&cap);
+
+	/* up to the waiting HLT: no HLT exit before it (the first `sti;
+	 * hlt` took its pending interrupt at once) */
+	ck_assert_int_eq(run_to_exit(), VMM_EXIT_HLT);
+	ck_assert_uint_eq(reports(), 6);
+	ck_assert_uint_eq(intas(), 1);
+
+	/* the vCPU waits, without spinning, until INTR comes */
+	job_start(&raise, JOB_RAISE, 300);
+	t0 = now_ns();
+	c0 = thread_cpu_ns();
+	ck_assert_int_eq(run_to_exit(), VMM_EXIT_HLT); /* `cli; hlt` */
+	ck_assert_uint_ge(now_ns() - t0, 250000000u);
+	ck_assert_msg(thread_cpu_ns() - c0 < 150000000u,
+		      "the wait in HLT used %llu ms of CPU",
+		      (unsigned long long)(thread_cpu_ns() - c0) / 1000000);
+	pthread_join(raise.thread, NULL);
+
+	/* HLT with IF = 0: waits until stopped */
+	job_start(&stop, JOB_STOP, 50);
+	ck_assert_int_eq(run_to_exit(), VMM_EXIT_INTR);
+	pthread_join(stop.thread, NULL);
+	log = capture_end(&cap);
+
+	ck_assert_uint_eq(reports(), 9);
+	for (unsigned i = 0; i < 9; i++)
+		ck_assert_msg(h.reports[i] == expect[i],
+			      "report %u: %u, expected %u", i, h.reports[i],
+			      expect[i]);
+	ck_assert_uint_eq(intas(), 3);
+	ck_assert_msg(strstr(log, "vCPU 0 halted with interrupts disabled"),
+		      "the IF = 0 warning: %s", log);
+	free(log);
+	teardown_vcpu();
+}
+
+START_TEST(test_real_mode)
+{
+	intr_protocol(VMM_CPU_REAL, "intr-real", 0x20);
+}
+END_TEST
+
+START_TEST(test_protected_mode)
+{
+	intr_protocol(VMM_CPU_PROTECTED, "intr-pm", 0x40);
+}
+END_TEST
+
+START_TEST(test_long_mode)
+{
+	intr_protocol(VMM_CPU_LONG, "intr-lm", 0x40);
+}
+END_TEST
+
+/* No INTA (no controller): INTR is ignored, with a warning; `sti; hlt`
+ * waits for ever, until a stop. */
+START_TEST(test_no_inta)
+{
+	struct job stop;
+	struct capture cap;
+	char *log;
+
+	setup_vcpu(VMM_CPU_REAL, "intr-real", false, 0x20);
+	capture_begin(&cap);
+	ck_assert_int_eq(run_to_exit(), VMM_EXIT_HLT);
+	job_start(&stop, JOB_STOP, 50);
+	ck_assert_int_eq(run_to_exit(), VMM_EXIT_INTR);
+	pthread_join(stop.thread, NULL);
+	log = capture_end(&cap);
+	ck_assert_uint_eq(reports(), 2);
+	ck_assert_uint_eq(h.reports[0], 0);
+	ck_assert_uint_eq(h.reports[1], 0);
+	ck_assert_msg(strstr(log, "without an interrupt controller"),
+		      "the warning: %s", log);
+	free(log);
+	teardown_vcpu();
+}
+END_TEST
+
+/* A stop (kick) reaches a vCPU that waits with IF = 1 too. */
+START_TEST(test_stop_while_waiting)
+{
+	struct job raise, stop;
+
+	setup_vcpu(VMM_CPU_PROTECTED, "intr-pm", true, 0x40);
+	ck_assert_int_eq(run_to_exit(), VMM_EXIT_HLT); /* `sti; hlt` */
+	job_start(&stop, JOB_STOP, 50);
+	ck_assert_int_eq(run_to_exit(), VMM_EXIT_INTR);
+	pthread_join(stop.thread, NULL);
+	/* INTR after the stop: the vCPU stays stopped */
+	job_start(&raise, JOB_RAISE, 0);
+	pthread_join(raise.thread, NULL);
+	ck_assert_int_eq(run(), VMM_EXIT_INTR);
+	ck_assert_uint_eq(reports(), 6);
+	teardown_vcpu();
+}
+END_TEST
+
+/* ---- host writes into running code (issue 10's crash) --------------- */
+
+#define SMC_PATCH 0x1040
+#define SMC_DATA 0x100000
+#define SMC_VERSIONS 1000
+
+static void *writer_thread(void *arg)
+{
+	(void)arg;
+	for (uint32_t v = 1; v <= SMC_VERSIONS; v++) {
+		/* as plugvm's mem_write(): the bytes, then the accelerator;
+		 * one aligned store, so that no translation sees half */
+		atomic_store(&h.written, v);
+		__atomic_store_n((uint32_t *)(h.mem.host + SMC_PATCH), v,
+				 __ATOMIC_RELEASE);
+		ops->ram_written(h.vm, SMC_PATCH, 4);
+		/* and RAM the guest never touched, page by page (what a
+		 * device's DMA does): the old cross-thread flush walked the
+		 * engine's TLB for it while the engine ran */
+		memset(h.mem.host + SMC_DATA + (v % 64) * 4096, (int)v, 64);
+		ops->ram_written(h.vm, SMC_DATA + (v % 64) * 4096, 64);
+		usleep(200);
+	}
+	return NULL;
+}
+
+/* Stop once the guest returned the last version, or after 60 s. */
+static void *watch_thread(void *arg)
+{
+	uint64_t t0 = now_ns();
+
+	(void)arg;
+	while (__atomic_load_n(&h.seen_max, __ATOMIC_RELAXED) < SMC_VERSIONS &&
+	       now_ns() - t0 < 60000000000ull)
+		sleep_ms(1);
+	atomic_store(&h.stop, 1);
+	ops->kick(h.tv);
+	return NULL;
+}
+
+/* smc.S's code is the same in 32- and 64-bit mode: both, with paging
+ * (long mode) and without. */
+static void write_running_code(enum vmm_cpu_mode mode)
+{
+	pthread_t writer, watch;
+
+	setup_vcpu(mode, "smc", true, 0x40);
+	ck_assert_int_eq(pthread_create(&writer, NULL, writer_thread, NULL), 0);
+	ck_assert_int_eq(pthread_create(&watch, NULL, watch_thread, NULL), 0);
+	ck_assert_int_eq(run_to_exit(), VMM_EXIT_INTR);
+	pthread_join(writer, NULL);
+	pthread_join(watch, NULL);
+	ck_assert_msg(h.seen_max == SMC_VERSIONS,
+		      "the guest never ran the last code written: it saw %u",
+		      h.seen_max);
+	ck_assert_msg(!h.went_back,
+		      "the guest ran older code after newer code, or code never written");
+	ck_assert_uint_gt(reports(), SMC_VERSIONS / 10);
+	teardown_vcpu();
+}
+
+START_TEST(test_write_running_code_pm)
+{
+	write_running_code(VMM_CPU_PROTECTED);
+}
+END_TEST
+
+START_TEST(test_write_running_code_lm)
+{
+	write_running_code(VMM_CPU_LONG);
+}
+END_TEST
+
+static Suite *tcg_suite(void)
+{
+	Suite *s = suite_create("tcg");
+	TCase *tc = tcase_create("intr");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_real_mode);
+	tcase_add_test(tc, test_protected_mode);
+	tcase_add_test(tc, test_long_mode);
+	tcase_add_test(tc, test_no_inta);
+	tcase_add_test(tc, test_stop_while_waiting);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("ram_written");
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_write_running_code_pm);
+	tcase_add_test(tc, test_write_running_code_lm);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(tcg_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * accel-tcg-intr.c - what other threads ask of the software vCPU, and its
+ * INTR input: set_intr(), ram_written(), HLT waiting for an interrupt.
+ *
+ * Unicorn 2.0.1 is not safe to touch from another thread while it runs: a
+ * uc_emu_stop() from there can land just after an IN or OUT, before EIP
+ * moved past it, and the guest does it again; uc_ctl_remove_cache() from
+ * there walks the TLB and the translation tables under the running engine
+ * (plugvm crashed or hung in 9 of 10 runs with a plugin's thread writing
+ * guest code at 1 kHz). So another thread only records what it wants (INTR
+ * high, a range of RAM written, the end of a time slice) and sets the
+ * vCPU's attention flag; the block hook, which costs one load per block
+ * while the flag is clear, acts at the next block start: it stops the
+ * engine there, before the block's first instruction, and the rest happens
+ * between runs on the vCPU's thread (flushing blocks, delivering).
+ *
+ * Interrupts. INTR is taken at a block start with IF = 1 and no interrupt
+ * shadow, or when a HLT ended the run (the return address is then past the
+ * HLT). Unicorn does not expose QEMU's HF_INHIBIT_IRQ, but like QEMU it
+ * ends a block after STI, MOV SS and POP SS, and the next block holds the
+ * shadowed instruction alone (checked on Debian's 2.0.1). A block whose
+ * preceding bytes end such an instruction (fb, 17, or 8e /2 with its ModRM,
+ * SIB and displacement) is therefore let run before INTR is taken; bytes
+ * that only look like it (the block is a jump target) delay the interrupt
+ * by one block, never lose it. `sti; hlt` with INTR already high thus takes
+ * the interrupt after the HLT, as the CPU does. Unicorn reports a HLT as
+ * the end of the run; with an interrupt controller (cfg->irqchip) the vCPU
+ * then waits: round-robin skips it (vcpu_run() returns VMM_EXIT_YIELD at
+ * once while another vCPU can run) and when none can, the thread blocks on
+ * the VM's condition variable until set_intr(), a kick or a stop.
+ */
+#include "config.h"
+
+#include "accel-tcg.h"
+#include "log.h"
+
+#include <pthread.h>
+#include <string.h>
+#include <unicorn/unicorn.h>
+
+static void set_attention(struct accel_vcpu *tv)
+{
+	__atomic_store_n(&tv->attention, true, __ATOMIC_RELEASE);
+}
+
+static bool intr_high(struct accel_vcpu *tv)
+{
+	return __atomic_load_n(&tv->intr, __ATOMIC_ACQUIRE);
+}
+
+void vmm_tcg_wake(struct accel_vm *vm)
+{
+	pthread_mutex_lock(&vm->wait_lock);
+	pthread_cond_broadcast(&vm->wake);
+	pthread_mutex_unlock(&vm->wait_lock);
+}
+
+void vmm_tcg_set_intr(struct accel_vcpu *tv, bool level)
+{
+	__atomic_store_n(&tv->intr, level, __ATOMIC_RELEASE);
+	if (!level)
+		return;
+	set_attention(tv);
+	/* after the store: a waiter checks @intr under the lock */
+	vmm_tcg_wake(tv->vm);
+}
+
+/* Add [@start, @end) to @tv's queue, merging with a range it touches. */
+static void queue_flush(struct accel_vcpu *tv, uint64_t start, uint64_t end)
+{
+	pthread_mutex_lock(&tv->flush_lock);
+	if (!tv->flush_all) {
+		unsigned i;
+
+		for (i = 0; i < tv->n_flush; i++)
+			if (start <= tv->flush[i].end &&
+			    tv->flush[i].start <= end)
+				break;
+		if (i < tv->n_flush) {
+			if (start < tv->flush[i].start)
+				tv->flush[i].start = start;
+			if (end > tv->flush[i].end)
+				tv->flush[i].end = end;
+		} else if (tv->n_flush < TCG_FLUSH_RANGES) {
+			tv->flush[tv->n_flush].start = start;
+			tv->flush[tv->n_flush].end = end;
+			tv->n_flush++;
+		} else {
+			tv->flush_all = true;
+		}
+	}
+	__atomic_store_n(&tv->flush_pending, true, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&tv->flush_lock);
+	set_attention(tv);
+}
+
+void vmm_tcg_ram_written(struct accel_vm *vm, uint64_t gpa, uint64_t len)
+{
+	uint64_t end = gpa + len;
+
+	if (!len)
+		return;
+	if (end < gpa) /* wrapped: up to the top */
+		end = UINT64_MAX;
+	for (unsigned i = 0; i < vm->n_vcpus; i++) {
+		struct accel_vcpu *tv = vm->vcpus[i];
+
+		if (tv)
+			queue_flush(tv, gpa, end);
+	}
+}
+
+/*
+ * Drop the translated blocks ram_written() asked for; on the vCPU's thread,
+ * between runs. uc_ctl_remove_cache() takes linear addresses and
+ * translates them through the guest's page tables outside the run loop,
+ * where a page fault would crash the process: with paging on, and when the
+ * queue overflowed, every block is dropped instead.
+ */
+static void apply_flush(struct accel_vcpu *tv)
+{
+	struct {
+		uint64_t start, end;
+	} r[TCG_FLUSH_RANGES];
+	unsigned n;
+	bool all;
+
+	if (!__atomic_load_n(&tv->flush_pending, __ATOMIC_ACQUIRE))
+		return;
+	pthread_mutex_lock(&tv->flush_lock);
+	n = tv->n_flush;
+	all = tv->flush_all;
+	memcpy(r, tv->flush, n * sizeof(r[0]));
+	tv->n_flush = 0;
+	tv->flush_all = false;
+	__atomic_store_n(&tv->flush_pending, false, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&tv->flush_lock);
+
+	if (all || vmm_tcg_paging(tv)) {
+		uc_ctl_flush_tlb(tv->uc); /* UC_CTL_TB_FLUSH: every block */
+		return;
+	}
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t end = r[i].end < tv->mem->size ? r[i].end
+							 : tv->mem->size;
+
+		if (r[i].start < end)
+			uc_ctl_remove_cache(tv->uc, r[i].start, end);
+	}
+}
+
+void vmm_tcg_before_run(struct accel_vcpu *tv)
+{
+	apply_flush(tv);
+	tv->first_block = true;
+	if (intr_high(tv) ||
+	    __atomic_load_n(&tv->flush_pending, __ATOMIC_RELAXED))
+		set_attention(tv);
+}
+
+/* Length of a ModRM operand (ModRM, SIB, displacement) at @b, 16- or
+ * 32-bit addressing. */
+static size_t modrm_len(const uint8_t *b, size_t n, bool addr32)
+{
+	unsigned mod = b[0] >> 6, rm = b[0] & 7;
+
+	if (mod == 3)
+		return 1;
+	if (!addr32)
+		return 1 + (mod == 1 ? 1 : mod == 2 || (mod == 0 && rm == 6) ? 2 : 0);
+	if (rm == 4) { /* SIB */
+		if (n < 2)
+			return 0;
+		return 2 + (mod == 1 ? 1
+			    : mod == 2 || (mod == 0 && (b[1] & 7) == 5) ? 4
+									: 0);
+	}
+	return 1 + (mod == 1 ? 1 : mod == 2 || (mod == 0 && rm == 5) ? 4 : 0);
+}
+
+/*
+ * Does the instruction ending just before linear address @pc open an
+ * interrupt shadow: STI, POP SS, MOV SS? (Linear as physical, as plugvm's
+ * page tables map them; outside RAM: no.) Bytes that merely look like one
+ * say yes, which only delays an interrupt by one block.
+ */
+static bool shadowed(struct accel_vcpu *tv, uint64_t pc)
+{
+	enum { MAX = 8 }; /* 8e, ModRM, SIB, disp32, and a little */
+	uint8_t b[MAX];
+	size_t n = pc < MAX ? (size_t)pc : MAX;
+	const uint8_t *end = b + MAX;
+
+	if (!n || vmm_guestmem_read(tv->mem, pc - n, b + MAX - n, n))
+		return false;
+	if (end[-1] == 0xfb || end[-1] == 0x17)
+		return true;
+	for (size_t k = 2; k <= n; k++) {
+		const uint8_t *op = end - k;
+
+		if (op[0] != 0x8e || ((op[1] >> 3) & 7) != 2)
+			continue;
+		if (k == 1 + modrm_len(op + 1, k - 1, false) ||
+		    k == 1 + modrm_len(op + 1, k - 1, true))
+			return true;
+	}
+	return false;
+}
+
+/* INTR is high but nobody can answer INTA: say so once, ignore it. */
+static bool can_ack(struct accel_vcpu *tv)
+{
+	if (tv->sink->inta)
+		return true;
+	if (!tv->warned_no_inta) {
+		tv->warned_no_inta = true;
+		vmm_warn("vCPU %u: INTR raised on a machine without an interrupt controller; ignored",
+			 tv->index);
+	}
+	return false;
+}
+
+void vmm_tcg_attention(struct accel_vcpu *tv, uint64_t pc)
+{
+	bool stop = false, first = tv->first_block;
+
+	/* clear first: a cause set from now on sets it again */
+	__atomic_store_n(&tv->attention, false, __ATOMIC_SEQ_CST);
+	tv->first_block = false;
+	if (__atomic_load_n(&tv->yield, __ATOMIC_ACQUIRE))
+		stop = true;
+	/*
+	 * Blocks to drop: stop, and they are dropped before the next run.
+	 * But the first time here in a run (at its first block when there
+	 * was a flush pending as it began) go on and stop at the next
+	 * block: a host writing faster than the vCPU gets through one block
+	 * would otherwise keep it from running at all.
+	 */
+	if (__atomic_load_n(&tv->flush_pending, __ATOMIC_ACQUIRE)) {
+		if (first)
+			set_attention(tv);
+		else
+			stop = true;
+	}
+	if (!stop && intr_high(tv) && can_ack(tv)) {
+		/*
+		 * IF = 0 or a shadow: look again at the next block start
+		 * (STI, POPF and IRET, which set IF, all end a block).
+		 */
+		if (!(vmm_tcg_rflags(tv) & X86_RFLAGS_IF) || shadowed(tv, pc)) {
+			set_attention(tv);
+		} else {
+			tv->take_intr = true;
+			stop = true;
+		}
+	}
+	if (stop) {
+		tv->hook_stopped = true;
+		uc_emu_stop(tv->uc);
+	}
+}
+
+bool vmm_tcg_take_intr(struct accel_vcpu *tv)
+{
+	uint8_t vector;
+
+	tv->take_intr = false;
+	if (!intr_high(tv) || !can_ack(tv) ||
+	    !(vmm_tcg_rflags(tv) & X86_RFLAGS_IF))
+		return false;
+	vector = tv->sink->inta(tv->sink);
+	vmm_tcg_deliver_external(tv, vector);
+	/* INTR may stay high (another request): look again soon */
+	if (intr_high(tv))
+		set_attention(tv);
+	return true;
+}
+
+/* Could @tv take an interrupt if it ran? (vm->wait_lock held) */
+static bool runnable(struct accel_vcpu *tv)
+{
+	return !tv->waiting ||
+	       (tv->wait_if && tv->sink->inta && intr_high(tv));
+}
+
+bool vmm_tcg_halt(struct accel_vcpu *tv)
+{
+	bool if1;
+
+	if (vmm_tcg_take_intr(tv))
+		return false;
+	if1 = (vmm_tcg_rflags(tv) & X86_RFLAGS_IF) != 0;
+	if (!if1 && !tv->warned_if0) {
+		tv->warned_if0 = true;
+		vmm_warn("vCPU %u halted with interrupts disabled; only --timeout, a signal or a device can end the machine now",
+			 tv->index);
+	}
+	pthread_mutex_lock(&tv->vm->wait_lock);
+	tv->waiting = true;
+	tv->wait_if = if1;
+	pthread_mutex_unlock(&tv->vm->wait_lock);
+	return true;
+}
+
+enum vmm_exit_reason vmm_tcg_wait(struct accel_vcpu *tv)
+{
+	struct accel_vm *vm = tv->vm;
+
+	pthread_mutex_lock(&vm->wait_lock);
+	for (;;) {
+		bool other = false;
+
+		if (__atomic_load_n(&tv->kicked, __ATOMIC_ACQUIRE) ||
+		    vmm_exit_stopping(tv->sink)) {
+			pthread_mutex_unlock(&vm->wait_lock);
+			return VMM_EXIT_INTR;
+		}
+		if (runnable(tv)) {
+			tv->waiting = false;
+			pthread_mutex_unlock(&vm->wait_lock);
+			/* INTR may have fallen since: then wait again */
+			if (vmm_tcg_take_intr(tv))
+				return VMM_EXIT_NONE;
+			pthread_mutex_lock(&vm->wait_lock);
+			tv->waiting = true;
+			continue;
+		}
+		for (unsigned i = 0; i < vm->n_vcpus && !other; i++)
+			other = vm->vcpus[i] && vm->vcpus[i] != tv &&
+				runnable(vm->vcpus[i]);
+		if (other) {
+			pthread_mutex_unlock(&vm->wait_lock);
+			return VMM_EXIT_YIELD;
+		}
+		pthread_cond_wait(&vm->wake, &vm->wait_lock);
+	}
+}
