@@ -344,7 +344,7 @@ static uint8_t sink_inta(struct vmm_exit_sink *sink)
 	struct vmm_vcpu *vcpu = sink_vcpu(sink);
 
 	vcpu->stats[VMM_STAT_IRQ]++;
-	return vcpu->inta(vcpu->inta_ctx);
+	return vcpu->inta(vcpu->inta_ctx, vcpu->index);
 }
 
 int vmm_vcpu_init(struct vmm_vcpu *vcpu, const struct vmm_vcpu_config *cfg)

@@ -95,10 +95,11 @@ struct vmm_vcpu_config {
 	/*
 	 * The interrupt acknowledge cycle, for accelerators with set_intr()
 	 * (tcg): the vector the machine's controller answers (its ack()),
-	 * called on the vCPU's thread with @inta_ctx. NULL: no controller
+	 * called on the vCPU's thread with @inta_ctx and the vCPU's index.
+	 * NULL: no controller
 	 * (INTR is then ignored, with a warning).
 	 */
-	uint8_t (*inta)(void *inta_ctx);
+	uint8_t (*inta)(void *inta_ctx, unsigned index);
 	void *inta_ctx;
 };
 
@@ -114,7 +115,7 @@ struct vmm_vcpu {
 	const struct vmm_vcpu_events *events;
 	void *ctx;
 	bool irqchip;
-	uint8_t (*inta)(void *inta_ctx);
+	uint8_t (*inta)(void *inta_ctx, unsigned index);
 	void *inta_ctx;
 	bool halted;
 	/* Statistics, written only by the thread running this vCPU. */

@@ -56,6 +56,19 @@ static void vcpu_stop(void *ctx, enum vmm_stop_reason reason)
 	vmm_vm_request_stop(ctx, reason, 0);
 }
 
+/*
+ * INTA of vCPU @index (tcg with chipset pc): the PIC plugin's ack(), under
+ * its lock. It always answers (a spurious request gets IRQ 7's vector);
+ * without one, which cannot happen once the chipset is built, 0xff.
+ */
+static uint8_t vcpu_inta(void *ctx, unsigned index)
+{
+	struct vmm_vm *vm = ctx;
+	int vector = vmm_irq_ack(vm->irq, index);
+
+	return vector < 0 ? 0xff : (uint8_t)vector;
+}
+
 static const struct vmm_vcpu_events vcpu_events = {
 	.halted = vcpu_halted,
 	.stop = vcpu_stop,
@@ -250,6 +263,12 @@ static int create_vcpus(struct vmm_vm *vm)
 			.n_stat_slots = vm->n_devices + 1,
 			.events = &vcpu_events,
 			.ctx = vm,
+			/* chipset pc: HLT waits for an interrupt; tcg
+			 * takes INTR from the PIC plugin */
+			.irqchip = vm->cfg->chipset == VMM_CHIPSET_PC,
+			.inta = vm->irq && vm->accel->set_intr ? vcpu_inta
+							       : NULL,
+			.inta_ctx = vm,
 		};
 		int ret;
 
