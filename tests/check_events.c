@@ -597,7 +597,7 @@ END_TEST
 
 START_TEST(test_thread_watch_pipe)
 {
-	struct wrec a = { .read_all = true };
+	struct wrec a = { .read_all = true, .free_on_hup = true };
 	int p[2];
 
 	ck_assert_int_eq(pipe2(p, O_NONBLOCK), 0);
@@ -625,7 +625,6 @@ START_TEST(test_thread_watch_pipe)
 	}
 
 	/* the writer hangs up: HUP, with READ for end of file */
-	a.free_on_hup = true;
 	close(p[1]);
 	ck_assert(wait_for(&a.calls, 3));
 	ck_assert_uint_eq(a.revents & (VMM_WATCH_HUP | VMM_WATCH_READ),
