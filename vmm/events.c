@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -306,6 +307,8 @@ static void *event_thread(void *arg)
 {
 	struct vmm_events *ev = arg;
 
+	/* Wake at the deadline, not up to the default 50 us after it. */
+	prctl(PR_SET_TIMERSLACK, 1000UL);
 	pthread_mutex_lock(&ev->lock);
 	while (!ev->stopping) {
 		struct epoll_event e;
