@@ -18,7 +18,7 @@ EXTRA_DIST += \
 # each with its expected stdout (.out) and exit status (.status); their
 # guests link at 0x1000, and pc-pic drives lines through testdev.
 KVM_MACHINES = tests/kvm/guests/pc-pic.ini tests/kvm/guests/pc-hltcli.ini \
-	tests/kvm/guests/pc-smp.ini
+	tests/kvm/guests/pc-smp.ini tests/kvm/guests/pc-idle.ini
 KVM_GUESTS = $(KVM_MACHINES:.ini=.bin)
 EXTRA_DIST += $(KVM_MACHINES) $(KVM_MACHINES:.ini=.S) \
 	$(KVM_MACHINES:.ini=.out) $(KVM_MACHINES:.ini=.status)

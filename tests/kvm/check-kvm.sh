@@ -169,14 +169,24 @@ if [ -n "$builddir" ] && [ -x "$builddir/vmm/plugvm" ]; then
 echo "== plugvm: every machine with accel kvm"
 mkdir -p "\$KVM_OUT/kvm"
 export PLUGVM_PLUGIN_PATH=\${PLUGINS:-$vm_plugins}
+# time(1) (busybox's in the VM) keeps each run's wall and CPU seconds
+timecmd=\$(command -v time 2>/dev/null)
 for run in$runs; do
 	name=\${run%:*}
-	\${PLUGVM:-plugvm} --accel kvm --timeout \${run#*:} \\
+	\${timecmd:+\$timecmd -o "\$KVM_OUT/kvm/\$name.time" -f "%e %U %S"} \\
+		\${PLUGVM:-plugvm} --accel kvm --timeout \${run#*:} \\
 		"\${CONFIGS:-/configs}/\$name.ini" \\
 		>"\$KVM_OUT/kvm/\$name.out" 2>"\$KVM_OUT/kvm/\$name.err"
 	echo \$? >"\$KVM_OUT/kvm/\$name.status"
 	echo "\$name: exit status \$(cat "\$KVM_OUT/kvm/\$name.status")"
 done
+# What an idle guest (a 100 Hz tick, HLT in between) costs plugvm.
+if [ -f "\$KVM_OUT/kvm/pc-idle.time" ]; then
+	tail -n 1 "\$KVM_OUT/kvm/pc-idle.time" | {
+		read -r wall user sys
+		echo "bench: pc-idle on kvm (100 Hz PIT, HLT): \$user s user + \$sys s system in \$wall s"
+	}
+fi
 
 # A vCPU waiting in HLT inside the kernel (chipset pc, IF = 0) still
 # stops on SIGINT and SIGTERM (status 130), not only on --timeout.
