@@ -32,6 +32,7 @@ EXTRA_DIST += tests/run-machine.sh tests/expected
 
 # Test-only guests, built like configs/ (tests/cli.sh runs them).
 TEST_GUESTS = tests/guests/intloop.bin tests/guests/pgcs.bin \
+	tests/guests/irqline.bin \
 	tests/guests/replay.bin \
 	tests/guests/refuse.bin tests/guests/kitcmp.bin \
 	tests/guests/intr-real.bin tests/guests/intr-pm.bin \
@@ -119,6 +120,9 @@ tests_check_x86_intr_LDADD = $(TEST_LIBS)
 
 # The command line, end to end (TAP: each check counts).
 TESTS += tests/cli.sh
+# `[machine] chipset` end to end: errors, set_irq refusals, an IRQ on tcg.
+TESTS += tests/chipset.sh
+EXTRA_DIST += tests/chipset.sh
 # A reconfigure rebuilds what it changed (config.h, paths.h; TAP).
 TESTS += tests/rebuild.sh
 EXTRA_DIST += tests/rebuild.sh
