@@ -52,7 +52,7 @@ tests/guests/%.bin: tests/guests/%.o
 # Unit tests of the core.
 CORE_TESTS = tests/check_iobus tests/check_plugin tests/check_cpu \
 	tests/check_kvm_host tests/check_log tests/check_x86_intr \
-	tests/check_vcpu tests/check_events tests/check_tcg
+	tests/check_vcpu tests/check_events tests/check_tcg tests/check_chipset
 check_PROGRAMS += $(CORE_TESTS)
 TESTS += $(CORE_TESTS)
 tests_check_iobus_SOURCES = tests/check_iobus.c
@@ -97,6 +97,14 @@ tests_check_plugin_SOURCES = tests/check_plugin.c
 tests_check_plugin_CFLAGS = $(TEST_CFLAGS)
 tests_check_plugin_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
 EXTRA_tests_check_plugin_DEPENDENCIES = $(check_LTLIBRARIES)
+# The machine's chipset on fake kvm and tcg accelerators, with the real
+# chipset plugins and testdev.
+tests_check_chipset_SOURCES = tests/check_chipset.c tests/capture.h
+tests_check_chipset_CFLAGS = $(TEST_CFLAGS)
+tests_check_chipset_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
+EXTRA_tests_check_chipset_DEPENDENCIES = devices/i8259.la devices/i8254.la \
+	devices/debugport.la devices/nullmmio.la tests/testdev.la
+
 tests_check_vcpu_SOURCES = tests/check_vcpu.c
 tests_check_vcpu_CFLAGS = $(TEST_CFLAGS)
 tests_check_vcpu_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
