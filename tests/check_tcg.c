@@ -392,6 +392,86 @@ START_TEST(test_stop_while_waiting)
 }
 END_TEST
 
+/*
+ * Two vCPUs taking turns on this thread, as run.c does: one that waits
+ * for ever, one that waits for its INTR. While both wait the thread
+ * blocks; the one that can run runs.
+ */
+START_TEST(test_two_vcpus_wait)
+{
+	struct vmm_cpu_setup cs = { .mode = VMM_CPU_PROTECTED,
+				    .entry = GUEST_ADDR, .n_vcpus = 2 };
+	struct accel_vm_config cfg = { .n_vcpus = 2,
+				       .mode = VMM_CPU_PROTECTED,
+				       .irqchip = true };
+	struct vmm_boot_layout layout;
+	struct vmm_regs regs;
+	struct accel_vcpu *tv1;
+	struct vmm_exit_sink sink1;
+	struct job raise, stop;
+	enum vmm_exit_reason r[2] = { VMM_EXIT_NONE, VMM_EXIT_NONE };
+	unsigned hlts = 0;
+	uint64_t t0, c0, cpu = 0, wall = 0;
+
+	setup_vcpu(VMM_CPU_PROTECTED, "intr-smp", true, 0x40);
+	/* setup_vcpu() made a one-vCPU VM: make it two */
+	ops->vcpu_destroy(h.tv);
+	ops->vm_destroy(h.vm);
+	cfg.mem = &h.mem;
+	ck_assert_int_eq(vmm_cpu_layout(VMM_CPU_PROTECTED, RAM_SIZE, &layout),
+			 0);
+	ck_assert_int_eq(ops->vm_create(&cfg, &h.vm), 0);
+	vmm_cpu_initial_regs(&cs, &layout, 0, &regs);
+	ck_assert_int_eq(ops->vcpu_create(h.vm, 0, &h.sink, &regs, &h.tv), 0);
+	sink1 = h.sink;
+	vmm_cpu_initial_regs(&cs, &layout, 1, &regs);
+	ck_assert_int_eq(ops->vcpu_create(h.vm, 1, &sink1, &regs, &tv1), 0);
+
+	/* round-robin until vCPU 0 reports its HLT, twice (IF = 1, then
+	 * IF = 0); INTR comes 300 ms after the first, a stop 50 ms after
+	 * the second */
+	while (r[0] != VMM_EXIT_INTR || r[1] != VMM_EXIT_INTR) {
+		for (unsigned i = 0; i < 2; i++) {
+			struct vmm_exit e;
+
+			if (r[i] == VMM_EXIT_INTR)
+				continue;
+			memset(&e, 0, sizeof(e));
+			t0 = now_ns();
+			c0 = thread_cpu_ns();
+			ck_assert_int_eq(ops->vcpu_run(i ? tv1 : h.tv, &e), 0);
+			if (hlts == 1) {
+				wall += now_ns() - t0;
+				cpu += thread_cpu_ns() - c0;
+			}
+			ck_assert_int_ne(e.reason, VMM_EXIT_EXCEPTION);
+			r[i] = e.reason;
+			if (i == 0 && e.reason == VMM_EXIT_HLT) {
+				if (++hlts == 1)
+					job_start(&raise, JOB_RAISE, 300);
+				else
+					job_start(&stop, JOB_STOP, 50);
+			}
+		}
+	}
+	pthread_join(raise.thread, NULL);
+	pthread_join(stop.thread, NULL);
+	ck_assert_uint_eq(hlts, 2);
+	ck_assert_uint_eq(reports(), 3);
+	ck_assert_uint_eq(h.reports[0], 1);
+	ck_assert_uint_eq(h.reports[1], 2);
+	ck_assert_uint_eq(h.reports[2], 3);
+	ck_assert_uint_eq(intas(), 1);
+	ck_assert_uint_ge(wall, 250000000u);
+	ck_assert_msg(cpu < wall / 2,
+		      "both vCPUs waiting used %llu of %llu ms",
+		      (unsigned long long)cpu / 1000000,
+		      (unsigned long long)wall / 1000000);
+	ops->vcpu_destroy(tv1);
+	teardown_vcpu();
+}
+END_TEST
+
 /* ---- host writes into running code (issue 10's crash) --------------- */
 
 #define SMC_PATCH 0x1040
@@ -476,6 +556,7 @@ static Suite *tcg_suite(void)
 	tcase_add_test(tc, test_long_mode);
 	tcase_add_test(tc, test_no_inta);
 	tcase_add_test(tc, test_stop_while_waiting);
+	tcase_add_test(tc, test_two_vcpus_wait);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("ram_written");
 	tcase_set_timeout(tc, 300);

@@ -36,7 +36,8 @@ TEST_GUESTS = tests/guests/intloop.bin tests/guests/pgcs.bin \
 	tests/guests/replay.bin \
 	tests/guests/refuse.bin tests/guests/kitcmp.bin \
 	tests/guests/intr-real.bin tests/guests/intr-pm.bin \
-	tests/guests/intr-lm.bin tests/guests/smc.bin
+	tests/guests/intr-lm.bin tests/guests/intr-smp.bin \
+	tests/guests/smc.bin
 noinst_DATA += $(TEST_GUESTS)
 EXTRA_DIST += $(TEST_GUESTS:.bin=.S)
 CLEANFILES += $(TEST_GUESTS) $(TEST_GUESTS:.bin=.o)
