@@ -104,7 +104,9 @@ void vmm_tcg_ram_written(struct accel_vm *vm, uint64_t gpa, uint64_t len)
 	if (end < gpa) /* wrapped: up to the top */
 		end = UINT64_MAX;
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
-		struct accel_vcpu *tv = vm->vcpus[i];
+		/* a device's thread may write while the vCPUs are made */
+		struct accel_vcpu *tv =
+			__atomic_load_n(&vm->vcpus[i], __ATOMIC_ACQUIRE);
 
 		if (tv)
 			queue_flush(tv, gpa, end);

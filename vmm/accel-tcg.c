@@ -265,7 +265,8 @@ static void tcg_vcpu_destroy(struct accel_vcpu *tv)
 	if (!tv)
 		return;
 	if (tv->index < tv->vm->n_vcpus && tv->vm->vcpus[tv->index] == tv)
-		tv->vm->vcpus[tv->index] = NULL;
+		__atomic_store_n(&tv->vm->vcpus[tv->index], NULL,
+				 __ATOMIC_RELEASE);
 	if (tv->uc)
 		uc_close(tv->uc);
 	for (size_t i = 0; i < tv->n_windows; i++)
@@ -348,7 +349,7 @@ static int tcg_vcpu_create(struct accel_vm *vm, unsigned index,
 		goto out_destroy;
 	}
 	if (index < vm->n_vcpus)
-		vm->vcpus[index] = tv;
+		__atomic_store_n(&vm->vcpus[index], tv, __ATOMIC_RELEASE);
 	*out = tv;
 	return 0;
 
