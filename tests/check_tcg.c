@@ -37,6 +37,7 @@ static struct {
 	struct vmm_guestmem mem;
 	struct accel_vm *vm;
 	struct accel_vcpu *tv;
+	struct accel_vcpu *tv1; /* a second vCPU, or NULL */
 	struct vmm_exit_sink sink;
 	_Atomic int stop;
 	uint8_t vector; /* what INTA answers */
@@ -90,6 +91,8 @@ static void *job_thread(void *arg)
 	case JOB_STOP:
 		atomic_store(&h.stop, 1);
 		ops->kick(h.tv);
+		if (h.tv1)
+			ops->kick(h.tv1);
 		break;
 	}
 	return NULL;
@@ -393,11 +396,12 @@ START_TEST(test_stop_while_waiting)
 END_TEST
 
 /*
- * Two vCPUs taking turns on this thread, as run.c does: one that waits
- * for ever, one that waits for its INTR. While both wait the thread
- * blocks; the one that can run runs.
+ * Two vCPUs taking turns on this thread, as run.c does, with no time
+ * slices: vCPU 0 waits for its INTR; vCPU 1 waits for ever (@spin false)
+ * and then, while both wait, the thread blocks; or vCPU 1 spins (@spin),
+ * and the INTR that wakes vCPU 0 must end vCPU 1's turn.
  */
-START_TEST(test_two_vcpus_wait)
+static void two_vcpus(bool spin)
 {
 	struct vmm_cpu_setup cs = { .mode = VMM_CPU_PROTECTED,
 				    .entry = GUEST_ADDR, .n_vcpus = 2 };
@@ -425,7 +429,9 @@ START_TEST(test_two_vcpus_wait)
 	ck_assert_int_eq(ops->vcpu_create(h.vm, 0, &h.sink, &regs, &h.tv), 0);
 	sink1 = h.sink;
 	vmm_cpu_initial_regs(&cs, &layout, 1, &regs);
+	regs.rax = spin;
 	ck_assert_int_eq(ops->vcpu_create(h.vm, 1, &sink1, &regs, &tv1), 0);
+	h.tv1 = tv1;
 
 	/* round-robin until vCPU 0 reports its HLT, twice (IF = 1, then
 	 * IF = 0); INTR comes 300 ms after the first, a stop 50 ms after
@@ -463,12 +469,23 @@ START_TEST(test_two_vcpus_wait)
 	ck_assert_uint_eq(h.reports[2], 3);
 	ck_assert_uint_eq(intas(), 1);
 	ck_assert_uint_ge(wall, 250000000u);
-	ck_assert_msg(cpu < wall / 2,
+	ck_assert_msg(spin || cpu < wall / 2,
 		      "both vCPUs waiting used %llu of %llu ms",
 		      (unsigned long long)cpu / 1000000,
 		      (unsigned long long)wall / 1000000);
 	ops->vcpu_destroy(tv1);
 	teardown_vcpu();
+}
+
+START_TEST(test_two_vcpus_wait)
+{
+	two_vcpus(false);
+}
+END_TEST
+
+START_TEST(test_two_vcpus_spin)
+{
+	two_vcpus(true);
 }
 END_TEST
 
@@ -565,6 +582,7 @@ static Suite *tcg_suite(void)
 	tcase_add_test(tc, test_no_inta);
 	tcase_add_test(tc, test_stop_while_waiting);
 	tcase_add_test(tc, test_two_vcpus_wait);
+	tcase_add_test(tc, test_two_vcpus_spin);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("ram_written");
 	tcase_set_timeout(tc, 300);

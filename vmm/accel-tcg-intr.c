@@ -56,14 +56,47 @@ void vmm_tcg_wake(struct accel_vm *vm)
 	pthread_mutex_unlock(&vm->wait_lock);
 }
 
+/* Could @tv take an interrupt if it ran? (vm->wait_lock held) */
+static bool runnable(struct accel_vcpu *tv)
+{
+	return !tv->waiting ||
+	       (tv->wait_if && tv->sink->inta && intr_high(tv));
+}
+
+unsigned vmm_tcg_runnable(struct accel_vm *vm)
+{
+	unsigned n = 0;
+
+	pthread_mutex_lock(&vm->wait_lock);
+	for (unsigned i = 0; i < vm->n_vcpus; i++)
+		n += vm->vcpus[i] && runnable(vm->vcpus[i]);
+	pthread_mutex_unlock(&vm->wait_lock);
+	return n;
+}
+
 void vmm_tcg_set_intr(struct accel_vcpu *tv, bool level)
 {
+	struct accel_vm *vm = tv->vm;
+	bool woken;
+
 	__atomic_store_n(&tv->intr, level, __ATOMIC_RELEASE);
 	if (!level)
 		return;
 	set_attention(tv);
 	/* after the store: a waiter checks @intr under the lock */
-	vmm_tcg_wake(tv->vm);
+	pthread_mutex_lock(&vm->wait_lock);
+	woken = tv->waiting && runnable(tv);
+	pthread_cond_broadcast(&vm->wake);
+	pthread_mutex_unlock(&vm->wait_lock);
+	/*
+	 * It waited in HLT: the vCPU running on the round-robin thread, if
+	 * any, makes way at its next block start, so that the interrupt
+	 * does not wait for the end of a slice (which is longer while only
+	 * one vCPU could run: see run.c).
+	 */
+	for (unsigned i = 0; woken && i < vm->n_vcpus; i++)
+		if (vm->vcpus[i] && vm->vcpus[i] != tv)
+			vmm_tcg_end_slice(vm->vcpus[i]);
 }
 
 /* Add [@start, @end) to @tv's queue, merging with a range it touches. */
@@ -277,13 +310,6 @@ bool vmm_tcg_take_intr(struct accel_vcpu *tv)
 	if (intr_high(tv))
 		set_attention(tv);
 	return true;
-}
-
-/* Could @tv take an interrupt if it ran? (vm->wait_lock held) */
-static bool runnable(struct accel_vcpu *tv)
-{
-	return !tv->waiting ||
-	       (tv->wait_if && tv->sink->inta && intr_high(tv));
 }
 
 bool vmm_tcg_halt(struct accel_vcpu *tv)

@@ -503,22 +503,26 @@ static void tcg_kick(struct accel_vcpu *tv)
 	vmm_tcg_wake(tv->vm); /* a vCPU waiting in HLT */
 }
 
-static void tcg_preempt(struct accel_vm *vm)
+void vmm_tcg_end_slice(struct accel_vcpu *tv)
 {
-	for (unsigned i = 0; i < vm->n_vcpus; i++) {
-		struct accel_vcpu *tv = vm->vcpus[i];
-
-		if (!tv)
-			continue;
-		pthread_mutex_lock(&tv->lock);
-		if (tv->running) {
-			tv->preempted = true;
-			__atomic_store_n(&tv->yield, true, __ATOMIC_RELEASE);
-			__atomic_store_n(&tv->attention, true,
-					 __ATOMIC_RELEASE);
-		}
-		pthread_mutex_unlock(&tv->lock);
+	pthread_mutex_lock(&tv->lock);
+	if (tv->running) {
+		tv->preempted = true;
+		__atomic_store_n(&tv->yield, true, __ATOMIC_RELEASE);
+		__atomic_store_n(&tv->attention, true, __ATOMIC_RELEASE);
 	}
+	pthread_mutex_unlock(&tv->lock);
+}
+
+/* Slices matter while two vCPUs or more can run. */
+static bool tcg_preempt(struct accel_vm *vm)
+{
+	if (vmm_tcg_runnable(vm) < 2)
+		return false;
+	for (unsigned i = 0; i < vm->n_vcpus; i++)
+		if (vm->vcpus[i])
+			vmm_tcg_end_slice(vm->vcpus[i]);
+	return true;
 }
 
 

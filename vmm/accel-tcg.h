@@ -106,7 +106,10 @@ struct accel_vcpu {
 	size_t n_windows;
 };
 
-/* accel-tcg.c, for accel-tcg-x86.c */
+/* accel-tcg.c, for the other two */
+
+/* If @tv runs, end its time slice at its next block start. Any thread. */
+void vmm_tcg_end_slice(struct accel_vcpu *tv);
 
 /* End the run in guest fault @vector (struct vmm_exit's exception). */
 void vmm_tcg_fault_stop(struct accel_vcpu *tv, uint32_t vector,
@@ -118,6 +121,9 @@ void vmm_tcg_fault_stop(struct accel_vcpu *tv, uint32_t vector,
 void vmm_tcg_set_intr(struct accel_vcpu *tv, bool level);
 void vmm_tcg_ram_written(struct accel_vm *vm, uint64_t gpa, uint64_t len);
 void vmm_tcg_wake(struct accel_vm *vm);
+
+/* How many of @vm's vCPUs can run: not waiting in HLT, or woken. */
+unsigned vmm_tcg_runnable(struct accel_vm *vm);
 
 /* The slow path of hook_block(), @attention set: decide whether to stop
  * at the block at linear address @pc. */

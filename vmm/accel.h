@@ -85,9 +85,12 @@ struct accel_ops {
 	/*
 	 * Unthreaded accelerators with several vCPUs: end the running
 	 * vCPU's time slice (vcpu_run() returns VMM_EXIT_YIELD). Called from
-	 * the control thread every VMM_TIME_SLICE_MS. May be NULL.
+	 * the control thread every VMM_TIME_SLICE_MS. Returns false when
+	 * slices do not matter now, as at most one vCPU can run (the others
+	 * wait in HLT), and then the caller may call it less often. May be
+	 * NULL.
 	 */
-	void (*preempt)(struct accel_vm *vm);
+	bool (*preempt)(struct accel_vm *vm);
 	/*
 	 * The host wrote guest RAM (DMA): drop translated code. Any thread,
 	 * also while the vCPUs run. May be NULL.

@@ -78,6 +78,9 @@ static uint64_t now_ms(void)
 	return vmm_now_ns() / 1000000;
 }
 
+/* Longest wait between two preempt() calls while slices do not matter. */
+#define IDLE_SLICE_MAX_MS 64
+
 /* Wait for @n runners, a signal or the deadline. */
 static void control_loop(struct vmm_vm *vm, int sfd, unsigned n,
 			 uint64_t timeout_ms)
@@ -85,11 +88,12 @@ static void control_loop(struct vmm_vm *vm, int sfd, unsigned n,
 	uint64_t deadline = timeout_ms ? now_ms() + timeout_ms : 0;
 	bool slicing = !vm->accel->threaded && vm->n_vcpus > 1 &&
 		       vm->accel->preempt;
+	int slice = VMM_TIME_SLICE_MS;
 
 	while (n > 0) {
 		struct pollfd fds[2] = { { .fd = vm->done_fd, .events = POLLIN },
 					 { .fd = sfd, .events = POLLIN } };
-		int wait = slicing ? VMM_TIME_SLICE_MS : -1;
+		int wait = slicing ? slice : -1;
 		int ready;
 
 		/*
@@ -121,8 +125,21 @@ static void control_loop(struct vmm_vm *vm, int sfd, unsigned n,
 		ready = poll(fds, sfd >= 0 ? 2 : 1, wait);
 		if (ready < 0)
 			continue; /* EINTR */
-		if (ready == 0 && slicing)
-			vm->accel->preempt(vm->accel_vm);
+		/*
+		 * While at most one vCPU can run (the others wait in HLT),
+		 * look less and less often, up to IDLE_SLICE_MAX_MS: an idle
+		 * SMP guest then costs no 500 wake-ups a second. An
+		 * interrupt that wakes a vCPU from HLT ends the running one's
+		 * slice itself (tcg's set_intr()), so only the fairness
+		 * between two busy vCPUs waits for this, once, at most that
+		 * long.
+		 */
+		if (ready == 0 && slicing) {
+			if (vm->accel->preempt(vm->accel_vm))
+				slice = VMM_TIME_SLICE_MS;
+			else if (slice < IDLE_SLICE_MAX_MS)
+				slice *= 2;
+		}
 		if (fds[0].revents & POLLIN) {
 			uint64_t v;
 

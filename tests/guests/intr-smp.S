@@ -1,5 +1,6 @@
 /* intr-smp: two vCPUs that wait in HLT at once, for tests/check_tcg.c.
- * vCPU 1 (RDI = 1) waits with IF = 1 for ever: INTR goes to vCPU 0 only.
+ * vCPU 1 (RDI = 1) waits with IF = 1 for ever: INTR goes to vCPU 0 only;
+ * with EAX = 1 it spins instead, with IF = 0.
  * vCPU 0 reports 1, waits with IF = 1 until the test raises its INTR
  * (vector 0x40), reports 2 from the handler and 3 after it, then waits
  * with IF = 0 until the test stops the machine. Protected mode, linked
@@ -34,11 +35,15 @@ _start:
 	jmp	.
 
 park:	mov	$0x70000, %esp
+	test	%eax, %eax
+	jnz	spin
 	sti
 1:	hlt
 	mov	$0x11, %eax		/* never: nothing interrupts vCPU 1 */
 	out	%eax, $0x80
 	jmp	1b
+
+spin:	jmp	spin
 
 handler:
 	mov	$2, %eax
