@@ -40,11 +40,24 @@
 #define REG_D 0x0d
 #define CENTURY 0x32
 
+#define MINUTES_ALARM 0x03
+
+#define A_UIP 0x80
 #define B_SET 0x80
+#define B_PIE 0x40
+#define B_AIE 0x20
 #define B_UIE 0x10
+#define B_SQWE 0x08
 #define B_DM 0x04
 #define B_24H 0x02
+#define C_IRQF 0x80
+#define C_PF 0x40
+#define C_AF 0x20
 #define C_UF 0x10
+
+#define IRQ 8
+#define MS 1000000ull
+#define S 1000000000ull
 
 /* 2026-01-02 was a Friday: day 6 counting Sunday as 1. */
 #define FIXED "2026-01-02 03:04:05"
@@ -191,13 +204,19 @@ END_TEST
 
 START_TEST(test_frozen)
 {
-	struct timespec pause = { .tv_sec = 1, .tv_nsec = 100000000 };
 	char before[32], after[32];
 
 	read_bcd(t, before, sizeof(before));
-	ck_assert_int_eq(nanosleep(&pause, NULL), 0);
+	/* 1.1 s on the kit's virtual clock: no test waits for host time */
+	plugvm_devtest_clock_step(t, 1100 * MS);
 	ck_assert_str_eq(read_bcd(t, after, sizeof(after)), before);
-	/* a frozen clock never shows an update */
+	/* a frozen clock never shows an update, nor arms a timer for one */
+	wr(t, REG_B, B_UIE | B_AIE | B_24H);
+	wr(t, SECONDS_ALARM, 0xc0);
+	wr(t, MINUTES_ALARM, 0xc0);
+	wr(t, HOURS_ALARM, 0xc0);
+	ck_assert_uint_eq(plugvm_devtest_clock_next(t), UINT64_MAX);
+	plugvm_devtest_clock_step(t, 3 * S);
 	ck_assert_uint_eq(rd(t, REG_A), 0x26);
 	ck_assert_uint_eq(rd(t, REG_C), 0x00);
 }
@@ -412,6 +431,354 @@ static void expect_add_fails(const char *const *settings, int err,
 	plugvm_devtest_free(u);
 }
 
+/* ------------------------------------------------------------------------ */
+/* interrupts, on the kit's virtual clock                                   */
+/* ------------------------------------------------------------------------ */
+
+/* A bench with the RTC (fixed time unless @when) on a "pc" chipset, whose
+ * 8259A pair the test programs as a PC's firmware does: master at vector
+ * 0x08, slave at 0x70 on the master's IRQ 2, only IRQ 2 and IRQ 8
+ * unmasked. NULL and a message if the chipset's plugins cannot be loaded. */
+static struct plugvm_devtest *open_pc(const char *when)
+{
+	const char *const settings[] = { "time", when ? when : FIXED, NULL };
+	struct plugvm_devtest *u = plugvm_devtest_new(0);
+	int ret;
+
+	ck_assert_ptr_nonnull(u);
+	ret = plugvm_devtest_set_chipset(u, "pc");
+	ck_assert_msg(ret == 0, "chipset pc: %s (%s)", strerror(-ret),
+		      plugvm_devtest_error(u));
+	ret = plugvm_devtest_add(u, plugin(), "rtc", settings);
+	ck_assert_msg(ret == 0, "rtc: %s", plugvm_devtest_error(u));
+	plugvm_devtest_outb(u, 0x20, 0x11); /* ICW1: edge, cascade, ICW4 */
+	plugvm_devtest_outb(u, 0x21, 0x08); /* ICW2: vector base */
+	plugvm_devtest_outb(u, 0x21, 0x04); /* ICW3: slave on IRQ 2 */
+	plugvm_devtest_outb(u, 0x21, 0x01); /* ICW4: 8086 mode */
+	plugvm_devtest_outb(u, 0xa0, 0x11);
+	plugvm_devtest_outb(u, 0xa1, 0x70);
+	plugvm_devtest_outb(u, 0xa1, 0x02); /* ICW3: cascade identity 2 */
+	plugvm_devtest_outb(u, 0xa1, 0x01);
+	plugvm_devtest_outb(u, 0x21, 0xfb); /* OCW1: only IRQ 2 */
+	plugvm_devtest_outb(u, 0xa1, 0xfe); /* only IRQ 8 */
+	return u;
+}
+
+/* The period of rate select @rs in nanoseconds, rounded down. */
+static uint64_t period_ns(unsigned int rs)
+{
+	uint64_t ticks = rs <= 2 ? 1u << (rs + 6) : 1u << (rs - 1);
+
+	return ticks * S / 32768;
+}
+
+/* Every rate: PIE interrupts come exactly 32768 >> (RS - 1) times a
+ * second (256 and 128 Hz for RS 1 and 2), each one IRQF | PF in C. */
+START_TEST(test_periodic_rates)
+{
+	for (unsigned int rs = 1; rs <= 15; rs++) {
+		struct plugvm_devtest *u = open_rtc(FIXED);
+		unsigned int hz = rs <= 2 ? 32768u >> (rs + 6) : 32768u >> (rs - 1);
+		uint64_t end, prev = 0;
+		unsigned int n = 0;
+
+		ck_assert_ptr_nonnull(u);
+		wr(u, REG_A, 0x20 | rs);
+		wr(u, REG_B, B_PIE | B_24H);
+		end = plugvm_devtest_clock_ns(u) + S;
+		while (plugvm_devtest_clock_next(u) <= end) {
+			plugvm_devtest_clock_step_next(u);
+			ck_assert_msg(rd(u, REG_C) == (C_IRQF | C_PF),
+				      "RS %u: C after interrupt %u", rs, n);
+			if (n) /* one period apart, to the nanosecond */
+				ck_assert_uint_le(plugvm_devtest_clock_ns(u) -
+							  prev - period_ns(rs),
+						  1);
+			prev = plugvm_devtest_clock_ns(u);
+			n++;
+		}
+		ck_assert_msg(n == hz, "RS %u: %u interrupts in 1 s, not %u",
+			      rs, n, hz);
+		plugvm_devtest_free(u);
+	}
+}
+END_TEST
+
+/* RS 0 turns the periodic interrupt off, as does a stopped divider. */
+START_TEST(test_rate_zero_is_off)
+{
+	wr(t, REG_A, 0x20);
+	wr(t, REG_B, B_PIE | B_24H);
+	ck_assert_uint_eq(plugvm_devtest_clock_next(t), UINT64_MAX);
+	plugvm_devtest_clock_step(t, S);
+	ck_assert_uint_eq(rd(t, REG_C), 0);
+	wr(t, REG_A, 0x66); /* divider in reset */
+	ck_assert_uint_eq(plugvm_devtest_clock_next(t), UINT64_MAX);
+	plugvm_devtest_clock_step(t, S);
+	ck_assert_uint_eq(rd(t, REG_C), 0);
+	wr(t, REG_A, 0x26); /* running again: 1024 Hz */
+	ck_assert_uint_le(plugvm_devtest_clock_next(t) -
+				  plugvm_devtest_clock_ns(t),
+			  period_ns(6) + 1);
+}
+END_TEST
+
+/* Without PIE no interrupt; SQWE alone sets PF (as QEMU's RTC), and
+ * turning PIE on while PF is set raises IRQF at once. */
+START_TEST(test_flags_without_enable)
+{
+	wr(t, REG_B, B_SQWE | B_24H);
+	ck_assert_uint_eq(plugvm_devtest_clock_next(t), UINT64_MAX);
+	plugvm_devtest_clock_step(t, 10 * MS);
+	ck_assert_uint_eq(rd(t, REG_C), C_PF);
+	ck_assert_uint_eq(rd(t, REG_C), 0); /* read-to-clear */
+	plugvm_devtest_clock_step(t, 10 * MS);
+	wr(t, REG_B, B_SQWE | B_PIE | B_24H);
+	ck_assert_uint_eq(plugvm_devtest_clock_next(t), UINT64_MAX);
+	ck_assert_uint_eq(rd(t, REG_C), C_IRQF | C_PF);
+	/* PIE alone, a stretch with nothing enabled leaves no flag */
+	wr(t, REG_B, B_24H);
+	plugvm_devtest_clock_step(t, 10 * MS);
+	ck_assert_uint_eq(rd(t, REG_C), 0);
+}
+END_TEST
+
+/* The line: high from the flag's rising until the read of C, one edge up
+ * and one down per interrupt; quiet (no timer) while IRQF waits. */
+START_TEST(test_irq_level)
+{
+	struct plugvm_devtest *u = open_pc(NULL);
+	struct plugvm_devtest_irq irq;
+
+	wr(u, REG_B, B_PIE | B_24H);
+	ck_assert_uint_eq(plugvm_devtest_clock_step_next(u), period_ns(6) + 1);
+	irq = plugvm_devtest_irq(u, IRQ);
+	ck_assert(irq.level);
+	ck_assert_uint_eq(irq.edges, 1);
+	/* not read yet: the line stays up, nothing more to announce */
+	ck_assert_uint_eq(plugvm_devtest_clock_next(u), UINT64_MAX);
+	plugvm_devtest_clock_step(u, 10 * MS);
+	irq = plugvm_devtest_irq(u, IRQ);
+	ck_assert(irq.level);
+	ck_assert_uint_eq(irq.edges, 1);
+	ck_assert_uint_eq(rd(u, REG_C), C_IRQF | C_PF);
+	irq = plugvm_devtest_irq(u, IRQ);
+	ck_assert(!irq.level);
+	ck_assert_uint_eq(irq.edges, 2);
+	for (int i = 0; i < 10; i++) {
+		plugvm_devtest_clock_step_next(u);
+		ck_assert(plugvm_devtest_irq(u, IRQ).level);
+		ck_assert_uint_eq(rd(u, REG_C), C_IRQF | C_PF);
+	}
+	ck_assert_uint_eq(plugvm_devtest_irq(u, IRQ).edges, 22);
+	/* no other line moved */
+	for (unsigned int line = 0; line < 16; line++)
+		if (line != IRQ)
+			ck_assert_uint_eq(plugvm_devtest_irq(u, line).edges, 0);
+	plugvm_devtest_free(u);
+}
+END_TEST
+
+/* Through the 8259A pair, as a vCPU takes it: INTR, vector 0x70, EOI to
+ * both controllers; and the next interrupt only once C was read. */
+START_TEST(test_irq_through_slave_pic)
+{
+	struct plugvm_devtest *u = open_pc(NULL);
+
+	wr(u, REG_B, B_PIE | B_24H);
+	ck_assert(!plugvm_devtest_intr(u, 0));
+	for (int i = 0; i < 3; i++) {
+		plugvm_devtest_clock_step_next(u);
+		ck_assert(plugvm_devtest_intr(u, 0));
+		ck_assert_int_eq(plugvm_devtest_inta(u, 0), 0x70);
+		ck_assert_uint_eq(rd(u, REG_C), C_IRQF | C_PF);
+		plugvm_devtest_outb(u, 0xa0, 0x20); /* EOI, slave first */
+		plugvm_devtest_outb(u, 0x20, 0x20);
+		ck_assert(!plugvm_devtest_intr(u, 0));
+	}
+	/* without the read of C the edge-triggered input sees no more */
+	plugvm_devtest_clock_step_next(u);
+	ck_assert_int_eq(plugvm_devtest_inta(u, 0), 0x70);
+	plugvm_devtest_outb(u, 0xa0, 0x20);
+	plugvm_devtest_outb(u, 0x20, 0x20);
+	plugvm_devtest_clock_step(u, 10 * MS);
+	ck_assert(!plugvm_devtest_intr(u, 0));
+	plugvm_devtest_free(u);
+}
+END_TEST
+
+/* The `irq` setting moves the line. */
+START_TEST(test_irq_setting)
+{
+	const char *const settings[] = { "time", FIXED, "irq", "5", NULL };
+	struct plugvm_devtest *u = plugvm_devtest_new(0);
+
+	ck_assert_ptr_nonnull(u);
+	ck_assert_int_eq(plugvm_devtest_set_chipset(u, "pc"), 0);
+	ck_assert_int_eq(plugvm_devtest_add(u, plugin(), "rtc", settings), 0);
+	wr(u, REG_B, B_PIE | B_24H);
+	plugvm_devtest_clock_step_next(u);
+	ck_assert(plugvm_devtest_irq(u, 5).level);
+	ck_assert_uint_eq(plugvm_devtest_irq(u, IRQ).calls, 0);
+	plugvm_devtest_free(u);
+	expect_add_fails((const char *const[]){ "irq", "24", NULL }, -EINVAL,
+			 "irq");
+}
+END_TEST
+
+/* chipset none (plugvm's default): set_irq() is refused with a warning
+ * that names the fix; C works all the same for a guest that polls. */
+START_TEST(test_none_chipset_refuses)
+{
+	struct plugvm_devtest_irq irq;
+
+	wr(t, REG_B, B_PIE | B_24H);
+	plugvm_devtest_clock_step_next(t);
+	irq = plugvm_devtest_irq(t, IRQ);
+	ck_assert_uint_eq(irq.calls, 1);
+	ck_assert(!irq.level);
+	ck_assert_uint_eq(irq.edges, 0);
+	ck_assert_ptr_nonnull(
+		plugvm_devtest_log_find(t, PLUGVM_LOG_WARN, "chipset = pc"));
+	ck_assert_uint_eq(rd(t, REG_C), C_IRQF | C_PF);
+}
+END_TEST
+
+/* Update-ended: once a second, on the host clock's second boundary, with
+ * UIP in the 244 us before it and the seconds moved on after it. */
+START_TEST(test_update_interrupt)
+{
+	struct plugvm_devtest *u = open_pc("host");
+	uint64_t next, now;
+	uint8_t sec;
+
+	wr(u, REG_B, B_UIE | B_24H | B_DM);
+	now = plugvm_devtest_clock_ns(u);
+	next = plugvm_devtest_clock_next(u);
+	ck_assert_uint_gt(next, now);
+	ck_assert_uint_le(next - now, S);
+	if (next - now < MS) { /* too close to look at UIP: the next one */
+		plugvm_devtest_clock_step_next(u);
+		ck_assert_uint_eq(rd(u, REG_C), C_IRQF | C_UF);
+		now = plugvm_devtest_clock_ns(u);
+		next = plugvm_devtest_clock_next(u);
+	}
+	sec = rd(u, SECONDS);
+	plugvm_devtest_clock_step(u, next - now - 245000);
+	ck_assert_uint_eq(rd(u, REG_A) & A_UIP, 0);
+	plugvm_devtest_clock_step(u, 2000);
+	ck_assert_uint_eq(rd(u, REG_A) & A_UIP, A_UIP);
+	ck_assert_uint_eq(rd(u, SECONDS), sec);
+	ck_assert(!plugvm_devtest_irq(u, IRQ).level);
+	plugvm_devtest_clock_step(u, next - plugvm_devtest_clock_ns(u));
+	ck_assert(plugvm_devtest_irq(u, IRQ).level);
+	ck_assert_uint_eq(rd(u, REG_A) & A_UIP, 0);
+	ck_assert_uint_eq(rd(u, SECONDS), (sec + 1) % 60);
+	ck_assert_uint_eq(rd(u, REG_C), C_IRQF | C_UF);
+	/* then one a second, exactly */
+	ck_assert_uint_eq(plugvm_devtest_clock_step_next(u), S);
+	ck_assert_uint_eq(rd(u, REG_C), C_IRQF | C_UF);
+	/* without UIE: UF only, no interrupt, no timer */
+	wr(u, REG_B, B_24H);
+	ck_assert_uint_eq(plugvm_devtest_clock_next(u), UINT64_MAX);
+	plugvm_devtest_clock_step(u, 3 * S);
+	ck_assert_uint_eq(rd(u, REG_C), C_UF);
+	/* SET stops the updates */
+	wr(u, REG_B, B_SET | B_24H);
+	plugvm_devtest_clock_step(u, 3 * S);
+	ck_assert_uint_eq(rd(u, REG_C), 0);
+	plugvm_devtest_free(u);
+}
+END_TEST
+
+/* Taking the divider out of reset: the first update 500 ms later. */
+START_TEST(test_divider_reset)
+{
+	struct plugvm_devtest *u = open_rtc("host");
+
+	ck_assert_ptr_nonnull(u);
+	wr(u, REG_A, 0x66);
+	wr(u, REG_B, B_UIE | B_24H);
+	ck_assert_uint_eq(plugvm_devtest_clock_next(u), UINT64_MAX);
+	plugvm_devtest_clock_step(u, 1234 * MS);
+	wr(u, REG_A, 0x26);
+	ck_assert_uint_eq(plugvm_devtest_clock_next(u) -
+				  plugvm_devtest_clock_ns(u),
+			  500 * MS);
+	plugvm_devtest_free(u);
+}
+END_TEST
+
+/* The alarm: AF (with UF) at the update that makes the time match; 0xc0
+ * and above match every value. */
+START_TEST(test_alarm_interrupt)
+{
+	struct plugvm_devtest *u = open_pc("host");
+	char buf[32];
+	uint64_t start;
+
+	/* set the clock to 12:00:00 on a known day */
+	wr(u, REG_B, B_SET | B_24H);
+	wr(u, CENTURY, 0x20);
+	wr(u, YEAR, 0x26);
+	wr(u, MONTH, 0x01);
+	wr(u, DAY, 0x02);
+	wr(u, HOURS, 0x12);
+	wr(u, MINUTES, 0x00);
+	wr(u, SECONDS, 0x00);
+	wr(u, REG_B, B_24H);
+	wr(u, HOURS_ALARM, 0x12);
+	wr(u, MINUTES_ALARM, 0x00);
+	wr(u, SECONDS_ALARM, 0x05);
+	start = plugvm_devtest_clock_ns(u);
+	wr(u, REG_B, B_AIE | B_24H);
+	plugvm_devtest_clock_step_next(u);
+	ck_assert(plugvm_devtest_irq(u, IRQ).level);
+	ck_assert_uint_gt(plugvm_devtest_clock_ns(u) - start, 4 * S);
+	ck_assert_uint_le(plugvm_devtest_clock_ns(u) - start, 5 * S);
+	ck_assert_str_eq(read_bcd(u, buf, sizeof(buf)), "2026-01-02 12:00:05");
+	ck_assert_uint_eq(rd(u, REG_C), C_IRQF | C_AF | C_UF);
+	/* the same time comes again tomorrow */
+	ck_assert_uint_eq(plugvm_devtest_clock_next(u) -
+				  plugvm_devtest_clock_ns(u),
+			  86400 * S);
+	/* don't care: every second */
+	wr(u, HOURS_ALARM, 0xc0);
+	wr(u, MINUTES_ALARM, 0xff);
+	wr(u, SECONDS_ALARM, 0xc0);
+	ck_assert_uint_eq(plugvm_devtest_clock_step_next(u), S);
+	ck_assert_uint_eq(rd(u, REG_C), C_IRQF | C_AF | C_UF);
+	/* a byte no time matches: never */
+	wr(u, SECONDS_ALARM, 0x5a);
+	ck_assert_uint_eq(plugvm_devtest_clock_next(u), UINT64_MAX);
+	plugvm_devtest_free(u);
+}
+END_TEST
+
+/* A reset lowers the line and disarms the timer. */
+START_TEST(test_reset_lowers_line)
+{
+	struct plugvm_devtest *u = open_pc(NULL);
+
+	wr(u, REG_B, B_PIE | B_24H);
+	plugvm_devtest_clock_step_next(u);
+	ck_assert(plugvm_devtest_irq(u, IRQ).level);
+	plugvm_devtest_reset(u);
+	ck_assert(!plugvm_devtest_irq(u, IRQ).level);
+	ck_assert_uint_eq(plugvm_devtest_clock_next(u), UINT64_MAX);
+	ck_assert_uint_eq(rd(u, REG_C), 0);
+	plugvm_devtest_free(u);
+}
+END_TEST
+
+/* An idle RTC arms no timer: a device nobody enables costs nothing. */
+START_TEST(test_idle_arms_nothing)
+{
+	ck_assert_uint_eq(plugvm_devtest_clock_next(t), UINT64_MAX);
+	ck_assert_uint_eq(plugvm_devtest_clock_step(t, 5 * S), 0);
+}
+END_TEST
+
 START_TEST(test_bad_times)
 {
 	static const char *const bad[] = {
@@ -528,6 +895,23 @@ static Suite *rtc_suite(void)
 	tcase_add_test(tc, test_alarms);
 	tcase_add_test(tc, test_leap_day_and_overflow);
 	tcase_add_test(tc, test_iso_t_separator);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("interrupts");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_periodic_rates);
+	tcase_add_test(tc, test_rate_zero_is_off);
+	tcase_add_test(tc, test_flags_without_enable);
+	tcase_add_test(tc, test_irq_level);
+	tcase_add_test(tc, test_irq_through_slave_pic);
+	tcase_add_test(tc, test_irq_setting);
+	tcase_add_test(tc, test_none_chipset_refuses);
+	tcase_add_test(tc, test_update_interrupt);
+	tcase_add_test(tc, test_divider_reset);
+	tcase_add_test(tc, test_alarm_interrupt);
+	tcase_add_test(tc, test_reset_lowers_line);
+	tcase_add_test(tc, test_idle_arms_nothing);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
