@@ -8,13 +8,25 @@ MACHINES = \
 	configs/exit-qemu.ini configs/mmio.ini configs/fault.ini \
 	configs/strict.ini configs/lenient.ini configs/smp.ini \
 	configs/rep.ini configs/lm-mmio.ini configs/ivt.ini \
-	configs/repstop.ini configs/pm-idt.ini configs/lm-idt.ini
+	configs/repstop.ini configs/pm-idt.ini configs/lm-idt.ini \
+	$(PC_MACHINES)
 GUESTS = \
 	configs/hello.bin configs/counter.bin configs/pm-hello.bin \
 	configs/lm-hello.bin configs/serial.bin configs/exit.bin \
 	configs/mmio.bin configs/fault.bin configs/strict.bin configs/smp.bin \
 	configs/rep.bin configs/lm-mmio.bin configs/ivt.bin \
-	configs/repstop.bin configs/pm-idt.bin configs/lm-idt.bin
+	configs/repstop.bin configs/pm-idt.bin configs/lm-idt.bin \
+	$(PC_GUESTS)
+
+# Machines with `chipset = pc`: interrupts and time, the same on tcg and
+# kvm. Their guests share configs/pc.h. rtc-irq.ini needs the example RTC
+# plugin (plugins/example.mk builds it for make check; run-machine.sh
+# adds its directory to the plugin path).
+PC_MACHINES = configs/pit-real.ini configs/pit-pm.ini configs/pit-lm.ini \
+	configs/pit-ch2.ini configs/rtc-irq.ini
+PC_GUESTS = $(PC_MACHINES:.ini=.bin)
+$(PC_GUESTS:.bin=.o): configs/pc.h
+EXTRA_DIST += configs/pc.h
 
 # Link addresses: where the machine file's [image] puts each guest.
 GUEST_ADDR = 0x1000
