@@ -33,6 +33,15 @@
 
 static const struct accel_ops *ops = &vmm_accel_tcg;
 
+/* Something another thread does for a test, after @delay_ms. */
+enum job_kind { JOB_RAISE, JOB_PULSE, JOB_STOP };
+
+struct job {
+	enum job_kind kind;
+	unsigned delay_ms;
+	pthread_t thread;
+};
+
 static struct {
 	struct vmm_guestmem mem;
 	struct accel_vm *vm;
@@ -44,6 +53,8 @@ static struct {
 	atomic_uint n_inta;
 	uint32_t reports[MAX_REPORTS];
 	atomic_uint n_reports;
+	struct job later; /* port 0x91's */
+	bool later_started;
 	/* smc: the last version written, and what the guest saw */
 	atomic_uint written;
 	uint32_t seen_max;
@@ -67,13 +78,6 @@ static void sleep_ms(unsigned ms)
 
 /* ---- another thread ------------------------------------------------- */
 
-enum job_kind { JOB_RAISE, JOB_PULSE, JOB_STOP };
-
-struct job {
-	enum job_kind kind;
-	unsigned delay_ms;
-	pthread_t thread;
-};
 
 static void *job_thread(void *arg)
 {
@@ -159,6 +163,10 @@ static enum vmm_exit_action io_slow(struct vmm_exit_sink *sink,
 	case 0x90:
 		job_run(JOB_RAISE);
 		break;
+	case 0x91:
+		job_start(&h.later, JOB_RAISE, 10);
+		h.later_started = true;
+		break;
 	case 0x92:
 		job_run(JOB_PULSE);
 		break;
@@ -241,6 +249,8 @@ static void setup_vcpu(enum vmm_cpu_mode mode, const char *name,
 
 static void teardown_vcpu(void)
 {
+	if (h.later_started)
+		pthread_join(h.later.thread, NULL);
 	ops->vcpu_destroy(h.tv);
 	ops->vm_destroy(h.vm);
 	free(h.mem.host);
@@ -289,7 +299,7 @@ static enum vmm_exit_reason run_to_exit(void)
 static void intr_protocol(enum vmm_cpu_mode mode, const char *guest,
 			  uint8_t vector)
 {
-	static const uint32_t expect[] = { 0, 0, 1, 1, 1, 0, 2, 1, 3 };
+	static const uint32_t expect[] = { 0, 0, 1, 1, 1, 0, 2, 1, 3, 4 };
 	struct job raise, stop;
 	uint64_t t0, c0;
 	char *log;
@@ -321,12 +331,12 @@ static void intr_protocol(enum vmm_cpu_mode mode, const char *guest,
 	pthread_join(stop.thread, NULL);
 	log = capture_end(&cap);
 
-	ck_assert_uint_eq(reports(), 9);
-	for (unsigned i = 0; i < 9; i++)
+	ck_assert_uint_eq(reports(), 10);
+	for (unsigned i = 0; i < 10; i++)
 		ck_assert_msg(h.reports[i] == expect[i],
 			      "report %u: %u, expected %u", i, h.reports[i],
 			      expect[i]);
-	ck_assert_uint_eq(intas(), 3);
+	ck_assert_uint_eq(intas(), 4);
 	ck_assert_msg(strstr(log, "vCPU 0 halted with interrupts disabled"),
 		      "the IF = 0 warning: %s", log);
 	free(log);

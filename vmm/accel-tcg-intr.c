@@ -19,11 +19,13 @@
  * shadow, or when a HLT ended the run (the return address is then past the
  * HLT). Unicorn does not expose QEMU's HF_INHIBIT_IRQ, but like QEMU it
  * ends a block after STI, MOV SS and POP SS, and the next block holds the
- * shadowed instruction alone (checked on Debian's 2.0.1). A block whose
- * preceding bytes end such an instruction (fb, 17, or 8e /2 with its ModRM,
- * SIB and displacement) is therefore let run before INTR is taken; bytes
- * that only look like it (the block is a jump target) delay the interrupt
- * by one block, never lose it. `sti; hlt` with INTR already high thus takes
+ * shadowed instruction alone (checked on Debian's 2.0.1). A block that
+ * follows the block before it in memory (the hook's slow path records
+ * where each block it sees ends), and whose preceding bytes end such an
+ * instruction (fb, 17, or 8e /2 with its ModRM, SIB and displacement), is
+ * therefore let run before INTR is taken; when the block before went by
+ * unseen, the bytes alone decide. Bytes that only look like it delay the
+ * interrupt by one block, never lose it. `sti; hlt` with INTR already high thus takes
  * the interrupt after the HLT, as the CPU does. Unicorn reports a HLT as
  * the end of the run; with an interrupt controller (cfg->irqchip) the vCPU
  * then waits: round-robin skips it (vcpu_run() returns VMM_EXIT_YIELD at
@@ -189,6 +191,7 @@ void vmm_tcg_before_run(struct accel_vcpu *tv)
 {
 	apply_flush(tv);
 	tv->first_block = true;
+	tv->prev_known = false;
 	if (intr_high(tv) ||
 	    __atomic_load_n(&tv->flush_pending, __ATOMIC_RELAXED))
 		set_attention(tv);
@@ -256,9 +259,12 @@ static bool can_ack(struct accel_vcpu *tv)
 	return false;
 }
 
-void vmm_tcg_attention(struct accel_vcpu *tv, uint64_t pc)
+void vmm_tcg_attention(struct accel_vcpu *tv, uint64_t pc, uint32_t size)
 {
-	bool stop = false, first = tv->first_block;
+	bool stop = false, first = tv->first_block, again = false;
+	/* where the block before this one ended, if this path saw it */
+	bool prev_known = tv->prev_known;
+	uint64_t prev_end = tv->prev_end;
 
 	/* clear first: a cause set from now on sets it again */
 	__atomic_store_n(&tv->attention, false, __ATOMIC_SEQ_CST);
@@ -274,17 +280,22 @@ void vmm_tcg_attention(struct accel_vcpu *tv, uint64_t pc)
 	 */
 	if (__atomic_load_n(&tv->flush_pending, __ATOMIC_ACQUIRE)) {
 		if (first)
-			set_attention(tv);
+			again = true;
 		else
 			stop = true;
 	}
 	if (!stop && intr_high(tv) && can_ack(tv)) {
 		/*
 		 * IF = 0 or a shadow: look again at the next block start
-		 * (STI, POPF and IRET, which set IF, all end a block).
+		 * (STI, POPF and IRET, which set IF, all end a block). The
+		 * shadow needs the block before to have ended here: a loop
+		 * whose first instruction follows an STI would otherwise
+		 * look shadowed at every turn and never be interrupted.
+		 * When the block before went by unseen, the bytes decide.
 		 */
-		if (!(vmm_tcg_rflags(tv) & X86_RFLAGS_IF) || shadowed(tv, pc)) {
-			set_attention(tv);
+		if (!(vmm_tcg_rflags(tv) & X86_RFLAGS_IF) ||
+		    ((!prev_known || prev_end == pc) && shadowed(tv, pc))) {
+			again = true;
 		} else {
 			tv->take_intr = true;
 			stop = true;
@@ -294,6 +305,11 @@ void vmm_tcg_attention(struct accel_vcpu *tv, uint64_t pc)
 		tv->hook_stopped = true;
 		uc_emu_stop(tv->uc);
 	}
+	/* Looking again at the next block: then this one will be known. */
+	tv->prev_known = again && !stop;
+	tv->prev_end = pc + size;
+	if (again)
+		set_attention(tv);
 }
 
 bool vmm_tcg_take_intr(struct accel_vcpu *tv)

@@ -150,10 +150,9 @@ static void hook_block(uc_engine *uc, uint64_t address, uint32_t size,
 	struct accel_vcpu *tv = user;
 
 	(void)uc;
-	(void)size;
 	if (__builtin_expect(__atomic_load_n(&tv->attention, __ATOMIC_RELAXED),
 			     0))
-		vmm_tcg_attention(tv, address);
+		vmm_tcg_attention(tv, address, size);
 }
 
 static uint32_t hook_in(uc_engine *uc, uint32_t port, int size, void *user)

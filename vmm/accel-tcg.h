@@ -77,6 +77,10 @@ struct accel_vcpu {
 	bool hook_stopped; /* hook_block() stopped this run */
 	bool take_intr; /* ... to take INTR (IF = 1, no shadow) */
 	bool first_block; /* the slow path has not run yet in this run */
+	/* the slow path will see the next block too, which follows the one
+	 * ending at @prev_end (the STI shadow needs it) */
+	bool prev_known;
+	uint64_t prev_end;
 	bool warned_if0; /* said that it halted with IF = 0 */
 	bool warned_no_inta; /* said that INTR has no acknowledge */
 	/* in HLT, waiting for INTR (with IF = @wait_if); vm->wait_lock */
@@ -126,8 +130,8 @@ void vmm_tcg_wake(struct accel_vm *vm);
 unsigned vmm_tcg_runnable(struct accel_vm *vm);
 
 /* The slow path of hook_block(), @attention set: decide whether to stop
- * at the block at linear address @pc. */
-void vmm_tcg_attention(struct accel_vcpu *tv, uint64_t pc);
+ * at the block at linear address @pc, of @size bytes. */
+void vmm_tcg_attention(struct accel_vcpu *tv, uint64_t pc, uint32_t size);
 
 /* Between runs: flush what ram_written() queued; ask the block hook to
  * look at INTR when it is high. */

@@ -67,6 +67,13 @@ after2:	cli
 	cli
 	report	count
 
+	out	%al, $0x91
+	sti
+1:	cmpl	$4, count
+	jb	1b
+	cli
+	report	count
+
 	hlt
 	report	$0xdead
 	out	%al, $0xf4

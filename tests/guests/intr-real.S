@@ -11,6 +11,8 @@
  *   2  `sti; hlt`, INTR raised while it waits (the test does that when
  *   1     vcpu_run() reports the HLT): taken, returning past the HLT
  *   3  INTR raised while running with IF = 1: taken at a block start
+ *   4  INTR raised (10 ms later, port 0x91) while the guest spins in a
+ *      loop whose first instruction follows an STI: taken there too
  * then `cli; hlt`, which waits for ever until the test stops the vCPU.
  * Linked at 0x1000, CS = 0. */
 	.code16
@@ -71,6 +73,13 @@ after2:	cli
 	out	%al, $0x90		/* taken while running */
 	mov	$1000, %cx
 1:	loop	1b
+	cli
+	report	count
+
+	out	%al, $0x91		/* INTR in 10 ms */
+	sti
+1:	cmpw	$4, count		/* no shadow at every turn */
+	jb	1b
 	cli
 	report	count
 
