@@ -275,12 +275,13 @@ static struct vmm_watch *find_watch(struct vmm_events *ev, uint64_t id)
 	return NULL;
 }
 
+/* A timerfd or eventfd: one read takes every expiry or wake-up. */
 static void drain(int fd)
 {
 	uint64_t v;
 
-	while (read(fd, &v, sizeof(v)) == sizeof(v))
-		;
+	if (read(fd, &v, sizeof(v)) < 0)
+		return; /* EAGAIN: reset since it woke us */
 }
 
 /*
