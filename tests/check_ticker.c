@@ -260,6 +260,33 @@ START_TEST(test_regular_file_refused)
 }
 END_TEST
 
+/* Each misuse is refused as plugin.h says; those with a device are said
+ * to be plugin bugs, at error level, naming the device. */
+START_TEST(test_misuse_refused)
+{
+	static const char *const s[] = { "misuse", "true", NULL };
+	struct plugvm_devtest *t = plugvm_devtest_new(0);
+	const struct plugvm_devtest_log_entry *e;
+
+	ck_assert_int_eq(plugvm_devtest_add(t, ticker_so(), "tk", s), 0);
+	e = plugvm_devtest_log_find(t, PLUGVM_LOG_ERROR,
+				    "plugin bug: timer->create(): the callback is NULL");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(e->device, "tk");
+	ck_assert(plugvm_devtest_log_contains(
+		t, "plugin bug: timer->create(): the result pointer is NULL"));
+	ck_assert(plugvm_devtest_log_contains(
+		t, "plugin bug: watch->create(): the callback is NULL"));
+	ck_assert(plugvm_devtest_log_contains(
+		t, "plugin bug: watch->create(): the descriptor is negative"));
+	ck_assert(plugvm_devtest_log_contains(
+		t, "plugin bug: watch->create(): unknown condition bits"));
+	/* and the device works */
+	ck_assert_uint_eq(plugvm_devtest_clock_step(t, MS), 1);
+	plugvm_devtest_free(t);
+}
+END_TEST
+
 START_TEST(test_null_bench)
 {
 	ck_assert_uint_eq(plugvm_devtest_clock_ns(NULL), 0);
@@ -283,6 +310,7 @@ static Suite *ticker_suite(void)
 	tcase_add_test(clock, test_exit_after_ticks);
 	tcase_add_test(clock, test_leftovers_freed);
 	tcase_add_test(clock, test_null_bench);
+	tcase_add_test(clock, test_misuse_refused);
 	suite_add_tcase(s, clock);
 	tcase_add_test(fds, test_fd_ready_echoes);
 	tcase_add_test(fds, test_regular_file_refused);

@@ -60,13 +60,14 @@ static int host_timer_create(struct plugvm_device *pdev, plugvm_timer_fn fn,
 	struct vmm_timer *t;
 	int ret;
 
+	if (out)
+		*out = NULL;
 	if (!fn || !out) {
 		vmm_host_table.log(pdev, PLUGVM_LOG_ERROR,
 				   "plugin bug: timer->create(): %s is NULL",
 				   fn ? "the result pointer" : "the callback");
 		return -EINVAL;
 	}
-	*out = NULL;
 	ret = events_check(dev, "timer->create()");
 	if (ret)
 		return ret;

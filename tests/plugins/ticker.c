@@ -21,6 +21,9 @@
  * The watch reads descriptor `in-fd` (non-blocking, "none": no watch)
  * until it would block and writes every byte to `out-fd`; on HUP it frees
  * the watch. With `leave` set, destroy() frees neither: the host must.
+ * With `misuse`, create() first makes every plugin bug the timer and
+ * watch functions refuse, and fails with -EPROTO if one is not refused
+ * as plugin.h says.
  */
 #include "config.h"
 
@@ -35,7 +38,7 @@
 #include <unistd.h>
 
 enum { S_PORT, S_PERIOD, S_EXIT_AFTER, S_STATUS, S_IN, S_OUT, S_START,
-       S_LEAVE };
+       S_LEAVE, S_MISUSE };
 
 static const struct plugvm_setting ticker_settings[] = {
 	[S_PORT] = { .name = "port", .type = PLUGVM_SETTING_U64,
@@ -58,6 +61,9 @@ static const struct plugvm_setting ticker_settings[] = {
 	[S_LEAVE] = { .name = "leave", .type = PLUGVM_SETTING_BOOL,
 		      .def = "false",
 		      .help = "destroy() leaves the timer and watch to the host" },
+	[S_MISUSE] = { .name = "misuse", .type = PLUGVM_SETTING_BOOL,
+		       .def = "false",
+		       .help = "create() first calls the timer and watch functions wrongly" },
 	{ .name = NULL },
 };
 
@@ -198,6 +204,39 @@ static int parse_fd(struct ticker *t, const char *key, const char *s, int *fd)
 	return 0;
 }
 
+static void ticker_nop(void *opaque)
+{
+	(void)opaque;
+}
+
+/* Every misuse plugin.h lists: 0 if each got its answer, else -EPROTO. */
+static int ticker_misuse(struct plugvm_device *dev,
+			 const struct plugvm_host *host)
+{
+	struct plugvm_timer *timer = (struct plugvm_timer *)1;
+	struct plugvm_watch *watch = (struct plugvm_watch *)1;
+	bool ok = true;
+
+	ok &= host->timer->create(dev, NULL, NULL, &timer) == -EINVAL;
+	ok &= timer == NULL;
+	ok &= host->timer->create(dev, ticker_nop, NULL, NULL) == -EINVAL;
+	ok &= host->timer->arm(NULL, 5) == -EINVAL;
+	host->timer->cancel(NULL);
+	host->timer->free(NULL);
+	ok &= host->watch->create(dev, 0, PLUGVM_WATCH_READ, NULL, NULL,
+				  &watch) == -EINVAL;
+	ok &= watch == NULL;
+	ok &= host->watch->create(dev, -1, PLUGVM_WATCH_READ, ticker_input,
+				  NULL, &watch) == -EINVAL;
+	ok &= host->watch->create(dev, 0, PLUGVM_WATCH_HUP, ticker_input,
+				  NULL, &watch) == -EINVAL;
+	ok &= host->watch->set(NULL, PLUGVM_WATCH_READ) == -EINVAL;
+	host->watch->free(NULL);
+	ok &= host->timer->size == sizeof(struct plugvm_timer_ops);
+	ok &= host->watch->size == sizeof(struct plugvm_watch_ops);
+	return ok ? 0 : -EPROTO;
+}
+
 static int ticker_create(struct plugvm_device *dev,
 			 const struct plugvm_host *host,
 			 const struct plugvm_value *v, void **state)
@@ -207,6 +246,11 @@ static int ticker_create(struct plugvm_device *dev,
 
 	if (!t)
 		return -ENOMEM;
+	if (v[S_MISUSE].u64) {
+		ret = ticker_misuse(dev, host);
+		if (ret)
+			goto out_free;
+	}
 	t->dev = dev;
 	t->host = host;
 	t->period = v[S_PERIOD].u64;
