@@ -12,6 +12,10 @@
  *     (not late; a busy host loses ticks, never adds them);
  *   - quick_pit_calibrate(): mode 0 from 0xffff, the live count read LSB
  *     then MSB without a latch: the MSB starts near 0xff and steps down.
+ * The checks hold however late a busy host runs the guest, up to the
+ * 16-bit counter's 55 ms period between two polls; under valgrind, whose
+ * 50-fold slowdown exceeds that, run-machine.sh compares nothing but
+ * valgrind's verdict (tests/expected/pit-ch2.realtime).
  * Prints verdicts only: the same on every run and on both accelerators.
  * cs = ds = ss = 0, linked at 0x1000. */
 #include "pc.h"
@@ -136,8 +140,8 @@ _start:
 	out	%al, $PIT_CH2
 	pit_settle			/* loaded: Linux's first read */
 	in	$PIT_CH2, %al		/* LSB */
-	in	$PIT_CH2, %al		/* MSB */
-	cmp	$0xf8, %al
+	in	$PIT_CH2, %al		/* MSB: 0xff but for a busy host's delay */
+	cmp	$0x80, %al		/* (27 ms; a count loaded wrong is far) */
 	jb	fail
 	mov	%al, %bl
 	mov	$MAX_POLLS, %edi

@@ -33,6 +33,20 @@ $wrap "$builddir/vmm/plugvm" --accel "${PLUGVM_ACCEL:-tcg}" \
 	--timeout 60 "$machine" >"$out" 2>"$err" || status=$?
 
 fail=0
+# NAME.realtime: the guest times real-time events against the PIT while
+# it polls, which memcheck slows past what it can tell apart; under
+# VALGRIND=1 only memcheck's verdict (status 99) and a clean end count.
+if [ "${VALGRIND:-0}" = 1 ] && [ -f "$srcdir/tests/expected/$name.realtime" ]; then
+	case $status in
+	99 | 124 | 1 | 3 | 13[0-9])
+		echo "$name: under valgrind: exit status $status"
+		cat "$err"
+		exit 1
+		;;
+	esac
+	echo "$name: under valgrind: memcheck clean, exit status $status; output not compared: $(cat "$srcdir/tests/expected/$name.realtime")"
+	exit 0
+fi
 if [ ! -f "$expected_out" ]; then
 	echo "missing $expected_out"
 	fail=1
