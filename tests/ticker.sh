@@ -2,7 +2,8 @@
 # Timers in plugvm: a ticker device (tests/plugins/ticker.c) in a machine
 # whose guest only polls it ends the machine through request_exit() after
 # N ticks, which only the event thread can make happen; its callbacks never
-# ran on the vCPU thread (else it exits with 99). TAP output.
+# ran on the vCPU thread (else it exits with 99). Its watch echoes plugvm's
+# stdin, and ends the machine when the writer hangs up. TAP output.
 set -u
 builddir=${PLUGVM_BUILDDIR:?run through make check}
 plugvm=$builddir/vmm/plugvm
@@ -56,6 +57,21 @@ for accel in tcg kvm; do
 			"$tmp/err"
 	fi
 done
+
+# A watch in plugvm: the ticker echoes its stdin to its stdout and ends
+# the machine when the writer hangs up, all on the event thread.
+machine echo 1 "in-fd = 0" "out-fd = 1" "hup-exit = true" "status = 44" \
+	"period = 3600000000000"
+st=0
+printf 'hello, event thread' | timeout -k 5 60 "$plugvm" --accel=tcg \
+	--timeout=20 --plugin-path="$PLUGVM_TEST_PLUGINS" "$tmp/echo.ini" \
+	>"$tmp/out" 2>"$tmp/err" || st=$?
+if [ "$st" = 44 ] && [ "$(cat "$tmp/out")" = 'hello, event thread' ]; then
+	ok "a watch echoes a pipe and sees its hang-up"
+else
+	not_ok "a watch echoes a pipe and sees its hang-up (status $st)" \
+		"$tmp/out" "$tmp/err"
+fi
 
 # A timer that never comes in time: --timeout still ends the machine.
 machine slow 1 "period = 3600000000000" "exit-after = 1"

@@ -20,7 +20,7 @@
  * asks the machine to exit with `status` (99 if the rule above broke).
  * The watch reads descriptor `in-fd` (non-blocking, "none": no watch)
  * until it would block and writes every byte to `out-fd`; on HUP it frees
- * the watch. With `leave` set, destroy() frees neither: the host must.
+ * the watch (and with `hup-exit` asks the machine to exit with `status`). With `leave` set, destroy() frees neither: the host must.
  * With `misuse`, create() first makes every plugin bug the timer and
  * watch functions refuse, and fails with -EPROTO if one is not refused
  * as plugin.h says.
@@ -38,7 +38,7 @@
 #include <unistd.h>
 
 enum { S_PORT, S_PERIOD, S_EXIT_AFTER, S_STATUS, S_IN, S_OUT, S_START,
-       S_LEAVE, S_MISUSE };
+       S_LEAVE, S_MISUSE, S_HUP_EXIT };
 
 static const struct plugvm_setting ticker_settings[] = {
 	[S_PORT] = { .name = "port", .type = PLUGVM_SETTING_U64,
@@ -64,6 +64,9 @@ static const struct plugvm_setting ticker_settings[] = {
 	[S_MISUSE] = { .name = "misuse", .type = PLUGVM_SETTING_BOOL,
 		       .def = "false",
 		       .help = "create() first calls the timer and watch functions wrongly" },
+	[S_HUP_EXIT] = { .name = "hup-exit", .type = PLUGVM_SETTING_BOOL,
+			 .def = "false",
+			 .help = "request_exit(status) when the input hangs up" },
 	{ .name = NULL },
 };
 
@@ -74,7 +77,7 @@ struct ticker {
 	struct plugvm_watch *watch;
 	uint64_t period, exit_after, next;
 	int status, in_fd, out_fd;
-	bool start, leave;
+	bool start, leave, hup_exit;
 	uint8_t ctrl, echoed, last;
 	uint32_t ticks;
 	/* the thread of the last read()/write(), and whether a callback
@@ -126,6 +129,10 @@ static void ticker_input(void *opaque, int fd, uint32_t revents)
 	if (revents & (PLUGVM_WATCH_HUP | PLUGVM_WATCH_ERROR)) {
 		t->host->watch->free(t->watch);
 		t->watch = NULL;
+		if (t->hup_exit)
+			t->host->request_exit(t->dev, t->wrong_thread
+							      ? 99
+							      : t->status);
 	}
 }
 
@@ -258,6 +265,7 @@ static int ticker_create(struct plugvm_device *dev,
 	t->status = (int)v[S_STATUS].u64;
 	t->start = v[S_START].u64;
 	t->leave = v[S_LEAVE].u64;
+	t->hup_exit = v[S_HUP_EXIT].u64;
 	ret = parse_fd(t, "in-fd", v[S_IN].str, &t->in_fd);
 	if (!ret)
 		ret = parse_fd(t, "out-fd", v[S_OUT].str, &t->out_fd);
