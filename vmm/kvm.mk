@@ -16,7 +16,8 @@ EXTRA_DIST += \
 
 # Machines only check-kvm runs, on kvm in the nested VM and on tcg here,
 # each with its expected stdout (.out) and exit status (.status); their
-# guests link at 0x1000, and pc-pic drives lines through testdev.
+# guests link at 0x1000, and pc-pic drives lines through testdev; rtc-irq
+# in configs/ needs the example's rtc.so.
 KVM_MACHINES = tests/kvm/guests/pc-pic.ini tests/kvm/guests/pc-hltcli.ini \
 	tests/kvm/guests/pc-smp.ini tests/kvm/guests/pc-idle.ini
 KVM_GUESTS = $(KVM_MACHINES:.ini=.bin)
@@ -38,7 +39,7 @@ tests/kvm/guests/%.bin: tests/kvm/guests/%.o
 # check-kvm.sh exits 77, automake's SKIP, and so does this target: make
 # then fails with "Error 77", because a skip is not a pass.
 KVM_MODE = nested
-check-kvm: all $(KVM_GUESTS) tests/testdev.la
+check-kvm: all $(KVM_GUESTS) tests/testdev.la plugins/example/rtc.la
 	@$(BASH) $(top_srcdir)/tests/kvm/check-kvm.sh -m $(KVM_MODE) \
 		-B $(abs_top_builddir); rc=$$?; \
 	if test $$rc = 77; then \
