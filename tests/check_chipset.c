@@ -260,6 +260,43 @@ START_TEST(test_kvm_lines)
 }
 END_TEST
 
+/* Lines a device drives before the accelerator's VM exists (from its
+ * create(), or a thread of its own) wait in the router, then go over
+ * once: never to a half-made accelerator. */
+static int replay_line(void *ctx, unsigned line, bool level)
+{
+	(void)ctx;
+	fake.lines++;
+	fake.levels[line] = level;
+	return 0;
+}
+
+START_TEST(test_kvm_replay)
+{
+	const struct vmm_irq_hooks hooks = { .line = replay_line };
+	struct vmm_device a = { .id = (char *)"a" }, b = { .id = (char *)"b" };
+	struct vmm_irq *irq;
+
+	ck_assert_int_eq(vmm_irq_new(VMM_IRQ_KERNEL, 1, &hooks, &irq), 0);
+	ck_assert_int_eq(vmm_irq_set(irq, &a, 5, true), 0);
+	ck_assert_int_eq(vmm_irq_set(irq, &b, 5, true), 0);
+	ck_assert_int_eq(vmm_irq_set(irq, &a, 7, true), 0);
+	ck_assert_int_eq(vmm_irq_set(irq, &a, 7, false), 0);
+	ck_assert_int_eq(vmm_irq_set(irq, &b, 2, true), -EINVAL);
+	ck_assert_uint_eq(fake.lines, 0);
+	ck_assert_int_eq(vmm_irq_replay(irq), 0);
+	ck_assert_uint_eq(fake.lines, 1); /* line 5, high, once */
+	ck_assert(fake.levels[5]);
+	/* from now on, changes of the OR go straight through */
+	ck_assert_int_eq(vmm_irq_set(irq, &a, 5, false), 0);
+	ck_assert_uint_eq(fake.lines, 1); /* b still drives it */
+	vmm_irq_device_gone(irq, &b);
+	ck_assert_uint_eq(fake.lines, 2);
+	ck_assert(!fake.levels[5]);
+	vmm_irq_free(irq);
+}
+END_TEST
+
 /* A device's range over the chipset's: the same message on both. */
 static void claim(const struct accel_ops *accel, const char *extra,
 		  const char *expect)
@@ -387,6 +424,7 @@ static Suite *chipset_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_kvm_lines);
+	tcase_add_test(tc, test_kvm_replay);
 	tcase_add_test(tc, test_tcg_intr);
 	tcase_add_test(tc, test_none);
 	suite_add_tcase(s, tc);

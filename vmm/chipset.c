@@ -222,14 +222,12 @@ int vmm_chipset_check(const struct vmm_config *cfg,
 /* The machine's side of the routing                                        */
 /* ------------------------------------------------------------------------ */
 
-/* kvm: a line the kernel's controllers take. Before the accelerator's VM
- * exists the level waits (vmm_chipset_accel_ready()). */
+/* kvm: a line the kernel's controllers take; only once the accelerator's
+ * VM exists (the router holds levels until vmm_chipset_accel_ready()). */
 static int chipset_line(void *ctx, unsigned line, bool level)
 {
 	struct vmm_vm *vm = ctx;
 
-	if (!vm->accel_vm)
-		return 0;
 	if (!vm->accel->irq_line)
 		return -ENOTSUP;
 	return vm->accel->irq_line(vm->accel_vm, line, level);

@@ -30,6 +30,10 @@ struct vmm_irq {
 	 * neither is handed over on its first set_irq() to learn which */
 	uint32_t valid, invalid;
 	bool expecting; /* the controller may attach now */
+	/* KERNEL: the accelerator takes lines (vmm_irq_replay() ran); until
+	 * then levels are only kept, so that a device's own thread never
+	 * sees the accelerator half made */
+	bool kernel_ready;
 	struct vmm_device *ctl; /* the controller device, or NULL */
 	const struct plugvm_irqchip_ops *ops;
 	void *opaque;
@@ -200,9 +204,9 @@ static int deliver(struct vmm_irq *irq, unsigned line, bool level)
 	int ret;
 
 	if (irq->kind == VMM_IRQ_KERNEL)
-		return irq->hooks.line ? irq->hooks.line(irq->hooks.ctx, line,
-							 level)
-				       : 0;
+		return irq->kernel_ready && irq->hooks.line
+			       ? irq->hooks.line(irq->hooks.ctx, line, level)
+			       : 0;
 	l = ctl_lock(irq);
 	if (l)
 		pthread_mutex_lock(l);
@@ -313,6 +317,7 @@ int vmm_irq_replay(struct vmm_irq *irq)
 	if (!irq || irq->kind != VMM_IRQ_KERNEL)
 		return 0;
 	pthread_mutex_lock(&irq->lock);
+	irq->kernel_ready = true;
 	for (unsigned line = 0; line < VMM_IRQ_KERNEL_LINES && !ret; line++)
 		if (irq->count[line])
 			ret = deliver(irq, line, true);

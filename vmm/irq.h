@@ -127,8 +127,8 @@ int vmm_irq_set(struct vmm_irq *irq, struct vmm_device *dev, unsigned line,
  */
 void vmm_irq_device_gone(struct vmm_irq *irq, struct vmm_device *dev);
 
-/* KERNEL: hand every line that is high to line() again, once the
- * accelerator can take them. 0 or the first -errno. */
+/* KERNEL: the accelerator can take lines from now on (before, levels are
+ * only kept): hand it every line that is high. 0 or the first -errno. */
 int vmm_irq_replay(struct vmm_irq *irq);
 
 /*
