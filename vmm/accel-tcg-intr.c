@@ -37,6 +37,7 @@
 #include "accel-tcg.h"
 #include "log.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <string.h>
 #include <unicorn/unicorn.h>
@@ -125,6 +126,17 @@ static void queue_flush(struct accel_vcpu *tv, uint64_t start, uint64_t end)
 			tv->flush_all = true;
 		}
 	}
+	if (tv->flush_all) { /* one range over them all */
+		for (unsigned i = 0; i < tv->n_flush; i++) {
+			if (tv->flush[i].start < start)
+				start = tv->flush[i].start;
+			if (tv->flush[i].end > end)
+				end = tv->flush[i].end;
+		}
+		tv->flush[0].start = start;
+		tv->flush[0].end = end;
+		tv->n_flush = 1;
+	}
 	__atomic_store_n(&tv->flush_pending, true, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&tv->flush_lock);
 	set_attention(tv);
@@ -150,10 +162,14 @@ void vmm_tcg_ram_written(struct accel_vm *vm, uint64_t gpa, uint64_t len)
 
 /*
  * Drop the translated blocks ram_written() asked for; on the vCPU's thread,
- * between runs. uc_ctl_remove_cache() takes linear addresses and
+ * between runs. Never all of them: Unicorn 2.0.1's UC_CTL_TB_FLUSH clears
+ * its whole 1 GiB translation buffer (120 ms and more, and 1 GiB of RSS
+ * the first time). uc_ctl_remove_cache() takes linear addresses and
  * translates them through the guest's page tables outside the run loop,
- * where a page fault would crash the process: with paging on, and when the
- * queue overflowed, every block is dropped instead.
+ * where a page fault would crash the process: with paging on, it is called
+ * page by page, for the pages the guest maps to themselves (as plugvm's
+ * tables do); blocks of a page the guest maps elsewhere are not dropped
+ * (said once).
  */
 static void apply_flush(struct accel_vcpu *tv)
 {
@@ -161,29 +177,42 @@ static void apply_flush(struct accel_vcpu *tv)
 		uint64_t start, end;
 	} r[TCG_FLUSH_RANGES];
 	unsigned n;
-	bool all;
+	bool paging;
 
 	if (!__atomic_load_n(&tv->flush_pending, __ATOMIC_ACQUIRE))
 		return;
 	pthread_mutex_lock(&tv->flush_lock);
 	n = tv->n_flush;
-	all = tv->flush_all;
 	memcpy(r, tv->flush, n * sizeof(r[0]));
 	tv->n_flush = 0;
 	tv->flush_all = false;
 	__atomic_store_n(&tv->flush_pending, false, __ATOMIC_RELAXED);
 	pthread_mutex_unlock(&tv->flush_lock);
 
-	if (all || vmm_tcg_paging(tv)) {
-		uc_ctl_flush_tlb(tv->uc); /* UC_CTL_TB_FLUSH: every block */
-		return;
-	}
+	paging = vmm_tcg_paging(tv);
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t end = r[i].end < tv->mem->size ? r[i].end
 							 : tv->mem->size;
 
-		if (r[i].start < end)
+		if (r[i].start >= end)
+			continue;
+		if (!paging) {
 			uc_ctl_remove_cache(tv->uc, r[i].start, end);
+			continue;
+		}
+		for (uint64_t p = r[i].start & ~0xfffull; p < end; p += 4096) {
+			uint64_t a = p > r[i].start ? p : r[i].start;
+			uint64_t b = p + 4096 < end ? p + 4096 : end;
+
+			if (vmm_tcg_identity_mapped(tv, p))
+				uc_ctl_remove_cache(tv->uc, a, b);
+			else if (!tv->warned_unmapped_write) {
+				tv->warned_unmapped_write = true;
+				vmm_warn("vCPU %u: tcg: a device wrote RAM at 0x%" PRIx64
+					 " that the guest's page tables do not map to itself; code translated from it may stay stale",
+					 tv->index, p);
+			}
+		}
 	}
 }
 

@@ -318,6 +318,71 @@ void vmm_tcg_deliver_external(struct accel_vcpu *tv, uint8_t vector)
 	}
 }
 
+/* Entry @i of the @size-byte page-table entries at guest-physical @table
+ * (0 when not in RAM: not present). */
+static uint64_t pt_entry(struct accel_vcpu *tv, uint64_t table, uint64_t i,
+			 unsigned size)
+{
+	uint64_t e = 0;
+
+	if (vmm_guestmem_read(tv->mem, table + i * size, &e, size))
+		return 0;
+	return e;
+}
+
+/*
+ * Does the guest's paging map linear @addr's page to the same physical
+ * page (or is paging off)? Walks 2-level, PAE and 4-level tables; large
+ * pages included.
+ */
+bool vmm_tcg_identity_mapped(struct accel_vcpu *tv, uint64_t addr)
+{
+	const uint64_t pa_mask = 0x000ffffffffff000ull;
+	uint64_t cr0, efer, cr4, cr3, e, pa;
+
+	mode_regs(tv, &cr0, &efer);
+	if (!(cr0 & X86_CR0_PG))
+		return true;
+	cr3 = vmm_tcg_reg_read(tv->uc, UC_X86_REG_CR3);
+	cr4 = vmm_tcg_reg_read(tv->uc, UC_X86_REG_CR4);
+	if (!(cr4 & X86_CR4_PAE)) { /* 2-level, 4-byte entries */
+		e = pt_entry(tv, cr3 & 0xfffff000u, (addr >> 22) & 0x3ff, 4);
+		if (!(e & 1))
+			return false;
+		if ((e & 0x80) && (cr4 & (1u << 4))) /* PSE: 4 MiB */
+			pa = (e & 0xffc00000u) | (addr & 0x3ff000);
+		else {
+			e = pt_entry(tv, e & 0xfffff000u, (addr >> 12) & 0x3ff,
+				     4);
+			if (!(e & 1))
+				return false;
+			pa = e & 0xfffff000u;
+		}
+		return pa == (addr & 0xfffff000u);
+	}
+	if (efer & X86_EFER_LMA) {
+		e = pt_entry(tv, cr3 & pa_mask, (addr >> 39) & 0x1ff, 8);
+		if (!(e & 1))
+			return false;
+		e = pt_entry(tv, e & pa_mask, (addr >> 30) & 0x1ff, 8);
+	} else {
+		e = pt_entry(tv, cr3 & 0xffffffe0u, (addr >> 30) & 3, 8);
+	}
+	if (!(e & 1))
+		return false;
+	if (e & 0x80) /* 1 GiB */
+		return ((e & pa_mask & ~0x3fffffffull) |
+			(addr & 0x3ffff000)) == (addr & pa_mask);
+	e = pt_entry(tv, e & pa_mask, (addr >> 21) & 0x1ff, 8);
+	if (!(e & 1))
+		return false;
+	if (e & 0x80) /* 2 MiB */
+		return ((e & pa_mask & ~0x1fffffull) | (addr & 0x1ff000)) ==
+		       (addr & pa_mask);
+	e = pt_entry(tv, e & pa_mask, (addr >> 12) & 0x1ff, 8);
+	return (e & 1) && (e & pa_mask) == (addr & pa_mask);
+}
+
 uint64_t vmm_tcg_rflags(struct accel_vcpu *tv)
 {
 	return vmm_tcg_reg_read(tv->uc, UC_X86_REG_EFLAGS);

@@ -83,13 +83,14 @@ struct accel_vcpu {
 	uint64_t prev_end;
 	bool warned_if0; /* said that it halted with IF = 0 */
 	bool warned_no_inta; /* said that INTR has no acknowledge */
+	bool warned_unmapped_write; /* said ram_written() could not drop */
 	/* in HLT, waiting for INTR (with IF = @wait_if); vm->wait_lock */
 	bool waiting;
 	bool wait_if;
 	/* ram_written() ranges not yet flushed: under @flush_lock */
 	pthread_mutex_t flush_lock;
 	bool flush_pending; /* __atomic too, for the block hook */
-	bool flush_all; /* more than TCG_FLUSH_RANGES: every block */
+	bool flush_all; /* more than TCG_FLUSH_RANGES: merged into one */
 	unsigned n_flush;
 	struct {
 		uint64_t start, end;
@@ -181,6 +182,8 @@ void vmm_tcg_deliver_external(struct accel_vcpu *tv, uint8_t vector);
 /* The guest's RFLAGS now; whether CR0.PG is set. */
 uint64_t vmm_tcg_rflags(struct accel_vcpu *tv);
 bool vmm_tcg_paging(struct accel_vcpu *tv);
+/* Does the guest's paging map @addr's page to itself (or is it off)? */
+bool vmm_tcg_identity_mapped(struct accel_vcpu *tv, uint64_t addr);
 
 /* Unicorn 2.0.1's stale fault state: the exception the instruction at
  * CS:EIP raises, or -1; did a run with nothing to say end at a HLT? */
