@@ -3,7 +3,8 @@
  * slave 8259A (vector 0x70, on the master's IRQ 2) and the IVT, EOI to
  * both controllers; the handler reads register C, which clears the flags
  * and lowers the line, and counts an interrupt only when C says IRQF, as
- * Linux's handler does. It checks, with `sti; hlt`:
+ * Linux's handler does. It checks, waiting with `sti; hlt` for the
+ * periodic ones and spinning with IF = 1 for the one-shots:
  *   - the periodic interrupt at 1024 Hz (RS 6) and at 64 Hz (RS 10), each
  *     C with IRQF | PF, the time taken checked on PIT channel 2;
  *   - none with rate 0 in 30 ms;
@@ -114,7 +115,7 @@ _start:
 	call	quiet
 	wrreg	REG_B, (B_UIE | B_24H)
 	mov	$1, %bx
-	call	wait_irqs
+	call	wait_spin
 	wrreg	REG_B, B_24H
 	mov	last_c, %al
 	and	$(C_IRQF | C_PF | C_UF), %al	/* AF at 00:00:00 UTC */
@@ -134,7 +135,7 @@ _start:
 	call	quiet
 	wrreg	REG_B, (B_AIE | B_24H)
 	mov	$1, %bx
-	call	wait_irqs
+	call	wait_spin
 	wrreg	REG_B, B_24H
 	mov	last_c, %al
 	and	$0xf0, %al
@@ -202,6 +203,18 @@ wait_irqs:
 	hlt
 	jmp	1b
 2:	ret
+
+/* wait_spin: wait with IF = 1, without HLT, until %bx interrupts with
+ * IRQF came. For the one-shot interrupts (the update, the alarm): nested
+ * SVM under QEMU's TCG can take an interrupt pending at `sti; hlt` inside
+ * STI's shadow and return to the HLT, which would then wait for an
+ * interrupt that comes a second (or a day) later. */
+wait_spin:
+	sti
+1:	cmp	%bx, count
+	jb	1b
+	cli
+	ret
 
 /* IRQ 8: read C (clears it, lowers the line); count it if IRQF, with the
  * channel 2 time since the previous one; EOI to the slave, then the
