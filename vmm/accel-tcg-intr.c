@@ -166,10 +166,11 @@ void vmm_tcg_ram_written(struct accel_vm *vm, uint64_t gpa, uint64_t len)
  * its whole 1 GiB translation buffer (120 ms and more, and 1 GiB of RSS
  * the first time). uc_ctl_remove_cache() takes linear addresses and
  * translates them through the guest's page tables outside the run loop,
- * where a page fault would crash the process: with paging on, it is called
- * page by page, for the pages the guest maps to themselves (as plugvm's
- * tables do); blocks of a page the guest maps elsewhere are not dropped
- * (said once).
+ * as an instruction fetch, where a page fault would crash the process:
+ * with paging on, it is called page by page, for the pages the guest maps
+ * to themselves and may execute (as plugvm's tables do); a page it cannot
+ * execute holds no code; blocks of a page the guest maps elsewhere are not
+ * dropped (said once).
  */
 static void apply_flush(struct accel_vcpu *tv)
 {
@@ -204,9 +205,11 @@ static void apply_flush(struct accel_vcpu *tv)
 			uint64_t a = p > r[i].start ? p : r[i].start;
 			uint64_t b = p + 4096 < end ? p + 4096 : end;
 
-			if (vmm_tcg_identity_mapped(tv, p))
+			int code = vmm_tcg_code_page(tv, p);
+
+			if (code > 0)
 				uc_ctl_remove_cache(tv->uc, a, b);
-			else if (!tv->warned_unmapped_write) {
+			else if (code < 0 && !tv->warned_unmapped_write) {
 				tv->warned_unmapped_write = true;
 				vmm_warn("vCPU %u: tcg: a device wrote RAM at 0x%" PRIx64
 					 " that the guest's page tables do not map to itself; code translated from it may stay stale",

@@ -331,56 +331,72 @@ static uint64_t pt_entry(struct accel_vcpu *tv, uint64_t table, uint64_t i,
 }
 
 /*
- * Does the guest's paging map linear @addr's page to the same physical
- * page (or is paging off)? Walks 2-level, PAE and 4-level tables; large
- * pages included.
+ * May uc_ctl_remove_cache() look up linear @addr's page, which it does as
+ * an instruction fetch? 1: paging is off, or the guest's tables (2-level,
+ * PAE, 4-level, large pages) map the page to itself, executable at ring 0
+ * (no NX or reserved bit 63 on the way, not a user page under SMEP); 0:
+ * not present or not executable (no code can come from it: nothing to
+ * drop); -1: mapped to another physical page.
  */
-bool vmm_tcg_identity_mapped(struct accel_vcpu *tv, uint64_t addr)
+int vmm_tcg_code_page(struct accel_vcpu *tv, uint64_t addr)
 {
 	const uint64_t pa_mask = 0x000ffffffffff000ull;
-	uint64_t cr0, efer, cr4, cr3, e, pa;
+	uint64_t cr0, efer, cr4, cr3, e, pa, page = addr & pa_mask;
+	bool nx = false, user = true;
+	unsigned level;
 
 	mode_regs(tv, &cr0, &efer);
 	if (!(cr0 & X86_CR0_PG))
-		return true;
+		return 1;
 	cr3 = vmm_tcg_reg_read(tv->uc, UC_X86_REG_CR3);
 	cr4 = vmm_tcg_reg_read(tv->uc, UC_X86_REG_CR4);
 	if (!(cr4 & X86_CR4_PAE)) { /* 2-level, 4-byte entries */
 		e = pt_entry(tv, cr3 & 0xfffff000u, (addr >> 22) & 0x3ff, 4);
+		user = e & 4;
 		if (!(e & 1))
-			return false;
-		if ((e & 0x80) && (cr4 & (1u << 4))) /* PSE: 4 MiB */
+			return 0;
+		if ((e & 0x80) && (cr4 & (1u << 4))) { /* PSE: 4 MiB */
 			pa = (e & 0xffc00000u) | (addr & 0x3ff000);
-		else {
+		} else {
 			e = pt_entry(tv, e & 0xfffff000u, (addr >> 12) & 0x3ff,
 				     4);
+			user = user && (e & 4);
 			if (!(e & 1))
-				return false;
+				return 0;
 			pa = e & 0xfffff000u;
 		}
-		return pa == (addr & 0xfffff000u);
-	}
-	if (efer & X86_EFER_LMA) {
-		e = pt_entry(tv, cr3 & pa_mask, (addr >> 39) & 0x1ff, 8);
-		if (!(e & 1))
-			return false;
-		e = pt_entry(tv, e & pa_mask, (addr >> 30) & 0x1ff, 8);
+		page &= 0xfffff000u;
 	} else {
-		e = pt_entry(tv, cr3 & 0xffffffe0u, (addr >> 30) & 3, 8);
+		if (efer & X86_EFER_LMA) {
+			e = pt_entry(tv, cr3 & pa_mask, (addr >> 39) & 0x1ff,
+				     8);
+			nx |= e >> 63;
+			user = user && (e & 4);
+			if (!(e & 1))
+				return 0;
+			e = pt_entry(tv, e & pa_mask, (addr >> 30) & 0x1ff, 8);
+		} else {
+			e = pt_entry(tv, cr3 & 0xffffffe0u, (addr >> 30) & 3,
+				     8);
+		}
+		/* the PDPTE, then the PDE and PTE: 1 GiB, 2 MiB, 4 KiB */
+		for (level = 30;; level -= 9) {
+			nx |= e >> 63;
+			if (level != 30 || (efer & X86_EFER_LMA))
+				user = user && (e & 4);
+			if (!(e & 1))
+				return 0;
+			if (level == 12 || (e & 0x80))
+				break;
+			e = pt_entry(tv, e & pa_mask,
+				     (addr >> (level - 9)) & 0x1ff, 8);
+		}
+		pa = (e & pa_mask & ~((1ull << level) - 1)) |
+		     (addr & ((1ull << level) - 1) & ~0xfffull);
 	}
-	if (!(e & 1))
-		return false;
-	if (e & 0x80) /* 1 GiB */
-		return ((e & pa_mask & ~0x3fffffffull) |
-			(addr & 0x3ffff000)) == (addr & pa_mask);
-	e = pt_entry(tv, e & pa_mask, (addr >> 21) & 0x1ff, 8);
-	if (!(e & 1))
-		return false;
-	if (e & 0x80) /* 2 MiB */
-		return ((e & pa_mask & ~0x1fffffull) | (addr & 0x1ff000)) ==
-		       (addr & pa_mask);
-	e = pt_entry(tv, e & pa_mask, (addr >> 12) & 0x1ff, 8);
-	return (e & 1) && (e & pa_mask) == (addr & pa_mask);
+	if (nx || (user && (cr4 & (1u << 20)))) /* NX; SMEP */
+		return 0;
+	return pa == page ? 1 : -1;
 }
 
 uint64_t vmm_tcg_rflags(struct accel_vcpu *tv)

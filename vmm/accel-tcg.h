@@ -182,8 +182,9 @@ void vmm_tcg_deliver_external(struct accel_vcpu *tv, uint8_t vector);
 /* The guest's RFLAGS now; whether CR0.PG is set. */
 uint64_t vmm_tcg_rflags(struct accel_vcpu *tv);
 bool vmm_tcg_paging(struct accel_vcpu *tv);
-/* Does the guest's paging map @addr's page to itself (or is it off)? */
-bool vmm_tcg_identity_mapped(struct accel_vcpu *tv, uint64_t addr);
+/* May uc_ctl_remove_cache() look up @addr's page: 1 yes (paging off, or
+ * mapped to itself, executable); 0 no code there; -1 mapped elsewhere. */
+int vmm_tcg_code_page(struct accel_vcpu *tv, uint64_t addr);
 
 /* Unicorn 2.0.1's stale fault state: the exception the instruction at
  * CS:EIP raises, or -1; did a run with nothing to say end at a HLT? */
