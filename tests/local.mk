@@ -132,6 +132,15 @@ TESTS += tests/cli.sh
 # `[machine] chipset` end to end: errors, set_irq refusals, an IRQ on tcg.
 TESTS += tests/chipset.sh
 EXTRA_DIST += tests/chipset.sh
+# Host functions from a plugin's own threads while the guest runs: 1000
+# machines on each accelerator (STRESS_RUNS=N for fewer; TAP).
+TESTS += tests/stress.sh
+EXTRA_DIST += tests/stress.sh
+TEST_GUESTS += tests/guests/stress.bin
+check_LTLIBRARIES += tests/stress.la
+tests_stress_la_SOURCES = tests/plugins/stress.c
+tests_stress_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
+tests_stress_la_LIBADD = -lpthread
 # A reconfigure rebuilds what it changed (config.h, paths.h; TAP).
 TESTS += tests/rebuild.sh
 EXTRA_DIST += tests/rebuild.sh
