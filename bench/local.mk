@@ -27,10 +27,11 @@ bench_kvm_bare_CFLAGS = $(AM_CFLAGS)
 # The guests: one flat binary each, linked at 1 MiB, that plugvm, the bare
 # Unicorn engine and QEMU (as a multiboot kernel) all run unchanged.
 BENCH_GUESTS = bench/guests/startup.bin bench/guests/pio.bin \
+	bench/guests/irq.bin bench/guests/idle.bin \
 	bench/guests/mmio.bin bench/guests/compute.bin
 BENCH_GUEST_ADDR = 0x100000
 
-bench/guests/%.o: bench/guests/%.S bench/guests/guest.h
+bench/guests/%.o: bench/guests/%.S bench/guests/guest.h bench/guests/pc.h
 	$(AM_V_GEN)$(MKDIR_P) bench/guests && \
 	$(CCAS) $(CCASFLAGS) -c -o $@ $<
 
@@ -38,7 +39,7 @@ bench/guests/%.bin: bench/guests/%.o
 	$(AM_V_GEN)$(GUEST_LD) -m elf_x86_64 -N -e _start \
 		-Ttext=$(BENCH_GUEST_ADDR) --oformat binary -o $@ $<
 
-EXTRA_DIST += bench/run.sh bench/guests/guest.h $(BENCH_GUESTS:.bin=.S)
+EXTRA_DIST += bench/run.sh bench/guests/guest.h bench/guests/pc.h $(BENCH_GUESTS:.bin=.S)
 CLEANFILES += $(BENCH_PROGS) $(BENCH_GUESTS) $(BENCH_GUESTS:.bin=.o) \
 	bench/results.csv
 

@@ -14,7 +14,9 @@
  *
  * Output, one line on stdout:
  *	MEDIAN_S MIN_S MAX_S MAXRSS_KB
- * with MAXRSS_KB the largest peak RSS over all runs. Exit status 0 when
+ * with MAXRSS_KB the largest peak RSS over all runs; with -u a fifth field,
+ * CPU_S, the median of the child's CPU time (user + system, from wait4()'s
+ * rusage), so that CPU_S / MEDIAN_S is the share of one core it used. Exit status 0 when
  * every run exited with the expected status, 1 otherwise (with the reason on
  * stderr), 2 for bad usage.
  */
@@ -24,6 +26,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,14 +54,15 @@ static void on_alarm(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: runner [-n RUNS] [-s STATUS] [-t SECS] [-o FILE] -- "
+		"Usage: runner [-n RUNS] [-s STATUS] [-t SECS] [-o FILE] [-u] -- "
 		"COMMAND [ARG...]\n"
 		"Run COMMAND RUNS times (default 1) and print\n"
-		"  MEDIAN_S MIN_S MAX_S MAXRSS_KB\n"
+		"  MEDIAN_S MIN_S MAX_S MAXRSS_KB [CPU_S]\n"
 		"  -n RUNS    how many runs\n"
 		"  -s STATUS  the exit status every run must have (default 0)\n"
 		"  -t SECS    kill a run after SECS seconds (default 60)\n"
-		"  -o FILE    the child's stdout (default /dev/null)\n");
+		"  -o FILE    the child's stdout (default /dev/null)\n"
+		"  -u         also the median CPU time (user + system)\n");
 }
 
 static double now(void)
@@ -76,9 +80,16 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The median of the @n sorted values at @v. */
+static double median(const double *v, long n)
+{
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 /* One run: 0 and its wall time and peak RSS, or -1 with the reason said. */
 static int run_once(char **argv, const char *out, int want,
-		    unsigned int timeout, double *secs, long *rss_kb)
+		    unsigned int timeout, double *secs, double *cpu_secs,
+		    long *rss_kb)
 {
 	posix_spawn_file_actions_t fa;
 	struct rusage ru;
@@ -118,6 +129,9 @@ static int run_once(char **argv, const char *out, int want,
 		return -1;
 	}
 	*rss_kb = ru.ru_maxrss;
+	*cpu_secs = (double)ru.ru_utime.tv_sec + (double)ru.ru_stime.tv_sec +
+		    ((double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_usec) *
+			    1e-6;
 	if (WIFSIGNALED(status)) {
 		fprintf(stderr, "runner: %s died of signal %d\n", argv[0],
 			WTERMSIG(status));
@@ -136,11 +150,12 @@ int main(int argc, char **argv)
 	const char *out = "/dev/null";
 	long runs = 1, want = 0, max_rss = 0, timeout = RUNNER_TIMEOUT_S;
 	struct sigaction sa;
-	double *t;
+	double *t, *cpu;
+	bool want_cpu = false;
 	char *end;
 	int c;
 
-	while ((c = getopt(argc, argv, "+n:s:t:o:h")) != -1) {
+	while ((c = getopt(argc, argv, "+n:s:t:o:uh")) != -1) {
 		switch (c) {
 		case 'n':
 			runs = strtol(optarg, &end, 10);
@@ -169,6 +184,9 @@ int main(int argc, char **argv)
 		case 'o':
 			out = optarg;
 			break;
+		case 'u':
+			want_cpu = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -185,25 +203,33 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_alarm; /* no SA_RESTART: wait4() sees EINTR */
 	sigaction(SIGALRM, &sa, NULL);
 	t = malloc(sizeof(*t) * (size_t)runs);
-	if (!t) {
+	cpu = malloc(sizeof(*cpu) * (size_t)runs);
+	if (!t || !cpu) {
 		perror("runner");
+		free(t);
+		free(cpu);
 		return 1;
 	}
 	for (long i = 0; i < runs; i++) {
 		long rss;
 
 		if (run_once(argv + optind, out, (int)want,
-			     (unsigned int)timeout, &t[i], &rss)) {
+			     (unsigned int)timeout, &t[i], &cpu[i], &rss)) {
 			free(t);
+			free(cpu);
 			return 1;
 		}
 		if (rss > max_rss)
 			max_rss = rss;
 	}
 	qsort(t, (size_t)runs, sizeof(*t), cmp_double);
-	printf("%.9f %.9f %.9f %ld\n",
-	       runs % 2 ? t[runs / 2] : (t[runs / 2 - 1] + t[runs / 2]) / 2,
-	       t[0], t[runs - 1], max_rss);
+	qsort(cpu, (size_t)runs, sizeof(*cpu), cmp_double);
+	printf("%.9f %.9f %.9f %ld", median(t, runs), t[0], t[runs - 1],
+	       max_rss);
+	if (want_cpu)
+		printf(" %.9f", median(cpu, runs));
+	printf("\n");
 	free(t);
+	free(cpu);
 	return 0;
 }
