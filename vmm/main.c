@@ -30,7 +30,8 @@
  * --version says which sanitizers plugvm is built with, so that CI can
  * assert a sanitizer build really has them. It takes that from config.h;
  * this checks the compiler agrees, at least for AddressSanitizer (GCC has
- * no macro for UBSan).
+ * no macro for UBSan). ThreadSanitizer has no configure switch (CFLAGS=
+ * -fsanitize=thread): the compiler alone says it is there.
  */
 #ifdef PLUGVM_SANITIZERS
 #if defined(__SANITIZE_ADDRESS__)
@@ -40,6 +41,15 @@
 #endif
 #else
 #error "configured with --enable-sanitizers, but compiled without ASan"
+#endif
+#elif defined(__SANITIZE_THREAD__)
+/* CFLAGS=-fsanitize=thread: .ci/run's ThreadSanitizer build (GCC) */
+#define PLUGVM_SANITIZERS "thread"
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define PLUGVM_SANITIZERS "thread" /* the same, built with clang */
+#else
+#define PLUGVM_SANITIZERS "none"
 #endif
 #else
 #define PLUGVM_SANITIZERS "none"
