@@ -322,7 +322,7 @@ struct wrec {
 	_Atomic uint32_t revents;
 	int fd;
 	bool read_all; /* drain the pipe */
-	bool free_on_hup;
+	atomic_bool free_on_hup; /* set while the watch fires */
 	bool pause_self;
 	pthread_t thread;
 	atomic_bool slow; /* sleep a little inside */
