@@ -214,14 +214,15 @@ static void *logger_thread(void *arg)
 {
 	struct stress *s = arg;
 
-	while (!stopping(s)) {
+	/* at least once, however late the thread gets a CPU */
+	do {
 		uint64_t n = atomic_fetch_add(&s->logs, 1) + 1;
 
 		s->host->log(s->dev, PLUGVM_LOG_INFO,
 			     "log %llu from a thread of the plugin's own",
 			     (unsigned long long)n);
 		pause_us(2000);
-	}
+	} while (!stopping(s));
 	return NULL;
 }
 
