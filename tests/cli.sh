@@ -491,7 +491,13 @@ for sig in INT TERM HUP QUIT; do
 	st=0
 	"$plugvm" "$tmp/forever.ini" >"$tmp/out" 2>"$tmp/err" &
 	pid=$!
-	sleep 0.3
+	# Signal a running guest: once it has printed (a fixed sleep was too
+	# short for an ASan build on a loaded host, and a signal before
+	# main() has blocked them kills plugvm with 128 + N).
+	for _ in $(seq 100); do
+		[ -s "$tmp/out" ] && break
+		sleep 0.1
+	done
 	kill -$sig $pid
 	wait $pid || st=$?
 	if [ "$st" = 130 ] && [ -s "$tmp/out" ] &&

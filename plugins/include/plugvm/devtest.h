@@ -352,8 +352,9 @@ uint64_t plugvm_devtest_clock_step_next(struct plugvm_devtest *t);
 /**
  * Make file descriptor @fd ready with @revents (PLUGVM_WATCH_*), as the
  * event thread finds it: runs the callback of each watch on @fd waiting
- * for any of @revents (HUP and ERROR reach every unpaused watch), under
- * its device's lock. The kit never polls descriptors itself, so a test
+ * for any of @revents (HUP and ERROR reach every unpaused watch, and HUP
+ * also reports READ to a watch waiting for READ, as plugvm does: end of
+ * file), under its device's lock. The kit never polls descriptors itself, so a test
  * decides when input arrives. Returns the number of callbacks run.
  */
 unsigned int plugvm_devtest_fd_ready(struct plugvm_devtest *t, int fd,

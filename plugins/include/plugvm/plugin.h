@@ -285,6 +285,13 @@ struct plugvm_timer_ops {
 	 * and the timer in *@out, -EINVAL (@fn or @out NULL; a plugin bug,
 	 * logged as one) or -ENOMEM. The host frees timers a device left
 	 * after its destroy() returns.
+	 *
+	 * Create a device's timers (and watches) in create(). Where nothing
+	 * else calls a device concurrently (tcg, or one vCPU), plugvm drops
+	 * the lock around read() and write() of devices that own no timer
+	 * and no watch when the machine starts; a timer created later still
+	 * fires, but its callback is then not serialized with read() and
+	 * write(), and the host warns once.
 	 */
 	int (*create)(struct plugvm_device *dev, plugvm_timer_fn fn,
 		      void *opaque, struct plugvm_timer **out);
@@ -342,6 +349,7 @@ struct plugvm_watch_ops {
 	 * descriptor that cannot be waited on, such as a regular file:
 	 * read it directly) or another -errno of the host's poller, or
 	 * -ENOMEM. The host frees watches a device left after destroy().
+	 * Create them in create(), as timers (see timer create()).
 	 */
 	int (*create)(struct plugvm_device *dev, int fd, uint32_t events,
 		      plugvm_watch_fn fn, void *opaque,
