@@ -33,13 +33,15 @@
 
 /* Edges walked one by one before a late timer skips ahead. */
 #define PIT_WALK_MAX 64
+/* One PIT clock, rounded up: 1e9 / 1193182 = 838.1 ns. */
+#define PIT_CLOCK_NS_MAX 839
 
 struct pit {
 	struct plugvm_device *dev;
 	const struct plugvm_host *host;
 	struct i8254 model;
 	struct plugvm_timer *timer;
-	uint64_t armed; /* the edge the timer waits for; UINT64_MAX: none */
+	uint64_t armed; /* the next walk's first edge; UINT64_MAX: none */
 	bool line; /* the level IRQ 0 was last driven to */
 	bool irq_refused; /* the machine has no IRQ 0: drive nothing */
 };
@@ -82,19 +84,41 @@ static void pit_walk(struct pit *p, uint64_t now)
 	p->armed = e;
 }
 
-/* Wait for OUT's next edge after @now. */
-static void pit_rearm(struct pit *p, uint64_t now)
+/*
+ * Arm the host timer for the walk that starts at p->armed. A falling edge
+ * that a rising one follows within one PIT clock (mode 2's low pulse, the
+ * Linux tick) is not worth a wake-up of its own: the timer waits for the
+ * rising edge, and the walk then drives both. IRQ 0 is edge-only (its ELCR
+ * bit is fixed at 0), so the PIC latches the same rising edge at the same
+ * time and no guest can see the line's low phase start late; a guest write
+ * in between still walks from the falling edge (pit_before_write()). That
+ * halves the event thread's wake-ups of a periodic tick.
+ */
+static void pit_arm_timer(struct pit *p)
 {
-	if (p->irq_refused) {
+	uint64_t deadline = p->armed, rise;
+
+	if (p->irq_refused)
 		p->armed = UINT64_MAX;
+	if (p->armed == UINT64_MAX) {
 		p->host->timer->cancel(p->timer);
 		return;
 	}
-	p->armed = i8254_next_edge(&p->model, 0, now);
-	if (p->armed == UINT64_MAX)
-		p->host->timer->cancel(p->timer);
-	else
-		p->host->timer->arm(p->timer, p->armed);
+	if (!i8254_out(&p->model, 0, p->armed)) {
+		rise = i8254_next_edge(&p->model, 0, p->armed);
+		if (rise != UINT64_MAX &&
+		    rise - p->armed <= PIT_CLOCK_NS_MAX)
+			deadline = rise;
+	}
+	p->host->timer->arm(p->timer, deadline);
+}
+
+/* Wait for OUT's next edge after @now. */
+static void pit_rearm(struct pit *p, uint64_t now)
+{
+	p->armed = p->irq_refused ? UINT64_MAX
+				  : i8254_next_edge(&p->model, 0, now);
+	pit_arm_timer(p);
 }
 
 static void pit_timer(void *opaque)
@@ -103,10 +127,7 @@ static void pit_timer(void *opaque)
 	uint64_t now = pit_now(p);
 
 	pit_walk(p, now);
-	if (p->irq_refused)
-		p->armed = UINT64_MAX;
-	else if (p->armed != UINT64_MAX)
-		p->host->timer->arm(p->timer, p->armed);
+	pit_arm_timer(p);
 }
 
 /* Before a write changes OUT's future: the edges so far; after it: OUT

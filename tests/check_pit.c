@@ -137,8 +137,10 @@ START_TEST(test_irq0_mode2)
 	/* quiet until the end of the first period: the line counts as high
 	 * since power-on, and mode 2's OUT is high */
 	ck_assert_uint_eq(plugvm_devtest_irq(t, 0).edges, 0);
-	/* one timer, armed for OUT's fall at count 1 (loaded on tick 2) */
-	ck_assert_uint_eq(plugvm_devtest_clock_next(t), T(1194));
+	/* one timer, for OUT's rise one clock after its fall at count 1
+	 * (loaded on tick 2): the short low pulse costs no wake-up of its
+	 * own, the rise's callback drives both edges */
+	ck_assert_uint_eq(plugvm_devtest_clock_next(t), T(1195));
 	for (uint64_t k = 0; k < 100; k++) {
 		uint64_t rise = T(1195 + 1193 * k);
 
@@ -154,6 +156,32 @@ START_TEST(test_irq0_mode2)
 	ck_assert(plugvm_devtest_irq(t, 0).level);
 	/* the 100th tick at 1000 * 1193 / 1193182 s, no drift */
 	ck_assert_uint_eq(plugvm_devtest_clock_ns(t), T(1195 + 1193 * 99));
+}
+END_TEST
+
+/*
+ * A control word written during mode 2's one-clock low pulse: OUT goes
+ * high at once, and that rise interrupts, although the timer waits for
+ * the pulse's end (the walk before a write drives the fall first).
+ */
+START_TEST(test_irq0_write_in_pulse)
+{
+	uint64_t fall = T(1194 + 1193), edges;
+
+	pic_init();
+	at(1000);
+	program(0, 0x34, 1193);
+	at(T(1195)); /* the first tick: the line has been driven */
+	take_irq0();
+	ck_assert_uint_eq(plugvm_devtest_clock_next(t), T(1195 + 1193));
+	/* inside the second low pulse: the fall is not driven yet */
+	at(fall + 100);
+	edges = plugvm_devtest_irq(t, 0).edges;
+	ck_assert(!plugvm_devtest_intr(t, 0));
+	out8(0x43, 0x34); /* control word: mode 2, OUT high now */
+	ck_assert_uint_eq(plugvm_devtest_irq(t, 0).edges, edges + 2);
+	ck_assert(plugvm_devtest_irq(t, 0).level);
+	take_irq0();
 }
 END_TEST
 
@@ -467,6 +495,7 @@ static Suite *pit_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_irq0_mode2);
+	tcase_add_test(tc, test_irq0_write_in_pulse);
 	tcase_add_test(tc, test_irq0_no_reinjection);
 	tcase_add_test(tc, test_irq0_mode0);
 	tcase_add_test(tc, test_irq0_mode3_bios);
