@@ -105,7 +105,8 @@ static const struct member host_members[] = {
 	MEMBER(plugvm_host, timer, 96, 8), /* API 2 */
 	MEMBER(plugvm_host, watch, 104, 8), /* API 2 */
 	MEMBER(plugvm_host, irqchip, 112, 8), /* API 2 */
-	MEMBER(plugvm_host, reserved, 120, 16), /* 2 function pointers */
+	MEMBER(plugvm_host, chardev, 120, 8), /* API 3 */
+	MEMBER(plugvm_host, reserved, 128, 8), /* 1 function pointer */
 };
 
 /* API 2's sub-tables: each has its own size and reserved space. */
@@ -144,6 +145,23 @@ static const struct member irqchip_host_members[] = {
 	MEMBER(plugvm_irqchip_host, reserved, 24, 32),
 };
 
+/* API 3's sub-table and the input callbacks a device hands it. */
+static const struct member chardev_ops_members[] = {
+	MEMBER(plugvm_chardev_ops, size, 0, 4),
+	MEMBER(plugvm_chardev_ops, reserved0, 4, 4),
+	MEMBER(plugvm_chardev_ops, set_input, 8, 8),
+	MEMBER(plugvm_chardev_ops, input_ready, 16, 8),
+	MEMBER(plugvm_chardev_ops, dropped, 24, 8),
+	MEMBER(plugvm_chardev_ops, reserved, 32, 40),
+};
+
+static const struct member chardev_input_members[] = {
+	MEMBER(plugvm_chardev_input, can_receive, 0, 8),
+	MEMBER(plugvm_chardev_input, receive, 8, 8),
+	MEMBER(plugvm_chardev_input, event, 16, 8),
+	MEMBER(plugvm_chardev_input, reserved, 24, 32),
+};
+
 static const struct member plugin_members[] = {
 	MEMBER(plugvm_plugin, abi_version, 0, 4),
 	MEMBER(plugvm_plugin, min_api_version, 4, 4),
@@ -155,7 +173,8 @@ static const struct member plugin_members[] = {
 	MEMBER(plugvm_plugin, create, 40, 8),
 	MEMBER(plugvm_plugin, reset, 48, 8),
 	MEMBER(plugvm_plugin, destroy, 56, 8),
-	MEMBER(plugvm_plugin, reserved, 64, 64), /* 8 pointers */
+	MEMBER(plugvm_plugin, syscalls, 64, 8), /* API 3 */
+	MEMBER(plugvm_plugin, reserved, 72, 56), /* 7 pointers */
 };
 
 static const struct layout plugin_h_layouts[] = {
@@ -167,6 +186,8 @@ static const struct layout plugin_h_layouts[] = {
 	LAYOUT(plugvm_watch_ops, 64, watch_ops_members),
 	LAYOUT(plugvm_irqchip_ops, 56, irqchip_ops_members),
 	LAYOUT(plugvm_irqchip_host, 56, irqchip_host_members),
+	LAYOUT(plugvm_chardev_ops, 72, chardev_ops_members),
+	LAYOUT(plugvm_chardev_input, 56, chardev_input_members),
 	LAYOUT(plugvm_plugin, 128, plugin_members),
 };
 
@@ -262,7 +283,7 @@ START_TEST(test_versions)
 {
 	/* bump these together with the numbers above, never alone */
 	ck_assert_int_eq(PLUGVM_ABI_VERSION, 1);
-	ck_assert_int_eq(PLUGVM_API_VERSION, 2);
+	ck_assert_int_eq(PLUGVM_API_VERSION, 3);
 	ck_assert_str_eq(PLUGVM_PLUGIN_SYMBOL, "plugvm_plugin_describe");
 	/* the host reads abi_version before trusting anything else */
 	ck_assert_uint_eq(offsetof(struct plugvm_plugin, abi_version), 0);
@@ -304,6 +325,10 @@ START_TEST(test_flags)
 	ck_assert_uint_eq(PLUGVM_ACCESS_ANY, 0xf);
 	ck_assert_uint_eq(PLUGVM_PLUGIN_THREAD_SAFE, 0x1);
 	ck_assert_uint_eq(PLUGVM_CHARDEV_OUTPUT, 0x1);
+	ck_assert_uint_eq(PLUGVM_CHARDEV_INPUT, 0x2);
+	ck_assert_uint_eq(PLUGVM_CHARDEV_STDIN_FIRST, 0x4);
+	ck_assert_uint_eq(PLUGVM_CHARDEV_EVENT_EOF, 1);
+	ck_assert_uint_eq(PLUGVM_CHARDEV_EVENT_BREAK, 2);
 	ck_assert_uint_eq(PLUGVM_WATCH_READ, 0x1);
 	ck_assert_uint_eq(PLUGVM_WATCH_WRITE, 0x2);
 	ck_assert_uint_eq(PLUGVM_WATCH_HUP, 0x4);
@@ -324,10 +349,10 @@ START_TEST(test_reserved_space)
 			  2);
 	ck_assert_uint_eq(sizeof(((struct plugvm_host *)0)->reserved) /
 				  sizeof(void (*)(void)),
-			  2);
+			  1);
 	ck_assert_uint_eq(sizeof(((struct plugvm_plugin *)0)->reserved) /
 				  sizeof(void *),
-			  8);
+			  7);
 }
 END_TEST
 

@@ -67,6 +67,21 @@ struct vmm_device_cfg {
 };
 
 /*
+ * [linux]: a kernel to boot instead of [image] and [cpu] (boot.h). The
+ * format is found from the file (bzImage, multiboot, ELF), as QEMU's
+ * -kernel does. Paths resolve against the machine file's directory.
+ */
+struct vmm_linux_cfg {
+	bool set; /* the file has a [linux] section (or --kernel) */
+	char *kernel; /* path */
+	char *initrd; /* path, or NULL; multiboot: modules, comma-separated,
+		       * each "PATH[ ARGS]" as QEMU's -initrd */
+	char *cmdline; /* or NULL */
+	struct vmm_origin kernel_origin, initrd_origin, cmdline_origin;
+	unsigned section_line; /* of the [linux] line */
+};
+
+/*
  * Where each [machine] and [cpu] key was set, for errors found later (no KVM
  * for accel = kvm, entry outside RAM, ...). A key left at its default has
  * line 0, so its origin prints as "FILE: [SECTION] KEY: ...".
@@ -94,6 +109,8 @@ struct vmm_config {
 	uint16_t cs; /* real mode only; default 0 */
 	uint64_t gprs[VMM_NR_GPRS];
 	uint32_t gprs_set; /* bit i set when gprs[i] was given */
+
+	struct vmm_linux_cfg boot; /* [linux]; .set false when absent */
 
 	struct vmm_image_cfg *images;
 	size_t n_images;

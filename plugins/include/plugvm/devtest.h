@@ -407,6 +407,52 @@ const char *plugvm_devtest_chardev(const struct plugvm_devtest *t,
 				   const char *id, const char *key,
 				   size_t *len);
 
+/* ------------------------------------------------------------------------ */
+/* Character input (since libplugvm-devtest 3, plugin API 3)                */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * A device's inputs (plugin.h, PLUGVM_CHARDEV_INPUT) read nothing real in
+ * the kit: whatever the spec ("stdin", a path), the test types the bytes.
+ * The kit delivers them as plugvm's event thread does: as many as the
+ * device's can_receive() takes, through receive(), under the device's
+ * lock, on the test's thread; the rest wait in the kit, as they would wait
+ * in the pipe, and go in when the device calls input_ready(): after the
+ * access or clock step during which it called it returns, never inside
+ * input_ready().
+ */
+
+/**
+ * Type @len bytes of @buf into the input device @id opened for setting
+ * @key. Returns the number the device took now (the others are queued),
+ * or -1 when the device has no input for @key or opened it with "none"
+ * (plugvm_devtest_error() says which).
+ */
+long plugvm_devtest_chardev_input(struct plugvm_devtest *t, const char *id,
+				  const char *key, const void *buf,
+				  size_t len);
+
+/** Bytes typed into @id's input @key that the device has not taken yet. */
+size_t plugvm_devtest_chardev_pending(const struct plugvm_devtest *t,
+				      const char *id, const char *key);
+
+/**
+ * Send @event (PLUGVM_CHARDEV_EVENT_EOF or _BREAK) to @id's input @key,
+ * after the bytes still queued, as plugvm does at the end of a file.
+ * Returns 0 or -1 as plugvm_devtest_chardev_input().
+ */
+int plugvm_devtest_chardev_event(struct plugvm_devtest *t, const char *id,
+				 const char *key, uint32_t event);
+
+/**
+ * Make @id's output sink @key behave like a consumer that stalls after
+ * @room more bytes (SIZE_MAX: never, the default): what does not fit is
+ * dropped and counted as plugvm does (plugin.h, chardev_ops.dropped()).
+ * Returns 0, or -1 when the device has no output sink for @key.
+ */
+int plugvm_devtest_chardev_stall(struct plugvm_devtest *t, const char *id,
+				 const char *key, size_t room);
+
 #ifdef __cplusplus
 }
 #endif

@@ -58,6 +58,15 @@
  *     so it may be called with the device's own locks held; set_irq()
  *     may run the interrupt controller's callbacks, under its lock.
  *
+ * Sandbox (API 3): before the first guest instruction plugvm installs a
+ * seccomp filter (unless run with --no-sandbox). From then on a device's
+ * callbacks and threads may make the system calls the SDK's own functions
+ * need, and those plugvm(1) lists as the default set; a device that needs
+ * more names them in its descriptor (plugvm_plugin.syscalls). Any other
+ * call stops the machine with a message naming the device and the call.
+ * Open files, sockets and devices in create(), which runs before the
+ * filter.
+ *
  * Errors: create() returns 0 or a negative errno value, and reports the
  * reason first: host->setting_error() for a setting's value it cannot use,
  * host->log() at PLUGVM_LOG_ERROR for anything else. A failed
@@ -80,7 +89,7 @@ extern "C" {
 /** Binary layout version of everything in this header. Must match exactly. */
 #define PLUGVM_ABI_VERSION 1
 /** Feature level of the host interface. A host serves every level <= its own. */
-#define PLUGVM_API_VERSION 2
+#define PLUGVM_API_VERSION 3
 
 /** Name of the one symbol every plugin exports (see PLUGVM_PLUGIN_DEFINE). */
 #define PLUGVM_PLUGIN_SYMBOL "plugvm_plugin_describe"
@@ -251,6 +260,100 @@ struct plugvm_chardev;
 
 /** chardev_open() flags. */
 #define PLUGVM_CHARDEV_OUTPUT (1u << 0) /**< the device writes to it */
+/** Since API 3: the device reads from it (plugvm_chardev_ops.set_input). */
+#define PLUGVM_CHARDEV_INPUT (1u << 1)
+/**
+ * Since API 3, with PLUGVM_CHARDEV_INPUT and spec "stdin": take plugvm's
+ * standard input only if no device holds it yet, else open nothing (0,
+ * *out NULL), quietly. What a serial port's `input = auto` means: the
+ * first serial port of the machine file gets stdin, the others none.
+ */
+#define PLUGVM_CHARDEV_STDIN_FIRST (1u << 2)
+
+/* ------------------------------------------------------------------------ */
+/* Character input (API version 3)                                          */
+/* ------------------------------------------------------------------------ */
+
+/** Events for plugvm_chardev_input.event. */
+#define PLUGVM_CHARDEV_EVENT_EOF 1u   /**< the input ended; no receive() follows */
+#define PLUGVM_CHARDEV_EVENT_BREAK 2u /**< a break (the console's Ctrl-A b) */
+
+/**
+ * What a device that takes input gives the host (set_input()). The host
+ * reads the input itself, on its event thread, and calls these there,
+ * never on a vCPU thread, serialized with the device's read(), write(),
+ * timers and watches (the device's lock), as timer callbacks are.
+ * The host never reads more than the device says it can take: that is
+ * the flow control. A 16550A with room for 3 bytes in its RX FIFO
+ * returns 3 from can_receive(); when it returns 0 the host stops reading
+ * (the bytes wait in the pipe, the file or the terminal, not in plugvm)
+ * until the device calls input_ready().
+ */
+struct plugvm_chardev_input {
+	/** How many bytes the device can take now; 0 pauses the input. */
+	size_t (*can_receive)(void *opaque);
+	/**
+	 * @len bytes arrived, 1 <= @len <= what can_receive() returned just
+	 * before, in the same hold of the device's lock.
+	 */
+	void (*receive)(void *opaque, const uint8_t *buf, size_t len);
+	/** PLUGVM_CHARDEV_EVENT_*. May be NULL. */
+	void (*event)(void *opaque, uint32_t event);
+	void *reserved[4];
+};
+
+/**
+ * Character devices, host->chardev (since API 3): input, and what became
+ * of output. A sink opened with PLUGVM_CHARDEV_INPUT is an input:
+ *   "stdin"   plugvm's standard input (one device at most; a second gets
+ *             -EBUSY, reported naming the holder, unless it asked with
+ *             PLUGVM_CHARDEV_STDIN_FIRST). When stdin is a terminal,
+ *             plugvm puts it in raw mode while the machine runs, restores
+ *             it on every exit path, and keeps an escape key as QEMU
+ *             does: Ctrl-A x ends the machine (status 0), Ctrl-A Ctrl-A
+ *             sends one Ctrl-A, Ctrl-A b sends a break, Ctrl-A h lists
+ *             these on stderr.
+ *   "none"    nothing (0, *out NULL): the device never receives a byte.
+ *   a path    a file, FIFO, terminal or socket-like file, opened
+ *             read-only without blocking start-up.
+ * The end of an input (end of file, a closed pipe) is not an error: the
+ * device gets PLUGVM_CHARDEV_EVENT_EOF once.
+ *
+ * Output (PLUGVM_CHARDEV_OUTPUT) never blocks a vCPU for long: the host
+ * keeps a bounded buffer per sink and writes it out on its event thread;
+ * bytes past the bound, while the consumer stalls, are dropped and counted
+ * (plugvm -v reports the count per sink at exit). chardev_write() returns
+ * what was accepted.
+ */
+struct plugvm_chardev_ops {
+	/** sizeof(struct plugvm_chardev_ops) in the host. */
+	uint32_t size;
+	uint32_t reserved0;
+	/**
+	 * Route the input of @chr (opened with PLUGVM_CHARDEV_INPUT) to @in
+	 * with @opaque. Only from create(), after chardev_open(); input
+	 * starts flowing when the machine runs (the test kit: when the test
+	 * feeds it). Returns 0, -EINVAL (@chr or @in NULL, no can_receive or
+	 * receive, not an input), -EBUSY (set already), -EPERM (not in
+	 * create()). @in must stay valid until destroy() returns.
+	 */
+	int (*set_input)(struct plugvm_chardev *chr,
+			 const struct plugvm_chardev_input *in, void *opaque);
+	/**
+	 * The device can take input again (can_receive() would now return
+	 * more than 0): the host resumes reading. Any thread, typically from
+	 * read() when the guest empties a FIFO; the host calls receive()
+	 * later, never from inside input_ready(). Cheap when nothing waits.
+	 * NULL is fine.
+	 */
+	void (*input_ready)(struct plugvm_chardev *chr);
+	/**
+	 * Bytes of output @chr has dropped so far (stalled consumer, failed
+	 * writes). Any thread. 0 for NULL.
+	 */
+	uint64_t (*dropped)(struct plugvm_chardev *chr);
+	void (*reserved[5])(void);
+};
 
 /* ------------------------------------------------------------------------ */
 /* Time, events and interrupt controllers (API version 2)                   */
@@ -535,8 +638,12 @@ struct plugvm_host {
 	 *             device that chose it;
 	 *   "none"    nothing: returns 0 with *@out set to NULL;
 	 *   a path    a file, created, or truncated if it exists.
-	 * @flags: PLUGVM_CHARDEV_OUTPUT (the device writes to the sink);
-	 * other bits are reserved (input comes later) and refused.
+	 * @flags: PLUGVM_CHARDEV_OUTPUT (the device writes to the sink), or
+	 * since API 3 PLUGVM_CHARDEV_INPUT (the device reads from it, with
+	 * @spec "stdin", "none" or a path: see struct plugvm_chardev_ops),
+	 * optionally with PLUGVM_CHARDEV_STDIN_FIRST. OUTPUT and INPUT
+	 * together, and other bits, are refused: a device with input and
+	 * output opens two sinks, one per setting.
 	 *
 	 * Returns 0 with the sink in *@out, or a negative errno with *@out
 	 * set to NULL (when @out is not NULL):
@@ -546,8 +653,10 @@ struct plugvm_host {
 	 *                      the value and adds no message;
 	 *   -EPERM             called outside create();
 	 *   -EINVAL            @key is not a setting of the device, @spec
-	 *                      or @out is NULL, or @flags is not
-	 *                      PLUGVM_CHARDEV_OUTPUT;
+	 *                      or @out is NULL, or @flags is not one of
+	 *                      the combinations above;
+	 *   -EBUSY             (input) stdin belongs to another device;
+	 *                      reported as a setting error naming it;
 	 *   -EEXIST            a sink for @key is open already;
 	 *   -ENOMEM.
 	 * -EPERM, -EINVAL and -EEXIST are plugin bugs, and the host says so
@@ -604,8 +713,12 @@ struct plugvm_host {
 	 * only: see struct plugvm_irqchip_host. */
 	const struct plugvm_irqchip_host *irqchip;
 
+	/** Since API version 3. Character input and output accounting:
+	 * see struct plugvm_chardev_ops. */
+	const struct plugvm_chardev_ops *chardev;
+
 	/** Reserved for later API versions; NULL in this one. */
-	void (*reserved[2])(void);
+	void (*reserved[1])(void);
 };
 
 /* ------------------------------------------------------------------------ */
@@ -647,8 +760,17 @@ struct plugvm_plugin {
 	/** Flush output and free the instance. May be NULL. */
 	void (*destroy)(void *state);
 
+	/**
+	 * Since API version 3. The system calls the device makes while the
+	 * machine runs (in its callbacks and its own threads), beyond those
+	 * plugvm's sandbox allows every device (see "Sandbox" above), by
+	 * name ("socket", "sendto"), NULL-terminated; NULL for none. A host
+	 * refuses to load a plugin that names a call it does not know.
+	 */
+	const char *const *syscalls;
+
 	/** Reserved for later API versions; zero in this one. */
-	void *reserved[8];
+	void *reserved[7];
 };
 
 /** Signature of the exported entry point. */
