@@ -39,7 +39,8 @@ tests/kvm/guests/%.bin: tests/kvm/guests/%.o
 # check-kvm.sh exits 77, automake's SKIP, and so does this target: make
 # then fails with "Error 77", because a skip is not a pass.
 KVM_MODE = nested
-check-kvm: all $(KVM_GUESTS) tests/testdev.la plugins/example/rtc.la
+check-kvm: all $(KVM_GUESTS) tests/testdev.la plugins/example/rtc.la \
+		tests/stress.la tests/guests/stress.bin
 	@$(BASH) $(top_srcdir)/tests/kvm/check-kvm.sh -m $(KVM_MODE) \
 		-B $(abs_top_builddir); rc=$$?; \
 	if test $$rc = 77; then \

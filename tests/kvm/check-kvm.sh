@@ -12,7 +12,7 @@
 # Without -B only the accelerator's own tests run (no plugvm to pack).
 #
 #   check-kvm.sh [-m nested|direct|auto] [-B BUILDDIR] [-n BENCH_EXITS]
-#                [-i IDLE_SECONDS]
+#                [-i IDLE_SECONDS] [-s STRESS_RUNS]
 #
 #   -m nested   (default) always inside the nested VM
 #   -m direct   on this host's own /dev/kvm, no VM (skips if unusable)
@@ -22,6 +22,9 @@
 #   -n N        exits per round-trip benchmark (default 5000)
 #   -i S        seconds of the idle-HLT measurement with chipset pc
 #               (default 5; 0 skips it and the interrupt benchmarks)
+#   -s N        runs of each tests/stress.sh machine on kvm (default 100;
+#               0 skips them): plugin threads calling every host function
+#               while kvm vCPUs run (needs -B with tests/stress.la built)
 #
 # Environment: CC (default cc), KVM_KERNEL, KVM_MODULES_DIR, KVM_TIMEOUT,
 # KVM_KEEP (a directory: keep the initramfs, console log and results there).
@@ -35,15 +38,16 @@ here=$(cd "$(dirname "$0")" && pwd)
 srcdir=$(cd "$here/../.." && pwd)
 me=${0##*/}
 
-mode=nested builddir='' bench=5000 idle=5
-while getopts "m:B:n:i:h" opt; do
+mode=nested builddir='' bench=5000 idle=5 stress=100
+while getopts "m:B:n:i:s:h" opt; do
 	case $opt in
 	m) mode=$OPTARG ;;
 	B) builddir=$OPTARG ;;
 	n) bench=$OPTARG ;;
 	i) idle=$OPTARG ;;
+	s) stress=$OPTARG ;;
 	*)
-		echo "usage: $me [-m nested|direct|auto] [-B BUILDDIR] [-n BENCH_EXITS] [-i IDLE_SECONDS]" >&2
+		echo "usage: $me [-m nested|direct|auto] [-B BUILDDIR] [-n BENCH_EXITS] [-i IDLE_SECONDS] [-s STRESS_RUNS]" >&2
 		exit 2
 		;;
 	esac
@@ -236,6 +240,36 @@ detect "auto picks kvm when the CPU flags cannot be read" /nonexistent auto \\
 	'accel: kvm (auto: /dev/kvm is usable; /nonexistent could not be read)'
 echo "detect: \$dpass passed, \$dfail failed"
 EOF
+	# tests/stress.sh on kvm: its guest, script and TAP helpers go
+	# with the machines; its plugin is among the test plugins.
+	if [ "$stress" -gt 0 ] 2>/dev/null; then
+		if [ ! -f "$builddir/tests/guests/stress.bin" ] ||
+			[ ! -f "$builddir/tests/.libs/stress.so" ]; then
+			echo "$me: tests/stress.la or stress.bin not built (make check-kvm builds them)" >&2
+			exit 99
+		fi
+		mkdir -p "$work/configs/tests"
+		cp "$builddir/tests/guests/stress.bin" "$srcdir/tests/stress.sh" \
+			"$work/configs/"
+		cp "$srcdir/tests/tap.sh" "$work/configs/tests/"
+		cat >>"$work/run.sh" <<EOF
+echo "== stress: plugin threads against kvm vCPUs, $stress runs a machine"
+c=\${CONFIGS:-/configs}
+PLUGVM_SRCDIR=\$c STRESS_ACCELS=kvm STRESS_RUNS=$stress \\
+	STRESS_PLUGVM=\${PLUGVM:-plugvm} STRESS_GUEST=\$c/stress.bin \\
+	STRESS_HELLO=\$c/hello.ini \\
+	PLUGVM_TEST_PLUGINS=\${PLUGINS:-$vm_plugins} \\
+	sh \$c/stress.sh >/tmp/stress.tap 2>&1
+st=\$?
+cat /tmp/stress.tap
+if [ \$st != 0 ] || grep -q -e '^not ok' -e '# SKIP' /tmp/stress.tap; then
+	echo "stress: FAILED (status \$st)"
+	status=1
+else
+	echo "stress: \$(grep -c '^ok' /tmp/stress.tap) machines passed on kvm"
+fi
+EOF
+	fi
 	echo "$me: running ${#machines[@]} machines with accel tcg on this host" >&2
 	for i in "${!machines[@]}"; do
 		name=${machines[$i]} st=0
