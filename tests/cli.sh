@@ -74,6 +74,16 @@ else
 fi
 run --describe debugport
 if [ "$st" = 0 ] && grep -q 'one of: print exit' "$tmp/out"; then ok "--describe shows enum choices"; else not_ok "--describe shows enum choices"; fi
+# the chipset's plugins: no [device] template, which would be refused
+for t in i8259 i8254; do
+	run --describe $t
+	if [ "$st" = 0 ] && grep -q 'plugvm creates this device itself' "$tmp/out" &&
+		! grep -q "type = $t" "$tmp/out"; then
+		ok "--describe $t says chipset pc creates it, with no [device] template"
+	else
+		not_ok "--describe $t says chipset pc creates it, with no [device] template" "$tmp/out" "$tmp/err"
+	fi
+done
 run --describe nosuchdevice
 check "--describe of a missing type" 1 "nosuchdevice.so is not in any of"
 

@@ -34,6 +34,8 @@ static const struct {
 /* Types and ids a [device] of a pc machine cannot have. */
 static const char *const pc_types[] = { "i8259", "i8254" };
 static const char *const pc_ids[] = { "pic", "pit" };
+#define N_PC_TYPES (sizeof(pc_types) / sizeof(pc_types[0]))
+#define N_PC_IDS (sizeof(pc_ids) / sizeof(pc_ids[0]))
 
 /* The ports the kernel's PICs (and ELCR), PIT and port 0x61 take on kvm:
  * the ranges i8259.so and i8254.so register on tcg. */
@@ -179,6 +181,11 @@ static bool in_list(const char *const *list, size_t n, const char *s)
 	return false;
 }
 
+bool vmm_chipset_owns_type(const char *type)
+{
+	return in_list(pc_types, N_PC_TYPES, type);
+}
+
 int vmm_chipset_check(const struct vmm_config *cfg,
 		      const struct accel_ops *accel)
 {
@@ -201,13 +208,13 @@ int vmm_chipset_check(const struct vmm_config *cfg,
 					.line = dc->section_line,
 					.section = dc->section };
 
-		if (in_list(pc_types, 2, dc->type)) {
+		if (in_list(pc_types, N_PC_TYPES, dc->type)) {
 			vmm_origin_error(&dc->origin,
 					 "%s is part of chipset pc (%s:%u), which plugvm creates itself: remove this section",
 					 dc->type, cfg->at.chipset.file,
 					 cfg->at.chipset.line);
 			ret = -EINVAL;
-		} else if (in_list(pc_ids, 2, dc->id)) {
+		} else if (in_list(pc_ids, N_PC_IDS, dc->id)) {
 			vmm_origin_error(&o,
 					 "the device name '%s' belongs to chipset pc (%s:%u): choose another",
 					 dc->id, cfg->at.chipset.file,

@@ -25,6 +25,10 @@
 /* Devices a chipset adds to the machine, at most. */
 #define VMM_CHIPSET_MAX_DEVICES 3
 
+/* Whether plugin @type is one only a chipset creates (i8259, i8254): a
+ * machine file cannot name it in a [device] section. */
+bool vmm_chipset_owns_type(const char *type);
+
 /*
  * Checks of the config that only concern the chipset, said at the key at
  * fault: RAM below the IOAPIC with pc, no [device] of the chipset's types
