@@ -18,7 +18,8 @@ cd "$(dirname "$0")"
 
 PACKAGES="build-essential autoconf automake libtool pkg-config binutils \
 libinih-dev libunicorn-dev check valgrind \
-qemu-system-x86 linux-image-amd64 busybox-static cpio xz-utils"
+qemu-system-x86 linux-image-amd64 busybox-static cpio xz-utils \
+clang libclang-rt-dev llvm"
 
 # missing_packages: print those of $PACKAGES that are not installed.
 missing_packages() {
