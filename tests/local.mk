@@ -129,6 +129,10 @@ tests_check_x86_intr_LDADD = $(TEST_LIBS)
 
 # The command line, end to end (TAP: each check counts).
 TESTS += tests/cli.sh
+# The bad-file corpus: tests/bad/*.ini and a few made at run time, each
+# status 1 with one FILE:LINE message (TAP).
+TESTS += tests/bad.sh
+EXTRA_DIST += tests/bad.sh tests/bad
 # `[machine] chipset` end to end: errors, set_irq refusals, an IRQ on tcg.
 TESTS += tests/chipset.sh
 EXTRA_DIST += tests/chipset.sh

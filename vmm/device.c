@@ -156,6 +156,15 @@ static void host_log(struct plugvm_device *pdev, enum plugvm_log_level level,
 
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		dev->env->log(dev->env->ctx, dev, level, msg);
+	} else if (level == PLUGVM_LOG_ERROR && dev->creating && dev->at.file &&
+		   dev->at.line) {
+		/* why create() fails: at the device's section, as every other
+		 * error about the machine file is */
+		struct vmm_origin o = device_origin(dev, NULL);
+		char msg[1024];
+
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		vmm_origin_error(&o, "%s", msg);
 	} else {
 		vmm_logv(level, dev->id, fmt, ap);
 	}

@@ -17,6 +17,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <ini.h>
 #include <limits.h>
 #include <stdio.h>
@@ -156,6 +157,19 @@ static int key_line(struct reader *r, const char *line, size_t n)
 	return c.ret;
 }
 
+/* Whether line @s (@n bytes) holds a NUL or a control character other
+ * than tab and carriage return: binary data, not a machine file. */
+static bool binary(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f)
+			return true;
+	}
+	return false;
+}
+
 /* Make room for a line of @n characters and what section_line() adds. */
 static int reserve(struct reader *r, size_t n)
 {
@@ -204,9 +218,12 @@ int vmm_ini_read(const char *file, const char *text, size_t len,
 			n--;
 		if (!n || is_comment_start(*s))
 			continue;
-		if (memchr(s, '\0', n)) {
-			line_error(&r, "syntax error: NUL character in line");
-			continue;
+		if (binary(s, n)) {
+			/* the rest is binary too: one message, not fifty */
+			line_error(&r, "syntax error: NUL or control character: "
+				       "not a text file");
+			errs->gave_up = true;
+			break;
 		}
 		ret = reserve(&r, n);
 		if (ret) {

@@ -18,7 +18,8 @@
  *    value, a ';' that follows whitespace starts a comment. Key and value
  *    are trimmed; the value may be empty, the key may not.
  * Errors, as "FILE:LINE: message":
- *   syntax error: NUL character in line
+ *   syntax error: NUL or control character: not a text file
+ *     (reading stops there: the first such line is the only message)
  *   syntax error: missing ']' in section header
  *   syntax error: unexpected text after section header
  *   syntax error: missing key before '='

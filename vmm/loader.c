@@ -43,7 +43,9 @@ static int load_one(const struct vmm_image_cfg *im,
 	ssize_t n;
 	int fd, ret = 0;
 
-	fd = open(im->path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO (or a device) is refused below as not a
+	 * regular file, instead of waiting forever here for a writer. */
+	fd = open(im->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st)) {
 		ret = -errno;
 		vmm_origin_error(&im->origin, "cannot read image '%s': %s",

@@ -168,7 +168,7 @@ static int create_devices(struct vmm_vm *vm, const struct vmm_plugin_path *pp)
 	for (size_t i = 0; i < cfg->n_devices; i++) {
 		const struct vmm_device_cfg *dc = &cfg->devices[i];
 		struct vmm_plugin *plugin = NULL;
-		struct vmm_device_where where;
+		struct vmm_device_where where = { 0 }; /* .chipset: none */
 		struct vmm_origin *origins;
 		struct plugvm_value *values;
 		int ret;
