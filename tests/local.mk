@@ -37,7 +37,7 @@ TEST_GUESTS = tests/guests/intloop.bin tests/guests/pgcs.bin \
 	tests/guests/refuse.bin tests/guests/kitcmp.bin \
 	tests/guests/intr-real.bin tests/guests/intr-pm.bin \
 	tests/guests/intr-lm.bin tests/guests/intr-smp.bin \
-	tests/guests/smc.bin
+	tests/guests/smc.bin tests/guests/guard.bin
 noinst_DATA += $(TEST_GUESTS)
 EXTRA_DIST += $(TEST_GUESTS:.bin=.S)
 CLEANFILES += $(TEST_GUESTS) $(TEST_GUESTS:.bin=.o)
@@ -145,6 +145,19 @@ check_LTLIBRARIES += tests/stress.la
 tests_stress_la_SOURCES = tests/plugins/stress.c
 tests_stress_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 tests_stress_la_LIBADD = -lpthread
+# Broken plugins (crash, exit(), hang) and the sandbox, end to end (TAP).
+TESTS += tests/guard.sh
+EXTRA_DIST += tests/guard.sh
+check_LTLIBRARIES += tests/faulty.la tests/faultyok.la tests/crashctor.la
+tests_faulty_la_SOURCES = tests/plugins/faulty.c
+tests_faulty_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
+tests_faultyok_la_SOURCES = tests/plugins/faulty.c
+tests_faultyok_la_CPPFLAGS = $(AM_CPPFLAGS) -DFAULTY_LISTS_SOCKET -DFAULTY_NAME='"faultyok"'
+tests_faultyok_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
+tests_crashctor_la_SOURCES = tests/plugins/faulty.c
+tests_crashctor_la_CPPFLAGS = $(AM_CPPFLAGS) -DFAULTY_CTOR -DFAULTY_NAME='"crashctor"'
+tests_crashctor_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
+
 # A reconfigure rebuilds what it changed (config.h, paths.h; TAP).
 TESTS += tests/rebuild.sh
 EXTRA_DIST += tests/rebuild.sh

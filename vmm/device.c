@@ -523,6 +523,7 @@ int vmm_device_create_at(const char *id, const struct vmm_plugin *plugin,
 			 struct vmm_device **out)
 {
 	const struct plugvm_plugin *d = plugin->desc;
+	struct vmm_guard_frame g;
 	struct vmm_device *dev;
 	int ret = -ENOMEM;
 
@@ -542,14 +543,26 @@ int vmm_device_create_at(const char *id, const struct vmm_plugin *plugin,
 	dev->at.key = NULL;
 	pthread_mutex_init(&dev->lock, NULL);
 	dev->owner.name = dev->id;
+	if (dev->at.file && dev->at.line &&
+	    asprintf(&dev->origin_text, "%s:%u%s%s%s", dev->at.file,
+		     dev->at.line, dev->at.section ? ": [" : "",
+		     dev->at.section ? dev->at.section : "",
+		     dev->at.section ? "]" : "") < 0)
+		dev->origin_text = NULL;
+	dev->owner.who = (struct vmm_guard_who){ .device = dev->id,
+						 .plugin = plugin->path,
+						 .origin = dev->origin_text };
+	dev->events.who = &dev->owner.who;
 	dev->owner.lock = d->flags & PLUGVM_PLUGIN_THREAD_SAFE ? NULL
 							       : &dev->lock;
 	dev->events.lock = dev->owner.lock;
 
 	dev->where = where;
 	dev->creating = true;
+	g = vmm_guard_enter(&dev->owner.who, "create");
 	ret = d->create((struct plugvm_device *)dev, &vmm_host_table, values,
 			&dev->state);
+	vmm_guard_leave(g);
 	dev->creating = false;
 	if (ret) {
 		ret = report_failure(dev, ret);
@@ -566,6 +579,7 @@ int vmm_device_create_at(const char *id, const struct vmm_plugin *plugin,
 
 out_mutex:
 	pthread_mutex_destroy(&dev->lock);
+	free(dev->origin_text);
 	free(dev->id);
 out_free:
 	free(dev);
@@ -584,21 +598,32 @@ int vmm_device_create(const char *id, const struct vmm_plugin *plugin,
 
 void vmm_device_reset(struct vmm_device *dev)
 {
-	if (dev->plugin->desc->reset)
-		dev->plugin->desc->reset(dev->state);
+	struct vmm_guard_frame g;
+
+	if (!dev->plugin->desc->reset)
+		return;
+	g = vmm_guard_enter(&dev->owner.who, "reset");
+	dev->plugin->desc->reset(dev->state);
+	vmm_guard_leave(g);
 }
 
 void vmm_device_destroy(struct vmm_device *dev)
 {
+	struct vmm_guard_frame g;
+
 	if (!dev)
 		return;
-	if (dev->plugin->desc->destroy)
+	if (dev->plugin->desc->destroy) {
+		g = vmm_guard_enter(&dev->owner.who, "destroy");
 		dev->plugin->desc->destroy(dev->state);
+		vmm_guard_leave(g);
+	}
 	vmm_irq_device_gone(dev->env->irq, dev);
 	vmm_device_release_events(dev);
 	close_chardevs(dev);
 	vmm_settings_free(dev->plugin->desc->settings, dev->values);
 	pthread_mutex_destroy(&dev->lock);
+	free(dev->origin_text);
 	free(dev->id);
 	free(dev);
 }

@@ -80,6 +80,7 @@ struct vmm_device_where {
 
 struct vmm_device {
 	char *id;
+	char *origin_text; /* "FILE:LINE" of its section, or NULL */
 	const struct vmm_plugin *plugin; /* not owned */
 	struct plugvm_value *values; /* owned */
 	void *state; /* what create() returned */

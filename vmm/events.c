@@ -187,6 +187,7 @@ bool vmm_events_run_timer(struct vmm_events *ev, struct vmm_timer *t)
 {
 	struct vmm_events_owner *owner = t->owner;
 	uint64_t gen = t->gen;
+	struct vmm_guard_frame g;
 	pthread_mutex_t *lk;
 	bool ran = false;
 
@@ -199,7 +200,9 @@ bool vmm_events_run_timer(struct vmm_events *ev, struct vmm_timer *t)
 		t->running = true;
 		t->runner = pthread_self();
 		pthread_mutex_unlock(&ev->lock);
+		g = vmm_guard_enter(owner->who, "timer callback");
 		t->fn(t->opaque);
+		vmm_guard_leave(g);
 		pthread_mutex_lock(&ev->lock);
 		t->running = false;
 		ran = true;
@@ -233,13 +236,16 @@ bool vmm_events_run_watch(struct vmm_events *ev, struct vmm_watch *w,
 	struct vmm_events_owner *owner = w->owner;
 	pthread_mutex_t *lk = owner_lock(ev, owner);
 	uint32_t r = w->dead ? 0 : vmm_events_watch_mask(w->events, revents);
+	struct vmm_guard_frame g;
 	bool ran = false;
 
 	if (r) {
 		w->running = true;
 		w->runner = pthread_self();
 		pthread_mutex_unlock(&ev->lock);
+		g = vmm_guard_enter(owner->who, "watch callback");
 		w->fn(w->opaque, w->fd, r);
+		vmm_guard_leave(g);
 		pthread_mutex_lock(&ev->lock);
 		w->running = false;
 		ran = true;
@@ -310,6 +316,7 @@ static void *event_thread(void *arg)
 
 	/* Wake at the deadline, not up to the default 50 us after it. */
 	prctl(PR_SET_TIMERSLACK, 1000UL);
+	vmm_guard_thread("the event thread");
 	pthread_mutex_lock(&ev->lock);
 	while (!ev->stopping) {
 		struct epoll_event e;
@@ -333,6 +340,7 @@ static void *event_thread(void *arg)
 		}
 	}
 	pthread_mutex_unlock(&ev->lock);
+	vmm_guard_thread_end();
 	return NULL;
 }
 

@@ -35,6 +35,8 @@
 #ifndef VMM_EVENTS_H
 #define VMM_EVENTS_H
 
+#include "guard.h"
+
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -63,6 +65,8 @@ struct vmm_events_owner {
 	struct vmm_timer *timers;
 	struct vmm_watch *watches;
 	unsigned pinned; /* callbacks on their way: release waits for them */
+	/* whose code the callbacks are, for the crash report; may be NULL */
+	const struct vmm_guard_who *who;
 };
 
 /*

@@ -8,6 +8,7 @@
 
 #include "accel.h"
 #include "chipset.h"
+#include "guard.h"
 #include "kvm-host.h"
 #include "log.h"
 #include "machine.h"
@@ -96,7 +97,9 @@ static void usage(FILE *f)
 		"Guest output goes to stdout, plugvm's own messages to stderr.\n"
 		"Exit status: 0 guest halted; N the guest's exit-device status; 1 bad\n"
 		"machine file or plugin, or host failure; 2 bad usage; 3 guest fault;\n"
-		"124 timeout; 130 SIGINT/SIGTERM/SIGHUP/SIGQUIT.\n",
+		"4 broken plugin (crash, exit(), a callback that never returns, a\n"
+		"system call the sandbox forbids); 124 timeout;\n"
+		"130 SIGINT/SIGTERM/SIGHUP/SIGQUIT.\n",
 		PLUGVM_BUILD_PLUGINDIR, PLUGVM_PLUGINDIR);
 }
 
@@ -363,6 +366,13 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 	return status;
 }
 
+/* The one way out: exit() anywhere else is a plugin's (guard.h). */
+static _Noreturn void leave(int status)
+{
+	vmm_guard_main_exits();
+	exit(status);
+}
+
 int main(int argc, char **argv)
 {
 	struct vmm_plugin_path pp;
@@ -378,14 +388,17 @@ int main(int argc, char **argv)
 	 */
 	vmm_stop_signals(&sigs);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	/* A plugin that crashes or calls exit() is named, status 4. */
+	if (vmm_guard_init())
+		fprintf(stderr, "plugvm: warning: cannot install the crash handlers\n");
 
 	ret = parse_options(argc, argv, &o);
 	if (ret)
-		exit(ret > 0 ? EXIT_SUCCESS : EXIT_USAGE);
+		leave(ret > 0 ? EXIT_SUCCESS : EXIT_USAGE);
 	vmm_log_to_stderr(o.verbosity);
 	if (vmm_plugin_path_init(&pp, o.plugin_path)) {
 		fprintf(stderr, "plugvm: out of memory\n");
-		exit(EXIT_FAILURE);
+		leave(EXIT_FAILURE);
 	}
 	/* Only a machine has a clean way to stop; the rest just ends. */
 	if (o.list_devices || o.describe)
@@ -398,5 +411,5 @@ int main(int argc, char **argv)
 		ret = run_machine(&o, &pp);
 	vmm_plugin_path_free(&pp);
 	fflush(stdout);
-	exit(ret);
+	leave(ret);
 }

@@ -7,6 +7,7 @@
 
 #include "vm.h"
 
+#include "guard.h"
 #include "log.h"
 
 #include <errno.h>
@@ -14,6 +15,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +59,7 @@ struct runner {
 	struct vmm_vm *vm;
 	struct vmm_vcpu *vcpu; /* NULL: round-robin over all */
 	pthread_t thread;
+	char name[32]; /* "vCPU 0", for guard.h's reports */
 };
 
 static void *runner_thread(void *arg)
@@ -64,10 +67,12 @@ static void *runner_thread(void *arg)
 	struct runner *r = arg;
 	uint64_t one = 1;
 
+	vmm_guard_thread(r->name);
 	if (r->vcpu)
 		vmm_vcpu_loop(r->vcpu);
 	else
 		run_round_robin(r->vm);
+	vmm_guard_thread_end();
 	if (write(r->vm->done_fd, &one, sizeof(one)) != sizeof(one))
 		vmm_vm_request_stop(r->vm, VMM_STOP_ERROR, 0);
 	return NULL;
@@ -197,6 +202,12 @@ enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms)
 
 		runners[i].vm = vm;
 		runners[i].vcpu = vcpu;
+		if (vcpu)
+			snprintf(runners[i].name, sizeof(runners[i].name),
+				 "vCPU %u", i);
+		else
+			snprintf(runners[i].name, sizeof(runners[i].name),
+				 vm->n_vcpus > 1 ? "the vCPUs' thread" : "vCPU 0");
 		err = pthread_create(&runners[i].thread, NULL, runner_thread,
 				     &runners[i]);
 		if (err) {
