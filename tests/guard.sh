@@ -109,7 +109,45 @@ for acc in ${GUARD_ACCELS:-tcg}; do
 	machine faulty write exit
 	run
 	output_kept "$acc: exit() in write(): the guest's output before it is kept"
+
+	# The sandbox: a call the plugin does not list is refused by name.
+	machine faulty write syscall
+	run -v
+	expect "$acc: a forbidden socket() in write() is SIGSYS, naming device and call" 4 \
+		"device \"bad\" (plugin $plugins/faulty.so) crashed in write(): SIGSYS" \
+		"socket (number " "sandbox: seccomp filter installed"
+	output_kept "$acc: a forbidden call: the guest's output before it is kept"
+	machine faulty read syscall
+	run
+	expect "$acc: a forbidden socket() in read() too" 4 \
+		"crashed in read(): SIGSYS" "socket (number "
+	machine faulty timer syscall 1
+	run --timeout=5
+	expect "$acc: a forbidden socket() in a timer callback" 4 \
+		"crashed in timer callback(): SIGSYS" "socket (number "
+	machine faulty write syscall
+	run --no-sandbox
+	expect "$acc: --no-sandbox lets it through" 0 \
+		"socket() returned" "the sandbox let it through"
+	machine faultyok write syscall
+	run
+	expect "$acc: a plugin that lists socket may call it" 0 \
+		"socket() returned" "the sandbox let it through"
+	# A whole machine runs under the filter: serial output, halt.
+	machine faulty none segv
+	run -v
+	expect "$acc: a machine runs to its end under the sandbox" 0 \
+		"sandbox: seccomp filter installed"
+	grep -qx after "$tmp/out" && ok "$acc: ... with all its output" ||
+		fail "$acc: ... with all its output"
 done
+
+# A plugin listing a call nobody knows is refused at its type key.
+acc=tcg
+machine faultybogus none segv
+run
+expect "a plugin listing an unknown system call is refused" 1 \
+	"m.ini:18: [device \"bad\"] type: $plugins/faultybogus.so: plugin 'faultybogus' lists system call 'no_such_call'"
 
 # Crashes and exit() in a constructor, while plugvm loads the plugin.
 acc=tcg

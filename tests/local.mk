@@ -148,12 +148,16 @@ tests_stress_la_LIBADD = -lpthread
 # Broken plugins (crash, exit(), hang) and the sandbox, end to end (TAP).
 TESTS += tests/guard.sh
 EXTRA_DIST += tests/guard.sh
-check_LTLIBRARIES += tests/faulty.la tests/faultyok.la tests/crashctor.la
+check_LTLIBRARIES += tests/faulty.la tests/faultyok.la tests/crashctor.la \
+	tests/faultybogus.la
 tests_faulty_la_SOURCES = tests/plugins/faulty.c
 tests_faulty_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 tests_faultyok_la_SOURCES = tests/plugins/faulty.c
 tests_faultyok_la_CPPFLAGS = $(AM_CPPFLAGS) -DFAULTY_LISTS_SOCKET -DFAULTY_NAME='"faultyok"'
 tests_faultyok_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
+tests_faultybogus_la_SOURCES = tests/plugins/faulty.c
+tests_faultybogus_la_CPPFLAGS = $(AM_CPPFLAGS) -DFAULTY_LISTS_BOGUS -DFAULTY_NAME='"faultybogus"'
+tests_faultybogus_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 tests_crashctor_la_SOURCES = tests/plugins/faulty.c
 tests_crashctor_la_CPPFLAGS = $(AM_CPPFLAGS) -DFAULTY_CTOR -DFAULTY_NAME='"crashctor"'
 tests_crashctor_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined

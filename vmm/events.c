@@ -314,9 +314,9 @@ static void *event_thread(void *arg)
 {
 	struct vmm_events *ev = arg;
 
+	vmm_guard_thread("the event thread");
 	/* Wake at the deadline, not up to the default 50 us after it. */
 	prctl(PR_SET_TIMERSLACK, 1000UL);
-	vmm_guard_thread("the event thread");
 	pthread_mutex_lock(&ev->lock);
 	while (!ev->stopping) {
 		struct epoll_event e;

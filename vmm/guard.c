@@ -20,6 +20,12 @@
 #include <string.h>
 #include <unistd.h>
 
+/* si_code of a SIGSYS from a seccomp filter (<asm-generic/siginfo.h>;
+ * glibc's <signal.h> has no name for it) */
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP 1
+#endif
+
 _Thread_local struct vmm_guard_now vmm_guard_now
 	__attribute__((tls_model("initial-exec")));
 
@@ -159,14 +165,14 @@ static void put_what(struct text *t, const struct vmm_guard_who *who,
 /* The end                                                                  */
 /* ------------------------------------------------------------------------ */
 
-/* Console back, buffered guest output out, and gone with status 4. */
-static void die(void)
+/* Console back, buffered guest output out, and gone with @status. */
+static void die(int status)
 {
 	if (vmm_console_restore)
 		vmm_console_restore();
 	if (vmm_console_flush_async)
 		vmm_console_flush_async(GUARD_FLUSH_MS);
-	_exit(VMM_GUARD_EXIT_STATUS);
+	_exit(status);
 }
 
 static const char *signal_name(int sig)
@@ -197,7 +203,6 @@ static void put_signal(struct text *t, int sig, const siginfo_t *si)
 		put(t, " at ");
 		put_u64(t, (uint64_t)(uintptr_t)si->si_addr, 16);
 	}
-#ifdef SYS_SECCOMP
 	if (sig == SIGSYS && si->si_code == SYS_SECCOMP) {
 		unsigned nr = (unsigned)si->si_syscall;
 
@@ -211,7 +216,6 @@ static void put_signal(struct text *t, int sig, const siginfo_t *si)
 		put_u64(t, nr, 10);
 		put(t, "); a plugin lists the calls it needs in its descriptor's `syscalls`, or run with --no-sandbox");
 	}
-#endif
 	put(t, ")");
 }
 
@@ -239,6 +243,17 @@ static void crash_handler(int sig, siginfo_t *si, void *uc)
 	(void)uc;
 	for (i = 0; i < N_FATAL && fatal_signals[i] != sig; i++)
 		;
+	/* the sandbox refused plugvm itself a call: its list lacks one */
+	if (!who && thread_name && sig == SIGSYS &&
+	    si->si_code == SYS_SECCOMP && !atomic_exchange(&dying, true)) {
+		put(&t, "plugvm: the sandbox refused plugvm itself, on ");
+		put(&t, thread_name);
+		put(&t, ", ");
+		put_signal(&t, sig, si);
+		put(&t, "; a plugvm bug: please report it; exit status 1\n");
+		write_all(STDERR_FILENO, t.buf, t.len);
+		die(1);
+	}
 	/* plugvm's own code, on a thread of its own: not a plugin's doing */
 	if (!who && thread_name) {
 		if (i < N_FATAL)
@@ -264,7 +279,7 @@ static void crash_handler(int sig, siginfo_t *si, void *uc)
 	put_u64(&t, VMM_GUARD_EXIT_STATUS, 10);
 	put(&t, "\n");
 	write_all(STDERR_FILENO, t.buf, t.len);
-	die();
+	die(VMM_GUARD_EXIT_STATUS);
 }
 
 /* exit() from anywhere but main(): a plugin's. */
@@ -298,7 +313,7 @@ static void exit_hook(int status, void *arg)
 	put_u64(&t, VMM_GUARD_EXIT_STATUS, 10);
 	put(&t, "\n");
 	write_all(STDERR_FILENO, t.buf, t.len);
-	die();
+	die(VMM_GUARD_EXIT_STATUS);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -30,11 +30,12 @@ vmm_libvmm_la_SOURCES = \
 	vmm/vm.c vmm/vm.h \
 	vmm/chipset.c vmm/chipset.h \
 	vmm/run.c \
+	vmm/sandbox.c vmm/sandbox.h \
 	vmm/stats.c \
 	vmm/accel-tcg.c vmm/accel-tcg-x86.c vmm/accel-tcg-intr.c \
 	vmm/accel-tcg.h
-vmm_libvmm_la_LIBADD = vmm/libvmm-machine.la
-vmm_libvmm_la_CFLAGS = $(AM_CFLAGS) $(UNICORN_CFLAGS)
+vmm_libvmm_la_LIBADD = vmm/libvmm-machine.la $(SECCOMP_LIBS)
+vmm_libvmm_la_CFLAGS = $(AM_CFLAGS) $(UNICORN_CFLAGS) $(SECCOMP_CFLAGS)
 
 bin_PROGRAMS += vmm/plugvm
 vmm_plugvm_SOURCES = vmm/main.c

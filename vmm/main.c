@@ -64,6 +64,7 @@ struct options {
 	const char *plugin_path;
 	bool list_devices;
 	bool stats;
+	bool no_sandbox;
 	int verbosity; /* -v count */
 	const char *describe;
 };
@@ -80,6 +81,8 @@ static void usage(FILE *f)
 		"                          implies --stats\n"
 		"      --stats             exit counts and host time per device and\n"
 		"                          exit kind, and guest against plugvm time\n"
+		"      --no-sandbox        run without the seccomp filter (for a plugin\n"
+		"                          that makes system calls it does not list)\n"
 		"      --plugin-path=DIRS  colon-separated directories searched first for\n"
 		"                          device plugins (see below)\n"
 		"      --list-devices      list the device plugins found and exit\n"
@@ -122,7 +125,7 @@ static int parse_timeout(const char *s, uint64_t *ms)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_PLUGIN_PATH = 256, OPT_LIST, OPT_DESCRIBE, OPT_VERSION,
-	       OPT_STATS };
+	       OPT_STATS, OPT_NO_SANDBOX };
 	static const struct option longopts[] = {
 		{ "accel", required_argument, NULL, 'a' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -131,6 +134,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "list-devices", no_argument, NULL, OPT_LIST },
 		{ "describe", required_argument, NULL, OPT_DESCRIBE },
 		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -170,6 +174,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_STATS:
 			o->stats = true;
+			break;
+		case OPT_NO_SANDBOX:
+			o->no_sandbox = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -356,6 +363,7 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 		return EXIT_CONFIG;
 	}
 	vm->collect_stats = o->stats || o->verbosity >= 1;
+	vm->sandbox = !o->no_sandbox;
 	t0 = vmm_now_ns();
 	why = vmm_vm_run(vm, o->timeout_ms);
 	status = vmm_vm_exit_status(vm, why);

@@ -9,6 +9,7 @@
 
 #include "guard.h"
 #include "log.h"
+#include "sandbox.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -55,8 +56,32 @@ static void run_round_robin(struct vmm_vm *vm)
 	}
 }
 
+/* Held shut until the sandbox is on: no guest instruction before it. */
+struct gate {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool open;
+};
+
+static void gate_wait(struct gate *g)
+{
+	pthread_mutex_lock(&g->lock);
+	while (!g->open)
+		pthread_cond_wait(&g->cond, &g->lock);
+	pthread_mutex_unlock(&g->lock);
+}
+
+static void gate_open(struct gate *g)
+{
+	pthread_mutex_lock(&g->lock);
+	g->open = true;
+	pthread_cond_broadcast(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+}
+
 struct runner {
 	struct vmm_vm *vm;
+	struct gate *gate;
 	struct vmm_vcpu *vcpu; /* NULL: round-robin over all */
 	pthread_t thread;
 	char name[32]; /* "vCPU 0", for guard.h's reports */
@@ -68,6 +93,7 @@ static void *runner_thread(void *arg)
 	uint64_t one = 1;
 
 	vmm_guard_thread(r->name);
+	gate_wait(r->gate);
 	if (r->vcpu)
 		vmm_vcpu_loop(r->vcpu);
 	else
@@ -163,6 +189,30 @@ static void control_loop(struct vmm_vm *vm, int sfd, unsigned n,
 	}
 }
 
+/* The seccomp filter, with what the machine's plugins list. 0 or -errno,
+ * said. */
+static int sandbox_on(struct vmm_vm *vm)
+{
+	const char *const **extra;
+	int ret;
+
+	if (vmm_sandbox_under_valgrind()) {
+		vmm_info("sandbox: off under valgrind, which makes system calls of its own");
+		return 0;
+	}
+	extra = calloc(vm->n_plugins + 1, sizeof(*extra));
+	if (!extra)
+		return -ENOMEM;
+	for (size_t i = 0; i < vm->n_plugins; i++)
+		extra[i] = vm->plugins[i]->desc->syscalls;
+	ret = vmm_sandbox_install(!strcmp(vm->accel->name, "kvm"), extra,
+				  vm->n_plugins);
+	free(extra);
+	if (!ret)
+		vmm_info("sandbox: seccomp filter installed");
+	return ret;
+}
+
 void vmm_stop_signals(sigset_t *set)
 {
 	sigemptyset(set);
@@ -175,6 +225,8 @@ void vmm_stop_signals(sigset_t *set)
 enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms)
 {
 	unsigned n_threads = vm->accel->threaded ? vm->n_vcpus : 1;
+	struct gate gate = { .lock = PTHREAD_MUTEX_INITIALIZER,
+			     .cond = PTHREAD_COND_INITIALIZER };
 	struct runner *runners;
 	sigset_t mask, old;
 	unsigned started = 0;
@@ -201,6 +253,7 @@ enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms)
 		struct vmm_vcpu *vcpu = vm->accel->threaded ? &vm->vcpus[i] : NULL;
 
 		runners[i].vm = vm;
+		runners[i].gate = &gate;
 		runners[i].vcpu = vcpu;
 		if (vcpu)
 			snprintf(runners[i].name, sizeof(runners[i].name),
@@ -217,6 +270,11 @@ enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms)
 		}
 		started++;
 	}
+	/* Everything is set up, every thread started: the sandbox goes on
+	 * before the first guest instruction. */
+	if (vm->sandbox && !vmm_vm_stopping(vm) && sandbox_on(vm))
+		vmm_vm_request_stop(vm, VMM_STOP_ERROR, 0);
+	gate_open(&gate);
 	control_loop(vm, sfd, started, timeout_ms);
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(runners[i].thread, NULL);

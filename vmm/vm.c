@@ -13,6 +13,7 @@
 #include "irq.h"
 #include "loader.h"
 #include "log.h"
+#include "sandbox.h"
 #include "settings.h"
 
 #include <errno.h>
@@ -160,6 +161,20 @@ static int check_something_to_run(const struct vmm_vm *vm)
 	return -EINVAL;
 }
 
+/* The system calls a plugin lists must be ones the sandbox knows. */
+static int check_syscalls(const struct vmm_plugin *plugin,
+			  const struct vmm_origin *at)
+{
+	const char *bad = NULL;
+
+	if (!vmm_sandbox_check_names(plugin->desc->syscalls, &bad))
+		return 0;
+	vmm_origin_error(at,
+			 "%s: plugin '%s' lists system call '%s' in its descriptor's syscalls, which this system does not know",
+			 plugin->path, plugin->desc->name, bad);
+	return -EINVAL;
+}
+
 /* Load every plugin type once and create the devices in file order. */
 static int create_devices(struct vmm_vm *vm, const struct vmm_plugin_path *pp)
 {
@@ -182,6 +197,11 @@ static int create_devices(struct vmm_vm *vm, const struct vmm_plugin_path *pp)
 						 &plugin);
 			if (ret)
 				return ret;
+			ret = check_syscalls(plugin, &dc->origin);
+			if (ret) {
+				vmm_plugin_close(plugin);
+				return ret;
+			}
 			vm->plugins[vm->n_plugins++] = plugin;
 		}
 		ret = vmm_settings_convert_kvs(dc->kvs, dc->n_kvs, &dc->origin,

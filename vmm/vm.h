@@ -54,6 +54,9 @@ struct vmm_vm {
 	 * paths skip both, so statistics cost nothing unless asked for.
 	 * Set it before vmm_vm_run(). */
 	bool collect_stats;
+	/* Run under the seccomp filter (sandbox.h), from just before the
+	 * first guest instruction. Set it before vmm_vm_run(). */
+	bool sandbox;
 
 	/* Stopping: the first reason recorded wins; the vCPUs' stop flag. */
 	_Atomic int stop_reason; /* enum vmm_stop_reason */

@@ -20,6 +20,9 @@
  *           "faulty" does not list; "faultyok", the same built with
  *           -DFAULTY_LISTS_SOCKET, lists it)
  *
+ * Built with -DFAULTY_LISTS_BOGUS ("faultybogus") its descriptor lists a
+ * system call no kernel has: plugvm must refuse to load it.
+ *
  * Built with -DFAULTY_CTOR ("crashctor"): its constructor breaks as the
  * environment variable FAULTY_CTOR says (segv, abort, exit), while plugvm
  * loads it.
@@ -247,6 +250,9 @@ __attribute__((constructor)) static void faulty_ctor(void)
 
 #ifdef FAULTY_LISTS_SOCKET
 static const char *const faulty_syscalls[] = { "socket", "close", NULL };
+#elif defined(FAULTY_LISTS_BOGUS)
+static const char *const faulty_syscalls[] = { "socket", "no_such_call",
+					       NULL };
 #else
 static const char *const *const faulty_syscalls = NULL;
 #endif
