@@ -59,20 +59,39 @@
  *     may run the interrupt controller's callbacks, under its lock.
  *
  * Sandbox (API 3): before the first guest instruction plugvm installs a
- * seccomp filter (unless run with --no-sandbox). From then on a device's
- * callbacks and threads may make the system calls the SDK's own functions
- * need, and those plugvm(1) lists as the default set; a device that needs
- * more names them in its descriptor (plugvm_plugin.syscalls). Any other
- * call stops the machine with a message naming the device and the call.
- * Open files, sockets and devices in create(), which runs before the
- * filter.
+ * seccomp filter (unless run with --no-sandbox) on every thread, the
+ * device's own threads started in create() included. From then on a
+ * device's callbacks and threads may make the system calls the SDK's own
+ * functions need, and those plugvm(1) lists as the default set (reads and
+ * writes on open descriptors, memory, futex, the clock, sleeping, epoll,
+ * exit; ioctl only for KVM's and the terminal's requests); a device that
+ * needs more names them in its descriptor (plugvm_plugin.syscalls). Any
+ * other call raises SIGSYS and stops plugvm with status 4 and one line
+ * naming the device, the callback and the call. Open files, sockets and
+ * devices in create(), which runs before the filter. Starting a thread
+ * after create() (clone, clone3) fails with EPERM instead, unless listed.
+ *
+ * Broken plugins: plugvm names what went wrong and never reports success
+ * for it (plugvm(1), "BROKEN PLUGINS", exit status 4):
+ *   - a crash (SIGSEGV, SIGBUS, SIGILL, SIGFPE, abort(), a failed assert)
+ *     in a callback prints one line: the device, its plugin file and the
+ *     callback ("while loading" for a constructor or the descriptor
+ *     function); the guest output buffered so far is written out and the
+ *     terminal restored first;
+ *   - exit() from a plugin (any status) is reported the same way;
+ *   - a callback that never returns: once the machine is asked to stop,
+ *     plugvm waits a bounded time, then names the device and callback that
+ *     hold the vCPU (or the event thread) and exits anyway.
+ * A callback should therefore return promptly: wait for nothing the guest
+ * or another thread may never provide, use timers and watches instead.
  *
  * Errors: create() returns 0 or a negative errno value, and reports the
  * reason first: host->setting_error() for a setting's value it cannot use,
  * host->log() at PLUGVM_LOG_ERROR for anything else. A failed
  * register_range() has been reported by the host already. A positive
  * return value is a plugin bug, and reported as one. A plugin never calls
- * exit() or abort(); a guest that misuses a device is logged with
+ * exit() or abort() (plugvm reports either as a broken plugin, above); a
+ * guest that misuses a device is logged with
  * PLUGVM_LOG_GUEST_ERROR and the access is ignored.
  */
 #ifndef PLUGVM_PLUGIN_H
@@ -764,8 +783,12 @@ struct plugvm_plugin {
 	 * Since API version 3. The system calls the device makes while the
 	 * machine runs (in its callbacks and its own threads), beyond those
 	 * plugvm's sandbox allows every device (see "Sandbox" above), by
-	 * name ("socket", "sendto"), NULL-terminated; NULL for none. A host
-	 * refuses to load a plugin that names a call it does not know.
+	 * name ("socket", "sendto"; as libseccomp and the kernel's headers
+	 * name them), NULL-terminated; NULL for none. A host refuses to load
+	 * a plugin that names a call it does not know. Listing "ioctl"
+	 * allows every ioctl request; listing "clone" and "clone3" lets a
+	 * callback start threads. The list widens the filter for the whole
+	 * process, not only for this device: keep it short.
 	 */
 	const char *const *syscalls;
 
