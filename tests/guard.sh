@@ -6,10 +6,15 @@
 # GUARD_ACCELS="tcg kvm" picks the accelerators (default: tcg; check-kvm
 # runs it with kvm in the nested VM).
 set -u
-builddir=${PLUGVM_BUILDDIR:?run through make check}
-plugvm=$builddir/vmm/plugvm
+# check-kvm runs it in the nested VM with GUARD_PLUGVM and GUARD_GUEST.
+if [ -n "${GUARD_PLUGVM:-}" ]; then
+	plugvm=$GUARD_PLUGVM guest=${GUARD_GUEST:?}
+else
+	builddir=${PLUGVM_BUILDDIR:?run through make check}
+	plugvm=$builddir/vmm/plugvm
+	guest=$builddir/tests/guests/guard.bin
+fi
 plugins=${PLUGVM_TEST_PLUGINS:?run through make check}
-guest=$builddir/tests/guests/guard.bin
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "${PLUGVM_SRCDIR:?run through make check}/tests/tap.sh"
@@ -88,10 +93,10 @@ for acc in ${GUARD_ACCELS:-tcg}; do
 	for in in create reset read timer destroy; do
 		machine faulty $in segv 1
 		if [ $in = timer ]; then run --timeout=5; else run --timeout=1; fi
-		what=$in
+		what="$in()"
 		[ $in = timer ] && what="timer callback"
-		expect "$acc: a crash in $what() is named" 4 \
-			"device \"bad\" (plugin $plugins/faulty.so) crashed in $what()"
+		expect "$acc: a crash in $what is named" 4 \
+			"device \"bad\" (plugin $plugins/faulty.so) crashed in $what"
 	done
 	# destroy() runs after the guest stopped: its output is there too
 	machine faulty destroy abort
@@ -124,7 +129,7 @@ for acc in ${GUARD_ACCELS:-tcg}; do
 	machine faulty timer syscall 1
 	run --timeout=5
 	expect "$acc: a forbidden socket() in a timer callback" 4 \
-		"crashed in timer callback(): SIGSYS" "socket (number "
+		"crashed in timer callback: SIGSYS" "socket (number "
 	machine faulty write syscall
 	run --no-sandbox
 	expect "$acc: --no-sandbox lets it through" 0 \
@@ -143,14 +148,16 @@ for acc in ${GUARD_ACCELS:-tcg}; do
 done
 
 # A plugin listing a call nobody knows is refused at its type key.
-acc=tcg
 machine faultybogus none segv
 run
 expect "a plugin listing an unknown system call is refused" 1 \
 	"m.ini:18: [device \"bad\"] type: $plugins/faultybogus.so: plugin 'faultybogus' lists system call 'no_such_call'"
 
+# What follows does not depend on the accelerator: once, on the first.
+set -- ${GUARD_ACCELS:-tcg}
+acc=$1
+
 # Crashes and exit() in a constructor, while plugvm loads the plugin.
-acc=tcg
 for how in segv abort exit; do
 	machine crashctor none segv
 	st=0
@@ -176,8 +183,8 @@ if [ "$(cat "$tmp/st" 2>/dev/null)" = "status 4" ] && grep -qxF "$before" "$tmp/
 else
 	fail "stdout a pipe: status 4 and the guest's output kept"
 fi
-# ... and a terminal (script(1) gives it one).
-if command -v script >/dev/null 2>&1; then
+# ... and a terminal (script(1) gives it one; util-linux's).
+if script -V 2>&1 | grep -q util-linux; then
 	st=0
 	script -qec "'$plugvm' --plugin-path='$plugins' '$tmp/m.ini' 2>'$tmp/err'" \
 		/dev/null </dev/null >"$tmp/out" 2>&1 || st=$?

@@ -559,7 +559,7 @@ int vmm_device_create_at(const char *id, const struct vmm_plugin *plugin,
 
 	dev->where = where;
 	dev->creating = true;
-	g = vmm_guard_enter(&dev->owner.who, "create");
+	g = vmm_guard_enter(&dev->owner.who, "create()");
 	ret = d->create((struct plugvm_device *)dev, &vmm_host_table, values,
 			&dev->state);
 	vmm_guard_leave(g);
@@ -602,7 +602,7 @@ void vmm_device_reset(struct vmm_device *dev)
 
 	if (!dev->plugin->desc->reset)
 		return;
-	g = vmm_guard_enter(&dev->owner.who, "reset");
+	g = vmm_guard_enter(&dev->owner.who, "reset()");
 	dev->plugin->desc->reset(dev->state);
 	vmm_guard_leave(g);
 }
@@ -614,7 +614,7 @@ void vmm_device_destroy(struct vmm_device *dev)
 	if (!dev)
 		return;
 	if (dev->plugin->desc->destroy) {
-		g = vmm_guard_enter(&dev->owner.who, "destroy");
+		g = vmm_guard_enter(&dev->owner.who, "destroy()");
 		dev->plugin->desc->destroy(dev->state);
 		vmm_guard_leave(g);
 	}

@@ -173,7 +173,7 @@ vmm_exit_io(struct vmm_exit_sink *sink, const struct vmm_io_range *r,
 		return act;
 	}
 	struct vmm_guard_frame g =
-		vmm_guard_enter(vmm_io_range_who(r), is_write ? "write" : "read");
+		vmm_guard_enter(vmm_io_range_who(r), is_write ? "write()" : "read()");
 
 	if (is_write)
 		r->write(r->opaque, addr - r->base, size, *value);

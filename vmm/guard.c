@@ -45,7 +45,8 @@ void vmm_console_flush_async(int ms) __attribute__((weak));
 
 struct guard_thread {
 	_Atomic(const char *) name; /* NULL: a free slot */
-	struct vmm_guard_now *rec;
+	/* the thread's record, set once it owns the slot */
+	_Atomic(struct vmm_guard_now *) rec;
 };
 
 static struct guard_thread threads[GUARD_MAX_THREADS];
@@ -157,8 +158,7 @@ static void put_what(struct text *t, const struct vmm_guard_who *who,
 		return;
 	}
 	put(t, " in ");
-	put(t, what);
-	put(t, "()");
+	put(t, what ? what : "a callback");
 }
 
 /* ------------------------------------------------------------------------ */
@@ -366,9 +366,9 @@ void vmm_guard_thread(const char *name)
 	for (int i = 0; i < GUARD_MAX_THREADS; i++) {
 		const char *none = NULL;
 
-		threads[i].rec = &vmm_guard_now; /* before the name shows it */
 		if (atomic_compare_exchange_strong(&threads[i].name, &none,
 						   name)) {
+			atomic_store(&threads[i].rec, &vmm_guard_now);
 			thread_slot = i;
 			return;
 		}
@@ -377,8 +377,10 @@ void vmm_guard_thread(const char *name)
 
 void vmm_guard_thread_end(void)
 {
-	if (thread_slot >= 0)
+	if (thread_slot >= 0) {
+		atomic_store(&threads[thread_slot].rec, NULL);
 		atomic_store(&threads[thread_slot].name, NULL);
+	}
 	thread_slot = -1;
 	altstack_off();
 	thread_name = NULL;
@@ -393,15 +395,14 @@ size_t vmm_guard_describe_holders(char *buf, size_t len)
 	buf[0] = '\0';
 	for (int i = 0; i < GUARD_MAX_THREADS; i++) {
 		const char *name = atomic_load(&threads[i].name);
+		struct vmm_guard_now *rec = atomic_load(&threads[i].rec);
 		const struct vmm_guard_who *who;
 		const char *what;
 
-		if (!name)
+		if (!name || !rec)
 			continue;
-		who = atomic_load_explicit(&threads[i].rec->who,
-					   memory_order_relaxed);
-		what = atomic_load_explicit(&threads[i].rec->what,
-					    memory_order_relaxed);
+		who = atomic_load_explicit(&rec->who, memory_order_relaxed);
+		what = atomic_load_explicit(&rec->what, memory_order_relaxed);
 		if (!who)
 			continue;
 		if (t.len)

@@ -42,7 +42,7 @@ struct vmm_guard_who {
 /* A thread's record; vmm_guard_enter() returns the one it replaces. */
 struct vmm_guard_frame {
 	const struct vmm_guard_who *who; /* NULL: in plugvm's own code */
-	const char *what; /* "write", "create", "timer", ... */
+	const char *what; /* "write()", "create()", "timer callback", ... */
 };
 
 struct vmm_guard_now {

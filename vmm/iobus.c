@@ -303,7 +303,7 @@ static enum vmm_io_result split_access(const struct vmm_io_range *r,
 
 	if (!n)
 		return VMM_IO_BAD_SIZE;
-	g = vmm_guard_enter(vmm_io_range_who(r), is_write ? "write" : "read");
+	g = vmm_guard_enter(vmm_io_range_who(r), is_write ? "write()" : "read()");
 	if (r->lock)
 		pthread_mutex_lock(r->lock);
 	for (unsigned i = 0; i < n; done += piece[i++]) {
@@ -342,7 +342,7 @@ enum vmm_io_result vmm_iobus_access(const struct vmm_iobus *bus,
 		return split_access(r, addr, size, is_write, value);
 	if (res != VMM_IO_OK)
 		return res;
-	g = vmm_guard_enter(vmm_io_range_who(r), is_write ? "write" : "read");
+	g = vmm_guard_enter(vmm_io_range_who(r), is_write ? "write()" : "read()");
 	if (r->lock)
 		pthread_mutex_lock(r->lock);
 	if (is_write)

@@ -188,7 +188,7 @@ int vmm_irq_ack(struct vmm_irq *irq, unsigned cpu)
 
 	if (!irq || irq->kind != VMM_IRQ_PLUGIN || !irq->ops)
 		return -1;
-	g = vmm_guard_enter(&irq->ctl->owner.who, "ack");
+	g = vmm_guard_enter(&irq->ctl->owner.who, "ack()");
 	l = ctl_lock(irq);
 	if (l)
 		pthread_mutex_lock(l);
@@ -211,7 +211,7 @@ static int deliver(struct vmm_irq *irq, unsigned line, bool level)
 		return irq->kernel_ready && irq->hooks.line
 			       ? irq->hooks.line(irq->hooks.ctx, line, level)
 			       : 0;
-	g = vmm_guard_enter(&irq->ctl->owner.who, "set_irq");
+	g = vmm_guard_enter(&irq->ctl->owner.who, "set_irq()");
 	l = ctl_lock(irq);
 	if (l)
 		pthread_mutex_lock(l);

@@ -40,7 +40,9 @@ tests/kvm/guests/%.bin: tests/kvm/guests/%.o
 # then fails with "Error 77", because a skip is not a pass.
 KVM_MODE = nested
 check-kvm: all $(KVM_GUESTS) tests/testdev.la plugins/example/rtc.la \
-		tests/stress.la tests/guests/stress.bin
+		tests/stress.la tests/guests/stress.bin \
+		tests/faulty.la tests/faultyok.la tests/faultybogus.la \
+		tests/crashctor.la tests/guests/guard.bin
 	@$(BASH) $(top_srcdir)/tests/kvm/check-kvm.sh -m $(KVM_MODE) \
 		-B $(abs_top_builddir); rc=$$?; \
 	if test $$rc = 77; then \

@@ -33,7 +33,7 @@ static const char *const default_calls[] = {
 	"brk", "mmap", "munmap", "mremap", "mprotect", "madvise",
 	/* threads: locks, kicks, the end of a thread */
 	"futex", "futex_waitv", "set_robust_list", "rseq", "sched_yield",
-	"gettid", "getpid", "tgkill", "rt_sigprocmask", "rt_sigreturn",
+	"gettid", "getpid", "getpgrp", "tgkill", "rt_sigprocmask", "rt_sigreturn",
 	"rt_sigtimedwait", "sigaltstack", "restart_syscall", "exit",
 	"exit_group",
 	/* the clock, and sleeping on it */
@@ -64,6 +64,7 @@ static const uint32_t tty_ioctls[] = {
 	0x5402, /* TCSETS */
 	0x5403, /* TCSETSW */
 	0x5404, /* TCSETSF */
+	0x540f, /* TIOCGPGRP: tcgetpgrp(), is the console in the foreground */
 	0x5413, /* TIOCGWINSZ */
 	0x541b, /* FIONREAD */
 	0x5421, /* FIONBIO */

@@ -270,6 +270,32 @@ else
 fi
 EOF
 	fi
+	# tests/guard.sh on kvm: broken plugins and the sandbox, with the
+	# faulty test plugins (among the test plugins).
+	if [ ! -f "$builddir/tests/guests/guard.bin" ] ||
+		[ ! -f "$builddir/tests/.libs/faulty.so" ]; then
+		echo "$me: tests/faulty.la or guard.bin not built (make check-kvm builds them)" >&2
+		exit 99
+	fi
+	mkdir -p "$work/configs/tests"
+	cp "$builddir/tests/guests/guard.bin" "$srcdir/tests/guard.sh" \
+		"$work/configs/"
+	cp "$srcdir/tests/tap.sh" "$work/configs/tests/"
+	cat >>"$work/run.sh" <<EOF
+echo "== guard: crashing, exiting and forbidden-call plugins on kvm"
+c=\${CONFIGS:-/configs}
+PLUGVM_SRCDIR=\$c GUARD_ACCELS=kvm GUARD_PLUGVM=\${PLUGVM:-plugvm} \\
+	GUARD_GUEST=\$c/guard.bin PLUGVM_TEST_PLUGINS=\${PLUGINS:-$vm_plugins} \\
+	sh \$c/guard.sh >/tmp/guard.tap 2>&1
+st=\$?
+cat /tmp/guard.tap
+if [ \$st != 0 ] || grep -q '^not ok' /tmp/guard.tap; then
+	echo "guard: FAILED (status \$st)"
+	status=1
+else
+	echo "guard: \$(grep -c '^ok' /tmp/guard.tap) checks passed on kvm"
+fi
+EOF
 	echo "$me: running ${#machines[@]} machines with accel tcg on this host" >&2
 	for i in "${!machines[@]}"; do
 		name=${machines[$i]} st=0
