@@ -15,6 +15,8 @@ else
 	guest=$builddir/tests/guests/guard.bin
 fi
 plugins=${PLUGVM_TEST_PLUGINS:?run through make check}
+# where faulty.so is, as messages name it (PLUGVM_TEST_PLUGINS may be a list)
+pdir=${GUARD_PLUGIN_DIR:-$plugins}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 . "${PLUGVM_SRCDIR:?run through make check}/tests/tap.sh"
@@ -80,7 +82,7 @@ for acc in ${GUARD_ACCELS:-tcg}; do
 		machine faulty write $how
 		run
 		expect "$acc: $how in write() names device, plugin and callback" 4 \
-			"device \"bad\" (plugin $plugins/faulty.so) crashed in write()" \
+			"device \"bad\" (plugin $pdir/faulty.so) crashed in write()" \
 			"m.ini:17: [device \"bad\"]" "exit status 4"
 		output_kept "$acc: $how in write(): the guest's output before it is kept"
 	done
@@ -96,7 +98,7 @@ for acc in ${GUARD_ACCELS:-tcg}; do
 		what="$in()"
 		[ $in = timer ] && what="timer callback"
 		expect "$acc: a crash in $what is named" 4 \
-			"device \"bad\" (plugin $plugins/faulty.so) crashed in $what"
+			"device \"bad\" (plugin $pdir/faulty.so) crashed in $what"
 	done
 	# destroy() runs after the guest stopped: its output is there too
 	machine faulty destroy abort
@@ -109,7 +111,7 @@ for acc in ${GUARD_ACCELS:-tcg}; do
 		machine faulty $in exit
 		run
 		expect "$acc: exit(0) in $in() is status 4, and says so" 4 \
-			"device \"bad\" (plugin $plugins/faulty.so) called exit(0) in $in()"
+			"device \"bad\" (plugin $pdir/faulty.so) called exit(0) in $in()"
 	done
 	machine faulty write exit
 	run
@@ -119,7 +121,7 @@ for acc in ${GUARD_ACCELS:-tcg}; do
 	machine faulty write syscall
 	run -v
 	expect "$acc: a forbidden socket() in write() is SIGSYS, naming device and call" 4 \
-		"device \"bad\" (plugin $plugins/faulty.so) crashed in write(): SIGSYS" \
+		"device \"bad\" (plugin $pdir/faulty.so) crashed in write(): SIGSYS" \
 		"socket (number " "sandbox: seccomp filter installed"
 	output_kept "$acc: a forbidden call: the guest's output before it is kept"
 	machine faulty read syscall
@@ -151,7 +153,7 @@ done
 machine faultybogus none segv
 run
 expect "a plugin listing an unknown system call is refused" 1 \
-	"m.ini:18: [device \"bad\"] type: $plugins/faultybogus.so: plugin 'faultybogus' lists system call 'no_such_call'"
+	"m.ini:18: [device \"bad\"] type: $pdir/faultybogus.so: plugin 'faultybogus' lists system call 'no_such_call'"
 
 # What follows does not depend on the accelerator: once, on the first.
 set -- ${GUARD_ACCELS:-tcg}
@@ -164,14 +166,14 @@ for how in segv abort exit; do
 	FAULTY_CTOR=$how "$plugvm" --plugin-path="$plugins" "$tmp/m.ini" \
 		>"$tmp/out" 2>"$tmp/err" </dev/null || st=$?
 	expect "$how in a constructor: 'while loading', at the type key" 4 \
-		"m.ini:18: [device \"bad\"] type: plugin $plugins/crashctor.so" \
+		"m.ini:18: [device \"bad\"] type: plugin $pdir/crashctor.so" \
 		"while loading"
 done
 st=0
 FAULTY_CTOR=segv "$plugvm" --plugin-path="$plugins" --describe crashctor \
 	>"$tmp/out" 2>"$tmp/err" </dev/null || st=$?
 expect "--describe of a plugin whose constructor crashes" 4 \
-	"plugin $plugins/crashctor.so crashed while loading"
+	"plugin $pdir/crashctor.so crashed while loading"
 
 # Guest output kept when stdout is a pipe.
 machine faulty write segv

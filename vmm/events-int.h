@@ -78,6 +78,7 @@ struct vmm_events {
 	pthread_t thread;
 	bool started;
 	bool stopping;
+	bool held; /* vmm_events_hold(): the thread waits to begin */
 };
 
 /*

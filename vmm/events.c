@@ -318,6 +318,8 @@ static void *event_thread(void *arg)
 	/* Wake at the deadline, not up to the default 50 us after it. */
 	prctl(PR_SET_TIMERSLACK, 1000UL);
 	pthread_mutex_lock(&ev->lock);
+	while (ev->held && !ev->stopping)
+		pthread_cond_wait(&ev->idle, &ev->lock);
 	while (!ev->stopping) {
 		struct epoll_event e;
 		struct vmm_watch *w;
@@ -409,6 +411,14 @@ int vmm_events_start(struct vmm_events *ev)
 	return 0;
 }
 
+void vmm_events_hold(struct vmm_events *ev, bool hold)
+{
+	pthread_mutex_lock(&ev->lock);
+	ev->held = hold;
+	pthread_cond_broadcast(&ev->idle);
+	pthread_mutex_unlock(&ev->lock);
+}
+
 void vmm_events_stop(struct vmm_events *ev)
 {
 	uint64_t one = 1;
@@ -417,6 +427,7 @@ void vmm_events_stop(struct vmm_events *ev)
 		return;
 	pthread_mutex_lock(&ev->lock);
 	ev->stopping = true;
+	pthread_cond_broadcast(&ev->idle); /* a held thread too */
 	pthread_mutex_unlock(&ev->lock);
 	while (write(ev->efd, &one, sizeof(one)) < 0 && errno == EINTR)
 		;

@@ -81,6 +81,12 @@ int vmm_events_new(bool manual, struct vmm_events **out);
  * one started already). Returns 0 or -errno of pthread_create(). */
 int vmm_events_start(struct vmm_events *ev);
 
+/*
+ * While @hold, a started thread runs no callback: it waits to begin (the
+ * machine holds it until its sandbox is on). Any time; threaded only.
+ */
+void vmm_events_hold(struct vmm_events *ev, bool hold);
+
 /* Stop the event thread and wait for it: a running callback completes,
  * no other one starts. Timers stay armed. NULL, manual, never started or
  * stopped already are fine. */

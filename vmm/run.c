@@ -238,7 +238,9 @@ enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms)
 
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		vm->vcpus[i].sink.collect_stats = vm->collect_stats;
-	/* Timers and watches run from before the first vCPU instruction. */
+	/* Timers and watches run from before the first vCPU instruction,
+	 * once the sandbox is on. */
+	vmm_events_hold(vm->events, true);
 	err = vmm_events_start(vm->events);
 	if (err) {
 		vmm_err("cannot start the event thread: %s", strerror(-err));
@@ -274,6 +276,7 @@ enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms)
 	 * before the first guest instruction. */
 	if (vm->sandbox && !vmm_vm_stopping(vm) && sandbox_on(vm))
 		vmm_vm_request_stop(vm, VMM_STOP_ERROR, 0);
+	vmm_events_hold(vm->events, false);
 	gate_open(&gate);
 	control_loop(vm, sfd, started, timeout_ms);
 	for (unsigned i = 0; i < started; i++)

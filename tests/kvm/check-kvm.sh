@@ -284,8 +284,11 @@ EOF
 	cat >>"$work/run.sh" <<EOF
 echo "== guard: crashing, exiting and forbidden-call plugins on kvm"
 c=\${CONFIGS:-/configs}
+gdir=/plugins-test
+[ -n "\${PLUGINS:-}" ] && gdir=$builddir/tests/.libs
 PLUGVM_SRCDIR=\$c GUARD_ACCELS=kvm GUARD_PLUGVM=\${PLUGVM:-plugvm} \\
 	GUARD_GUEST=\$c/guard.bin PLUGVM_TEST_PLUGINS=\${PLUGINS:-$vm_plugins} \\
+	GUARD_PLUGIN_DIR=\$gdir \\
 	sh \$c/guard.sh >/tmp/guard.tap 2>&1
 st=\$?
 cat /tmp/guard.tap
