@@ -150,15 +150,22 @@ TESTS += tests/guard.sh
 EXTRA_DIST += tests/guard.sh
 check_LTLIBRARIES += tests/faulty.la tests/faultyok.la tests/crashctor.la \
 	tests/faultybogus.la
+# Built without the sanitizers: their breakage is plugvm's to report, not
+# UBSan's to catch first (a NULL store, a division by zero).
+FAULTY_CFLAGS = -std=c11 $(WARN_CFLAGS)
 tests_faulty_la_SOURCES = tests/plugins/faulty.c
+tests_faulty_la_CFLAGS = $(FAULTY_CFLAGS)
 tests_faulty_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 tests_faultyok_la_SOURCES = tests/plugins/faulty.c
+tests_faultyok_la_CFLAGS = $(FAULTY_CFLAGS)
 tests_faultyok_la_CPPFLAGS = $(AM_CPPFLAGS) -DFAULTY_LISTS_SOCKET -DFAULTY_NAME='"faultyok"'
 tests_faultyok_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 tests_faultybogus_la_SOURCES = tests/plugins/faulty.c
+tests_faultybogus_la_CFLAGS = $(FAULTY_CFLAGS)
 tests_faultybogus_la_CPPFLAGS = $(AM_CPPFLAGS) -DFAULTY_LISTS_BOGUS -DFAULTY_NAME='"faultybogus"'
 tests_faultybogus_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 tests_crashctor_la_SOURCES = tests/plugins/faulty.c
+tests_crashctor_la_CFLAGS = $(FAULTY_CFLAGS)
 tests_crashctor_la_CPPFLAGS = $(AM_CPPFLAGS) -DFAULTY_CTOR -DFAULTY_NAME='"crashctor"'
 tests_crashctor_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 

@@ -49,7 +49,7 @@ static const char *const default_calls[] = {
  * ptrace, /proc/self/maps, symbolization). */
 static const char *const sanitizer_calls[] = {
 	"clone", "clone3", "ptrace", "wait4", "waitid", "prctl", "open",
-	"openat", "getdents64", "readlink", "readlinkat", "sched_getaffinity",
+	"openat", "getdents", "getdents64", "readlink", "readlinkat", "sched_getaffinity",
 	"kill", "rt_sigaction", "getrlimit", "prlimit64", "setrlimit",
 	"pipe2", "dup2", "mincore", "stat", "lstat", "access", "uname",
 	"getppid", "execve", "msync", "unlink",
