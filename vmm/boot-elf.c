@@ -176,12 +176,13 @@ effective_map(const struct vmm_boot_ctx *ctx, struct vmm_memmap_entry e[3],
 }
 
 /*
- * Whether guest-physical [@addr, @addr + @size) is RAM the kernel may be
- * loaded to: inside guest RAM, and covered by RAM entries of ctx->map
- * (when there is a map). On refusal print why, naming @what.
+ * Whether guest-physical [@addr, @addr + @size) is RAM something may be
+ * loaded to: inside guest RAM, and covered by RAM entries of the memory
+ * map. On refusal print why at @o: "@who: @what (range) ...".
  */
-static bool usable_ram(const struct vmm_boot_ctx *ctx, uint64_t addr,
-		       uint64_t size, const char *what)
+static bool usable_ram(const struct vmm_boot_ctx *ctx,
+		       const struct vmm_origin *o, const char *who,
+		       uint64_t addr, uint64_t size, const char *what)
 {
 	struct vmm_memmap_entry def[3];
 	struct vmm_memmap defmap;
@@ -189,14 +190,12 @@ static bool usable_ram(const struct vmm_boot_ctx *ctx, uint64_t addr,
 	uint64_t at = addr, end = addr + size;
 
 	if (end < addr || !vmm_guestmem_ptr(ctx->mem, addr, size)) {
-		kernel_error(ctx,
-			     "%s (0x%" PRIx64 "+0x%" PRIx64
-			     ") does not fit in %" PRIu64 " bytes of RAM",
-			     what, addr, size, ctx->mem->size);
+		vmm_origin_error(o,
+				 "%s: %s (0x%" PRIx64 "+0x%" PRIx64
+				 ") does not fit in %" PRIu64 " bytes of RAM",
+				 who, what, addr, size, ctx->mem->size);
 		return false;
 	}
-	if (!size)
-		return true;
 	/* The map is sorted without overlaps: walk the RAM entries that
 	 * cover [at, end) one after the other. */
 	for (size_t i = 0; i < map->n && at < end; i++) {
@@ -209,15 +208,26 @@ static bool usable_ram(const struct vmm_boot_ctx *ctx, uint64_t addr,
 		at = e->addr + e->size;
 	}
 	if (at < end) {
-		kernel_error(ctx,
-			     "%s (0x%" PRIx64 "-0x%" PRIx64
-			     ") overlaps memory that is not free RAM at 0x%" PRIx64
-			     " (plugvm's boot area 0x%x-0xfffff, or a device)",
-			     what, addr, end - 1, at,
-			     (unsigned)VMM_BOOT_EBDA);
+		vmm_origin_error(o,
+				 "%s: %s (0x%" PRIx64 "-0x%" PRIx64
+				 ") overlaps memory that is not free RAM at "
+				 "0x%" PRIx64
+				 " (the BIOS area 0x%llx-0xfffff, what plugvm "
+				 "keeps, or a device)",
+				 who, what, addr, end - 1, at, VMM_BOOT_EBDA);
 		return false;
 	}
 	return true;
+}
+
+/* The same for a part of the kernel. */
+static bool kernel_fits(const struct vmm_boot_ctx *ctx, uint64_t addr,
+			uint64_t size, const char *what)
+{
+	char who[512];
+
+	snprintf(who, sizeof(who), "kernel '%s'", kernel_name(ctx));
+	return usable_ram(ctx, kernel_origin(ctx), who, addr, size, what);
 }
 
 /* ---- ELF ---------------------------------------------------------------- */
@@ -377,7 +387,7 @@ static int elf_load(const struct vmm_boot_ctx *ctx, const uint8_t *img,
 
 	for (size_t i = 0; i < e->n; i++) {
 		snprintf(what, sizeof(what), "ELF segment %zu", i);
-		if (!usable_ram(ctx, e->seg[i].paddr, e->seg[i].memsz, what))
+		if (!kernel_fits(ctx, e->seg[i].paddr, e->seg[i].memsz, what))
 			return -EINVAL;
 	}
 	for (size_t i = 0; i < e->n; i++) {
@@ -570,7 +580,7 @@ static int mb_load_aout(const struct vmm_boot_ctx *ctx, const uint8_t *img,
 		return -ENOEXEC;
 	}
 	if (!entry_loaded(ctx, k->entry, k->low, k->high) ||
-	    !usable_ram(ctx, k->low, k->high - k->low, "multiboot kernel"))
+	    !kernel_fits(ctx, k->low, k->high - k->low, "multiboot load"))
 		return -EINVAL;
 	dst = vmm_guestmem_ptr(ctx->mem, k->low, k->high - k->low);
 	memcpy(dst, img + off, size);
@@ -816,7 +826,7 @@ static int mb_add_modules(const struct vmm_boot_ctx *ctx, struct mb_info *mi,
 	s = lx->initrd;
 	for (uint32_t i = 0; i < count; i++) {
 		uint8_t *p = mbi_ptr(mi, list) + (size_t)i * MB_MOD_SIZE;
-		char *m, *sp, what[64];
+		char *m, *sp, what[64], who[512];
 		uint8_t *data = NULL;
 		size_t size = 0;
 		uint32_t str;
@@ -838,15 +848,16 @@ static int mb_add_modules(const struct vmm_boot_ctx *ctx, struct mb_info *mi,
 					 ret == -EINVAL ? "not a regular file"
 							: strerror(-ret));
 		} else {
-			snprintf(what, sizeof(what), "module %u", i + 1);
-			if (!usable_ram(ctx, next, size, what) ||
-			    next + size > FOUR_GIB) {
+			snprintf(who, sizeof(who), "module '%s'", m);
+			snprintf(what, sizeof(what), "%zu bytes", size);
+			if (next + size > FOUR_GIB) {
 				vmm_origin_error(&lx->initrd_origin,
-						 "module '%s' (%zu bytes at "
-						 "0x%" PRIx64
-						 ") does not fit below the end "
-						 "of RAM",
-						 m, size, next);
+						 "%s: %s at 0x%" PRIx64
+						 " would end above 4 GiB",
+						 who, what, next);
+				ret = -EINVAL;
+			} else if (!usable_ram(ctx, &lx->initrd_origin, who,
+					       next, size, what)) {
 				ret = -EINVAL;
 			} else {
 				vmm_guestmem_write(ctx->mem, next, data, size);
