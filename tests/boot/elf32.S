@@ -72,7 +72,8 @@ save_ebx:	.long	0
 
 	.bss
 	.align	16
-bss_start:
+bss_start:			/* checked: zero */
+	.skip	256
+bss_end:
 	.skip	4096
 stack_top:
-bss_end:

@@ -75,7 +75,8 @@ data_word:	.long	0x87654321
 
 	.bss
 	.align	16
-bss_start:
+bss_start:			/* checked: zero */
+	.skip	256
+bss_end:
 	.skip	4096
 stack_top:
-bss_end:
