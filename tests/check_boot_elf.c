@@ -638,7 +638,7 @@ START_TEST(test_elf_bad_places)
 	s[0].paddr = s[0].vaddr = 0x100000000ull;
 	len = elf_image(2, 62, 0x100000000ull, s, 1);
 	REFUSED(vmm_boot_load_elf(&ctx, img, len), -EINVAL,
-		"above the 4 GiB plugvm identity-maps");
+		"is above 4 GiB (what plugvm identity-maps)");
 	ck_assert_uint_eq(ram[0x2f0000], 0xcc);
 }
 END_TEST
@@ -672,6 +672,126 @@ START_TEST(test_no_config)
 	ck_assert_str_eq((char *)ram + rd32(MBI + 16), "kernel ");
 	REFUSED(vmm_boot_load_elf(&ctx, img, 3), -ENOEXEC,
 		"kernel 'kernel': not an ELF file");
+}
+END_TEST
+
+/* ---- PVH ------------------------------------------------------------------ */
+
+/* A note at img + 0x800: @name, @type, @desc of @descsz bytes; returns
+ * its size. Another note before it, which must be skipped. */
+static size_t note(const char *name, uint32_t type, uint64_t desc,
+		   uint32_t descsz)
+{
+	uint8_t *p = img + 0x800;
+
+	w32(p, 4); /* a GNU note first */
+	w32(p + 4, 5);
+	w32(p + 8, 3);
+	memcpy(p + 12, "GNU", 4);
+	p += 12 + 4 + 8;
+	w32(p, (uint32_t)strlen(name) + 1);
+	w32(p + 4, descsz);
+	w32(p + 8, type);
+	memcpy(p + 12, name, strlen(name) + 1);
+	w64(p + 12 + ((strlen(name) + 1 + 3) & ~3u), desc);
+	return 24 + 12 + ((strlen(name) + 1 + 3) & ~3u) + ((descsz + 3) & ~3u);
+}
+
+static const struct seg *pvh_segs(size_t notesz)
+{
+	static struct seg s[4];
+
+	memcpy(s, two_segs, sizeof(two_segs));
+	s[1] = (struct seg){ 4, 0x800, 0, 0, notesz, notesz };
+	return s;
+}
+
+START_TEST(test_pvh)
+{
+	size_t n = note("Xen", 18, 0x100020, 4), len;
+	char list[512];
+	uint64_t mods, mmap;
+
+	len = elf_image(1, 3, 0x100010, pvh_segs(n), 3);
+	note("Xen", 18, 0x100020, 4); /* elf_image wrote the headers */
+	snprintf(list, sizeof(list), "%s initrd args,%s",
+		 module_file("initrd", 100, 'i'), module_file("x", 1, 'x'));
+	lx.initrd = list;
+	lx.cmdline = "console=ttyS0";
+	ck_assert_int_eq(vmm_boot_load_elf(&ctx, img, len), 0);
+	ck_assert_int_eq(ctx.format, VMM_KERNEL_ELF);
+	ck_assert_int_eq(ctx.setup.mode, VMM_CPU_PROTECTED);
+	ck_assert_uint_eq(ctx.setup.entry, 0x100020); /* the note's */
+	ck_assert_uint_eq(ctx.setup.gprs[VMM_RBX], MBI);
+	ck_assert_uint_eq(ctx.setup.gprs_set, 1u << VMM_RBX);
+	ck_assert_uint_eq(rd32(MBI), 0x336ec578);
+	ck_assert_uint_eq(rd32(MBI + 4), 1);
+	ck_assert_uint_eq(rd32(MBI + 8), 0);
+	ck_assert_str_eq((char *)ram + rd64(MBI + 24), "console=ttyS0");
+	ck_assert_uint_eq(rd64(MBI + 32), 0); /* no ACPI */
+	ck_assert_uint_eq(rd32(MBI + 12), 2);
+	mods = rd64(MBI + 16);
+	ck_assert_uint_eq(rd64(mods), 0x113000); /* after the bss */
+	ck_assert_uint_eq(rd64(mods + 8), 100);
+	ck_assert_str_eq((char *)ram + rd64(mods + 16), "initrd args");
+	ck_assert_uint_eq(ram[0x113000], 'i');
+	ck_assert_uint_eq(rd64(mods + 32), 0x114000);
+	ck_assert_uint_eq(rd64(mods + 40), 1);
+	ck_assert_uint_eq(rd64(mods + 48), 0); /* no args: no cmdline */
+	ck_assert_uint_eq(rd32(MBI + 48), 5);
+	mmap = rd64(MBI + 40);
+	for (unsigned i = 0; i < 5; i++) {
+		ck_assert_uint_eq(rd64(mmap + i * 24), entries[i].addr);
+		ck_assert_uint_eq(rd64(mmap + i * 24 + 8), entries[i].size);
+		ck_assert_uint_eq(rd32(mmap + i * 24 + 16), entries[i].type);
+	}
+}
+END_TEST
+
+START_TEST(test_pvh_elf64)
+{
+	/* a 64-bit ELF with the note (Linux's vmlinux): 8-byte address,
+	 * entered in 32-bit mode all the same; no cmdline: address 0 */
+	size_t n = note("Xen", 18, 0x110008, 8), len;
+
+	len = elf_image(2, 62, 0xffffffff81000000ull, pvh_segs(n), 3);
+	note("Xen", 18, 0x110008, 8);
+	ck_assert_int_eq(vmm_boot_load_elf(&ctx, img, len), 0);
+	ck_assert_int_eq(ctx.setup.mode, VMM_CPU_PROTECTED);
+	ck_assert_uint_eq(ctx.setup.entry, 0x110008);
+	ck_assert_uint_eq(rd64(MBI + 24), 0);
+	ck_assert_uint_eq(rd32(MBI + 12), 0);
+	ck_assert_uint_eq(rd64(MBI + 16), 0);
+}
+END_TEST
+
+START_TEST(test_pvh_bad)
+{
+	size_t n = note("Xen", 18, 0x100020, 6), len;
+
+	len = elf_image(1, 3, 0x100010, pvh_segs(n), 3);
+	note("Xen", 18, 0x100020, 6);
+	REFUSED(vmm_boot_load_elf(&ctx, img, len), -ENOEXEC,
+		"Xen PHYS32_ENTRY note of 6 bytes (want 4 or 8)");
+	note("Xen", 18, 0x200000, 4);
+	REFUSED(vmm_boot_load_elf(&ctx, img, len), -EINVAL,
+		"entry point 0x200000 is outside");
+	/* a note segment past the file */
+	len = elf_image(1, 3, 0x100010, pvh_segs(0x10000), 3);
+	REFUSED(vmm_boot_load_elf(&ctx, img, len), -ENOEXEC,
+		"ELF note segment (offset 0x800, 0x10000 bytes) runs past");
+	/* other notes, or a cut-short one, are no PVH note: plain ELF */
+	n = note("Xen", 17, 0x100020, 4);
+	len = elf_image(1, 3, 0x100010, pvh_segs(n), 3);
+	note("Xen", 17, 0x100020, 4);
+	ck_assert_int_eq(vmm_boot_load_elf(&ctx, img, len), 0);
+	ck_assert_uint_eq(ctx.setup.entry, 0x100010);
+	n = note("Xen", 18, 0x100020, 4);
+	len = elf_image(1, 3, 0x100010, pvh_segs(n - 4), 3);
+	note("Xen", 18, 0x100020, 4);
+	ck_assert_int_eq(vmm_boot_load_elf(&ctx, img, len), 0);
+	ck_assert_uint_eq(ctx.setup.entry, 0x100010);
+	ck_assert_uint_eq(ctx.setup.gprs_set, 0);
 }
 END_TEST
 
@@ -712,6 +832,13 @@ static Suite *boot_elf_suite(void)
 	tcase_add_test(tc, test_elf_bad);
 	tcase_add_test(tc, test_elf_bad_places);
 	tcase_add_test(tc, test_elf_refuses_cmdline_and_initrd);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("pvh");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_pvh);
+	tcase_add_test(tc, test_pvh_elf64);
+	tcase_add_test(tc, test_pvh_bad);
 	suite_add_tcase(s, tc);
 	return s;
 }

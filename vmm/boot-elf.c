@@ -81,6 +81,14 @@
 #define MB_MOD_SIZE 16 /* mod_start, mod_end, string, reserved */
 #define MB_MMAP_SIZE 24 /* size (= 20, itself not counted), addr, len, type */
 
+/* PVH (Xen's x86/HVM direct boot ABI, xen/include/public/arch-x86/hvm/
+ * start_info.h), which QEMU uses for ELF kernels with the note. */
+#define XEN_ELFNOTE_PHYS32_ENTRY 18
+#define PVH_START_MAGIC 0x336ec578u
+#define PVH_START_SIZE 56 /* version 1: with the memory map */
+#define PVH_MOD_SIZE 32 /* paddr, size, cmdline_paddr, reserved */
+#define PVH_MMAP_SIZE 24 /* addr, size, type, reserved */
+
 /* Where the information goes (see the head of this file). */
 #define MB_INFO_BASE 0xe0000u
 #define MB_INFO_END 0xe9000u
@@ -97,6 +105,7 @@
 #define EM_386 3
 #define EM_X86_64 62
 #define PT_LOAD 1
+#define PT_NOTE 4
 #define ELF_MAX_PHDRS 256 /* more program headers than any kernel has */
 
 #define PAGE_SIZE 4096ULL
@@ -239,6 +248,8 @@ struct elf_seg {
 struct elf_image {
 	int cls; /* ELFCLASS32 or ELFCLASS64 */
 	uint64_t entry; /* physical, translated */
+	bool pvh; /* has a XEN_ELFNOTE_PHYS32_ENTRY note: */
+	uint64_t pvh_entry; /* its (physical, 32-bit) entry point */
 	uint64_t low, high; /* lowest and past-the-highest byte loaded */
 	size_t n;
 	struct elf_seg seg[ELF_MAX_PHDRS];
@@ -250,8 +261,8 @@ bool vmm_boot_is_elf(const uint8_t *img, size_t len)
 	       (img[EI_CLASS] == ELFCLASS32 || img[EI_CLASS] == ELFCLASS64);
 }
 
-/* One program header at @ph into @s; whether it is a PT_LOAD one. */
-static bool elf_phdr(int cls, const uint8_t *ph, struct elf_seg *s)
+/* One program header at @ph into @s. */
+static void elf_phdr(int cls, const uint8_t *ph, struct elf_seg *s)
 {
 	if (cls == ELFCLASS32) {
 		s->offset = get32(ph + 4);
@@ -266,7 +277,52 @@ static bool elf_phdr(int cls, const uint8_t *ph, struct elf_seg *s)
 		s->filesz = get64(ph + 32);
 		s->memsz = get64(ph + 40);
 	}
-	return get32(ph) == PT_LOAD;
+}
+
+/*
+ * Look through the notes of the PT_NOTE segment at [@off, @off + @size)
+ * of @img for Xen's PHYS32_ENTRY (name "Xen", a 4- or 8-byte address),
+ * as QEMU does to boot an ELF kernel by PVH. Returns 0 (found or not, in
+ * @e), or -ENOEXEC for a malformed one.
+ */
+static int elf_notes(const struct vmm_boot_ctx *ctx, const uint8_t *img,
+		     size_t len, uint64_t off, uint64_t size,
+		     struct elf_image *e)
+{
+	uint64_t end, namesz, descsz, desc;
+
+	if (off > len || size > len - off) {
+		kernel_error(ctx,
+			     "ELF note segment (offset 0x%" PRIx64
+			     ", 0x%" PRIx64 " bytes) runs past the end of the "
+			     "file",
+			     off, size);
+		return -ENOEXEC;
+	}
+	for (end = off + size; end - off >= 12; off = desc + descsz) {
+		namesz = get32(img + off);
+		descsz = get32(img + off + 4);
+		desc = off + 12 + ((namesz + 3) & ~3ULL);
+		if (desc > end || ((descsz + 3) & ~3ULL) > end - desc)
+			break; /* cut short: not our note, whatever it is */
+		descsz = (descsz + 3) & ~3ULL;
+		if (namesz != 4 || memcmp(img + off + 12, "Xen", 4) ||
+		    get32(img + off + 8) != XEN_ELFNOTE_PHYS32_ENTRY)
+			continue;
+		if (get32(img + off + 4) == 4) {
+			e->pvh_entry = get32(img + desc);
+		} else if (get32(img + off + 4) == 8) {
+			e->pvh_entry = get64(img + desc);
+		} else {
+			kernel_error(ctx,
+				     "Xen PHYS32_ENTRY note of %u bytes (want "
+				     "4 or 8)",
+				     get32(img + off + 4));
+			return -ENOEXEC;
+		}
+		e->pvh = true;
+	}
+	return 0;
 }
 
 /*
@@ -344,12 +400,16 @@ static int elf_parse(const struct vmm_boot_ctx *ctx, const uint8_t *img,
 	e->low = UINT64_MAX;
 	e->high = 0;
 	e->entry = entry;
+	e->pvh = false;
 	for (unsigned i = 0; i < phnum; i++) {
 		struct elf_seg *s = &e->seg[e->n];
+		uint32_t type = get32(img + phoff + (uint64_t)i * phentsize);
 
-		if (!elf_phdr(e->cls, img + phoff + (uint64_t)i * phentsize,
-			      s) ||
-		    !s->memsz)
+		elf_phdr(e->cls, img + phoff + (uint64_t)i * phentsize, s);
+		if (type == PT_NOTE && elf_notes(ctx, img, len, s->offset,
+						 s->filesz, e))
+			return -ENOEXEC;
+		if (type != PT_LOAD || !s->memsz)
 			continue;
 		if (s->filesz > s->memsz || s->offset > len ||
 		    s->filesz > len - s->offset ||
@@ -411,62 +471,6 @@ static bool entry_loaded(const struct vmm_boot_ctx *ctx, uint64_t entry,
 		     " is outside what it loads (0x%" PRIx64 "-0x%" PRIx64 ")",
 		     entry, low, high - 1);
 	return false;
-}
-
-int vmm_boot_load_elf(struct vmm_boot_ctx *ctx, const uint8_t *img,
-		      size_t len)
-{
-	struct elf_image *e;
-	int ret;
-
-	if (ctx->lx && ctx->lx->cmdline) {
-		vmm_origin_error(&ctx->lx->cmdline_origin,
-				 "kernel '%s' is a plain ELF file, which has "
-				 "no way to receive a command line (a "
-				 "multiboot header or a bzImage has)",
-				 kernel_name(ctx));
-		return -EINVAL;
-	}
-	if (ctx->lx && ctx->lx->initrd) {
-		vmm_origin_error(&ctx->lx->initrd_origin,
-				 "kernel '%s' is a plain ELF file, which has "
-				 "no way to receive an initrd or modules (a "
-				 "multiboot header or a bzImage has)",
-				 kernel_name(ctx));
-		return -EINVAL;
-	}
-	e = malloc(sizeof(*e));
-	if (!e)
-		return -ENOMEM;
-	ret = elf_parse(ctx, img, len, e);
-	if (ret)
-		goto out;
-	ret = -EINVAL;
-	if (!entry_loaded(ctx, e->entry, e->low, e->high))
-		goto out;
-	if (e->cls == ELFCLASS64 && e->entry >= FOUR_GIB) {
-		kernel_error(ctx,
-			     "entry point 0x%" PRIx64
-			     " is above the 4 GiB plugvm identity-maps",
-			     e->entry);
-		goto out;
-	}
-	ret = elf_load(ctx, img, e);
-	if (ret)
-		goto out;
-	memset(&ctx->setup, 0, sizeof(ctx->setup));
-	ctx->format = VMM_KERNEL_ELF;
-	ctx->setup.mode =
-		e->cls == ELFCLASS64 ? VMM_CPU_LONG : VMM_CPU_PROTECTED;
-	ctx->setup.entry = e->entry;
-	ctx->setup.n_vcpus = ctx->n_vcpus;
-	vmm_debug("%s: ELF%d kernel, 0x%" PRIx64 "-0x%" PRIx64
-		  ", entry 0x%" PRIx64,
-		  kernel_name(ctx), e->cls == ELFCLASS64 ? 64 : 32, e->low,
-		  e->high - 1, e->entry);
-out:
-	free(e);
-	return ret;
 }
 
 /* ---- multiboot ------------------------------------------------------- */
@@ -796,36 +800,42 @@ static const char *next_module(const char *s, char **out)
 	return s;
 }
 
-/* Load the modules after @k->high and list them in @info. */
-static int mb_add_modules(const struct vmm_boot_ctx *ctx, struct mb_info *mi,
-			  uint8_t *info, const struct mb_kernel *k)
+/*
+ * Load the modules page-aligned from @high up and list them in @mi: for
+ * multiboot (@pvh false) as {mod_start, mod_end, string, 0} with the
+ * element's whole "PATH ARGS" as string, for PVH as {paddr, size,
+ * cmdline_paddr, 0} with ARGS (or 0) as the command line. The list's
+ * address and length in *@list and *@count (0 without modules).
+ */
+static int add_modules(const struct vmm_boot_ctx *ctx, struct mb_info *mi,
+		       uint64_t high, bool pvh, uint32_t *list,
+		       uint32_t *count)
 {
 	const struct vmm_linux_cfg *lx = ctx->lx;
-	uint64_t next = (k->high + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	uint64_t next = (high + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	size_t entry = pvh ? PVH_MOD_SIZE : MB_MOD_SIZE;
 	const char *s;
-	uint32_t list = 0, count = 0;
 	int ret = 0;
 
+	*list = *count = 0;
 	if (!lx || !lx->initrd)
 		return 0;
 	/* Count first: the list is one array. */
-	for (s = lx->initrd; *s;) {
+	for (s = lx->initrd; s && *s;) {
 		char *m;
 
 		s = next_module(s, &m);
 		if (!m)
 			return -ENOMEM;
 		free(m);
-		count++;
-		if (!s)
-			break;
+		(*count)++;
 	}
-	list = mbi_alloc(mi, (size_t)count * MB_MOD_SIZE);
-	if (!list)
+	*list = mbi_alloc(mi, (size_t)*count * entry);
+	if (!*list)
 		return -ENOSPC;
 	s = lx->initrd;
-	for (uint32_t i = 0; i < count; i++) {
-		uint8_t *p = mbi_ptr(mi, list) + (size_t)i * MB_MOD_SIZE;
+	for (uint32_t i = 0; i < *count; i++) {
+		uint8_t *p = mbi_ptr(mi, *list) + (size_t)i * entry;
 		char *m, *sp, what[64], who[512];
 		uint8_t *data = NULL;
 		size_t size = 0;
@@ -835,7 +845,10 @@ static int mb_add_modules(const struct vmm_boot_ctx *ctx, struct mb_info *mi,
 		if (!m)
 			return -ENOMEM;
 		sp = strchr(m, ' ');
-		str = mbi_strn(mi, m, strlen(m));
+		if (!pvh)
+			str = mbi_strn(mi, m, strlen(m));
+		else
+			str = sp ? mbi_strn(mi, sp + 1, strlen(sp + 1)) : 0;
 		if (sp)
 			*sp = 0;
 		if (!*m) {
@@ -861,9 +874,15 @@ static int mb_add_modules(const struct vmm_boot_ctx *ctx, struct mb_info *mi,
 				ret = -EINVAL;
 			} else {
 				vmm_guestmem_write(ctx->mem, next, data, size);
-				put32(p, (uint32_t)next);
-				put32(p + 4, (uint32_t)(next + size));
-				put32(p + 8, str);
+				if (pvh) {
+					put64(p, next);
+					put64(p + 8, size);
+					put64(p + 16, str);
+				} else {
+					put32(p, (uint32_t)next);
+					put32(p + 4, (uint32_t)(next + size));
+					put32(p + 8, str);
+				}
 				next = (next + size + PAGE_SIZE - 1) &
 				       ~(PAGE_SIZE - 1);
 			}
@@ -873,9 +892,43 @@ static int mb_add_modules(const struct vmm_boot_ctx *ctx, struct mb_info *mi,
 		if (ret)
 			return ret;
 	}
-	put32(info + MBI_MODS_COUNT, count);
-	put32(info + MBI_MODS_ADDR, list);
 	return 0;
+}
+
+/* A new information area, after checking that RAM has room for it. */
+static int info_begin(const struct vmm_boot_ctx *ctx, const char *what,
+		      struct mb_info **out)
+{
+	if (!vmm_guestmem_ptr(ctx->mem, MB_INFO_BASE,
+			      MB_INFO_END - MB_INFO_BASE)) {
+		kernel_error(ctx,
+			     "a %s kernel needs at least 0x%x bytes of RAM "
+			     "for its boot information at 0x%x",
+			     what, MB_INFO_END, MB_INFO_BASE);
+		return -EINVAL;
+	}
+	*out = calloc(1, sizeof(**out));
+	return *out ? 0 : -ENOMEM;
+}
+
+/* Write @mi to guest RAM, or say that it did not fit (@ret -ENOSPC or
+ * a string that did not fit). Frees @mi. */
+static int info_end(const struct vmm_boot_ctx *ctx, const char *what,
+		    struct mb_info *mi, int ret)
+{
+	if (ret == -ENOSPC || (!ret && mi->full)) {
+		vmm_origin_error(ctx->lx ? &ctx->lx->initrd_origin : NULL,
+				 "the command line, module strings and memory "
+				 "map do not fit in the %u bytes plugvm keeps "
+				 "for the %s information",
+				 MB_INFO_END - MB_INFO_BASE, what);
+		ret = -ENOSPC;
+	}
+	if (!ret)
+		ret = vmm_guestmem_write(ctx->mem, MB_INFO_BASE, mi->buf,
+					 mi->used);
+	free(mi);
+	return ret;
 }
 
 /* Build the information structure for kernel @k at MB_INFO_BASE. */
@@ -885,29 +938,19 @@ static int mb_build_info(const struct vmm_boot_ctx *ctx,
 	const struct vmm_linux_cfg *lx = ctx->lx;
 	struct vmm_memmap_entry def[3];
 	struct vmm_memmap defmap;
-	const struct vmm_memmap *map;
+	const struct vmm_memmap *map = effective_map(ctx, def, &defmap);
 	struct mb_info *mi;
-	uint32_t at, lower, upper, flags;
+	uint32_t lower, upper, flags, list, count;
 	uint8_t *info;
 	const char *kpath = kernel_name(ctx);
 	const char *cmd = lx && lx->cmdline ? lx->cmdline : "";
 	char *cmdline = NULL;
 	int ret;
 
-	if (!vmm_guestmem_ptr(ctx->mem, MB_INFO_BASE,
-			      MB_INFO_END - MB_INFO_BASE)) {
-		kernel_error(ctx,
-			     "a multiboot kernel needs at least 0x%x bytes "
-			     "of RAM for its boot information at 0x%x",
-			     MB_INFO_END, MB_INFO_BASE);
-		return -EINVAL;
-	}
-	map = effective_map(ctx, def, &defmap);
-	mi = calloc(1, sizeof(*mi));
-	if (!mi)
-		return -ENOMEM;
-	at = mbi_alloc(mi, MBI_SIZE);
-	info = mbi_ptr(mi, at);
+	ret = info_begin(ctx, "multiboot", &mi);
+	if (ret)
+		return ret;
+	info = mbi_ptr(mi, mbi_alloc(mi, MBI_SIZE));
 	flags = MBI_MEM | MBI_CMDLINE | MBI_MMAP | MBI_LOADER_NAME;
 
 	mb_mem_sizes(map, &lower, &upper);
@@ -927,25 +970,66 @@ static int mb_build_info(const struct vmm_boot_ctx *ctx,
 	put32(info + MBI_LOADER_NAME_ADDR,
 	      mbi_strn(mi, MB_LOADER_NAME, strlen(MB_LOADER_NAME)));
 
-	ret = mb_add_modules(ctx, mi, info, k);
-	if (ret == -ENOSPC || (!ret && mi->full)) {
-		vmm_origin_error(lx ? &lx->initrd_origin : NULL,
-				 "the command line, module strings and memory "
-				 "map do not fit in the %u bytes plugvm keeps "
-				 "for the multiboot information",
-				 MB_INFO_END - MB_INFO_BASE);
-		ret = -ENOSPC;
-	}
+	ret = add_modules(ctx, mi, k->high, false, &list, &count);
 	if (ret)
 		goto out;
-	if (lx && lx->initrd)
+	if (count) {
 		flags |= MBI_MODS;
+		put32(info + MBI_MODS_COUNT, count);
+		put32(info + MBI_MODS_ADDR, list);
+	}
 	put32(info + MBI_FLAGS, flags);
-	ret = vmm_guestmem_write(ctx->mem, MB_INFO_BASE, mi->buf, mi->used);
 out:
 	free(cmdline);
-	free(mi);
-	return ret;
+	return info_end(ctx, "multiboot", mi, ret);
+}
+
+/*
+ * Build the PVH start_info (version 1) for a kernel ending at @high at
+ * MB_INFO_BASE: the command line as given (no kernel path: Linux reads it
+ * whole), the modules, the memory map. No ACPI tables: rsdp_paddr 0.
+ */
+static int pvh_build_info(const struct vmm_boot_ctx *ctx, uint64_t high)
+{
+	const struct vmm_linux_cfg *lx = ctx->lx;
+	struct vmm_memmap_entry def[3];
+	struct vmm_memmap defmap;
+	const struct vmm_memmap *map = effective_map(ctx, def, &defmap);
+	struct mb_info *mi;
+	uint32_t list, count, mmap;
+	uint8_t *info;
+	int ret;
+
+	ret = info_begin(ctx, "PVH", &mi);
+	if (ret)
+		return ret;
+	info = mbi_ptr(mi, mbi_alloc(mi, PVH_START_SIZE));
+	put32(info, PVH_START_MAGIC);
+	put32(info + 4, 1); /* version */
+	if (lx && lx->cmdline)
+		put64(info + 24, mbi_strn(mi, lx->cmdline,
+					  strlen(lx->cmdline)));
+	mmap = mbi_alloc(mi, map->n * PVH_MMAP_SIZE);
+	if (!mmap) {
+		ret = -ENOSPC;
+		goto out;
+	}
+	for (size_t i = 0; i < map->n; i++) {
+		uint8_t *p = mbi_ptr(mi, mmap) + i * PVH_MMAP_SIZE;
+
+		put64(p, map->e[i].addr);
+		put64(p + 8, map->e[i].size);
+		put32(p + 16, map->e[i].type);
+	}
+	put64(info + 40, mmap);
+	put32(info + 48, (uint32_t)map->n);
+	ret = add_modules(ctx, mi, high, true, &list, &count);
+	if (ret)
+		goto out;
+	put32(info + 12, count);
+	put64(info + 16, count ? list : 0);
+out:
+	return info_end(ctx, "PVH", mi, ret);
 }
 
 int vmm_boot_load_multiboot(struct vmm_boot_ctx *ctx, const uint8_t *img,
@@ -999,4 +1083,73 @@ int vmm_boot_load_multiboot(struct vmm_boot_ctx *ctx, const uint8_t *img,
 		  h.flags & MB_AOUT_KLUDGE ? "a.out kludge" : "ELF", k.low,
 		  k.high - 1, k.entry, MB_INFO_BASE);
 	return 0;
+}
+
+/* ---- plain ELF, and ELF with a PVH note ------------------------------ */
+
+int vmm_boot_load_elf(struct vmm_boot_ctx *ctx, const uint8_t *img,
+		      size_t len)
+{
+	struct elf_image *e;
+	uint64_t entry;
+	int ret;
+
+	e = malloc(sizeof(*e));
+	if (!e)
+		return -ENOMEM;
+	ret = elf_parse(ctx, img, len, e);
+	if (ret)
+		goto out;
+	ret = -EINVAL;
+	if (!e->pvh && ctx->lx && ctx->lx->cmdline) {
+		vmm_origin_error(&ctx->lx->cmdline_origin,
+				 "kernel '%s' is a plain ELF file, which has "
+				 "no way to receive a command line (a "
+				 "multiboot header, a PVH note or a bzImage "
+				 "has)",
+				 kernel_name(ctx));
+		goto out;
+	}
+	if (!e->pvh && ctx->lx && ctx->lx->initrd) {
+		vmm_origin_error(&ctx->lx->initrd_origin,
+				 "kernel '%s' is a plain ELF file, which has "
+				 "no way to receive an initrd or modules (a "
+				 "multiboot header, a PVH note or a bzImage "
+				 "has)",
+				 kernel_name(ctx));
+		goto out;
+	}
+	entry = e->pvh ? e->pvh_entry : e->entry;
+	if (!entry_loaded(ctx, entry, e->low, e->high))
+		goto out;
+	if ((e->cls == ELFCLASS64 || e->pvh) && entry >= FOUR_GIB) {
+		kernel_error(ctx,
+			     "entry point 0x%" PRIx64 " is above 4 GiB (%s)",
+			     entry,
+			     e->pvh ? "a PVH entry is 32-bit"
+				    : "what plugvm identity-maps");
+		goto out;
+	}
+	ret = elf_load(ctx, img, e);
+	if (!ret && e->pvh)
+		ret = pvh_build_info(ctx, e->high);
+	if (ret)
+		goto out;
+	memset(&ctx->setup, 0, sizeof(ctx->setup));
+	ctx->format = VMM_KERNEL_ELF;
+	ctx->setup.mode = e->cls == ELFCLASS64 && !e->pvh ? VMM_CPU_LONG
+							   : VMM_CPU_PROTECTED;
+	ctx->setup.entry = entry;
+	if (e->pvh) {
+		ctx->setup.gprs[VMM_RBX] = MB_INFO_BASE;
+		ctx->setup.gprs_set = 1u << VMM_RBX;
+	}
+	ctx->setup.n_vcpus = ctx->n_vcpus;
+	vmm_debug("%s: ELF%d kernel%s, 0x%" PRIx64 "-0x%" PRIx64
+		  ", entry 0x%" PRIx64,
+		  kernel_name(ctx), e->cls == ELFCLASS64 ? 64 : 32,
+		  e->pvh ? " (PVH)" : "", e->low, e->high - 1, entry);
+out:
+	free(e);
+	return ret;
 }
