@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * boot-elf.c - multiboot v1 kernels, and plain ELF32/ELF64 kernels, as
- * QEMU's -kernel boots them.
+ * boot-elf.c - multiboot v1 kernels, ELF kernels with a PVH note, and
+ * plain ELF32/ELF64 kernels, as QEMU's -kernel boots them.
  *
  * Multiboot (the Multiboot Specification 0.6.96): the header lies 32-bit
  * aligned in the first 8 KiB of the file. With flags bit 16 (the "a.out
@@ -24,13 +24,22 @@
  * kernel per machine), so that a kernel that frees the RAM its memory map
  * lists never frees its own boot information.
  *
- * Plain ELF (no multiboot header): the PT_LOAD segments are loaded at their
- * physical addresses (p_paddr), as QEMU's ELF loader does; an entry point
- * inside a segment's virtual range is translated to the physical address
- * below it. An ELF32 kernel starts like a multiboot one but without the
- * information (EAX = EBX = 0); an ELF64 kernel starts in 64-bit long mode
- * with the low 4 GiB identity-mapped. Such a kernel has no way to receive
- * a command line or modules, so naming them is an error.
+ * ELF with a PVH note (Xen's XEN_ELFNOTE_PHYS32_ENTRY in a PT_NOTE
+ * segment; Linux's vmlinux has one): what QEMU's -kernel boots an ELF file
+ * by. Segments as below; the kernel starts at the note's address in flat
+ * 32-bit protected mode with EBX = a struct hvm_start_info (version 1:
+ * the command line as given, the modules as above, each with its ARGS as
+ * its command line, the memory map; no ACPI tables), at the same place as
+ * the multiboot information.
+ *
+ * Plain ELF (no multiboot header, no PVH note): QEMU refuses these, plugvm
+ * boots them. The PT_LOAD segments are loaded at their physical addresses
+ * (p_paddr), as QEMU's ELF loader does; an entry point inside a segment's
+ * virtual range is translated to the physical address below it. An ELF32
+ * kernel starts in flat 32-bit protected mode (no information: EAX = EBX
+ * = 0); an ELF64 kernel starts in 64-bit long mode with the low 4 GiB
+ * identity-mapped. Such a kernel has no way to receive a command line or
+ * modules, so naming them is an error.
  *
  * Both loaders check every address against guest RAM and the RAM entries
  * of ctx->map before writing a byte there, and every offset against the
