@@ -398,8 +398,9 @@ END_TEST
 START_TEST(test_bug_flags)
 {
 	expect_bug("flags", -EINVAL,
-		   "plugin bug: chardev_open(): flags 0x2 for 'output': only "
-		   "PLUGVM_CHARDEV_OUTPUT (0x1) is known");
+		   "plugin bug: chardev_open(): flags 0x3 for 'output': "
+		   "PLUGVM_CHARDEV_OUTPUT (0x1), or PLUGVM_CHARDEV_INPUT (0x2) "
+		   "with or without PLUGVM_CHARDEV_STDIN_FIRST (0x4)");
 }
 END_TEST
 

@@ -61,6 +61,10 @@ struct vmm_device_env {
 	struct vmm_chardev_capture *(*chardev_capture)(void *ctx,
 						       struct vmm_device *dev,
 						       const char *key);
+	/* The machine's character devices (chardev.h): its stdout, its
+	 * stdin's holder, the console. NULL: a set of the process's own,
+	 * manual (output written at once, inputs read nothing). */
+	struct vmm_chardevs *chardevs;
 };
 
 /*
