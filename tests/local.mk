@@ -70,7 +70,9 @@ tests_check_log_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
 TEST_PLUGIN_FLAGS = -module -avoid-version -shared -rpath /nowhere $(SAN_LDFLAGS)
 check_LTLIBRARIES += tests/testdev.la tests/badabi.la tests/newapi.la \
 	tests/nosym.la tests/undefined.la tests/failcreate.la tests/misnamed.la \
-	tests/chartest.la
+	tests/chartest.la tests/chrin.la
+tests_chrin_la_SOURCES = tests/plugins/chrin.c
+tests_chrin_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 tests_chartest_la_SOURCES = tests/plugins/chartest.c
 tests_chartest_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 tests_testdev_la_SOURCES = tests/plugins/testdev.c

@@ -580,6 +580,22 @@ static const struct plugvm_chardev_ops host_chardev_ops = {
 	.dropped = host_chardev_dropped,
 };
 
+struct vmm_chardev_in *vmm_device_input(const struct vmm_device *dev,
+					const char *key)
+{
+	struct plugvm_chardev *c = key ? find_chardev(dev, key) : NULL;
+
+	return c ? c->in : NULL;
+}
+
+struct vmm_chardev *vmm_device_output(const struct vmm_device *dev,
+				      const char *key)
+{
+	struct plugvm_chardev *c = key ? find_chardev(dev, key) : NULL;
+
+	return c && !c->in ? &c->sink : NULL;
+}
+
 /* Stop @dev's inputs: before its watches and timers are released. */
 static void close_inputs(struct vmm_device *dev)
 {
