@@ -132,6 +132,14 @@ tests_check_x86_intr_LDADD = $(TEST_LIBS)
 # The command line, end to end (TAP: each check counts).
 TESTS += tests/cli.sh
 TESTS += tests/console.sh
+# plugvm on a pseudo-terminal: raw mode, its restoring, Ctrl-A escapes.
+check_PROGRAMS += tests/check_console
+TESTS += tests/check_console
+tests_check_console_SOURCES = tests/check_console.c
+tests_check_console_CFLAGS = $(TEST_CFLAGS)
+tests_check_console_LDADD = $(TEST_LIBS)
+EXTRA_tests_check_console_DEPENDENCIES = tests/chrin.la \
+	tests/guests/console.bin
 EXTRA_DIST += tests/console.sh
 # The bad-file corpus: tests/bad/*.ini and a few made at run time, each
 # status 1 with one FILE:LINE message (TAP).

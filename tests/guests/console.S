@@ -3,7 +3,7 @@
  * At the end of the input it halts. With ECX = 1 ([cpu] rcx) three bytes
  * are commands, for the ways a machine stops (tests/console.sh and
  * check_console): 'H' halts, 'E' writes 5 to the exit device at 0x501,
- * 'F' executes UD2 (a guest fault). Real mode, linked at 0x1000. */
+ * 'F' executes UD2 with an empty IVT (a guest fault). Real mode, linked at 0x1000. */
 	.code16
 	.text
 	.globl _start
@@ -51,6 +51,10 @@ exitdev:
 	out	%al, (%dx)
 	jmp	poll
 fault:
+	lidt	noidt	/* no vector is valid: UD2 cannot be delivered */
 	ud2
+noidt:
+	.word	0
+	.long	0
 msg:
 	.asciz	"ready\n"
