@@ -33,6 +33,22 @@
 #define LSR_OE 0x02
 #define LSR_THRE 0x20
 #define LSR_TEMT 0x40
+#define LSR_BI 0x10
+#define LSR_FIFOE 0x80
+#define IER_RDI 0x01
+#define IER_THRI 0x02
+#define IER_RLSI 0x04
+#define IER_MSI 0x08
+#define IIR_NONE 0x01
+#define IIR_MSI 0x00
+#define IIR_THRI 0x02
+#define IIR_RDI 0x04
+#define IIR_RLSI 0x06
+#define IIR_CTI 0x0c
+#define IIR_FIFO 0xc0
+#define FCR_FE 0x01
+#define FCR_CLEAR_RX 0x02
+#define FCR_TRIG(n) ((n) << 6) /* 0-3: 1, 4, 8 or 14 bytes */
 #define MCR_DTR 0x01
 #define MCR_RTS 0x02
 #define MCR_OUT1 0x04
@@ -92,8 +108,11 @@ static void setup(void)
 {
 	static const char *const settings[] = { "output", "none", NULL };
 
-	t = plugvm_devtest_open(plugin(), "uart0", settings, 0);
+	/* chipset pc: interrupt lines reach plugvm's 8259A, and levels show */
+	t = plugvm_devtest_new(0);
 	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(plugvm_devtest_set_chipset(t, "pc"), 0);
+	ck_assert_int_eq(plugvm_devtest_add(t, plugin(), "uart0", settings), 0);
 	/* whatever the host said while loading is not the test's business */
 	plugvm_devtest_log_clear(t);
 }
@@ -170,13 +189,12 @@ END_TEST
 
 START_TEST(test_ier_low_nibble)
 {
-	plugvm_devtest_outb(t, IER, 0xff);
-	ck_assert_uint_eq(plugvm_devtest_inb(t, IER), 0x0f);
+	plugvm_devtest_outb(t, IER, 0xf0);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, IER), 0x00);
 	plugvm_devtest_outb(t, IER, 0xa5);
 	ck_assert_uint_eq(plugvm_devtest_inb(t, IER), 0x05);
-	/* no interrupt is raised (interrupts come later) */
-	ck_assert_uint_eq(plugvm_devtest_inb(t, IIR), 0x01);
-	ck_assert_uint_eq(plugvm_devtest_irq(t, 4).calls, 0);
+	plugvm_devtest_outb(t, IER, 0xff);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, IER), 0x0f);
 }
 END_TEST
 
@@ -457,6 +475,590 @@ START_TEST(test_reset)
 END_TEST
 
 /* ------------------------------------------------------------------------ */
+/* interrupts                                                               */
+/* ------------------------------------------------------------------------ */
+
+static unsigned int iir(void)
+{
+	return plugvm_devtest_inb(t, IIR);
+}
+
+/* The level the interrupt controller sees on @line. */
+static bool line(unsigned int n)
+{
+	return plugvm_devtest_irq(t, n).level;
+}
+
+/* Loop @n bytes back into the receiver, from @first up. */
+static void loop_in(unsigned int n, unsigned int first)
+{
+	plugvm_devtest_outb(t, MCR, plugvm_devtest_inb(t, MCR) | MCR_LOOP);
+	for (unsigned int i = 0; i < n; i++)
+		plugvm_devtest_outb(t, THR, (first + i) & 0xff);
+}
+
+START_TEST(test_thri_on_ier_write)
+{
+	ck_assert(!line(4));
+	plugvm_devtest_outb(t, IER, IER_THRI);
+	ck_assert_uint_eq(iir(), IIR_THRI);
+	/* the read reported it, and so cleared it */
+	ck_assert(!line(4));
+	ck_assert_uint_eq(iir(), IIR_NONE);
+
+	/* Linux's start-up test: IER 0, then THRI again, re-arms it */
+	plugvm_devtest_outb(t, IER, 0);
+	ck_assert(!line(4));
+	plugvm_devtest_outb(t, IER, IER_THRI);
+	ck_assert(line(4));
+	ck_assert_uint_eq(iir(), IIR_THRI);
+	ck_assert(!line(4));
+
+	/* a write that leaves ETBEI set is no rising edge: nothing new */
+	plugvm_devtest_outb(t, IER, IER_THRI | IER_MSI);
+	ck_assert_uint_eq(iir(), IIR_NONE);
+	ck_assert(!line(4));
+
+	/* THR drains at once: every byte written re-arms it */
+	plugvm_devtest_outb(t, THR, 'x');
+	ck_assert(line(4));
+	ck_assert_uint_eq(iir(), IIR_THRI);
+	ck_assert_uint_eq(iir(), IIR_NONE);
+
+	/* pending but disabled: the line drops, IIR shows nothing */
+	plugvm_devtest_outb(t, THR, 'y');
+	ck_assert(line(4));
+	plugvm_devtest_outb(t, IER, 0);
+	ck_assert(!line(4));
+	ck_assert_uint_eq(iir(), IIR_NONE);
+	ck_assert_uint_eq(plugvm_devtest_irq(t, 4).edges, 8);
+}
+END_TEST
+
+/* What Linux's serial8250_do_startup() checks before it trusts THRE. */
+START_TEST(test_linux_thre_test)
+{
+	unsigned int iir1, iir2, lsr;
+
+	plugvm_devtest_outb(t, IER, IER_THRI);
+	iir1 = iir();
+	plugvm_devtest_outb(t, IER, 0);
+	plugvm_devtest_outb(t, IER, IER_THRI);
+	iir2 = iir();
+	plugvm_devtest_outb(t, IER, 0);
+	/* not UART_BUG_THRE: the interrupt came back */
+	ck_assert_uint_eq(iir1 & IIR_NONE, 0);
+	ck_assert_uint_eq(iir2 & IIR_NONE, 0);
+
+	/* not UART_BUG_TXEN: enabling THRI interrupts at once */
+	plugvm_devtest_outb(t, IER, IER_THRI);
+	lsr = plugvm_devtest_inb(t, LSR);
+	ck_assert_uint_eq(lsr & LSR_TEMT, LSR_TEMT);
+	ck_assert_uint_eq(iir() & IIR_NONE, 0);
+	plugvm_devtest_outb(t, IER, 0);
+	ck_assert(!line(4));
+}
+END_TEST
+
+START_TEST(test_rdi_fifo_off)
+{
+	plugvm_devtest_outb(t, IER, IER_RDI);
+	ck_assert_uint_eq(iir(), IIR_NONE);
+	loop_in(1, 'a');
+	ck_assert(line(4));
+	ck_assert_uint_eq(iir(), IIR_RDI);
+	/* IIR reading does not clear it, RBR reading does */
+	ck_assert_uint_eq(iir(), IIR_RDI);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'a');
+	ck_assert(!line(4));
+	ck_assert_uint_eq(iir(), IIR_NONE);
+}
+END_TEST
+
+START_TEST(test_rdi_trigger_levels)
+{
+	static const unsigned int levels[4] = { 1, 4, 8, 14 };
+
+	for (unsigned int i = 0; i < 4; i++) {
+		unsigned int n = levels[i];
+
+		plugvm_devtest_outb(t, FCR, FCR_FE | FCR_CLEAR_RX | FCR_TRIG(i));
+		plugvm_devtest_outb(t, IER, IER_RDI);
+		loop_in(n - 1, 0);
+		ck_assert_uint_eq(iir(), IIR_FIFO | IIR_NONE);
+		ck_assert(!line(4));
+		loop_in(1, 0);
+		ck_assert_msg(line(4), "trigger %u: no interrupt at %u bytes",
+			      n, n);
+		ck_assert_uint_eq(iir(), IIR_FIFO | IIR_RDI);
+		/* one byte fewer than the trigger level: none again */
+		plugvm_devtest_inb(t, RBR);
+		ck_assert(!line(4));
+		ck_assert_uint_eq(iir(), IIR_FIFO | IIR_NONE);
+		/* the bytes are still there */
+		ck_assert_uint_eq(plugvm_devtest_inb(t, LSR) & LSR_DR,
+				  n > 1 ? LSR_DR : 0);
+		plugvm_devtest_outb(t, IER, 0);
+	}
+}
+END_TEST
+
+START_TEST(test_rlsi_overrun)
+{
+	plugvm_devtest_outb(t, FCR, FCR_FE | FCR_TRIG(3));
+	plugvm_devtest_outb(t, IER, IER_RLSI);
+	loop_in(16, 0);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_NONE);
+	loop_in(1, 0);
+	ck_assert(line(4));
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_RLSI);
+	/* reading LSR clears it */
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR),
+			  LSR_OE | LSR_DR | LSR_THRE | LSR_TEMT);
+	ck_assert(!line(4));
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_NONE);
+
+	/* an overrun without ELSI is not an interrupt */
+	plugvm_devtest_outb(t, IER, 0);
+	loop_in(1, 0);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_NONE);
+	ck_assert(!line(4));
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR) & LSR_OE, LSR_OE);
+}
+END_TEST
+
+START_TEST(test_msi)
+{
+	plugvm_devtest_outb(t, MCR, MCR_LOOP);
+	msr();
+	plugvm_devtest_outb(t, IER, IER_MSI);
+	ck_assert_uint_eq(iir(), IIR_NONE);
+	plugvm_devtest_outb(t, MCR, MCR_LOOP | MCR_RTS);
+	ck_assert(line(4));
+	ck_assert_uint_eq(iir(), IIR_MSI);
+	ck_assert_uint_eq(iir(), IIR_MSI);
+	ck_assert_uint_eq(msr(), MSR_CTS | MSR_DCTS);
+	ck_assert(!line(4));
+	ck_assert_uint_eq(iir(), IIR_NONE);
+	/* RI rising is no delta, falling is (TERI) */
+	plugvm_devtest_outb(t, MCR, MCR_LOOP | MCR_RTS | MCR_OUT1);
+	ck_assert(!line(4));
+	plugvm_devtest_outb(t, MCR, MCR_LOOP | MCR_RTS);
+	ck_assert(line(4));
+	ck_assert_uint_eq(msr(), MSR_CTS | MSR_TERI);
+	ck_assert(!line(4));
+}
+END_TEST
+
+/*
+ * Every interrupt pending at once: IIR names them in the chip's order, and
+ * each goes away the way the datasheet says.
+ */
+START_TEST(test_iir_priorities)
+{
+	plugvm_devtest_outb(t, FCR, FCR_FE);
+	plugvm_devtest_outb(t, MCR, MCR_LOOP);
+	msr();
+	plugvm_devtest_outb(t, MCR, MCR_LOOP | MCR_DTR); /* DDSR */
+	loop_in(17, 'a'); /* RDI, OE and THRI */
+	plugvm_devtest_outb(t, IER, 0x0f & ~IER_THRI);
+	plugvm_devtest_outb(t, IER, 0x0f); /* and re-arm THRI */
+	ck_assert(line(4));
+
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_RLSI);
+	plugvm_devtest_inb(t, LSR);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_RDI);
+	for (unsigned int i = 0; i < 16; i++)
+		ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'a' + i);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_THRI);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_MSI);
+	ck_assert(line(4));
+	msr();
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_NONE);
+	ck_assert(!line(4));
+}
+END_TEST
+
+/* A lower interrupt waits while a higher one is pending, and only IER's
+ * enabled ones count. */
+START_TEST(test_iir_masking)
+{
+	plugvm_devtest_outb(t, FCR, FCR_FE);
+	loop_in(17, 0); /* OE, data, THRE */
+	plugvm_devtest_outb(t, MCR, MCR_LOOP | MCR_RTS); /* DCTS */
+
+	plugvm_devtest_outb(t, IER, IER_MSI);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_MSI);
+	plugvm_devtest_outb(t, IER, IER_MSI | IER_THRI);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_THRI);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_MSI);
+	plugvm_devtest_outb(t, IER, IER_MSI | IER_RDI);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_RDI);
+	plugvm_devtest_outb(t, IER, IER_MSI | IER_RDI | IER_RLSI);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_RLSI);
+	/* nothing enabled: nothing reported, though all is pending */
+	plugvm_devtest_outb(t, IER, 0);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_NONE);
+	ck_assert(!line(4));
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR) & LSR_OE, LSR_OE);
+}
+END_TEST
+
+/* The character timeout comes before THRE, like received data. */
+START_TEST(test_iir_timeout_over_thri)
+{
+	plugvm_devtest_outb(t, FCR, FCR_FE | FCR_TRIG(3));
+	loop_in(1, 'z');
+	plugvm_devtest_outb(t, IER, IER_THRI | IER_RDI);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_THRI);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_NONE);
+	plugvm_devtest_clock_step(t, 10 * 1000 * 1000);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_CTI);
+	plugvm_devtest_outb(t, THR, 'q'); /* THRI again (and a byte) */
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_CTI);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_CTI);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'z');
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_THRI);
+	ck_assert(!line(4));
+}
+END_TEST
+
+START_TEST(test_irq_default_lines)
+{
+	static const struct {
+		const char *base;
+		unsigned int irq;
+	} com[] = { { "0x2f8", 3 }, { "0x3e8", 4 }, { "0x2e8", 3 },
+		    { "0x100", 4 } };
+
+	plugvm_devtest_outb(t, IER, IER_THRI);
+	ck_assert(line(4));
+	for (unsigned int i = 0; i < 4; i++) {
+		char id[8];
+		uint16_t base = strtoul(com[i].base, NULL, 0);
+
+		snprintf(id, sizeof(id), "com%u", i + 2);
+		ck_assert_int_eq(
+			plugvm_devtest_add(t, plugin(), id,
+					   (const char *const[]){
+						   "base", com[i].base,
+						   "output", "none", NULL }),
+			0);
+		plugvm_devtest_outb(t, base + 1, IER_THRI);
+		ck_assert_msg(line(com[i].irq), "%s: IRQ %u is low",
+			      com[i].base, com[i].irq);
+		ck_assert_uint_eq(plugvm_devtest_inb(t, base + 2), IIR_THRI);
+		ck_assert(!line(3));
+		ck_assert(line(4)); /* uart0's, still */
+	}
+}
+END_TEST
+
+START_TEST(test_irq_setting)
+{
+	ck_assert_int_eq(
+		plugvm_devtest_add(t, plugin(), "uart1",
+				   (const char *const[]){ "base", "0x2f8",
+							  "irq", "5", "output",
+							  "none", NULL }),
+		0);
+	plugvm_devtest_outb(t, 0x2f9, IER_THRI);
+	ck_assert(line(5));
+	ck_assert(!line(3));
+	ck_assert_uint_eq(plugvm_devtest_irq(t, 3).calls, 0);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x2fa), IIR_THRI);
+	ck_assert(!line(5));
+}
+END_TEST
+
+/* Two ports on one line: the controller sees the OR of the two. */
+START_TEST(test_shared_irq)
+{
+	ck_assert_int_eq(
+		plugvm_devtest_add(t, plugin(), "com3",
+				   (const char *const[]){ "base", "0x3e8",
+							  "output", "none",
+							  NULL }),
+		0);
+	plugvm_devtest_outb(t, IER, IER_THRI);
+	plugvm_devtest_outb(t, 0x3e9, IER_THRI);
+	ck_assert(line(4));
+	ck_assert_uint_eq(plugvm_devtest_irq(t, 4).edges, 1);
+	/* COM1 is served: COM3 still holds the line */
+	ck_assert_uint_eq(iir(), IIR_THRI);
+	ck_assert(line(4));
+	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x3ea), IIR_THRI);
+	ck_assert(!line(4));
+	ck_assert_uint_eq(plugvm_devtest_irq(t, 4).edges, 2);
+	/* and either one alone raises it again */
+	plugvm_devtest_outb(t, 0x3e8, 'x');
+	ck_assert(line(4));
+	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x3ea), IIR_THRI);
+	ck_assert(!line(4));
+}
+END_TEST
+
+/* The PC BIOS's 8259A set-up (vector base 8), then COM1 interrupts. */
+START_TEST(test_irq_reaches_cpu)
+{
+	static const uint8_t init[][2] = {
+		{ 0x20, 0x11 }, { 0x21, 0x08 }, { 0x21, 0x04 }, { 0x21, 0x01 },
+		{ 0xa0, 0x11 }, { 0xa1, 0x70 }, { 0xa1, 0x02 }, { 0xa1, 0x01 },
+		{ 0x21, 0xef }, /* only IRQ 4 unmasked */
+	};
+
+	for (unsigned int i = 0; i < sizeof(init) / sizeof(init[0]); i++)
+		plugvm_devtest_outb(t, init[i][0], init[i][1]);
+	ck_assert(!plugvm_devtest_intr(t, 0));
+	plugvm_devtest_outb(t, IER, IER_THRI);
+	ck_assert(plugvm_devtest_intr(t, 0));
+	ck_assert_int_eq(plugvm_devtest_inta(t, 0), 0x0c);
+	ck_assert_uint_eq(iir(), IIR_THRI);
+	plugvm_devtest_outb(t, 0x20, 0x20); /* EOI */
+	ck_assert(!plugvm_devtest_intr(t, 0));
+}
+END_TEST
+
+START_TEST(test_reset_lowers_irq)
+{
+	plugvm_devtest_outb(t, IER, IER_THRI);
+	ck_assert(line(4));
+	plugvm_devtest_reset(t);
+	ck_assert(!line(4));
+	ck_assert_uint_eq(iir(), IIR_NONE);
+	/* reset never raises it */
+	plugvm_devtest_reset(t);
+	ck_assert_uint_eq(plugvm_devtest_irq(t, 4).edges, 2);
+}
+END_TEST
+
+/* No interrupt controller: IIR still works, and the host says once why
+ * the line goes nowhere. A polling guest never causes that message. */
+START_TEST(test_irq_no_chipset)
+{
+	static const char *const settings[] = { "output", "none", NULL };
+	struct plugvm_devtest *u =
+		plugvm_devtest_open(plugin(), "polled", settings, 0);
+	const struct plugvm_devtest_log_entry *e;
+
+	ck_assert_ptr_nonnull(u);
+	plugvm_devtest_outb(u, THR, 'x');
+	plugvm_devtest_inb(u, LSR);
+	ck_assert_uint_eq(plugvm_devtest_irq(u, 4).calls, 0);
+	ck_assert_uint_eq(plugvm_devtest_log_count(u), 0);
+
+	plugvm_devtest_outb(u, IER, IER_THRI);
+	ck_assert_uint_eq(plugvm_devtest_inb(u, IIR), IIR_THRI);
+	plugvm_devtest_outb(u, THR, 'x');
+	ck_assert_uint_eq(plugvm_devtest_inb(u, IIR), IIR_THRI);
+	ck_assert_uint_eq(plugvm_devtest_irq(u, 4).calls, 4);
+	ck_assert(!plugvm_devtest_irq(u, 4).level);
+	e = plugvm_devtest_log_find(u, PLUGVM_LOG_WARN, "set_irq(line 4)");
+	ck_assert_ptr_nonnull(e);
+	ck_assert_str_eq(e->device, "polled");
+	ck_assert_ptr_nonnull(strstr(e->msg, "chipset = pc"));
+	ck_assert_uint_eq(plugvm_devtest_log_count(u), 1);
+	plugvm_devtest_free(u);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
+/* character timeout, on the kit's virtual clock                            */
+/* ------------------------------------------------------------------------ */
+
+/* Nanoseconds of one character of @half_bits half bits at @divisor. */
+static uint64_t char_ns(unsigned int divisor, unsigned int half_bits)
+{
+	return (uint64_t)divisor * 16 * half_bits * 1000000000 / 3686400;
+}
+
+/* Step the clock by @ns and say whether IIR then reports a timeout. */
+static bool timeout_after(uint64_t ns)
+{
+	plugvm_devtest_clock_step(t, ns);
+	return iir() == (IIR_FIFO | IIR_CTI);
+}
+
+START_TEST(test_timeout)
+{
+	uint64_t four = 4 * char_ns(12, 20); /* 9600 8N1: 4.17 ms */
+
+	plugvm_devtest_outb(t, LCR, 0x03);
+	plugvm_devtest_outb(t, FCR, FCR_FE | FCR_TRIG(1)); /* 4 bytes */
+	plugvm_devtest_outb(t, IER, IER_RDI);
+	loop_in(2, 'a');
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_NONE);
+	ck_assert(!timeout_after(four - 1));
+	ck_assert(!line(4));
+	ck_assert(timeout_after(1));
+	ck_assert(line(4));
+	/* reading a byte clears it; one left: it comes again */
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'a');
+	ck_assert(!line(4));
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_NONE);
+	ck_assert(!timeout_after(four - 1));
+	ck_assert(timeout_after(1));
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'b');
+	/* empty: no timeout, no timer left */
+	ck_assert(!timeout_after(10 * four));
+	ck_assert_uint_eq(plugvm_devtest_clock_next(t), UINT64_MAX);
+	ck_assert(!line(4));
+}
+END_TEST
+
+/* A read, like a byte arriving, starts the four character times again. */
+START_TEST(test_timeout_restarts)
+{
+	uint64_t one = char_ns(1, 20); /* 115200 8N1: 86.8 us */
+
+	plugvm_devtest_outb(t, LCR, 0x83);
+	plugvm_devtest_outb(t, DLL, 1);
+	plugvm_devtest_outb(t, LCR, 0x03);
+	plugvm_devtest_outb(t, FCR, FCR_FE | FCR_TRIG(3));
+	plugvm_devtest_outb(t, IER, IER_RDI);
+	loop_in(3, 0);
+	ck_assert(!timeout_after(3 * one));
+	plugvm_devtest_inb(t, RBR);
+	ck_assert(!timeout_after(3 * one));
+	loop_in(1, 0);
+	ck_assert(!timeout_after(3 * one));
+	ck_assert(!timeout_after(one - 1));
+	ck_assert(timeout_after(1));
+	/* more bytes do not clear it; only a read does */
+	loop_in(1, 0);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_CTI);
+	plugvm_devtest_inb(t, RBR);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_NONE);
+}
+END_TEST
+
+/* The character time follows LCR: 5 data bits and 1.5 stop bits are 7.5
+ * bits; 8 bits, parity and 2 stop bits are 12. */
+START_TEST(test_timeout_follows_lcr)
+{
+	static const struct {
+		uint8_t lcr;
+		unsigned int half_bits;
+	} cases[] = { { 0x04, 15 }, { 0x00, 14 }, { 0x0f, 24 },
+		      { 0x02, 18 }, { 0x0b, 22 } };
+
+	plugvm_devtest_outb(t, FCR, FCR_FE | FCR_TRIG(3));
+	plugvm_devtest_outb(t, IER, IER_RDI);
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t four = 4 * char_ns(12, cases[i].half_bits);
+
+		plugvm_devtest_outb(t, LCR, cases[i].lcr);
+		loop_in(1, 0);
+		ck_assert_msg(!timeout_after(four - 1),
+			      "LCR 0x%02x: timeout before 4 characters",
+			      cases[i].lcr);
+		ck_assert_msg(timeout_after(1),
+			      "LCR 0x%02x: no timeout after 4 characters",
+			      cases[i].lcr);
+		plugvm_devtest_inb(t, RBR);
+	}
+}
+END_TEST
+
+/* With the FIFOs off there is no timeout; resetting the FIFO drops one. */
+START_TEST(test_timeout_fifo_off)
+{
+	plugvm_devtest_outb(t, IER, IER_RDI);
+	loop_in(1, 0);
+	ck_assert_uint_eq(plugvm_devtest_clock_next(t), UINT64_MAX);
+	ck_assert_uint_eq(iir(), IIR_RDI);
+	plugvm_devtest_inb(t, RBR);
+
+	plugvm_devtest_outb(t, FCR, FCR_FE | FCR_TRIG(3));
+	loop_in(1, 0);
+	ck_assert(timeout_after(1000 * 1000 * 1000));
+	plugvm_devtest_outb(t, FCR, FCR_FE | FCR_CLEAR_RX | FCR_TRIG(3));
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_NONE);
+	ck_assert(!line(4));
+	/* turning the FIFOs off cancels one on its way */
+	loop_in(1, 0);
+	plugvm_devtest_outb(t, FCR, 0);
+	ck_assert(!timeout_after(1000 * 1000 * 1000));
+	ck_assert_uint_eq(iir(), IIR_NONE);
+}
+END_TEST
+
+/* Linux's autoconfig(), step by step: the port is a 16550A. */
+START_TEST(test_linux_autoconfig)
+{
+	unsigned int scratch2, scratch3, status1, status2, count;
+
+	/* IER test */
+	plugvm_devtest_outb(t, IER, 0);
+	scratch2 = plugvm_devtest_inb(t, IER) & 0x0f;
+	plugvm_devtest_outb(t, IER, 0x0f);
+	scratch3 = plugvm_devtest_inb(t, IER) & 0x0f;
+	plugvm_devtest_outb(t, IER, 0);
+	ck_assert_uint_eq(scratch2, 0);
+	ck_assert_uint_eq(scratch3, 0x0f);
+	/* loopback test */
+	plugvm_devtest_outb(t, MCR, MCR_LOOP | 0x0a);
+	status1 = plugvm_devtest_inb(t, MSR) & 0xf0;
+	plugvm_devtest_outb(t, MCR, 0);
+	ck_assert_uint_eq(status1, 0x90);
+	/* EFR (an ST16650's) is not there: LCR 0xbf leaves FCR/IIR alone */
+	plugvm_devtest_outb(t, LCR, 0xbf);
+	plugvm_devtest_outb(t, FCR, 0);
+	plugvm_devtest_outb(t, LCR, 0);
+	plugvm_devtest_outb(t, FCR, FCR_FE);
+	ck_assert_uint_eq(iir() >> 6, 3); /* 16550A or later */
+	/* autoconfig_16550a(): EFR reads as IIR with DLAB, not 0 */
+	plugvm_devtest_outb(t, LCR, 0x80);
+	ck_assert_uint_ne(plugvm_devtest_inb(t, FCR), 0);
+	plugvm_devtest_outb(t, LCR, 0xbf);
+	ck_assert_uint_ne(plugvm_devtest_inb(t, FCR), 0);
+	/* no National Semiconductor EXCR1 following MCR's LOOP bit */
+	plugvm_devtest_outb(t, LCR, 0);
+	status1 = plugvm_devtest_inb(t, MCR);
+	plugvm_devtest_outb(t, LCR, 0xe0);
+	status2 = plugvm_devtest_inb(t, FCR);
+	ck_assert_uint_eq((status1 ^ status2) & MCR_LOOP, 0);
+	plugvm_devtest_outb(t, LCR, 0);
+	plugvm_devtest_outb(t, MCR, status1 ^ MCR_LOOP);
+	plugvm_devtest_outb(t, LCR, 0xe0);
+	status2 = plugvm_devtest_inb(t, FCR);
+	plugvm_devtest_outb(t, LCR, 0);
+	plugvm_devtest_outb(t, MCR, status1);
+	ck_assert_uint_eq((status1 ^ status2) & MCR_LOOP, 0);
+	/* not a TI16750: IIR bit 5 stays clear, with and without DLAB */
+	plugvm_devtest_outb(t, FCR, FCR_FE | 0x20);
+	status1 = iir() >> 5;
+	plugvm_devtest_outb(t, FCR, FCR_FE);
+	plugvm_devtest_outb(t, LCR, 0x80);
+	plugvm_devtest_outb(t, FCR, FCR_FE | 0x20);
+	status2 = iir() >> 5;
+	plugvm_devtest_outb(t, FCR, FCR_FE);
+	plugvm_devtest_outb(t, LCR, 0);
+	ck_assert_uint_eq(status1, 6);
+	ck_assert_uint_eq(status2, 6);
+	/* not an XScale: IER bit 6 (UUE) does not stick */
+	plugvm_devtest_outb(t, IER, 0x40);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, IER) & 0x40, 0);
+	plugvm_devtest_outb(t, IER, 0);
+	/* size_fifo(): 16 bytes, not 64 */
+	plugvm_devtest_outb(t, FCR, FCR_FE | FCR_CLEAR_RX | 0x04);
+	plugvm_devtest_outb(t, MCR, MCR_LOOP);
+	plugvm_devtest_outb(t, LCR, 0x80);
+	plugvm_devtest_outb(t, DLL, 1);
+	plugvm_devtest_outb(t, DLM, 0);
+	plugvm_devtest_outb(t, LCR, 0x03);
+	for (count = 0; count < 256; count++)
+		plugvm_devtest_outb(t, THR, count);
+	plugvm_devtest_clock_step(t, 20 * 1000 * 1000);
+	for (count = 0; (plugvm_devtest_inb(t, LSR) & LSR_DR) && count < 256;
+	     count++)
+		plugvm_devtest_inb(t, RBR);
+	ck_assert_uint_eq(count, 16);
+	ck_assert(!line(4));
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
 /* limits                                                                   */
 /* ------------------------------------------------------------------------ */
 
@@ -644,6 +1246,34 @@ static Suite *serial_suite(void)
 	tcase_add_test(tc, test_output_file_exact);
 	tcase_add_test(tc, test_output_stdout);
 	tcase_add_test(tc, test_reset);
+	tcase_add_test(tc, test_linux_autoconfig);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("interrupts");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_thri_on_ier_write);
+	tcase_add_test(tc, test_linux_thre_test);
+	tcase_add_test(tc, test_rdi_fifo_off);
+	tcase_add_test(tc, test_rdi_trigger_levels);
+	tcase_add_test(tc, test_rlsi_overrun);
+	tcase_add_test(tc, test_msi);
+	tcase_add_test(tc, test_iir_priorities);
+	tcase_add_test(tc, test_iir_masking);
+	tcase_add_test(tc, test_iir_timeout_over_thri);
+	tcase_add_test(tc, test_irq_default_lines);
+	tcase_add_test(tc, test_irq_setting);
+	tcase_add_test(tc, test_shared_irq);
+	tcase_add_test(tc, test_irq_reaches_cpu);
+	tcase_add_test(tc, test_reset_lowers_irq);
+	tcase_add_test(tc, test_irq_no_chipset);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("timeout");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_timeout);
+	tcase_add_test(tc, test_timeout_restarts);
+	tcase_add_test(tc, test_timeout_follows_lcr);
+	tcase_add_test(tc, test_timeout_fifo_off);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");
