@@ -123,6 +123,7 @@ enum {
 	SERIAL_SET_BASE,
 	SERIAL_SET_IRQ,
 	SERIAL_SET_OUTPUT,
+	SERIAL_SET_INPUT,
 };
 
 static const struct plugvm_setting serial_settings[] = {
@@ -152,6 +153,15 @@ static const struct plugvm_setting serial_settings[] = {
 		.help = "where transmitted bytes go: stdout, none, or a file "
 			"path (created or truncated)",
 	},
+	[SERIAL_SET_INPUT] = {
+		.name = "input",
+		.type = PLUGVM_SETTING_STRING,
+		.def = "auto",
+		.help = "where received bytes come from: stdin, none, a file "
+			"path (a file, FIFO or terminal), or auto: stdin for "
+			"the first serial port that asks for it, none for the "
+			"others",
+	},
 	{ .name = NULL },
 };
 
@@ -161,6 +171,7 @@ struct serial {
 	uint16_t base;
 	unsigned int irq;
 	struct plugvm_chardev *out; /* the host's; NULL for "none" */
+	struct plugvm_chardev *in;  /* the host's; NULL for "none" */
 	struct plugvm_timer *timer; /* the character timeout */
 
 	uint16_t divisor;
@@ -177,6 +188,7 @@ struct serial {
 	bool timer_armed;
 	uint64_t rx_activity_ns; /* last byte received or read */
 	bool irq_level;	  /* what the device drives on its line */
+	bool input_paused; /* can_receive() said 0: input_ready() is due */
 };
 
 /* The modem status inputs as the chip sees them right now. */
@@ -237,6 +249,26 @@ static unsigned int serial_rx_trigger(const struct serial *s)
 	static const uint8_t levels[4] = { 1, 4, 8, 14 };
 
 	return serial_fifo_on(s) ? levels[s->fcr >> 6] : 1;
+}
+
+/*
+ * Bytes the receiver can take from the host now. In loopback the receiver
+ * is cut off from the line: nothing.
+ */
+static size_t serial_rx_room(const struct serial *s)
+{
+	if (s->mcr & UART_MCR_LOOP)
+		return 0;
+	return serial_rx_depth(s) - s->rx_count;
+}
+
+/* The guest made room: let the host resume an input it paused. */
+static void serial_input_resume(struct serial *s)
+{
+	if (!s->input_paused || !serial_rx_room(s))
+		return;
+	s->input_paused = false;
+	s->host->chardev->input_ready(s->in);
 }
 
 /* The interrupt IIR reports: the highest-priority enabled one pending. */
@@ -382,6 +414,7 @@ static uint8_t serial_read_rbr(struct serial *s)
 	s->timeout_pending = false;
 	serial_rx_activity(s);
 	serial_update_irq(s);
+	serial_input_resume(s);
 	return s->rbr;
 }
 
@@ -469,6 +502,7 @@ static void serial_write_fcr(struct serial *s, uint8_t val)
 	/* UART_FCR_XFR: the transmitter is always empty already. */
 	s->fcr = val & UART_FCR_KEEP;
 	serial_update_irq(s);
+	serial_input_resume(s);
 }
 
 static void serial_write_mcr(struct serial *s, uint8_t val)
@@ -476,6 +510,7 @@ static void serial_write_mcr(struct serial *s, uint8_t val)
 	s->mcr = val & UART_MCR_MASK;
 	serial_update_msr(s);
 	serial_update_irq(s);
+	serial_input_resume(s); /* out of loopback, the line is back */
 }
 
 static uint64_t serial_read(void *opaque, uint64_t offset, unsigned size)
@@ -550,6 +585,54 @@ static void serial_write(void *opaque, uint64_t offset, unsigned size,
 	}
 }
 
+/* Host input: what the receiver has room for, never more (flow control). */
+static size_t serial_can_receive(void *opaque)
+{
+	struct serial *s = opaque;
+	size_t room = serial_rx_room(s);
+
+	if (!room)
+		s->input_paused = true;
+	return room;
+}
+
+static void serial_input(void *opaque, const uint8_t *buf, size_t len)
+{
+	struct serial *s = opaque;
+
+	for (size_t i = 0; i < len; i++)
+		serial_receive(s, buf[i], 0);
+	serial_rx_activity(s);
+	serial_update_irq(s);
+}
+
+/*
+ * A break on the line arrives as a 0x00 character with BI, as the chip
+ * receives a line held low for a character time (unless loopback cuts the
+ * receiver off the line). The end of the input is no error: nothing more
+ * arrives.
+ */
+static void serial_input_event(void *opaque, uint32_t event)
+{
+	struct serial *s = opaque;
+
+	if (event == PLUGVM_CHARDEV_EVENT_BREAK &&
+	    !(s->mcr & UART_MCR_LOOP)) {
+		/* a full FIFO overruns, as for any character */
+		serial_receive(s, 0, UART_LSR_BI);
+		serial_rx_activity(s);
+		serial_update_irq(s);
+	} else if (event == PLUGVM_CHARDEV_EVENT_EOF) {
+		s->host->log(s->dev, PLUGVM_LOG_DEBUG, "input: end of input");
+	}
+}
+
+static const struct plugvm_chardev_input serial_input_ops = {
+	.can_receive = serial_can_receive,
+	.receive = serial_input,
+	.event = serial_input_event,
+};
+
 static const struct plugvm_io_ops serial_ops = {
 	.read = serial_read,
 	.write = serial_write,
@@ -578,12 +661,38 @@ static void serial_reset(void *state)
 	s->thri_pending = false;
 	serial_rx_clear(s);
 	serial_update_irq(s);
+	serial_input_resume(s);
 }
 
 /* The line a port uses when `irq` is not set: the PC's COM1-COM4. */
 static unsigned int serial_default_irq(uint64_t base)
 {
 	return base == 0x2f8 || base == 0x2e8 ? 3 : 4;
+}
+
+/*
+ * Open the input @spec names: "auto" is stdin if no device holds it yet,
+ * else none. The host says why when it fails, and closes what it opened.
+ */
+static int serial_open_input(struct serial *s, const char *spec)
+{
+	uint32_t flags = PLUGVM_CHARDEV_INPUT;
+	int ret;
+
+	if (!strcmp(spec, "none"))
+		return 0;
+	if (!strcmp(spec, "auto")) {
+		spec = "stdin";
+		flags |= PLUGVM_CHARDEV_STDIN_FIRST;
+	}
+	ret = s->host->chardev_open(s->dev, "input", spec, flags, &s->in);
+	if (ret || !s->in)
+		return ret;
+	ret = s->host->chardev->set_input(s->in, &serial_input_ops, s);
+	if (ret)
+		s->host->log(s->dev, PLUGVM_LOG_ERROR,
+			     "input: cannot take input (error %d)", ret);
+	return ret;
 }
 
 static int serial_create(struct plugvm_device *dev,
@@ -624,6 +733,9 @@ static int serial_create(struct plugvm_device *dev,
 				 PLUGVM_CHARDEV_OUTPUT, &s->out);
 	if (ret)
 		goto out_free_timer;
+	ret = serial_open_input(s, values[SERIAL_SET_INPUT].str);
+	if (ret)
+		goto out_free_timer;
 	ret = host->register_range(dev, PLUGVM_SPACE_PIO, base, UART_NR_PORTS,
 				   &serial_ops, s);
 	if (ret)
@@ -650,8 +762,8 @@ static const struct plugvm_plugin serial_plugin = {
 	.abi_version = PLUGVM_ABI_VERSION,
 	.min_api_version = PLUGVM_API_VERSION,
 	.name = "serial",
-	.description = "16550A UART: FIFOs, interrupts, output to stdout or a "
-		       "file",
+	.description = "16550A UART (COM1-COM4): FIFOs, interrupts, input "
+		       "and output",
 	.settings = serial_settings,
 	.create = serial_create,
 	.reset = serial_reset,

@@ -1059,6 +1059,312 @@ START_TEST(test_linux_autoconfig)
 END_TEST
 
 /* ------------------------------------------------------------------------ */
+/* input, through the kit's typed bytes                                     */
+/* ------------------------------------------------------------------------ */
+
+/* Type @str into uart0's input; returns what it took at once. */
+static long type(const char *str)
+{
+	return plugvm_devtest_chardev_input(t, "uart0", "input", str,
+					    strlen(str));
+}
+
+static size_t pending(void)
+{
+	return plugvm_devtest_chardev_pending(t, "uart0", "input");
+}
+
+START_TEST(test_input_rx)
+{
+	plugvm_devtest_outb(t, IER, IER_RDI);
+	ck_assert_int_eq(type("h"), 1);
+	ck_assert(line(4));
+	ck_assert_uint_eq(iir(), IIR_RDI);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR), LSR_DR | LSR_THRE | LSR_TEMT);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'h');
+	ck_assert(!line(4));
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR), LSR_THRE | LSR_TEMT);
+}
+END_TEST
+
+/* FIFOs off: one byte at a time, each after the guest read the last. */
+START_TEST(test_input_flow_16450)
+{
+	const char *text = "hello";
+
+	ck_assert_int_eq(type(text), 1);
+	ck_assert_uint_eq(pending(), 4);
+	for (unsigned int i = 0; i < 5; i++) {
+		ck_assert_uint_eq(plugvm_devtest_inb(t, LSR),
+				  LSR_DR | LSR_THRE | LSR_TEMT);
+		ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), text[i]);
+	}
+	ck_assert_uint_eq(pending(), 0);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR), LSR_THRE | LSR_TEMT);
+}
+END_TEST
+
+/* FIFOs on: 16 at a time; more wait, none is lost, OE never comes. */
+START_TEST(test_input_flow_fifo)
+{
+	char text[41];
+
+	for (unsigned int i = 0; i < 40; i++)
+		text[i] = 'A' + i;
+	text[40] = '\0';
+	plugvm_devtest_outb(t, FCR, FCR_FE | FCR_TRIG(3));
+	plugvm_devtest_outb(t, IER, IER_RDI | IER_RLSI);
+	ck_assert_int_eq(type(text), 16);
+	ck_assert_uint_eq(pending(), 24);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_RDI);
+	for (unsigned int i = 0; i < 40; i++) {
+		unsigned int lsr = plugvm_devtest_inb(t, LSR);
+
+		ck_assert_uint_eq(lsr, LSR_DR | LSR_THRE | LSR_TEMT);
+		ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), text[i]);
+	}
+	ck_assert_uint_eq(pending(), 0);
+	ck_assert_uint_eq(iir(), IIR_FIFO | IIR_NONE);
+}
+END_TEST
+
+/* Input waits while the guest does not read, then comes in whole. */
+START_TEST(test_input_waits)
+{
+	plugvm_devtest_outb(t, FCR, FCR_FE);
+	ck_assert_int_eq(type("0123456789abcdef"), 16);
+	ck_assert_int_eq(type("ghij"), 0);
+	ck_assert_int_eq(type("klm"), 0);
+	ck_assert_uint_eq(pending(), 7);
+	plugvm_devtest_clock_step(t, 1000 * 1000 * 1000);
+	ck_assert_uint_eq(pending(), 7);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), '0');
+	ck_assert_uint_eq(pending(), 6);
+	/* resetting the FIFO makes room for all of it */
+	plugvm_devtest_outb(t, FCR, FCR_FE | FCR_CLEAR_RX);
+	ck_assert_uint_eq(pending(), 0);
+	for (const char *p = "hijklm"; *p; p++)
+		ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), *p);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR) & (LSR_DR | LSR_OE), 0);
+}
+END_TEST
+
+/* Loopback cuts the receiver off the line: input waits until it ends. */
+START_TEST(test_input_loopback)
+{
+	plugvm_devtest_outb(t, MCR, MCR_LOOP);
+	ck_assert_int_eq(type("x"), 0);
+	plugvm_devtest_outb(t, THR, 'L');
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'L');
+	ck_assert_uint_eq(pending(), 1);
+	plugvm_devtest_outb(t, MCR, 0);
+	ck_assert_uint_eq(pending(), 0);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'x');
+	/* a break waits for the receiver to be on the line again */
+	plugvm_devtest_outb(t, MCR, MCR_LOOP);
+	ck_assert_int_eq(plugvm_devtest_chardev_event(
+				 t, "uart0", "input", PLUGVM_CHARDEV_EVENT_BREAK),
+			 0);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR), LSR_THRE | LSR_TEMT);
+	plugvm_devtest_outb(t, MCR, 0);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR),
+			  LSR_BI | LSR_DR | LSR_THRE | LSR_TEMT);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 0x00);
+}
+END_TEST
+
+START_TEST(test_input_break)
+{
+	plugvm_devtest_outb(t, IER, IER_RLSI | IER_RDI);
+	ck_assert_int_eq(plugvm_devtest_chardev_event(
+				 t, "uart0", "input", PLUGVM_CHARDEV_EVENT_BREAK),
+			 0);
+	ck_assert(line(4));
+	ck_assert_uint_eq(iir(), IIR_RLSI);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR),
+			  LSR_BI | LSR_DR | LSR_THRE | LSR_TEMT);
+	ck_assert_uint_eq(iir(), IIR_RDI);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 0x00);
+	ck_assert(!line(4));
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR), LSR_THRE | LSR_TEMT);
+}
+END_TEST
+
+/*
+ * With the FIFOs on, a break character's BI shows when it reaches the head
+ * of the FIFO, and LSR bit 7 while any error waits in the FIFO.
+ */
+START_TEST(test_input_break_fifo)
+{
+	plugvm_devtest_outb(t, FCR, FCR_FE | FCR_TRIG(3));
+	ck_assert_int_eq(type("ab"), 2);
+	ck_assert_int_eq(plugvm_devtest_chardev_event(
+				 t, "uart0", "input", PLUGVM_CHARDEV_EVENT_BREAK),
+			 0);
+	ck_assert_int_eq(type("c"), 1);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR),
+			  LSR_FIFOE | LSR_DR | LSR_THRE | LSR_TEMT);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'a');
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'b');
+	/* the break is at the head: BI now; reading LSR reports it */
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR),
+			  LSR_FIFOE | LSR_BI | LSR_DR | LSR_THRE | LSR_TEMT);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR),
+			  LSR_DR | LSR_THRE | LSR_TEMT);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 0x00);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'c');
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR), LSR_THRE | LSR_TEMT);
+
+	/* read past unreported, a break's error leaves bit 7 with it */
+	ck_assert_int_eq(plugvm_devtest_chardev_event(
+				 t, "uart0", "input", PLUGVM_CHARDEV_EVENT_BREAK),
+			 0);
+	ck_assert_int_eq(type("d"), 1);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 0x00);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR),
+			  LSR_BI | LSR_DR | LSR_THRE | LSR_TEMT);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'd');
+}
+END_TEST
+
+/* The end of the input is not an error, and what came before stays. */
+START_TEST(test_input_eof)
+{
+	plugvm_devtest_outb(t, FCR, FCR_FE);
+	ck_assert_int_eq(type("bye"), 3);
+	ck_assert_int_eq(plugvm_devtest_chardev_event(
+				 t, "uart0", "input", PLUGVM_CHARDEV_EVENT_EOF),
+			 0);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'b');
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'y');
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'e');
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR), LSR_THRE | LSR_TEMT);
+	ck_assert_ptr_null(plugvm_devtest_log_find(t, PLUGVM_LOG_ERROR, ""));
+	ck_assert_ptr_null(plugvm_devtest_log_find(t, PLUGVM_LOG_WARN, ""));
+}
+END_TEST
+
+/* Typed bytes below the trigger level: the character timeout. */
+START_TEST(test_input_timeout)
+{
+	plugvm_devtest_outb(t, LCR, 0x03); /* 8N1 */
+	plugvm_devtest_outb(t, FCR, FCR_FE | FCR_TRIG(2)); /* 8 bytes */
+	plugvm_devtest_outb(t, IER, IER_RDI);
+	ck_assert_int_eq(type("ls\r"), 3);
+	ck_assert(!line(4));
+	ck_assert(!timeout_after(4 * char_ns(12, 20) - 1));
+	ck_assert(timeout_after(1));
+	ck_assert(line(4));
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'l');
+	ck_assert(!line(4));
+}
+END_TEST
+
+START_TEST(test_input_none)
+{
+	struct plugvm_devtest *u = plugvm_devtest_open(
+		plugin(), "quiet",
+		(const char *const[]){ "output", "none", "input", "none",
+				       NULL },
+		0);
+
+	ck_assert_ptr_nonnull(u);
+	ck_assert_int_eq(plugvm_devtest_chardev_input(u, "quiet", "input",
+						      "x", 1),
+			 -1);
+	ck_assert_uint_eq(plugvm_devtest_inb(u, LSR), LSR_THRE | LSR_TEMT);
+	plugvm_devtest_free(u);
+}
+END_TEST
+
+/* auto: stdin for the first port that asks, none for the others. */
+START_TEST(test_input_auto)
+{
+	ck_assert_int_eq(
+		plugvm_devtest_add(t, plugin(), "com2",
+				   (const char *const[]){ "base", "0x2f8",
+							  "output", "none",
+							  NULL }),
+		0);
+	ck_assert_int_eq(plugvm_devtest_chardev_input(t, "com2", "input", "x",
+						      1),
+			 -1);
+	ck_assert_int_eq(type("y"), 1);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x2fd) & LSR_DR, 0);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'y');
+	ck_assert_uint_eq(plugvm_devtest_log_count(t), 0);
+}
+END_TEST
+
+/* Two ports cannot both have stdin: the second is refused, naming the
+ * first. */
+START_TEST(test_input_stdin_taken)
+{
+	ck_assert_int_eq(
+		plugvm_devtest_add(t, plugin(), "com2",
+				   (const char *const[]){ "base", "0x2f8",
+							  "input", "stdin",
+							  NULL }),
+		-EBUSY);
+	ck_assert_msg(strstr(plugvm_devtest_error(t), "uart0") &&
+			      strstr(plugvm_devtest_error(t), "input"),
+		      "error '%s' names the holder", plugvm_devtest_error(t));
+	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x2fd), 0xff);
+}
+END_TEST
+
+/* Each of COM1-COM4 with its own input and output. */
+START_TEST(test_four_ports_own_io)
+{
+	static const unsigned int bases[] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
+	char id[8], base[8], in[4][64], out[4][64];
+	struct plugvm_devtest *u = plugvm_devtest_new(0);
+
+	ck_assert_ptr_nonnull(u);
+	for (unsigned int i = 0; i < 4; i++) {
+		snprintf(id, sizeof(id), "com%u", i + 1);
+		snprintf(base, sizeof(base), "0x%x", bases[i]);
+		temp_path(out[i], sizeof(out[i]));
+		temp_path(in[i], sizeof(in[i]));
+		ck_assert_int_eq(
+			plugvm_devtest_add(u, plugin(), id,
+					   (const char *const[]){
+						   "base", base, "output",
+						   out[i], "input", in[i],
+						   NULL }),
+			0);
+	}
+	for (unsigned int i = 0; i < 4; i++) {
+		char c = '1' + i;
+
+		snprintf(id, sizeof(id), "com%u", i + 1);
+		ck_assert_int_eq(plugvm_devtest_chardev_input(u, id, "input",
+							      &c, 1),
+				 1);
+	}
+	/* each port echoes what it got, plus one */
+	for (unsigned int i = 0; i < 4; i++) {
+		uint8_t c = plugvm_devtest_inb(u, bases[i]);
+
+		ck_assert_uint_eq(c, '1' + i);
+		plugvm_devtest_outb(u, bases[i], c + 1);
+	}
+	plugvm_devtest_shutdown(u);
+	for (unsigned int i = 0; i < 4; i++) {
+		size_t len;
+		char *got = slurp(out[i], &len);
+		char want[2] = { (char)('2' + i), '\0' };
+
+		ck_assert_str_eq(got, want);
+		free(got);
+		unlink(out[i]);
+		unlink(in[i]);
+	}
+	plugvm_devtest_free(u);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------ */
 /* limits                                                                   */
 /* ------------------------------------------------------------------------ */
 
@@ -1274,6 +1580,23 @@ static Suite *serial_suite(void)
 	tcase_add_test(tc, test_timeout_restarts);
 	tcase_add_test(tc, test_timeout_follows_lcr);
 	tcase_add_test(tc, test_timeout_fifo_off);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("input");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_input_rx);
+	tcase_add_test(tc, test_input_flow_16450);
+	tcase_add_test(tc, test_input_flow_fifo);
+	tcase_add_test(tc, test_input_waits);
+	tcase_add_test(tc, test_input_loopback);
+	tcase_add_test(tc, test_input_break);
+	tcase_add_test(tc, test_input_break_fifo);
+	tcase_add_test(tc, test_input_eof);
+	tcase_add_test(tc, test_input_timeout);
+	tcase_add_test(tc, test_input_none);
+	tcase_add_test(tc, test_input_auto);
+	tcase_add_test(tc, test_input_stdin_taken);
+	tcase_add_test(tc, test_four_ports_own_io);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");
