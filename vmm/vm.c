@@ -127,18 +127,29 @@ static int check_mmio_outside_ram(const struct vmm_vm *vm)
 	const struct vmm_io_range *r =
 		vmm_iobus_ranges(vm->bus, PLUGVM_SPACE_MMIO, &n);
 
-	for (size_t i = 0; i < n && r[i].base < vm->mem.size; i++) {
+	for (size_t i = 0; i < n; i++) {
+		uint64_t low = vmm_guestmem_low(&vm->mem);
+
+		if (r[i].base >= low &&
+		    (!vm->mem.high || r[i].last < VMM_GUESTMEM_HIGH_BASE ||
+		     r[i].base >= vmm_guestmem_top(&vm->mem)))
+			continue;
 		/* every MMIO range has a device as its owner; the chipset's
 		 * are above RAM (vmm_chipset_check()) */
 		const struct vmm_device_cfg *dc =
 			&vm->cfg->devices[r[i].owner->stat_slot - 1 -
 					  vm->n_chipset_devices];
+		char high[64] = "";
 
+		if (vm->mem.high)
+			snprintf(high, sizeof(high), " and 0x%llx-0x%" PRIx64,
+				 VMM_GUESTMEM_HIGH_BASE,
+				 vmm_guestmem_top(&vm->mem) - 1);
 		vmm_origin_error(&dc->origin,
 				 "device '%s' claims MMIO 0x%" PRIx64 "-0x%" PRIx64
 				 ", but guest RAM is at 0x0-0x%" PRIx64
-				 ": move the device above RAM or give the machine less memory",
-				 dc->id, r[i].base, r[i].last, vm->mem.size - 1);
+				 "%s: move the device above RAM or give the machine less memory",
+				 dc->id, r[i].base, r[i].last, low - 1, high);
 		return -EBUSY;
 	}
 	return 0;
@@ -313,6 +324,7 @@ int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
 	}
 	vm->mem.host = ram;
 	vm->mem.size = cfg->memory;
+	vm->mem.high = vmm_guestmem_high_part(cfg->memory); /* PCI hole */
 	ret = vmm_cpu_layout(cfg->mode, vm->mem.size, &vm->layout);
 	if (ret) {
 		vmm_origin_error(&cfg->at.memory,
