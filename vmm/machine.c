@@ -119,7 +119,11 @@ static const struct plugvm_setting image_table[] = {
 	[N_IMAGE_KEYS] = { .name = NULL },
 };
 
-enum { KEY_KERNEL, KEY_INITRD, KEY_CMDLINE, N_LINUX_KEYS };
+/* In [linux] entry's order: the entry_bits they stand for. */
+static const char *const entry_words[] = { "auto", "32", "64", NULL };
+static const unsigned entry_bits[] = { 0, 32, 64 };
+
+enum { KEY_KERNEL, KEY_INITRD, KEY_CMDLINE, KEY_LINUX_ENTRY, N_LINUX_KEYS };
 static const struct plugvm_setting linux_table[] = {
 	[KEY_KERNEL] = { .name = "kernel",
 			 .type = PLUGVM_SETTING_STRING,
@@ -132,6 +136,11 @@ static const struct plugvm_setting linux_table[] = {
 			  .type = PLUGVM_SETTING_STRING,
 			  .def = "",
 			  .help = "the kernel's command line" },
+	[KEY_LINUX_ENTRY] = { .name = "entry",
+			      .type = PLUGVM_SETTING_ENUM,
+			      .def = "auto",
+			      .help = "bzImage entry point: 64 (long mode), 32 (code32_start) or auto (64 when the kernel has it)",
+			      .choices = entry_words },
 	[N_LINUX_KEYS] = { .name = NULL },
 };
 
@@ -818,6 +827,8 @@ static int apply_linux(struct schema *p)
 	take_origin(&cfg->boot.kernel_origin, &p->lx.origins[KEY_KERNEL]);
 	take_origin(&cfg->boot.initrd_origin, &p->lx.origins[KEY_INITRD]);
 	take_origin(&cfg->boot.cmdline_origin, &p->lx.origins[KEY_CMDLINE]);
+	take_origin(&cfg->boot.entry_origin, &p->lx.origins[KEY_LINUX_ENTRY]);
+	cfg->boot.entry_bits = entry_bits[v[KEY_LINUX_ENTRY].u64];
 	return vmm_config_set_linux(cfg, v[KEY_KERNEL].str,
 				    *v[KEY_INITRD].str ? v[KEY_INITRD].str : NULL,
 				    p->lx.origins[KEY_CMDLINE].key

@@ -77,7 +77,11 @@ struct vmm_linux_cfg {
 	char *initrd; /* path, or NULL; multiboot: modules, comma-separated,
 		       * each "PATH[ ARGS]" as QEMU's -initrd */
 	char *cmdline; /* or NULL */
+	/* bzImage: which entry point: 0 the 64-bit one when the kernel has
+	 * it (else code32_start), 32 code32_start, 64 the 64-bit one */
+	unsigned entry_bits;
 	struct vmm_origin kernel_origin, initrd_origin, cmdline_origin;
+	struct vmm_origin entry_origin;
 	unsigned section_line; /* of the [linux] line */
 };
 
