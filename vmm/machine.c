@@ -295,7 +295,10 @@ int vmm_config_set_linux(struct vmm_config *cfg, const char *kernel,
 	char *path = NULL;
 
 	if (cli) {
-		struct vmm_origin o = { .file = "plugvm", .key = "--kernel" };
+		struct vmm_origin o = { .file = "plugvm",
+					.key = kernel   ? "--kernel"
+					       : initrd ? "--initrd"
+							: "--append" };
 
 		if (cfg->cpu_section_line) {
 			vmm_origin_error(&o, why, "[cpu]", cfg->path,
