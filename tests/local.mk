@@ -142,6 +142,9 @@ EXTRA_DIST += tests/bad.sh tests/bad
 # `[machine] chipset` end to end: errors, set_irq refusals, an IRQ on tcg.
 TESTS += tests/chipset.sh
 EXTRA_DIST += tests/chipset.sh
+# [linux] machines: finding the kernel, and each refusal
+TESTS += tests/linux.sh
+EXTRA_DIST += tests/linux.sh
 # Host functions from a plugin's own threads while the guest runs: 1000
 # machines on each accelerator (STRESS_RUNS=N for fewer; TAP).
 TESTS += tests/stress.sh
