@@ -416,6 +416,27 @@ START_TEST(test_not_bzimage)
 }
 END_TEST
 
+/* The loader itself takes any bytes (fuzz-boot's finding): no header, or
+ * "HdrS" in a file that ends inside the setup header. */
+START_TEST(test_bzimage_short)
+{
+	uint8_t *img = calloc(1, 0x290);
+	int ret;
+
+	lx.kernel = strdup("short");
+	CAPTURE_STDERR(ret = vmm_boot_load_bzimage(&ctx, img, 500));
+	ck_assert_int_eq(ret, -ENOEXEC);
+	ck_assert_str_eq(captured,
+			 "t.ini:3: [linux] kernel: 'short' is not a Linux bzImage (no \"HdrS\" setup header at 0x202)\n");
+	memcpy(img + 0x202, "HdrS", 4);
+	CAPTURE_STDERR(ret = vmm_boot_load_bzimage(&ctx, img, 0x210));
+	ck_assert_int_eq(ret, -ENOEXEC);
+	ck_assert_str_eq(captured,
+			 "t.ini:3: [linux] kernel: 'short' is cut short: 528 bytes, not even a whole setup header (0x290)\n");
+	free(img);
+}
+END_TEST
+
 START_TEST(test_old_protocol)
 {
 	size_t len;
@@ -553,6 +574,17 @@ START_TEST(test_missing_files)
 	ck_assert_ptr_nonnull(strstr(
 		captured,
 		"t.ini:4: [linux] initrd: cannot read initrd '/nonexistent/initrd': No such file or directory"));
+	/* a list is for multiboot modules; ",," is a comma in the name */
+	free(lx.initrd);
+	lx.initrd = strdup("a,b");
+	ck_assert_int_eq(load(img, len), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(
+		captured,
+		"t.ini:4: [linux] initrd: a bzImage takes one initrd, not a list ('a,b'; a comma in a file name is written ',,')"));
+	free(lx.initrd);
+	lx.initrd = strdup("/nonexistent/a,,b");
+	ck_assert_int_eq(load(img, len), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(captured, "cannot read initrd '/nonexistent/a,b'"));
 	free(lx.initrd);
 	lx.initrd = strdup(dir); /* a directory */
 	ck_assert_int_eq(load(img, len), -EINVAL);
@@ -593,6 +625,7 @@ static Suite *boot_suite(void)
 
 	tcase_add_checked_fixture(errors, setup, teardown);
 	tcase_add_test(errors, test_not_bzimage);
+	tcase_add_test(errors, test_bzimage_short);
 	tcase_add_test(errors, test_old_protocol);
 	tcase_add_test(errors, test_cut_short);
 	tcase_add_test(errors, test_no_entry64);

@@ -106,5 +106,15 @@ for e in 64 32; do
 		not_ok "bzImage $e-bit entry on kvm (status $st)" "$tmp/diff" "$tmp/err"
 	fi
 done
+if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+	sed '/^chipset/d' "$tmp/bzentry64.ini" >"$tmp/nopc.ini"
+	st=0
+	PLUGVM_CPUINFO=$tmp/cpuinfo "$plugvm" --accel kvm --timeout 60 \
+		"$tmp/nopc.ini" >"$tmp/out" 2>"$tmp/err" || st=$?
+	check "a bzImage needs chipset pc" 1 \
+		"nopc.ini: [machine] chipset: Linux needs chipset = pc, its interrupt controllers and timer ('"
+else
+	skip "a bzImage needs chipset pc" "no usable /dev/kvm here"
+fi
 
 tap_done
