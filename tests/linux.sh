@@ -106,6 +106,26 @@ for e in 64 32; do
 		not_ok "bzImage $e-bit entry on kvm (status $st)" "$tmp/diff" "$tmp/err"
 	fi
 done
+# 4 GiB: the e820 map gains RAM at 4 GiB; the initrd goes below the
+# kernel's initrd_addr_max (2 GiB), not at the end of low RAM (3 GiB)
+for v in 64 917504 16 24 24 1400005704 255 1936617315 6 654336 \
+	2147479552 16 1414090313; do
+	echo "out port: 128, data: $v"
+done >"$tmp/want"
+sed 's/^memory = .*/memory = 4G/' "$tmp/bzentry64.ini" >"$tmp/bz4g.ini"
+if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+	st=0
+	PLUGVM_CPUINFO=$tmp/cpuinfo "$plugvm" --accel kvm --timeout 60 \
+		"$tmp/bz4g.ini" >"$tmp/out" 2>"$tmp/err" || st=$?
+	if [ "$st" = 0 ] && head -n 13 "$tmp/out" | cmp -s - "$tmp/want"; then
+		ok "bzImage on a 4 GiB machine: 6 e820 entries, the initrd at initrd_addr_max (2 GiB) - 4K"
+	else
+		diff "$tmp/want" "$tmp/out" >"$tmp/diff"
+		not_ok "bzImage on a 4 GiB machine (status $st)" "$tmp/diff" "$tmp/err"
+	fi
+else
+	skip "bzImage on a 4 GiB machine" "no usable /dev/kvm here"
+fi
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	sed '/^chipset/d' "$tmp/bzentry64.ini" >"$tmp/nopc.ini"
 	st=0
