@@ -19,6 +19,7 @@
 #include "cpu.h"
 #include "exit.h"
 #include "guestmem.h"
+#include "iobus.h"
 
 #include <check.h>
 #include <errno.h>
@@ -400,6 +401,47 @@ START_TEST(test_memmap_4g)
 }
 END_TEST
 
+static uint64_t null_read(void *opaque, uint64_t offset, unsigned size)
+{
+	(void)opaque;
+	(void)offset;
+	(void)size;
+	return 0;
+}
+
+/* Devices' MMIO ranges are reserved, rounded out to whole pages; ports
+ * are not in the map. */
+START_TEST(test_memmap_devices)
+{
+	static const struct plugvm_io_ops ops = { .read = null_read };
+	struct vmm_guestmem m16 = { .host = (uint8_t *)0x10000,
+				    .size = 16 << 20 };
+	struct vmm_iobus *bus = vmm_iobus_new();
+	struct vmm_memmap m = { 0 };
+
+	ck_assert_ptr_nonnull(bus);
+	ck_assert_int_eq(vmm_iobus_register(bus, PLUGVM_SPACE_MMIO,
+					    0xd0000010, 0x20, &ops, NULL, NULL),
+			 0);
+	ck_assert_int_eq(vmm_iobus_register(bus, PLUGVM_SPACE_MMIO,
+					    0xd0001ff0, 0x20, &ops, NULL, NULL),
+			 0);
+	ck_assert_int_eq(vmm_iobus_register(bus, PLUGVM_SPACE_PIO, 0x3f8, 8,
+					    &ops, NULL, NULL),
+			 0);
+	vmm_iobus_freeze(bus);
+	ck_assert_int_eq(vmm_memmap_pc(&m, &m16, bus, false), 0);
+	ck_assert_uint_eq(m.n, 4);
+	ck_assert_uint_eq(m.e[2].addr, 0x100000);
+	ck_assert_uint_eq(m.e[2].size, (16 << 20) - 0x100000);
+	ck_assert_uint_eq(m.e[3].addr, 0xd0000000);
+	ck_assert_uint_eq(m.e[3].size, 0x3000); /* three pages, merged */
+	ck_assert_uint_eq(m.e[3].type, VMM_E820_RESERVED);
+	vmm_memmap_free(&m);
+	vmm_iobus_free(bus);
+}
+END_TEST
+
 /* ---- errors --------------------------------------------------------- */
 
 START_TEST(test_not_bzimage)
@@ -621,6 +663,7 @@ static Suite *boot_suite(void)
 
 	tcase_add_test(limits, test_memmap_carve);
 	tcase_add_test(limits, test_memmap_4g);
+	tcase_add_test(limits, test_memmap_devices);
 	suite_add_tcase(s, limits);
 
 	tcase_add_checked_fixture(errors, setup, teardown);
