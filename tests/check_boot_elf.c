@@ -89,6 +89,7 @@ static void setup(void)
 	lx.initrd_origin = (struct vmm_origin){ "m.ini", 8, "linux", "initrd" };
 	lx.cmdline_origin =
 		(struct vmm_origin){ "m.ini", 9, "linux", "cmdline" };
+	lx.entry_origin = (struct vmm_origin){ "m.ini", 10, "linux", "entry" };
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.lx = &lx;
 	ctx.config_path = "m.ini";
@@ -659,6 +660,14 @@ START_TEST(test_elf_refuses_cmdline_and_initrd)
 	lx.initrd = "x";
 	REFUSED(vmm_boot_load_elf(&ctx, img, len), -EINVAL,
 		"m.ini:8: [linux] initrd:");
+	lx.initrd = NULL;
+	lx.entry_bits = 64;
+	REFUSED(vmm_boot_load_elf(&ctx, img, len), -EINVAL,
+		"m.ini:10: [linux] entry: kernel 'k.elf' is an ELF file: it "
+		"starts in the mode its format says");
+	aout_kernel();
+	REFUSED(vmm_boot_load_multiboot(&ctx, img, 0x1000), -EINVAL,
+		"kernel 'k.elf' is a multiboot kernel: it starts");
 	ck_assert_uint_eq(ram[0x100000], 0xcc);
 }
 END_TEST

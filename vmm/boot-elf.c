@@ -246,6 +246,19 @@ static bool kernel_fits(const struct vmm_boot_ctx *ctx, uint64_t addr,
 	return usable_ram(ctx, kernel_origin(ctx), who, addr, size, what);
 }
 
+/* A [linux] entry key picks a bzImage's entry point: any other format
+ * decides its own mode, so the key is an error there. */
+static bool no_entry_key(const struct vmm_boot_ctx *ctx, const char *format)
+{
+	if (!ctx->lx || !ctx->lx->entry_bits)
+		return true;
+	vmm_origin_error(&ctx->lx->entry_origin,
+			 "kernel '%s' is %s: it starts in the mode its format "
+			 "says; entry picks a bzImage's entry point only",
+			 kernel_name(ctx), format);
+	return false;
+}
+
 /* ---- ELF ---------------------------------------------------------------- */
 
 struct elf_seg {
@@ -1002,6 +1015,8 @@ int vmm_boot_load_multiboot(struct vmm_boot_ctx *ctx, const uint8_t *img,
 			     "no multiboot header in the first 8 KiB");
 		return -ENOEXEC;
 	}
+	if (!no_entry_key(ctx, "a multiboot kernel"))
+		return -EINVAL;
 	if (h.flags & MB_MUST_KNOW &
 	    ~(MB_PAGE_ALIGN | MB_MEMORY_INFO | MB_VIDEO_MODE)) {
 		kernel_error(ctx,
@@ -1062,6 +1077,9 @@ int vmm_boot_load_elf(struct vmm_boot_ctx *ctx, const uint8_t *img,
 	if (ret)
 		goto out;
 	ret = -EINVAL;
+	if (!no_entry_key(ctx, e->pvh ? "an ELF file with a PVH note"
+				      : "an ELF file"))
+		goto out;
 	if (!e->pvh && ctx->lx && ctx->lx->cmdline) {
 		vmm_origin_error(&ctx->lx->cmdline_origin,
 				 "kernel '%s' is a plain ELF file, which has "
