@@ -135,8 +135,8 @@ expected=()
 pack=()
 if [ -n "$builddir" ] && [ -x "$builddir/vmm/plugvm" ]; then
 	mkdir -p "$work/configs" "$work/tcg"
-	# tests/boot/*.ini join once boot.c dispatches to boot-elf.c
-	for ini in "$srcdir"/configs/*.ini "$srcdir"/tests/kvm/guests/*.ini; do
+	for ini in "$srcdir"/configs/*.ini "$srcdir"/tests/kvm/guests/*.ini \
+		"$srcdir"/tests/boot/*.ini; do
 		[ -f "$ini" ] || continue
 		name=$(basename "$ini" .ini)
 		case $ini in
