@@ -347,7 +347,7 @@ if [ "$SBYTES" -ne 0 ]; then
 		"$(machine serial 1000)" >/dev/null 2>"$WORK/verify.log"
 	rc=$?
 	if [ $rc -ne $STATUS ] ||
-		! grep -q 'com1 *port out *1000$' "$WORK/verify.log"; then
+		! grep -q 'com1 *port out *1000 ' "$WORK/verify.log"; then
 		echo "run.sh: plugvm on serial: status $rc (want $STATUS)," \
 			"not 1000 OUTs to com1:" >&2
 		cat "$WORK/verify.log" >&2
@@ -668,7 +668,7 @@ idle_row() {
 mbs() { # NS_PER_BYTE: MB/s, or "-"
 	case $1 in
 	-) echo - ;;
-	*) awk -v n="$1" 'BEGIN { printf "%.2f", n > 0 ? 1e3 / n : 0 }' ;;
+	*) awk -v n="$1" 'BEGIN { printf "%.2f", (n > 0 ? 1e3 / n : 0) }' ;;
 	esac
 }
 serial_row() {
