@@ -28,7 +28,8 @@ bench_kvm_bare_CFLAGS = $(AM_CFLAGS)
 # Unicorn engine and QEMU (as a multiboot kernel) all run unchanged.
 BENCH_GUESTS = bench/guests/startup.bin bench/guests/pio.bin \
 	bench/guests/irq.bin bench/guests/idle.bin \
-	bench/guests/mmio.bin bench/guests/compute.bin
+	bench/guests/mmio.bin bench/guests/compute.bin \
+	bench/guests/serial.bin
 BENCH_GUEST_ADDR = 0x100000
 
 bench/guests/%.o: bench/guests/%.S bench/guests/guest.h bench/guests/pc.h
