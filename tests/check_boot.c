@@ -19,6 +19,7 @@
 #include "cpu.h"
 #include "exit.h"
 #include "guestmem.h"
+#include "iobus.h"
 
 #include <check.h>
 #include <errno.h>
@@ -400,6 +401,47 @@ START_TEST(test_memmap_4g)
 }
 END_TEST
 
+static uint64_t null_read(void *opaque, uint64_t offset, unsigned size)
+{
+	(void)opaque;
+	(void)offset;
+	(void)size;
+	return 0;
+}
+
+/* Devices' MMIO ranges are reserved, rounded out to whole pages; ports
+ * are not in the map. */
+START_TEST(test_memmap_devices)
+{
+	static const struct plugvm_io_ops ops = { .read = null_read };
+	struct vmm_guestmem m16 = { .host = (uint8_t *)0x10000,
+				    .size = 16 << 20 };
+	struct vmm_iobus *bus = vmm_iobus_new();
+	struct vmm_memmap m = { 0 };
+
+	ck_assert_ptr_nonnull(bus);
+	ck_assert_int_eq(vmm_iobus_register(bus, PLUGVM_SPACE_MMIO,
+					    0xd0000010, 0x20, &ops, NULL, NULL),
+			 0);
+	ck_assert_int_eq(vmm_iobus_register(bus, PLUGVM_SPACE_MMIO,
+					    0xd0001ff0, 0x20, &ops, NULL, NULL),
+			 0);
+	ck_assert_int_eq(vmm_iobus_register(bus, PLUGVM_SPACE_PIO, 0x3f8, 8,
+					    &ops, NULL, NULL),
+			 0);
+	vmm_iobus_freeze(bus);
+	ck_assert_int_eq(vmm_memmap_pc(&m, &m16, bus, false), 0);
+	ck_assert_uint_eq(m.n, 4);
+	ck_assert_uint_eq(m.e[2].addr, 0x100000);
+	ck_assert_uint_eq(m.e[2].size, (16 << 20) - 0x100000);
+	ck_assert_uint_eq(m.e[3].addr, 0xd0000000);
+	ck_assert_uint_eq(m.e[3].size, 0x3000); /* three pages, merged */
+	ck_assert_uint_eq(m.e[3].type, VMM_E820_RESERVED);
+	vmm_memmap_free(&m);
+	vmm_iobus_free(bus);
+}
+END_TEST
+
 /* ---- errors --------------------------------------------------------- */
 
 START_TEST(test_not_bzimage)
@@ -413,6 +455,27 @@ START_TEST(test_not_bzimage)
 		"vmlinuz' is not a kernel plugvm can boot (not a Linux bzImage: no \"HdrS\" setup header at 0x202; no multiboot header in its first 8 KiB; not an ELF file)"));
 	/* too short to hold a header at all */
 	ck_assert_int_eq(load(junk, 10), -ENOEXEC);
+}
+END_TEST
+
+/* The loader itself takes any bytes (fuzz-boot's finding): no header, or
+ * "HdrS" in a file that ends inside the setup header. */
+START_TEST(test_bzimage_short)
+{
+	uint8_t *img = calloc(1, 0x290);
+	int ret;
+
+	lx.kernel = strdup("short");
+	CAPTURE_STDERR(ret = vmm_boot_load_bzimage(&ctx, img, 500));
+	ck_assert_int_eq(ret, -ENOEXEC);
+	ck_assert_str_eq(captured,
+			 "t.ini:3: [linux] kernel: 'short' is not a Linux bzImage (no \"HdrS\" setup header at 0x202)\n");
+	memcpy(img + 0x202, "HdrS", 4);
+	CAPTURE_STDERR(ret = vmm_boot_load_bzimage(&ctx, img, 0x210));
+	ck_assert_int_eq(ret, -ENOEXEC);
+	ck_assert_str_eq(captured,
+			 "t.ini:3: [linux] kernel: 'short' is cut short: 528 bytes, not even a whole setup header (0x290)\n");
+	free(img);
 }
 END_TEST
 
@@ -553,6 +616,17 @@ START_TEST(test_missing_files)
 	ck_assert_ptr_nonnull(strstr(
 		captured,
 		"t.ini:4: [linux] initrd: cannot read initrd '/nonexistent/initrd': No such file or directory"));
+	/* a list is for multiboot modules; ",," is a comma in the name */
+	free(lx.initrd);
+	lx.initrd = strdup("a,b");
+	ck_assert_int_eq(load(img, len), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(
+		captured,
+		"t.ini:4: [linux] initrd: a bzImage takes one initrd, not a list ('a,b'; a comma in a file name is written ',,')"));
+	free(lx.initrd);
+	lx.initrd = strdup("/nonexistent/a,,b");
+	ck_assert_int_eq(load(img, len), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(captured, "cannot read initrd '/nonexistent/a,b'"));
 	free(lx.initrd);
 	lx.initrd = strdup(dir); /* a directory */
 	ck_assert_int_eq(load(img, len), -EINVAL);
@@ -589,10 +663,12 @@ static Suite *boot_suite(void)
 
 	tcase_add_test(limits, test_memmap_carve);
 	tcase_add_test(limits, test_memmap_4g);
+	tcase_add_test(limits, test_memmap_devices);
 	suite_add_tcase(s, limits);
 
 	tcase_add_checked_fixture(errors, setup, teardown);
 	tcase_add_test(errors, test_not_bzimage);
+	tcase_add_test(errors, test_bzimage_short);
 	tcase_add_test(errors, test_old_protocol);
 	tcase_add_test(errors, test_cut_short);
 	tcase_add_test(errors, test_no_entry64);

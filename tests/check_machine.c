@@ -594,6 +594,7 @@ START_TEST(test_linux_section)
 {
 	char *dir = make_tmpdir();
 	char *path, *expected, *err;
+	const char *text2;
 	struct vmm_config *cfg;
 	static const char text[] = "[machine]\nmemory = 256M\n" /* 1-2 */
 				   "[linux]\n" /* 3 */
@@ -617,6 +618,18 @@ START_TEST(test_linux_section)
 	origin_is(&cfg->boot.initrd_origin, path, 5, "linux", "initrd");
 	origin_is(&cfg->boot.cmdline_origin, path, 6, "linux", "cmdline");
 	origin_is(&cfg->boot.entry_origin, path, 7, "linux", "entry");
+	vmm_config_free(cfg);
+	free(err);
+
+	/* an initrd list (multiboot modules, QEMU's -initrd): each path
+	 * relative to the file, arguments and ",," kept */
+	text2 = "[linux]\nkernel = k\ninitrd = m1 a b,/abs/m2,m,,3 c\n";
+	write_file(path, text2, strlen(text2));
+	ck_assert_int_eq(load_file(path, &cfg, &err), 0);
+	free(expected);
+	ck_assert_int_ge(asprintf(&expected, "%s/m1 a b,/abs/m2,%s/m,,3 c", dir,
+				  dir), 0);
+	ck_assert_str_eq(cfg->boot.initrd, expected);
 	vmm_config_free(cfg);
 	free(err);
 

@@ -271,6 +271,12 @@ static char *resolve_path(const struct vmm_config *cfg, const char *value)
 	return path;
 }
 
+/*
+ * [linux] initrd: a list as QEMU's -initrd ("PATH[ ARGS],...", ",," a
+ * comma; multiboot modules): each relative PATH against the machine
+ * file's directory (with its commas doubled), the rest as written. One
+ * plain path comes out as resolve_path() makes it.
+ */
 static char *resolve_initrd(const struct vmm_config *cfg, const char *value)
 {
 	const char *dir = cfg->dir, *s = value;
