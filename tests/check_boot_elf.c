@@ -709,6 +709,14 @@ START_TEST(test_no_config)
 	ck_assert_str_eq((char *)ram + rd32(MBI + 16), "kernel ");
 	REFUSED(vmm_boot_load_elf(&ctx, img, 3), -ENOEXEC,
 		"kernel 'kernel': not an ELF file");
+	/* RAM too small for boot.c's tables: said, without a [linux] */
+	mem.size = 0xe8000;
+	len = elf_image(1, 3, 0x10010, (struct seg[]){ { 1, 0x1000, 0x10000,
+						       0x10000, 0x100,
+						       0x100 } },
+			1);
+	REFUSED(vmm_boot_load_elf(&ctx, img, len), -ENOSPC,
+		"a kernel needs at least 1 MiB of RAM");
 }
 END_TEST
 
