@@ -365,7 +365,7 @@ compare_machines() {
 		name=${e##*/} t=$work/tcg/${e##*/}
 		if cmp -s "$e.out" "$t.out" &&
 			[ "$(cat "$e.status")" = "$(cat "$t.status")" ]; then
-			echo "ok $name: as expected (tests/kvm/guests/$name.out, status $(cat "$e.status"))"
+			echo "ok $name: as expected (${e#"$srcdir"/}.out, status $(cat "$e.status"))"
 		else
 			echo "not ok $name: not as expected (--- expected, +++ tcg), status $(cat "$t.status"), want $(cat "$e.status"):"
 			diff -u "$e.out" "$t.out" | head -20
