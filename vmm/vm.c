@@ -78,6 +78,7 @@ int vmm_vm_exit_status(const struct vmm_vm *vm, enum vmm_stop_reason reason)
 {
 	switch (reason) {
 	case VMM_STOP_HALT:
+	case VMM_STOP_REBOOT:
 		return 0;
 	case VMM_STOP_DEVICE_EXIT:
 		return vm->exit_status;
@@ -266,6 +267,8 @@ static int create_vcpus(struct vmm_vm *vm)
 			/* chipset pc: HLT waits for an interrupt; tcg
 			 * takes INTR from the PIC plugin */
 			.irqchip = vm->cfg->chipset == VMM_CHIPSET_PC,
+			/* a kernel's triple fault is its reboot */
+			.shutdown_is_reboot = vm->cfg->boot.set,
 			.inta = vm->irq && vm->accel->set_intr ? vcpu_inta
 							       : NULL,
 			.inta_ctx = vm,
@@ -378,6 +381,8 @@ int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
 
 	ac.mem = &vm->mem;
 	ac.irqchip = cfg->chipset == VMM_CHIPSET_PC;
+	/* a kernel starts its other CPUs itself (INIT, SIPI) */
+	ac.aps_wait_sipi = cfg->boot.set;
 	ret = accel->vm_create(&ac, &vm->accel_vm);
 	if (!ret)
 		ret = vmm_chipset_accel_ready(vm);
