@@ -12,7 +12,9 @@ EXTRA_DIST += \
 	tests/kvm/check-kvm.sh \
 	tests/kvm/kvm-smoke.c \
 	tests/kvm/accel-kvm-test.c \
-	tests/kvm/accel-kvm-irq-test.c
+	tests/kvm/accel-kvm-irq-test.c \
+	tests/kvm/linux-boot.sh \
+	tests/kvm/bootdrive.c
 
 # Machines only check-kvm runs, on kvm in the nested VM and on tcg here,
 # each with its expected stdout (.out) and exit status (.status); their
