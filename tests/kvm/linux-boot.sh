@@ -72,9 +72,9 @@ EOF
 	return $rc
 }
 
-# linux_boot_prepare: build the pieces under $work/linux, pack them, and
-# append the boot to run.sh. Returns 77 when something it needs is missing.
-linux_boot_prepare() {
+# linux_boot_files: build $work/bootdrive and, in $work/linux, the
+# kernel, the initramfs, the typed line (cmd) and the machine (linux.ini).
+linux_boot_files() {
 	local d=$work/linux
 	mkdir -p "$d" || return 99
 	$cc -std=c11 -O2 -Wall -Wextra -static -o "$work/bootdrive" \
@@ -97,7 +97,13 @@ cmdline = console=ttyS0 quiet panic=-1
 [device "com1"]
 type = serial
 EOF
-	pack+=(-b "$work/bootdrive" -f "$d:/linux")
+}
+
+# linux_boot_prepare: build the pieces, pack them, and append the boot to
+# run.sh. Returns 99 when it cannot.
+linux_boot_prepare() {
+	linux_boot_files || return $?
+	pack+=(-b "$work/bootdrive" -f "$work/linux:/linux")
 	cat >>"$work/run.sh" <<EOF
 echo "== linux: Debian's kernel to a shell on plugvm (kvm, 2 vCPUs)"
 mkdir -p "\$KVM_OUT/linux"
