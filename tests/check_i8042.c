@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * check_i8042.c - chipset pc's keyboard controller (devices/i8042.c)
- * through the device test kit, with the kit's pc chipset so that IRQ 1
- * and 12 are seen as the PIC receives them. The sequences are those of
+ * through the device test kit, whose pc chipset creates it as plugvm does
+ * (IRQ 1 and 12 are seen as the PIC receives them); a second one cannot
+ * be added. The sequences are those of
  * Linux's i8042 and atkbd drivers at boot, and of its reboot.
  */
 #include "config.h"
@@ -10,6 +11,7 @@
 #include <plugvm/devtest.h>
 
 #include <check.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -23,23 +25,13 @@
 
 static struct plugvm_devtest *t;
 
-static const char *plugin(void)
-{
-	static char path[4096];
-	const char *dir = getenv("PLUGVM_DEVICES");
-
-	snprintf(path, sizeof(path), "%s/i8042.so",
-		 dir ? dir : "devices/.libs");
-	return path;
-}
-
+/* The kit's chipset pc creates the 8042 itself, as plugvm does. */
 static void setup(void)
 {
 	t = plugvm_devtest_new(0);
 	ck_assert_ptr_nonnull(t);
-	ck_assert_int_eq(plugvm_devtest_set_chipset(t, "pc"), 0);
-	ck_assert_msg(plugvm_devtest_add(t, plugin(), "i8042", NULL) == 0,
-		      "%s", plugvm_devtest_error(t));
+	ck_assert_msg(plugvm_devtest_set_chipset(t, "pc") == 0, "%s",
+		      plugvm_devtest_error(t));
 }
 
 static void teardown(void)
@@ -251,6 +243,18 @@ END_TEST
 
 /* ---- errors ------------------------------------------------------------ */
 
+/* The chipset's ports are taken, as in plugvm. */
+START_TEST(test_second_refused)
+{
+	const char *dir = getenv("PLUGVM_DEVICES");
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/i8042.so",
+		 dir ? dir : "devices/.libs");
+	ck_assert_int_eq(plugvm_devtest_add(t, path, "kbd2", NULL), -EBUSY);
+}
+END_TEST
+
 START_TEST(test_unknown_command)
 {
 	out8(CMD, 0x99);
@@ -320,6 +324,7 @@ static Suite *i8042_suite(void)
 
 	tc = tcase_create("errors");
 	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_second_refused);
 	tcase_add_test(tc, test_unknown_command);
 	tcase_add_test(tc, test_overrun);
 	tcase_add_test(tc, test_sizes);
