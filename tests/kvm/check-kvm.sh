@@ -287,8 +287,12 @@ linux=
 if [ -n "$builddir" ] && [ -x "$builddir/vmm/plugvm" ] &&
 	[ "${KVM_LINUX:-1}" != 0 ]; then
 	. "$here/linux-boot.sh"
-	linux_boot_prepare || exit $?
-	linux=1
+	if ! "$builddir/vmm/plugvm" --help 2>&1 | grep -q -e '--kernel'; then
+		echo "$me: linux: SKIP: this plugvm boots no kernel yet (no [linux], no --kernel)" >&2
+	else
+		linux_boot_prepare || exit $?
+		linux=1
+	fi
 fi
 echo 'exit $status' >>"$work/run.sh"
 chmod +x "$work/run.sh"
