@@ -933,11 +933,11 @@ START_TEST(test_bad_sections)
 		"t.ini:1: [Machine]: unknown section 'Machine' (did you mean 'machine'?)\n");
 	load_fails(
 		"[foo]\nbar = 1\n",
-		"t.ini:1: [foo]: unknown section 'foo' (expected machine, cpu, image \"NAME\" or device \"NAME\")\n");
+		"t.ini:1: [foo]: unknown section 'foo' (expected machine, cpu, linux, image \"NAME\" or device \"NAME\")\n");
 	load_fails(
 		"[]\n[ \"x\" ]\n",
-		"t.ini:1: []: missing section name (expected machine, cpu, image \"NAME\" or device \"NAME\")\n"
-		"t.ini:2: [\"x\"]: missing section name (expected machine, cpu, image \"NAME\" or device \"NAME\")\n");
+		"t.ini:1: []: missing section name (expected machine, cpu, linux, image \"NAME\" or device \"NAME\")\n"
+		"t.ini:2: [\"x\"]: missing section name (expected machine, cpu, linux, image \"NAME\" or device \"NAME\")\n");
 	load_fails(
 		"[image]\n[device uart]\n[device \"x]\n",
 		"t.ini:1: [image]: section needs a quoted name, as in [image \"NAME\"]\n"

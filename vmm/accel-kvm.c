@@ -287,23 +287,17 @@ static void kvm_vm_destroy(struct accel_vm *kv)
  * page of its EPT identity map (for a guest in real mode, or with paging
  * off, on CPUs without unrestricted guest): KVM_SET_TSS_ADDR and
  * KVM_SET_IDENTITY_MAP_ADDR, before the first vCPU, at QEMU's addresses
- * just under the BIOS at the top of the 4 GiB space, never on RAM. AMD's
- * KVM accepts both and uses neither. When RAM covers them (a machine
- * without chipset pc can have RAM up to there), they are left out, with
- * a warning.
+ * just under the BIOS at the top of the 4 GiB space, in the hole below
+ * 4 GiB that RAM never covers (guestmem.h). AMD's KVM accepts both and
+ * uses neither.
  */
-static int set_tss_identity_map(struct accel_vm *kv,
-				const struct vmm_guestmem *mem)
+static int set_tss_identity_map(struct accel_vm *kv)
 {
 	uint64_t map = KVM_IDENTITY_MAP_ADDR;
 	int r;
 
-	if (mem->size > KVM_IDENTITY_MAP_ADDR) {
-		vmm_warn("kvm: RAM covers 0x%llx: real mode on older Intel "
-			 "CPUs may fail",
-			 KVM_IDENTITY_MAP_ADDR);
-		return 0;
-	}
+	_Static_assert(VMM_GUESTMEM_LOW_MAX <= KVM_IDENTITY_MAP_ADDR,
+		       "KVM's real-mode pages are in the hole below 4 GiB");
 	r = vmm_kvm_ioctl(kv->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_ADDR);
 	if (r) {
 		vmm_err("kvm: KVM_SET_TSS_ADDR 0x%llx: %s", KVM_TSS_ADDR,
@@ -370,7 +364,7 @@ static int kvm_vm_create(const struct accel_vm_config *cfg,
 	}
 	kv->vm_fd = r;
 
-	r = set_tss_identity_map(kv, mem);
+	r = set_tss_identity_map(kv);
 	if (r)
 		goto out_destroy;
 
@@ -383,19 +377,29 @@ static int kvm_vm_create(const struct accel_vm_config *cfg,
 		kv->aps_wait_sipi = cfg->aps_wait_sipi;
 	}
 
-	region = (struct kvm_userspace_memory_region){
-		.slot = 0,
-		.flags = 0,
-		.guest_phys_addr = 0,
-		.memory_size = mem->size,
-		.userspace_addr = (uintptr_t)mem->host,
-	};
-	r = vmm_kvm_ioctl(kv->vm_fd, KVM_SET_USER_MEMORY_REGION,
-		      (unsigned long)&region);
-	if (r) {
-		vmm_err("kvm: KVM_SET_USER_MEMORY_REGION (%llu bytes): %s",
-			(unsigned long long)mem->size, strerror(-r));
-		goto out_destroy;
+	/* Slot 0: RAM at 0; slot 1: RAM above the hole, at 4 GiB. */
+	for (unsigned slot = 0; slot < 2; slot++) {
+		uint64_t size = slot ? mem->high : vmm_guestmem_low(mem);
+
+		if (!size)
+			continue;
+		region = (struct kvm_userspace_memory_region){
+			.slot = slot,
+			.flags = 0,
+			.guest_phys_addr = slot ? VMM_GUESTMEM_HIGH_BASE : 0,
+			.memory_size = size,
+			.userspace_addr = (uintptr_t)mem->host +
+					  (slot ? vmm_guestmem_low(mem) : 0),
+		};
+		r = vmm_kvm_ioctl(kv->vm_fd, KVM_SET_USER_MEMORY_REGION,
+				  (unsigned long)&region);
+		if (r) {
+			vmm_err("kvm: KVM_SET_USER_MEMORY_REGION (%llu bytes at 0x%llx): %s",
+				(unsigned long long)size,
+				(unsigned long long)region.guest_phys_addr,
+				strerror(-r));
+			goto out_destroy;
+		}
 	}
 	pthread_once(&handler_once, install_kick_handler);
 	*out = kv;

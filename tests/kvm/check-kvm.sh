@@ -287,8 +287,10 @@ linux=
 if [ -n "$builddir" ] && [ -x "$builddir/vmm/plugvm" ] &&
 	[ "${KVM_LINUX:-1}" != 0 ]; then
 	. "$here/linux-boot.sh"
-	if ! "$builddir/vmm/plugvm" --help 2>&1 | grep -q -e '--kernel'; then
-		echo "$me: linux: SKIP: this plugvm boots no kernel yet (no [linux], no --kernel)" >&2
+	printf '[linux]\nkernel = /dev/null\n' >"$work/probe.ini"
+	if "$builddir/vmm/plugvm" --accel tcg "$work/probe.ini" 2>&1 |
+		grep -q "unknown section 'linux'"; then
+		echo "$me: linux: SKIP: this plugvm boots no kernel yet (no [linux] section)" >&2
 	else
 		linux_boot_prepare || exit $?
 		linux=1
