@@ -7,9 +7,9 @@
 #
 # Both boot the same bzImage ($KVM_KERNEL) and the same busybox initramfs
 # as check-kvm's Linux boot (tests/kvm/linux-boot.sh), with 256 MiB, 2 vCPUs
-# and the command line "console=ttyS0 quiet panic=-1":
+# and its command line ("console=ttyS0 quiet panic=-1 pci=off"):
 #   plugvm  vmm/plugvm --accel kvm, the machine of linux-boot.sh
-#           (chipset pc, a serial port, [linux]);
+#           (chipset pc, a serial port, the example RTC, [linux]);
 #   qemu    qemu-system-x86_64 -accel kvm -cpu host -machine pc -nodefaults
 #           -kernel -initrd -append, the serial port on stdio, its SeaBIOS
 #           and option ROMs packed in;
@@ -84,9 +84,14 @@ for f in bios-256k.bin linuxboot_dma.bin kvmvapic.bin; do
 done
 
 plugins=$builddir/devices/.libs
+example=$builddir/plugins/example/.libs
+if [ ! -f "$example/rtc.so" ]; then
+	echo "$me: $example/rtc.so not built (make bench-linux builds it)" >&2
+	exit 99
+fi
 cat >"$work/run.sh" <<EOF
 #!/bin/sh
-export PLUGVM_PLUGIN_PATH=/plugins
+export PLUGVM_PLUGIN_PATH=/plugins:/plugins-example
 mkdir -p "\$KVM_OUT/bench"
 status=0
 r=1
@@ -100,7 +105,7 @@ while [ \$r -le $rounds ]; do
 				-m 256M -smp 2 -nodefaults -display none \\
 				-monitor none -serial stdio -no-reboot -L /qemu-fw \\
 				-kernel /linux/vmlinuz -initrd /linux/init.cpio \\
-				-append 'console=ttyS0 quiet panic=-1'
+				-append '$LINUX_APPEND'
 		fi
 		o=\$KVM_OUT/bench/\$vmm.\$r
 		bootdrive -m '$LINUX_MARKER' -s true -o \$o.out -T \$o.time \\
@@ -117,7 +122,8 @@ EOF
 "$here/mkinitramfs.sh" -o "$work/initrd.cpio" -s "$work/run.sh" \
 	-b "$builddir/vmm/plugvm:/bin/plugvm" -b "$work/bootdrive" \
 	-b "$qemu_path:/bin/qemu-system-x86_64" \
-	-f "$plugins:/plugins" -f "$work/linux:/linux" \
+	-f "$plugins:/plugins" -f "$example:/plugins-example" \
+	-f "$work/linux:/linux" \
 	-f "$work/qemu-fw:/qemu-fw"
 rc=$?
 [ $rc -eq 0 ] || exit $((rc == 77 ? 77 : 99))

@@ -53,7 +53,7 @@ bench: all $(BENCH_PROGS) $(BENCH_GUESTS)
 # in check-kvm's nested VM (bench/linux-boot.sh; a minute or so a boot):
 #	make bench-linux BENCH_LINUX_FLAGS='-r 5'
 EXTRA_DIST += bench/linux-boot.sh
-bench-linux: all
+bench-linux: all plugins/example/rtc.la
 	@$(BASH) $(srcdir)/bench/linux-boot.sh -B $(abs_top_builddir) \
 		$(BENCH_LINUX_FLAGS)
 .PHONY: bench-linux

@@ -780,6 +780,9 @@ static int kvm_vcpu_run(struct accel_vcpu *kc, struct vmm_exit *exit)
 			sink->run_ns += vmm_now_ns() - t0;
 
 		if (r < 0) {
+			/* An AP that waited for INIT/SIPI got them: run it. */
+			if (errno == EAGAIN)
+				continue;
 			if (errno == EINTR) {
 				/* Kicked: a signal, or immediate_exit. */
 				__atomic_store_n(&run->immediate_exit, 0,
