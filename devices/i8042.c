@@ -47,11 +47,11 @@
 #define I8042_AUX_IRQ 12
 
 /* Status register (port 0x64 reads). */
-#define I8042_STR_OBF 0x01 /* output buffer full */
-#define I8042_STR_SYS 0x04 /* system flag: the command byte's bit 2 */
-#define I8042_STR_CMDDAT 0x08 /* the last write went to port 0x64 */
+#define I8042_STR_OBF 0x01	/* output buffer full */
+#define I8042_STR_SYS 0x04	/* system flag: the command byte's bit 2 */
+#define I8042_STR_CMDDAT 0x08	/* the last write went to port 0x64 */
 #define I8042_STR_UNLOCKED 0x10 /* keyboard not inhibited */
-#define I8042_STR_AUXDATA 0x20 /* the output buffer holds an AUX byte */
+#define I8042_STR_AUXDATA 0x20	/* the output buffer holds an AUX byte */
 
 /* Command byte ("CTR"). */
 #define I8042_CTR_KBDINT 0x01
@@ -86,8 +86,8 @@
 #define I8042_CMD_WRITE_AUX_OBUF 0xd3
 #define I8042_CMD_WRITE_AUX 0xd4
 #define I8042_CMD_READ_TEST 0xe0
-#define I8042_CMD_PULSE 0xf0 /* 0xf0-0xff: pulse output bits 3-0 low
-			      * where the command's bit is 0 */
+/* 0xf0-0xff: pulse output bits 3-0 low where the command's bit is 0 */
+#define I8042_CMD_PULSE 0xf0
 
 #define I8042_SELF_TEST_OK 0x55
 
@@ -120,11 +120,11 @@ struct i8042 {
 	uint8_t last_read; /* what port 0x60 gives when nothing is queued */
 	uint8_t ctr;
 	uint8_t outport;
-	uint8_t pending; /* a command waiting for its byte on 0x60, or 0 */
+	uint8_t pending;     /* a command waiting for its byte on 0x60, or 0 */
 	uint8_t kbd_pending; /* a keyboard command waiting for its parameter */
-	bool cmd_last; /* the last write went to 0x64 */
+	bool cmd_last;	     /* the last write went to 0x64 */
 	bool kbd_line, aux_line; /* levels IRQ 1 and 12 were driven to */
-	bool irq_refused; /* no interrupt controller: drive nothing */
+	bool irq_refused;	 /* no interrupt controller: drive nothing */
 	bool reset_said;
 };
 
@@ -155,7 +155,8 @@ static void i8042_queue(struct i8042 *k, uint8_t value, bool aux)
 {
 	if (k->count == I8042_QUEUE) {
 		k->host->log(k->dev, PLUGVM_LOG_GUEST_ERROR,
-			     "output buffer overrun: byte 0x%02x dropped (the guest does not read port 0x60)",
+			     "output buffer overrun: byte 0x%02x dropped (the "
+			     "guest does not read port 0x60)",
 			     value);
 		return;
 	}
@@ -171,7 +172,8 @@ static void i8042_reset_cpu(struct i8042 *k, uint8_t how)
 	if (!k->reset_said) {
 		k->reset_said = true;
 		k->host->log(k->dev, PLUGVM_LOG_INFO,
-			     "the guest pulsed the CPU reset line (0x%02x): a reboot, which stops the machine with status 0",
+			     "the guest pulsed the CPU reset line (0x%02x): a "
+			     "reboot, which stops the machine with status 0",
 			     how);
 	}
 	k->host->request_exit(k->dev, 0);
@@ -276,9 +278,9 @@ static void i8042_keyboard(struct i8042 *k, uint8_t b)
 	case KBD_CMD_GET_ID:
 		i8042_queue(k, KBD_ACK, false);
 		i8042_queue(k, KBD_ID_0, false);
-		i8042_queue(k, k->ctr & I8042_CTR_XLATE ? KBD_ID_1_XLATE
-							: KBD_ID_1,
-			    false);
+		i8042_queue(
+			k, k->ctr & I8042_CTR_XLATE ? KBD_ID_1_XLATE : KBD_ID_1,
+			false);
 		break;
 	case KBD_CMD_SET_LEDS:
 	case KBD_CMD_SCANSET:
@@ -405,7 +407,8 @@ static int i8042_create(struct plugvm_device *dev,
 				   &i8042_data_ops, k);
 	if (!ret)
 		ret = host->register_range(dev, PLUGVM_SPACE_PIO,
-					   I8042_CMD_PORT, 1, &i8042_cmd_ops, k);
+					   I8042_CMD_PORT, 1, &i8042_cmd_ops,
+					   k);
 	if (ret) {
 		free(k);
 		return ret;
@@ -422,7 +425,9 @@ static const struct plugvm_plugin i8042_plugin = {
 	.abi_version = PLUGVM_ABI_VERSION,
 	.min_api_version = 1,
 	.name = "i8042",
-	.description = "8042 keyboard controller (ports 0x60, 0x64; IRQ 1 and 12): a guest's reset through it stops the machine with status 0; chipset pc's, created by plugvm",
+	.description = "8042 keyboard controller (ports 0x60, 0x64; IRQ 1 and "
+		       "12): a guest's reset through it stops the machine with "
+		       "status 0; chipset pc's, created by plugvm",
 	.settings = i8042_settings,
 	.create = i8042_create,
 	.reset = i8042_reset,

@@ -175,7 +175,7 @@ START_TEST(test_aux_loop)
 	ck_assert_uint_eq(in8(CMD) & (STR_OBF | STR_AUXDATA),
 			  STR_OBF | STR_AUXDATA);
 	ck_assert(!line(12)); /* bit 1 off at power-on */
-	ck_assert(!line(1)); /* not a keyboard byte */
+	ck_assert(!line(1));  /* not a keyboard byte */
 	ck_assert_uint_eq(in8(DATA), 0x5a);
 	out8(CMD, 0x60);
 	out8(DATA, 0x47); /* AUX interrupt on */
@@ -258,7 +258,8 @@ END_TEST
 START_TEST(test_unknown_command)
 {
 	out8(CMD, 0x99);
-	ck_assert(plugvm_devtest_log_contains(t, "unknown controller command 0x99"));
+	ck_assert(plugvm_devtest_log_contains(
+		t, "unknown controller command 0x99"));
 	ck_assert_uint_eq(in8(CMD) & STR_OBF, 0);
 	ck_assert(!plugvm_devtest_exit_requested(t, NULL));
 }

@@ -120,9 +120,9 @@ static void parse(struct parsed *r)
 			p += 8;
 			break;
 		case 3:
-			ck_assert_uint_eq(p[1], 0); /* mp_INT */
+			ck_assert_uint_eq(p[1], 0);	    /* mp_INT */
 			ck_assert_uint_eq(get16(p + 2), 0); /* conforms */
-			ck_assert_uint_eq(p[4], 0); /* the ISA bus */
+			ck_assert_uint_eq(p[4], 0);	    /* the ISA bus */
 			ck_assert_uint_lt(p[5], 32);
 			ck_assert_int_eq(r->pin_of_irq[p[5]], -1); /* once */
 			r->pin_of_irq[p[5]] = p[7];
@@ -207,9 +207,9 @@ START_TEST(test_errors)
 	struct vmm_guestmem small = { .host = ram, .size = 0xf0000 };
 
 	ck_assert_int_eq(vmm_mptable_write(&mem, 0xf0000, 0), -EINVAL);
-	ck_assert_int_eq(vmm_mptable_write(&mem, 0xf0000,
-					   VMM_MPTABLE_MAX_CPUS + 1),
-			 -EINVAL);
+	ck_assert_int_eq(
+		vmm_mptable_write(&mem, 0xf0000, VMM_MPTABLE_MAX_CPUS + 1),
+		-EINVAL);
 	ck_assert_int_eq(vmm_mptable_write(&mem, 0xf0008, 2), -EINVAL);
 	ck_assert_int_eq(vmm_mptable_write(&mem, 0xfffe0, 2), -EINVAL);
 	ck_assert_int_eq(vmm_mptable_write(&mem, 0x100000, 2), -EINVAL);

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MPF_SIZE 16 /* the floating pointer */
+#define MPF_SIZE 16	   /* the floating pointer */
 #define MPC_HEADER_SIZE 44 /* the configuration table's header */
 #define MPC_CPU_SIZE 20
 #define MPC_ENTRY_SIZE 8 /* bus, IOAPIC, interrupt entries */
@@ -139,7 +139,7 @@ static size_t build_mpc(uint8_t *mpc, unsigned n_cpus)
 	memcpy(mpc, "PCMP", 4);
 	put16(mpc + 4, (uint16_t)len);
 	mpc[6] = MP_SPEC_REV;
-	memcpy(mpc + 8, "PLUGVM  ", 8); /* OEM ID */
+	memcpy(mpc + 8, "PLUGVM  ", 8);	      /* OEM ID */
 	memcpy(mpc + 16, "PC          ", 12); /* product ID */
 	put16(mpc + 34, (uint16_t)entries);
 	put32(mpc + 36, VMM_MPTABLE_LAPIC_BASE);

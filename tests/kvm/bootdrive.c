@@ -47,7 +47,8 @@ static int64_t now_ms(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: bootdrive [-m MARKER] [-s LINE] [-o OUT] [-T TIMEFILE] [-t SECONDS] -- PROGRAM [ARGS...]\n");
+	fprintf(stderr, "usage: bootdrive [-m MARKER] [-s LINE] [-o OUT] [-T "
+			"TIMEFILE] [-t SECONDS] -- PROGRAM [ARGS...]\n");
 	exit(99);
 }
 
@@ -142,7 +143,9 @@ int main(int argc, char **argv)
 		int r;
 
 		if (!killed_at && now >= deadline) {
-			fprintf(stderr, "bootdrive: timeout after %.0f s: SIGTERM to %s\n",
+			fprintf(stderr,
+				"bootdrive: timeout after %.0f s: SIGTERM to "
+				"%s\n",
 				timeout_s, argv[optind]);
 			kill(pid, SIGTERM);
 			timed_out = true;
@@ -176,9 +179,11 @@ int main(int argc, char **argv)
 			marker_ms = now_ms() - t0;
 			fprintf(stderr, "bootdrive: marker after %lld ms\n",
 				(long long)marker_ms);
-			if (line && (!write_all(in_pipe[1], line, strlen(line)) ||
-				     !write_all(in_pipe[1], "\n", 1)))
-				fprintf(stderr, "bootdrive: typing the line: %s\n",
+			if (line &&
+			    (!write_all(in_pipe[1], line, strlen(line)) ||
+			     !write_all(in_pipe[1], "\n", 1)))
+				fprintf(stderr,
+					"bootdrive: typing the line: %s\n",
 					strerror(errno));
 		} else if (tail_len >= strlen(marker)) {
 			size_t keep = strlen(marker) - 1;
@@ -195,8 +200,9 @@ int main(int argc, char **argv)
 	if (timefile) {
 		FILE *f = fopen(timefile, "w");
 
-		if (!f || fprintf(f, "%lld %lld\n", (long long)marker_ms,
-				  (long long)(now_ms() - t0)) < 0 ||
+		if (!f ||
+		    fprintf(f, "%lld %lld\n", (long long)marker_ms,
+			    (long long)(now_ms() - t0)) < 0 ||
 		    fclose(f)) {
 			perror(timefile);
 			return 99;
