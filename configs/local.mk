@@ -23,7 +23,7 @@ GUESTS = \
 # plugin (plugins/example.mk builds it for make check; run-machine.sh
 # adds its directory to the plugin path).
 PC_MACHINES = configs/pit-real.ini configs/pit-pm.ini configs/pit-lm.ini \
-	configs/pit-ch2.ini configs/rtc-irq.ini
+	configs/pit-ch2.ini configs/rtc-irq.ini configs/reboot.ini
 PC_GUESTS = $(PC_MACHINES:.ini=.bin)
 $(PC_GUESTS:.bin=.o): configs/pc.h
 EXTRA_DIST += configs/pc.h
