@@ -34,3 +34,11 @@ pkglib_LTLIBRARIES += devices/i8042.la
 devices_i8042_la_SOURCES = devices/i8042.c
 devices_i8042_la_CFLAGS = $(AM_CFLAGS)
 devices_i8042_la_LDFLAGS = $(PLUGIN_MODULE_FLAGS)
+
+# The PC's CMOS clock. Its source is the SDK's example (plugins/example/
+# rtc.c, installed as documentation to build out of tree), shipped as a
+# device too: Debian's kernel spins for seconds on an RTC that reads 0xff.
+pkglib_LTLIBRARIES += devices/rtc.la
+devices_rtc_la_SOURCES = plugins/example/rtc.c
+devices_rtc_la_CFLAGS = $(AM_CFLAGS)
+devices_rtc_la_LDFLAGS = $(PLUGIN_MODULE_FLAGS)
