@@ -114,7 +114,7 @@ void vmm_console_restore(void)
 {
 	if (!atomic_exchange(&console_raw, 0))
 		return;
-	tcsetattr(STDIN_FILENO, TCSAFLUSH, &console_saved);
+	tcsetattr(STDIN_FILENO, TCSANOW, &console_saved);
 }
 
 static void console_restore_at_exit(void)
@@ -145,7 +145,7 @@ static int console_make_raw(void)
 		atexit(console_restore_at_exit);
 	}
 	atomic_store(&console_raw, 1);
-	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t)) {
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t)) { /* typed ahead stays */
 		atomic_store(&console_raw, 0);
 		return -errno;
 	}
