@@ -55,7 +55,7 @@ tests/guests/%.bin: tests/guests/%.o
 CORE_TESTS = tests/check_iobus tests/check_plugin tests/check_cpu \
 	tests/check_kvm_host tests/check_log tests/check_x86_intr \
 	tests/check_vcpu tests/check_events tests/check_tcg tests/check_chipset \
-	tests/check_boot_elf tests/check_boot
+	tests/check_boot_elf tests/check_boot tests/check_outputs
 check_PROGRAMS += $(CORE_TESTS)
 TESTS += $(CORE_TESTS)
 tests_check_iobus_SOURCES = tests/check_iobus.c
@@ -64,6 +64,9 @@ tests_check_iobus_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
 tests_check_events_SOURCES = tests/check_events.c
 tests_check_events_CFLAGS = $(TEST_CFLAGS)
 tests_check_events_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
+tests_check_outputs_SOURCES = tests/check_outputs.c
+tests_check_outputs_CFLAGS = $(TEST_CFLAGS)
+tests_check_outputs_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
 tests_check_log_SOURCES = tests/check_log.c
 tests_check_log_CFLAGS = $(TEST_CFLAGS)
 tests_check_log_LDADD = vmm/libvmm-core.la $(TEST_LIBS)

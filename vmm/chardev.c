@@ -27,8 +27,11 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A direct destination writes its buffer out when it holds this much. */
+/* A destination writes its buffer out when it holds this much... */
 #define DIRECT_FLUSH_AT 4096
+/* ...and one that can stall, what it holds this long after the first
+ * byte came: one write(2) for many bytes, not one each. */
+#define STALL_FLUSH_NS 1000000u
 /* An input reads at most this much at a time. */
 #define IN_CHUNK 4096
 
@@ -45,6 +48,8 @@ struct vmm_chardev_dest {
 	int err; /* the first failure; everything after it is dropped */
 	struct vmm_watch *watch;
 	bool watching;
+	struct vmm_timer *flush; /* writes out what a millisecond gathered */
+	bool flush_armed;
 	unsigned refs;
 	uint64_t lost; /* accepted, then lost to a failure or at the end */
 	struct vmm_chardev_dest *next; /* every live destination */
@@ -109,7 +114,7 @@ void vmm_console_restore(void)
 {
 	if (!atomic_exchange(&console_raw, 0))
 		return;
-	tcsetattr(STDIN_FILENO, TCSAFLUSH, &console_saved);
+	tcsetattr(STDIN_FILENO, TCSANOW, &console_saved);
 }
 
 static void console_restore_at_exit(void)
@@ -140,7 +145,7 @@ static int console_make_raw(void)
 		atexit(console_restore_at_exit);
 	}
 	atomic_store(&console_raw, 1);
-	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t)) {
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t)) { /* typed ahead stays */
 		atomic_store(&console_raw, 0);
 		return -errno;
 	}
@@ -318,6 +323,29 @@ static void dest_writable(void *opaque, int fd, uint32_t revents)
 	pthread_mutex_unlock(&d->lock);
 }
 
+/* Try what is buffered; what the consumer does not take, the watch
+ * writes when it can. Lock held. */
+static void dest_push(struct vmm_chardev_dest *d)
+{
+	dest_drain_until(d, 0);
+	if (d->len && d->watch && !d->watching && !d->err) {
+		vmm_watch_set(d->watch, VMM_WATCH_WRITE);
+		d->watching = true;
+	}
+}
+
+/* The event thread: a millisecond after the first byte of a batch. */
+static void dest_flush(void *opaque)
+{
+	struct vmm_chardev_dest *d = opaque;
+
+	pthread_mutex_lock(&d->lock);
+	d->flush_armed = false;
+	if (!d->watching)
+		dest_push(d);
+	pthread_mutex_unlock(&d->lock);
+}
+
 /*
  * How @d writes to its descriptor: directly, or without waiting for a
  * consumer that can stall (a pipe, FIFO, socket or terminal), through a
@@ -355,6 +383,8 @@ static void dest_setup(struct vmm_chardevs *cs, struct vmm_chardev_dest *d)
 	if (vmm_watch_new(cs->ev, &cs->owner, d->fd, 0, dest_writable, d,
 			  &d->watch))
 		d->watch = NULL; /* then every write tries */
+	if (vmm_timer_new(cs->ev, &cs->owner, dest_flush, d, &d->flush))
+		d->flush = NULL; /* the same */
 }
 
 static int dest_new(struct vmm_chardevs *cs, const char *spec,
@@ -411,6 +441,7 @@ static int dest_free(struct vmm_chardev_dest *d, uint64_t *lost)
 	if (lost)
 		*lost = d->lost;
 	vmm_watch_free(d->watch);
+	vmm_timer_free(d->flush);
 	pthread_mutex_lock(&dests_lock);
 	for (pp = (struct vmm_chardev_dest **)&dests; *pp; pp = &(*pp)->next)
 		if (*pp == d) {
@@ -512,11 +543,14 @@ static size_t dest_write_stall(struct vmm_chardev_dest *d, const char *buf,
 		n = len;
 	memcpy(d->buf + d->len, buf, n);
 	d->len += n;
-	if (!d->watching)
-		dest_drain_until(d, 0);
-	if (d->len && d->watch && !d->watching && !d->err) {
-		vmm_watch_set(d->watch, VMM_WATCH_WRITE);
-		d->watching = true;
+	if (d->watching)
+		return n; /* the event thread writes when the consumer can */
+	if (d->len >= DIRECT_FLUSH_AT || !d->flush) {
+		dest_push(d);
+	} else if (!d->flush_armed) {
+		vmm_timer_arm(d->flush,
+			      vmm_events_now(d->cs->ev) + STALL_FLUSH_NS);
+		d->flush_armed = true;
 	}
 	return n;
 }

@@ -11,8 +11,9 @@
  * bytes). One that can stall (a pipe, a FIFO, a socket, a terminal) is
  * written without blocking, through a descriptor of its own opened
  * O_NONBLOCK where Linux allows (a pipe or a terminal reopened through
- * /proc/self/fd), from the writer's thread while it keeps up and from the
- * event thread's watch when it does not; what does not fit in the buffer
+ * /proc/self/fd): what a millisecond gathers (4 KiB at most) in one
+ * write, from the event thread's timer or the writer's thread, and by
+ * the event thread's watch when the consumer lags; what does not fit in the buffer
  * while the consumer stalls is dropped and counted: a vCPU never waits for
  * a reader. A regular file or another device (/dev/null) is written
  * directly, 4 KiB at a time. When the machine ends, each destination gets
