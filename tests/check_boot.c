@@ -468,7 +468,7 @@ START_TEST(test_not_bzimage)
 	ck_assert_ptr_nonnull(strstr(captured, "t.ini:3: [linux] kernel: '"));
 	ck_assert_ptr_nonnull(strstr(
 		captured,
-		"vmlinuz' is not a kernel plugvm can boot (not a Linux bzImage: no \"HdrS\" setup header at 0x202)"));
+		"vmlinuz' is not a kernel plugvm can boot (not a Linux bzImage: no \"HdrS\" setup header at 0x202; no multiboot header in its first 8 KiB; not an ELF file)"));
 	/* too short to hold a header at all */
 	ck_assert_int_eq(load(junk, 10), -ENOEXEC);
 }

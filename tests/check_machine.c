@@ -654,6 +654,36 @@ START_TEST(test_linux_section)
 }
 END_TEST
 
+/* [linux] initrd as a module list (multiboot, PVH): each element's path
+ * against the file's directory, its arguments and ",," kept. */
+START_TEST(test_linux_initrd_list)
+{
+	char *dir = make_tmpdir();
+	char *path, *expected, *err;
+	struct vmm_config *cfg;
+	static const char text[] =
+		"[linux]\nkernel = k\n"
+		"initrd = m1 one  two,/abs/m2,sub/a,,b three,\n";
+
+	ck_assert_int_ge(asprintf(&path, "%s/m.ini", dir), 0);
+	ck_assert_int_ge(asprintf(&expected,
+				  "%s/m1 one  two,/abs/m2,%s/sub/a,,b three,",
+				  dir, dir),
+			 0);
+	write_file(path, text, strlen(text));
+	ck_assert_int_eq(load_file(path, &cfg, &err), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_str_eq(cfg->boot.initrd, expected);
+	vmm_config_free(cfg);
+	free(err);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	free(expected);
+	free(path);
+	free(dir);
+}
+END_TEST
+
 /* --kernel, --initrd, --append: the same config as a [linux] section. */
 START_TEST(test_linux_cli)
 {
@@ -1225,6 +1255,7 @@ Suite *machine_suite(void)
 	tcase_add_test(tc, test_file_fixture);
 	tcase_add_test(tc, test_file_relative);
 	tcase_add_test(tc, test_linux_section);
+	tcase_add_test(tc, test_linux_initrd_list);
 	tcase_add_test(tc, test_linux_cli);
 	suite_add_tcase(s, tc);
 

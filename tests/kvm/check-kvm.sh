@@ -124,7 +124,8 @@ accel-kvm-irq-test $idle || status=1
 EOF
 
 # plugvm and every machine: run on kvm in there, on tcg here, compare.
-# The machines of configs/, and tests/kvm/guests/ (built by make
+# The machines of configs/, tests/boot/ (the [linux] kernels that are not
+# Linux; expected results in tests/expected/), and tests/kvm/guests/ (built by make
 # check-kvm) whose expected stdout and status are checked as well. A
 # machine file's line "; check-kvm timeout: SECONDS" replaces the 60 s
 # --timeout (a machine that must end by timing out).
@@ -134,10 +135,23 @@ expected=()
 pack=()
 if [ -n "$builddir" ] && [ -x "$builddir/vmm/plugvm" ]; then
 	mkdir -p "$work/configs" "$work/tcg"
-	for ini in "$srcdir"/configs/*.ini "$srcdir"/tests/kvm/guests/*.ini; do
+	for ini in "$srcdir"/configs/*.ini "$srcdir"/tests/kvm/guests/*.ini \
+		"$srcdir"/tests/boot/*.ini; do
 		[ -f "$ini" ] || continue
 		name=$(basename "$ini" .ini)
 		case $ini in
+		*/tests/boot/*)
+			# [linux] kernels of other formats (tests/boot/local.mk),
+			# their modules, and what make check expects of them
+			if [ ! -f "$builddir/tests/boot/$name.elf" ] &&
+				[ ! -f "$builddir/tests/boot/$name.bin" ]; then
+				echo "$me: tests/boot/$name's kernel not built (make builds it)" >&2
+				exit 99
+			fi
+			cp "$builddir"/tests/boot/*.elf "$builddir"/tests/boot/*.bin \
+				"$srcdir"/tests/boot/*.txt "$work/configs/"
+			expected+=("$srcdir/tests/expected/$name")
+			;;
 		*/tests/kvm/guests/*)
 			if [ ! -f "$builddir/tests/kvm/guests/$name.bin" ]; then
 				echo "$me: $name.bin not built (make check-kvm builds it)" >&2
@@ -151,6 +165,10 @@ if [ -n "$builddir" ] && [ -x "$builddir/vmm/plugvm" ]; then
 		t=$(sed -n 's/^; check-kvm timeout: *\([0-9.]*\) *$/\1/p' "$ini")
 		timeouts+=("${t:-60}")
 		cp "$ini" "$work/configs/"
+		# its standard input, as run-machine.sh pipes it
+		if [ -f "$srcdir/tests/expected/$name.in" ]; then
+			cp "$srcdir/tests/expected/$name.in" "$work/configs/"
+		fi
 	done
 	cp "$builddir"/configs/*.bin "$work/configs/"
 	# The plugins: devices/, the test plugins (testdev drives lines in
@@ -177,6 +195,9 @@ export PLUGVM_PLUGIN_PATH=\${PLUGINS:-$vm_plugins}
 timecmd=\$(command -v time 2>/dev/null)
 for run in$runs; do
 	name=\${run%:*}
+	input=\${CONFIGS:-/configs}/\$name.in
+	[ -f "\$input" ] || input=/dev/null
+	cat "\$input" | \\
 	\${timecmd:+\$timecmd -o "\$KVM_OUT/kvm/\$name.time" -f "%e %U %S"} \\
 		\${PLUGVM:-plugvm} --accel kvm --timeout \${run#*:} \\
 		"\${CONFIGS:-/configs}/\$name.ini" \\
@@ -301,7 +322,9 @@ EOF
 	echo "$me: running ${#machines[@]} machines with accel tcg on this host" >&2
 	for i in "${!machines[@]}"; do
 		name=${machines[$i]} st=0
-		PLUGVM_PLUGIN_PATH=$plugins \
+		input=$work/configs/$name.in
+		[ -f "$input" ] || input=/dev/null
+		cat "$input" | PLUGVM_PLUGIN_PATH=$plugins \
 			"$builddir/vmm/plugvm" --accel tcg --timeout "${timeouts[$i]}" \
 			"$work/configs/$name.ini" >"$work/tcg/$name.out" \
 			2>"$work/tcg/$name.err" || st=$?
