@@ -416,6 +416,9 @@ int main(int argc, char **argv)
 	 */
 	vmm_stop_signals(&sigs);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	/* A reader that went away is a write error of that output (said
+	 * once, the guest goes on), not the end of plugvm. */
+	signal(SIGPIPE, SIG_IGN);
 
 	ret = parse_options(argc, argv, &o);
 	if (ret)

@@ -34,6 +34,12 @@ static void env_exit_request(void *ctx, struct vmm_device *dev, int status)
 	vmm_vm_request_stop(vm, VMM_STOP_DEVICE_EXIT, status);
 }
 
+/* Ctrl-A x on the console: the user ends the machine, status 0. */
+static void console_quit(void *ctx)
+{
+	vmm_vm_request_stop(ctx, VMM_STOP_DEVICE_EXIT, 0);
+}
+
 static void env_ram_written(void *ctx, uint64_t gpa, uint64_t len)
 {
 	struct vmm_vm *vm = ctx;
@@ -389,6 +395,11 @@ int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
 		vmm_err("cannot set up the event loop: %s", strerror(-ret));
 		goto out_destroy;
 	}
+	ret = vmm_chardevs_new(vm->events, false, console_quit, vm,
+			       &vm->chardevs);
+	if (ret)
+		goto out_destroy;
+	vm->env.chardevs = vm->chardevs;
 	vm->env.events = vm->events;
 	vm->env.bus = vm->bus;
 	vm->env.mem = vm->mem;
@@ -471,6 +482,7 @@ void vmm_vm_destroy(struct vmm_vm *vm)
 	/* Devices first: they flush their output while RAM is still there. */
 	for (size_t i = vm->n_devices; i-- > 0;)
 		vmm_device_destroy(vm->devices[i]);
+	vmm_chardevs_free(vm->chardevs);
 	vmm_events_free(vm->events);
 	fflush(stdout);
 	if (vm->vcpus) {

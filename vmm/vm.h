@@ -41,6 +41,8 @@ struct vmm_vm {
 	/* timers and fd watches: the event thread runs from before the
 	 * vCPUs start until after they stopped (run.c) */
 	struct vmm_events *events;
+	/* stdout, stdin and the console's terminal (chardev.h) */
+	struct vmm_chardevs *chardevs;
 	struct vmm_device_env env;
 	struct vmm_plugin **plugins; /* one per distinct type */
 	size_t n_plugins;

@@ -165,6 +165,10 @@ if [ -n "$builddir" ] && [ -x "$builddir/vmm/plugvm" ]; then
 		t=$(sed -n 's/^; check-kvm timeout: *\([0-9.]*\) *$/\1/p' "$ini")
 		timeouts+=("${t:-60}")
 		cp "$ini" "$work/configs/"
+		# its standard input, as run-machine.sh pipes it
+		if [ -f "$srcdir/tests/expected/$name.in" ]; then
+			cp "$srcdir/tests/expected/$name.in" "$work/configs/"
+		fi
 	done
 	cp "$builddir"/configs/*.bin "$work/configs/"
 	# The plugins: devices/, the test plugins (testdev drives lines in
@@ -191,6 +195,9 @@ export PLUGVM_PLUGIN_PATH=\${PLUGINS:-$vm_plugins}
 timecmd=\$(command -v time 2>/dev/null)
 for run in$runs; do
 	name=\${run%:*}
+	input=\${CONFIGS:-/configs}/\$name.in
+	[ -f "\$input" ] || input=/dev/null
+	cat "\$input" | \\
 	\${timecmd:+\$timecmd -o "\$KVM_OUT/kvm/\$name.time" -f "%e %U %S"} \\
 		\${PLUGVM:-plugvm} --accel kvm --timeout \${run#*:} \\
 		"\${CONFIGS:-/configs}/\$name.ini" \\
@@ -315,7 +322,9 @@ EOF
 	echo "$me: running ${#machines[@]} machines with accel tcg on this host" >&2
 	for i in "${!machines[@]}"; do
 		name=${machines[$i]} st=0
-		PLUGVM_PLUGIN_PATH=$plugins \
+		input=$work/configs/$name.in
+		[ -f "$input" ] || input=/dev/null
+		cat "$input" | PLUGVM_PLUGIN_PATH=$plugins \
 			"$builddir/vmm/plugvm" --accel tcg --timeout "${timeouts[$i]}" \
 			"$work/configs/$name.ini" >"$work/tcg/$name.out" \
 			2>"$work/tcg/$name.err" || st=$?
