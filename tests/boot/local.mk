@@ -11,8 +11,12 @@ BOOT_KERNELS = tests/boot/mb-info.elf tests/boot/mb-aout.bin \
 	tests/boot/elf32.elf tests/boot/elf64.elf tests/boot/pvh.elf
 BOOT_MODULES = tests/boot/mod1.txt tests/boot/mod2.txt
 TESTS += $(BOOT_MACHINES)
+# The multiboot and PVH kernels against QEMU's -kernel (TAP; SKIP without
+# qemu-system-x86_64).
+TESTS += tests/boot/qemu.sh
 noinst_DATA += $(BOOT_KERNELS) tests/boot/.stamp-ini
 EXTRA_DIST += $(BOOT_MACHINES) $(BOOT_MODULES) tests/boot/io.h \
+	tests/boot/qemu.sh \
 	tests/boot/kernel32.lds tests/boot/high.lds tests/boot/pvh.lds \
 	tests/boot/mb-info.S tests/boot/elf32.S tests/boot/elf64.S \
 	tests/boot/pvh.S
