@@ -222,7 +222,9 @@ for sig in INT TERM; do
 	\${PLUGVM:-plugvm} --accel kvm --timeout 60 \\
 		"\${CONFIGS:-/configs}/pc-hltcli.ini" >/tmp/s.out 2>/tmp/s.err &
 	pid=\$!
-	sleep 1
+	# time to reach its HLT (its output is buffered to the end, so it
+	# cannot tell us); 1 s was too short on a loaded host
+	sleep 3
 	kill -\$sig \$pid
 	wait \$pid
 	st=\$?
