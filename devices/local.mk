@@ -42,3 +42,5 @@ pkglib_LTLIBRARIES += devices/rtc.la
 devices_rtc_la_SOURCES = plugins/example/rtc.c
 devices_rtc_la_CFLAGS = $(AM_CFLAGS)
 devices_rtc_la_LDFLAGS = $(PLUGIN_MODULE_FLAGS)
+# it includes no config.h (see plugins/example.mk): rebuilt when it changes
+$(devices_rtc_la_OBJECTS): $(CONFIG_HEADER)

@@ -26,8 +26,9 @@
 #               0 skips them): plugin threads calling every host function
 #               while kvm vCPUs run (needs -B with tests/stress.la built)
 #
-# Environment: CC (default cc), KVM_KERNEL, KVM_MODULES_DIR, KVM_TIMEOUT,
-# KVM_LINUX (0: leave out the Linux boot of linux-boot.sh),
+# Environment: CC (default cc), KVM_KERNEL, KVM_MODULES_DIR, KVM_TIMEOUT
+# (seconds for the whole nested run, default 600: about 5 min on an idle
+# 2-core host, twice that while builds share its cores), KVM_LINUX (0: leave out the Linux boot of linux-boot.sh),
 # KVM_KEEP (a directory: keep the initramfs, console log and results there).
 #
 # Exit status: 0 all passed; 1 a test failed; 77 SKIP (no qemu, kernel,
@@ -221,7 +222,9 @@ for sig in INT TERM; do
 	\${PLUGVM:-plugvm} --accel kvm --timeout 60 \\
 		"\${CONFIGS:-/configs}/pc-hltcli.ini" >/tmp/s.out 2>/tmp/s.err &
 	pid=\$!
-	sleep 1
+	# time to reach its HLT (its output is buffered to the end, so it
+	# cannot tell us); 1 s was too short on a loaded host
+	sleep 3
 	kill -\$sig \$pid
 	wait \$pid
 	st=\$?
@@ -415,7 +418,7 @@ rc=$?
 
 keep=${KVM_KEEP:-}
 "$here/run-nested.sh" -d "$work/out" -l "$work/console.log" \
-	-t $((${KVM_TIMEOUT:-300} + ${linux:+${LINUX_TIMEOUT:-0}} + 0)) \
+	-t $((${KVM_TIMEOUT:-600} + ${linux:+${LINUX_TIMEOUT:-0}} + 0)) \
 	"$work/initrd.cpio"
 rc=$?
 if [ -n "$keep" ]; then
