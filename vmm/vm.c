@@ -325,6 +325,10 @@ static int load_kernel(struct vmm_vm *vm, const struct accel_ops *accel)
 
 	ret = vmm_memmap_pc(&map, &vm->mem, vm->bus,
 			    cfg->chipset == VMM_CHIPSET_PC);
+	for (size_t i = 0; !ret && i < map.n; i++)
+		vmm_info("memory map: 0x%" PRIx64 "-0x%" PRIx64 " %s",
+			 map.e[i].addr, map.e[i].addr + map.e[i].size - 1,
+			 map.e[i].type == VMM_E820_RAM ? "RAM" : "reserved");
 	if (!ret)
 		ret = vmm_boot_load(&ctx);
 	vmm_memmap_free(&map);
