@@ -37,7 +37,8 @@ TEST_GUESTS = tests/guests/intloop.bin tests/guests/pgcs.bin \
 	tests/guests/refuse.bin tests/guests/kitcmp.bin \
 	tests/guests/intr-real.bin tests/guests/intr-pm.bin \
 	tests/guests/intr-lm.bin tests/guests/intr-smp.bin \
-	tests/guests/smc.bin tests/guests/flood.bin tests/guests/console.bin
+	tests/guests/smc.bin tests/guests/flood.bin tests/guests/console.bin \
+	tests/guests/bzimage.bin
 noinst_DATA += $(TEST_GUESTS)
 EXTRA_DIST += $(TEST_GUESTS:.bin=.S)
 CLEANFILES += $(TEST_GUESTS) $(TEST_GUESTS:.bin=.o)
@@ -54,7 +55,7 @@ tests/guests/%.bin: tests/guests/%.o
 CORE_TESTS = tests/check_iobus tests/check_plugin tests/check_cpu \
 	tests/check_kvm_host tests/check_log tests/check_x86_intr \
 	tests/check_vcpu tests/check_events tests/check_tcg tests/check_chipset \
-	tests/check_boot_elf
+	tests/check_boot_elf tests/check_boot
 check_PROGRAMS += $(CORE_TESTS)
 TESTS += $(CORE_TESTS)
 tests_check_iobus_SOURCES = tests/check_iobus.c
@@ -114,6 +115,11 @@ tests_check_vcpu_CFLAGS = $(TEST_CFLAGS)
 tests_check_vcpu_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
 # The tcg accelerator itself: INTR, HLT waits, host writes to running
 # code; it runs the test guests above.
+# The kernel loaders on synthetic bzImages; the entry states run on tcg.
+tests_check_boot_SOURCES = tests/check_boot.c
+tests_check_boot_CFLAGS = $(TEST_CFLAGS)
+tests_check_boot_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
+EXTRA_tests_check_boot_DEPENDENCIES = $(TEST_GUESTS)
 tests_check_tcg_SOURCES = tests/check_tcg.c
 tests_check_tcg_CFLAGS = $(TEST_CFLAGS)
 tests_check_tcg_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
@@ -152,6 +158,9 @@ EXTRA_DIST += tests/bad.sh tests/bad
 # `[machine] chipset` end to end: errors, set_irq refusals, an IRQ on tcg.
 TESTS += tests/chipset.sh
 EXTRA_DIST += tests/chipset.sh
+# [linux] machines: finding the kernel, and each refusal
+TESTS += tests/linux.sh
+EXTRA_DIST += tests/linux.sh
 # Host functions from a plugin's own threads while the guest runs: 1000
 # machines on each accelerator (STRESS_RUNS=N for fewer; TAP).
 TESTS += tests/stress.sh

@@ -128,6 +128,19 @@ static int parse_header(const struct vmm_boot_ctx *ctx, const uint8_t *img,
 	unsigned sects;
 
 	memset(bz, 0, sizeof(*bz));
+	/* first: every header field read below lies inside @img */
+	if (!vmm_boot_is_bzimage(img, len)) {
+		vmm_origin_error(o,
+				 "'%s' is not a Linux bzImage (no \"HdrS\" setup header at 0x202)",
+				 lx->kernel);
+		return -ENOEXEC;
+	}
+	if (len < HDR_END_MAX) {
+		vmm_origin_error(o,
+				 "'%s' is cut short: %zu bytes, not even a whole setup header (0x%x)",
+				 lx->kernel, len, HDR_END_MAX);
+		return -ENOEXEC;
+	}
 	bz->version = get16(img + HDR_VERSION);
 	if (bz->version < 0x0206) {
 		vmm_origin_error(o,
@@ -147,8 +160,7 @@ static int parse_header(const struct vmm_boot_ctx *ctx, const uint8_t *img,
 	bz->hdr_end = HDR_MAGIC + (uint64_t)img[HDR_JUMP + 1];
 	if (bz->hdr_end > HDR_END_MAX)
 		bz->hdr_end = HDR_END_MAX;
-	if (len < bz->setup_len || len < HDR_END_MAX ||
-	    len == bz->setup_len) {
+	if (len <= bz->setup_len) {
 		vmm_origin_error(o,
 				 "'%s' is cut short: %zu bytes, but its setup code alone takes %" PRIu64,
 				 lx->kernel, len, bz->setup_len);
@@ -214,6 +226,33 @@ static int place_kernel(const struct vmm_boot_ctx *ctx,
 }
 
 /*
+ * The one file lx->initrd names: the key takes a list for multiboot
+ * modules, as QEMU's -initrd, where ",," is a comma in a path. A copy, or
+ * NULL after saying why (a list, or no memory).
+ */
+static char *initrd_path(const struct vmm_linux_cfg *lx)
+{
+	char *path = strdup(lx->initrd), *d = path;
+
+	if (!path)
+		return NULL;
+	for (const char *s = lx->initrd; *s; s++) {
+		if (s[0] == ',' && s[1] != ',') {
+			vmm_origin_error(&lx->initrd_origin,
+					 "a bzImage takes one initrd, not a list ('%s'; a comma in a file name is written ',,')",
+					 lx->initrd);
+			free(path);
+			return NULL;
+		}
+		*d++ = *s;
+		if (s[0] == ',')
+			s++;
+	}
+	*d = '\0';
+	return path;
+}
+
+/*
  * The initrd, page aligned, as high as both initrd_addr_max and low RAM
  * allow and above the kernel's init_size; its place and size in the zero
  * page @bp.
@@ -223,12 +262,16 @@ static int place_initrd(const struct vmm_boot_ctx *ctx,
 {
 	const struct vmm_linux_cfg *lx = ctx->lx;
 	uint64_t size, top, floor, addr;
+	char *path;
 	int fd, ret;
 
 	if (!lx->initrd)
 		return 0;
-	ret = vmm_boot_open(lx->initrd, &lx->initrd_origin, "initrd", &fd,
-			    &size);
+	path = initrd_path(lx);
+	if (!path)
+		return -EINVAL;
+	ret = vmm_boot_open(path, &lx->initrd_origin, "initrd", &fd, &size);
+	free(path);
 	if (ret)
 		return ret;
 	top = vmm_guestmem_low(ctx->mem);

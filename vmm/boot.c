@@ -139,15 +139,14 @@ int vmm_boot_load(struct vmm_boot_ctx *ctx)
 		ctx->format = VMM_KERNEL_BZIMAGE;
 		ret = vmm_boot_load_bzimage(ctx, img, len);
 	}
-	/*
-	 * mboot: multiboot v1 and plain ELF (boot-elf.c) go here, in this
-	 * order (a multiboot kernel is often an ELF file too):
-	 *   else if (vmm_boot_is_multiboot(img, len)) { format; load }
-	 *   else if (vmm_boot_is_elf(img, len)) { format; load }
-	 */
+	/* mboot: a multiboot kernel is often an ELF file too: first */
+	else if (vmm_boot_is_multiboot(img, len))
+		ret = vmm_boot_load_multiboot(ctx, img, len);
+	else if (vmm_boot_is_elf(img, len))
+		ret = vmm_boot_load_elf(ctx, img, len);
 	else {
 		vmm_origin_error(&lx->kernel_origin,
-				 "'%s' is not a kernel plugvm can boot (not a Linux bzImage: no \"HdrS\" setup header at 0x202)",
+				 "'%s' is not a kernel plugvm can boot (not a Linux bzImage: no \"HdrS\" setup header at 0x202; no multiboot header in its first 8 KiB; not an ELF file)",
 				 lx->kernel);
 		ret = -ENOEXEC;
 	}

@@ -93,7 +93,7 @@ struct vmm_chardevs {
 	char *stdin_holder;
 	struct vmm_chardev_in *inputs;
 	struct vmm_events_owner owner; /* output watches: no lock */
-	bool raw; /* this set put the terminal in raw mode */
+	atomic_bool raw; /* this set put the terminal in raw mode */
 };
 
 /* ------------------------------------------------------------------------ */
@@ -101,15 +101,14 @@ struct vmm_chardevs {
 /* ------------------------------------------------------------------------ */
 
 static struct termios console_saved;
-static volatile sig_atomic_t console_raw;
+static atomic_int console_raw; /* lock-free: a signal handler reads it */
 static pthread_mutex_t dests_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vmm_chardev_dest *_Atomic dests;
 
 void vmm_console_restore(void)
 {
-	if (!console_raw)
+	if (!atomic_exchange(&console_raw, 0))
 		return;
-	console_raw = 0;
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &console_saved);
 }
 
@@ -140,9 +139,9 @@ static int console_make_raw(void)
 		atexit_done = true;
 		atexit(console_restore_at_exit);
 	}
-	console_raw = 1;
+	atomic_store(&console_raw, 1);
 	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t)) {
-		console_raw = 0;
+		atomic_store(&console_raw, 0);
 		return -errno;
 	}
 	return 0;
@@ -285,15 +284,13 @@ void vmm_chardevs_start(struct vmm_chardevs *cs)
 		fprintf(stderr, "plugvm: warning: cannot put the terminal in raw mode: %s\n",
 			strerror(-err));
 	else
-		cs->raw = true;
+		atomic_store(&cs->raw, true);
 }
 
 void vmm_chardevs_stop(struct vmm_chardevs *cs)
 {
-	if (!cs || !cs->raw)
-		return;
-	cs->raw = false;
-	vmm_console_restore();
+	if (cs && atomic_exchange(&cs->raw, false))
+		vmm_console_restore();
 }
 
 /* ------------------------------------------------------------------------ */
@@ -740,7 +737,7 @@ static void in_deliver(struct vmm_chardev_in *in, size_t room)
 			m = 0;
 			in->off = true;
 			in->carry_len = 0;
-			in->cs->raw = false;
+			atomic_store(&in->cs->raw, false);
 			vmm_console_restore();
 			fprintf(stderr, "plugvm: Ctrl-A x: quitting\n");
 			if (in->watch)
@@ -886,10 +883,8 @@ void vmm_chardev_in_close(struct vmm_chardev_in *in)
 			break;
 		}
 	pthread_mutex_unlock(&cs->lock);
-	if (in->is_stdin && cs->raw) {
-		cs->raw = false;
+	if (in->is_stdin && atomic_exchange(&cs->raw, false))
 		vmm_console_restore();
-	}
 	if (in->own_fd)
 		close(in->fd);
 	free(in->q);

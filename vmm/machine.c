@@ -271,6 +271,45 @@ static char *resolve_path(const struct vmm_config *cfg, const char *value)
 	return path;
 }
 
+/*
+ * [linux] initrd: a list as QEMU's -initrd ("PATH[ ARGS],...", ",," a
+ * comma; multiboot modules): each relative PATH against the machine
+ * file's directory (with its commas doubled), the rest as written. One
+ * plain path comes out as resolve_path() makes it.
+ */
+static char *resolve_initrd(const struct vmm_config *cfg, const char *value)
+{
+	const char *dir = cfg->dir, *s = value;
+	bool slash = dir[0] && dir[strlen(dir) - 1] == '/';
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		return NULL;
+	for (bool start = true; *s; s++) {
+		if (start && *s != '/' && strcmp(dir, ".")) {
+			for (const char *d = dir; *d; d++)
+				fputs(*d == ',' ? ",," : (char[]){ *d, 0 }, f);
+			if (!slash)
+				fputc('/', f);
+		}
+		start = false;
+		if (s[0] == ',' && s[1] == ',') {
+			fputs(",,", f);
+			s++;
+		} else {
+			fputc(*s, f);
+			start = *s == ',';
+		}
+	}
+	if (fclose(f)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 /* Replace *@dst by a copy of @src (NULL: none). 0 or -ENOMEM. */
 static int replace_string(char **dst, const char *src)
 {
@@ -295,7 +334,10 @@ int vmm_config_set_linux(struct vmm_config *cfg, const char *kernel,
 	char *path = NULL;
 
 	if (cli) {
-		struct vmm_origin o = { .file = "plugvm", .key = "--kernel" };
+		struct vmm_origin o = { .file = "plugvm",
+					.key = kernel   ? "--kernel"
+					       : initrd ? "--initrd"
+							: "--append" };
 
 		if (cfg->cpu_section_line) {
 			vmm_origin_error(&o, why, "[cpu]", cfg->path,
@@ -324,7 +366,7 @@ int vmm_config_set_linux(struct vmm_config *cfg, const char *kernel,
 				.file = "plugvm", .key = "--kernel" };
 	}
 	if (initrd) {
-		path = cli ? strdup(initrd) : resolve_path(cfg, initrd);
+		path = cli ? strdup(initrd) : resolve_initrd(cfg, initrd);
 		if (!path)
 			return -ENOMEM;
 		free(lx->initrd);

@@ -65,14 +65,30 @@ struct options {
 	bool stats;
 	int verbosity; /* -v count */
 	const char *describe;
+	const char *kernel, *initrd, *append; /* --kernel, ...: [linux] */
 };
+
+/* The machine --kernel runs without a machine file (plugvm(1)). */
+static const char default_linux_machine[] =
+	"[machine]\n"
+	"memory = 256M\n"
+	"chipset = pc\n"
+	"\n"
+	"[device \"com1\"]\n"
+	"type = serial\n";
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: plugvm [OPTIONS] MACHINE.ini\n"
+		"       plugvm [OPTIONS] --kernel=FILE [--initrd=FILE] [--append=TEXT] [MACHINE.ini]\n"
 		"Run the virtual machine MACHINE.ini describes.\n"
 		"\n"
+		"  -k, --kernel=FILE       boot FILE (bzImage, multiboot or ELF), as a\n"
+		"                          [linux] section would; without MACHINE.ini on\n"
+		"                          256M, chipset pc and a serial port on stdio\n"
+		"      --initrd=FILE       the kernel's initramfs (multiboot: modules)\n"
+		"      --append=TEXT       the kernel's command line\n"
 		"  -a, --accel=ACCEL       auto, kvm or tcg (overrides [machine] accel)\n"
 		"  -t, --timeout=SECONDS   stop the guest after SECONDS (exit status 124)\n"
 		"  -v, --verbose           more diagnostics on stderr (twice: debug);\n"
@@ -119,7 +135,7 @@ static int parse_timeout(const char *s, uint64_t *ms)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_PLUGIN_PATH = 256, OPT_LIST, OPT_DESCRIBE, OPT_VERSION,
-	       OPT_STATS };
+	       OPT_STATS, OPT_INITRD, OPT_APPEND };
 	static const struct option longopts[] = {
 		{ "accel", required_argument, NULL, 'a' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -130,12 +146,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, OPT_INITRD },
+		{ "append", required_argument, NULL, OPT_APPEND },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, "a:t:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:t:vhk:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (strcmp(optarg, "auto") && strcmp(optarg, "kvm") &&
@@ -168,6 +187,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_STATS:
 			o->stats = true;
 			break;
+		case 'k':
+			o->kernel = optarg;
+			break;
+		case OPT_INITRD:
+			o->initrd = optarg;
+			break;
+		case OPT_APPEND:
+			o->append = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -189,6 +217,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		}
 		return 0;
 	}
+	if (optind == argc && o->kernel)
+		return 0; /* the default machine */
 	if (optind != argc - 1) {
 		fprintf(stderr, "plugvm: %s\nTry 'plugvm --help'.\n",
 			optind == argc ? "no machine file given"
@@ -341,8 +371,16 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 	uint64_t t0;
 	int status;
 
-	if (vmm_config_load(o->machine, &cfg))
+	if (o->machine ? vmm_config_load(o->machine, &cfg)
+		       : vmm_config_load_string("plugvm --kernel",
+						default_linux_machine, &cfg))
 		return EXIT_CONFIG;
+	if ((o->kernel || o->initrd || o->append) &&
+	    vmm_config_set_linux(cfg, o->kernel, o->initrd, o->append,
+				 true)) {
+		vmm_config_free(cfg);
+		return EXIT_CONFIG;
+	}
 	accel = choose_accel(o, cfg);
 	if (!accel) {
 		vmm_config_free(cfg);

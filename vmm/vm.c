@@ -328,6 +328,13 @@ static int load_kernel(struct vmm_vm *vm, const struct accel_ops *accel)
 	if (!ret)
 		ret = vmm_boot_load(&ctx);
 	vmm_memmap_free(&map);
+	if (!ret && ctx.format == VMM_KERNEL_BZIMAGE &&
+	    cfg->chipset != VMM_CHIPSET_PC) {
+		vmm_origin_error(&cfg->at.chipset,
+				 "Linux needs chipset = pc, its interrupt controllers and timer ('%s' is a bzImage)",
+				 cfg->boot.kernel);
+		ret = -EINVAL;
+	}
 	if (ret)
 		return ret;
 	vm->setup = ctx.setup;

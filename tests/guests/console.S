@@ -24,9 +24,15 @@ poll:
 	mov	$0x302, %dx
 	in	(%dx), %al
 	test	$1, %al
-	jnz	halt
+	jnz	drained
 	pause
 	jmp	poll
+drained:	/* the last bytes may have come with the end: take them */
+	mov	$0x301, %dx
+	in	(%dx), %al
+	test	%al, %al
+	jnz	have
+	jmp	halt
 have:
 	mov	$0x300, %dx
 	in	(%dx), %al
