@@ -69,7 +69,7 @@ static const struct kvm_cpuid_entry2 *find(const struct kvm_cpuid2 *c,
 
 START_TEST(test_fixups)
 {
-	struct kvm_cpuid2 *c = vmm_kvm_cpuid_for_vcpu(supported, 3);
+	struct kvm_cpuid2 *c = vmm_kvm_cpuid_for_vcpu(supported, 3, false);
 	const struct kvm_cpuid_entry2 *e;
 
 	ck_assert_ptr_nonnull(c);
@@ -100,10 +100,28 @@ START_TEST(test_fixups)
 }
 END_TEST
 
+/* With KVM's LAPIC and its TSC-deadline capability, the bit is set; the
+ * rest of leaf 1 stays as without. */
+START_TEST(test_tsc_deadline)
+{
+	struct kvm_cpuid2 *c = vmm_kvm_cpuid_for_vcpu(supported, 1, true);
+	struct kvm_cpuid2 *d = vmm_kvm_cpuid_for_vcpu(supported, 1, false);
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_ptr_nonnull(d);
+	ck_assert_uint_eq(find(c, 1, 0)->ecx,
+			  0x7ed8320bu | 1u << 31 | 1u << 24);
+	ck_assert_uint_eq(find(d, 1, 0)->ecx & 1u << 24, 0);
+	ck_assert_uint_eq(find(c, 1, 0)->ebx, find(d, 1, 0)->ebx);
+	free(c);
+	free(d);
+}
+END_TEST
+
 /* vCPU 0 gets APIC ID 0 even where KVM says otherwise. */
 START_TEST(test_vcpu0)
 {
-	struct kvm_cpuid2 *c = vmm_kvm_cpuid_for_vcpu(supported, 0);
+	struct kvm_cpuid2 *c = vmm_kvm_cpuid_for_vcpu(supported, 0, false);
 
 	ck_assert_ptr_nonnull(c);
 	ck_assert_uint_eq(find(c, 1, 0)->ebx >> 24, 0);
@@ -121,7 +139,7 @@ START_TEST(test_signature_added)
 	char sig[13];
 
 	supported->nent -= 3; /* drop 0x40000000, 0x40000001, 0x8000001e */
-	c = vmm_kvm_cpuid_for_vcpu(supported, 1);
+	c = vmm_kvm_cpuid_for_vcpu(supported, 1, false);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_uint_eq(c->nent, supported->nent + 2);
 	e = find(c, 0x40000000, 0);
@@ -145,7 +163,7 @@ START_TEST(test_signature_max_leaf)
 	struct kvm_cpuid2 *c;
 
 	supported->entries[6].eax = 0;
-	c = vmm_kvm_cpuid_for_vcpu(supported, 0);
+	c = vmm_kvm_cpuid_for_vcpu(supported, 0, false);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_uint_eq(find(c, 0x40000000, 0)->eax, 0x40000001);
 	ck_assert_uint_eq(c->nent, supported->nent);
@@ -161,6 +179,7 @@ static Suite *cpuid_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_fixups);
 	tcase_add_test(tc, test_vcpu0);
+	tcase_add_test(tc, test_tsc_deadline);
 	tcase_add_test(tc, test_signature_added);
 	tcase_add_test(tc, test_signature_max_leaf);
 	suite_add_tcase(s, tc);

@@ -62,6 +62,7 @@ struct accel_vm {
 	struct kvm_cpuid2 *cpuid; /* what KVM supports, for every vCPU */
 	bool irqchip; /* the kernel's PC chipset (accel-kvm-irq.c) */
 	bool aps_wait_sipi; /* vCPUs > 0 wait for INIT/SIPI (irqchip) */
+	bool tsc_deadline; /* the in-kernel LAPIC has the TSC-deadline mode */
 };
 
 struct accel_vcpu {
@@ -194,6 +195,7 @@ static int get_supported_cpuid(int kvm_fd, struct kvm_cpuid2 **out)
 }
 
 /* CPUID leaves and bits vmm_kvm_cpuid_for_vcpu() sets. */
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
 #define CPUID_6_ECX_EPB (1u << 3)
 #define CPUID_PERFMON 0xa
@@ -212,7 +214,7 @@ static struct kvm_cpuid_entry2 *cpuid_find(struct kvm_cpuid2 *c,
 }
 
 struct kvm_cpuid2 *vmm_kvm_cpuid_for_vcpu(const struct kvm_cpuid2 *supported,
-					  unsigned index)
+					  unsigned index, bool tsc_deadline)
 {
 	/* room for the two KVM leaves, should KVM not list them */
 	size_t size = sizeof(*supported) +
@@ -232,6 +234,8 @@ struct kvm_cpuid2 *vmm_kvm_cpuid_for_vcpu(const struct kvm_cpuid2 *supported,
 		case 1:
 			e->ebx = (e->ebx & 0x00ffffffu) | (index << 24);
 			e->ecx |= CPUID_1_ECX_HYPERVISOR;
+			if (tsc_deadline)
+				e->ecx |= CPUID_1_ECX_TSC_DEADLINE;
 			break;
 		case 6: /* no energy-performance bias MSR to offer */
 			e->ecx &= ~CPUID_6_ECX_EPB;
@@ -375,6 +379,13 @@ static int kvm_vm_create(const struct accel_vm_config *cfg,
 			goto out_destroy;
 		kv->irqchip = true;
 		kv->aps_wait_sipi = cfg->aps_wait_sipi;
+		/* KVM leaves this bit to user space, as it depends on its
+		 * LAPIC: without it a kernel calibrates the LAPIC timer
+		 * against the PIT, which fails when the host is slow (a
+		 * nested VM), and it then ticks from the PIT */
+		kv->tsc_deadline =
+			vmm_kvm_ioctl(kv->kvm_fd, KVM_CHECK_EXTENSION,
+				      KVM_CAP_TSC_DEADLINE_TIMER) > 0;
 	}
 
 	/* Slot 0: RAM at 0; slot 1: RAM above the hole, at 4 GiB. */
@@ -448,10 +459,11 @@ static void segment_from_kvm(struct vmm_segment *s, const struct kvm_segment *k)
  * (vmm_kvm_cpuid_for_vcpu()), so long mode (CPUID.LM) is allowed and Linux
  * finds the hypervisor, kvm-clock and its own APIC ID.
  */
-static int set_cpuid(struct accel_vcpu *kc,
-		     const struct kvm_cpuid2 *supported, unsigned index)
+static int set_cpuid(struct accel_vcpu *kc, const struct accel_vm *kv,
+		     unsigned index)
 {
-	struct kvm_cpuid2 *c = vmm_kvm_cpuid_for_vcpu(supported, index);
+	struct kvm_cpuid2 *c =
+		vmm_kvm_cpuid_for_vcpu(kv->cpuid, index, kv->tsc_deadline);
 	int r;
 
 	if (!c)
@@ -636,7 +648,7 @@ static int kvm_vcpu_create(struct accel_vm *kv, unsigned index,
 	kc->run = run;
 	kc->run_size = kv->run_size;
 
-	r = set_cpuid(kc, kv->cpuid, index);
+	r = set_cpuid(kc, kv, index);
 	if (r) {
 		vmm_err("kvm: vCPU %u: KVM_SET_CPUID2: %s", index,
 			strerror(-r));

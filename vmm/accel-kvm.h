@@ -32,6 +32,9 @@ struct kvm_cpuid2;
  * (@supported, from KVM_GET_SUPPORTED_CPUID), with
  * - its APIC ID in leaf 1 EBX[31:24], 0xb and 0x1f EDX, 0x8000001e EAX;
  * - the hypervisor bit (leaf 1 ECX bit 31), as kvmtool and QEMU set it;
+ * - with @tsc_deadline, the LAPIC timer's TSC-deadline mode (leaf 1 ECX
+ *   bit 24), which KVM does not list itself: QEMU and Firecracker set it
+ *   when the LAPIC is KVM's and KVM_CAP_TSC_DEADLINE_TIMER is there;
  * - KVM's signature leaf 0x40000000 ("KVMKVMKVM", max leaf 0x40000001)
  *   and its features leaf 0x40000001 kept, or added (empty) where KVM did
  *   not list them, so that Linux finds KVM and uses kvm-clock;
@@ -39,7 +42,7 @@ struct kvm_cpuid2;
  * Returns a malloc'd table the caller frees, or NULL (out of memory).
  */
 struct kvm_cpuid2 *vmm_kvm_cpuid_for_vcpu(const struct kvm_cpuid2 *supported,
-					  unsigned index);
+					  unsigned index, bool tsc_deadline);
 
 /*
  * Give VM @vm_fd the kernel's PC chipset, before its first vCPU: the

@@ -349,12 +349,21 @@ static int load_kernel(struct vmm_vm *vm, const struct accel_ops *accel)
 
 /*
  * A kernel on `chipset = pc` learns of its CPUs and the IOAPIC from the MP
- * tables (mptable.h), in the BIOS area the memory map reserves.
+ * tables (mptable.h), in the BIOS area the memory map reserves. Linux
+ * cannot do without them (its timer and interrupts are the LAPIC's, the
+ * IOAPIC's and the PIT's): a bzImage on any other chipset is refused.
  */
 static int write_mptable(struct vmm_vm *vm)
 {
 	int ret;
 
+	if (vm->cfg->chipset != VMM_CHIPSET_PC &&
+	    vm->boot_format == VMM_KERNEL_BZIMAGE) {
+		vmm_origin_error(&vm->cfg->at.chipset,
+				 "%s is a Linux kernel, which needs chipset = pc (the LAPIC, IOAPIC, PICs and PIT it runs on): set it in [machine]",
+				 vm->cfg->boot.kernel);
+		return -EINVAL;
+	}
 	if (vm->cfg->chipset != VMM_CHIPSET_PC)
 		return 0;
 	ret = vmm_mptable_write(&vm->mem, VMM_BOOT_MPTABLE, vm->cfg->vcpus);

@@ -27,8 +27,9 @@
 #               while kvm vCPUs run (needs -B with tests/stress.la built)
 #
 # Environment: CC (default cc), KVM_KERNEL, KVM_MODULES_DIR, KVM_TIMEOUT
-# (seconds for the whole nested run, default 600: about 5 min on an idle
-# 2-core host, twice that while builds share its cores), KVM_LINUX (0: leave out the Linux boot of linux-boot.sh),
+# (seconds the nested VM may run, default 600, plus 200 for the Linux
+# boot: under a load of 15 on 2 cores the stress runs alone took 314 s),
+# KVM_LINUX (0: leave out the Linux boot of linux-boot.sh),
 # KVM_KEEP (a directory: keep the initramfs, console log and results there).
 #
 # Exit status: 0 all passed; 1 a test failed; 77 SKIP (no qemu, kernel,
