@@ -41,10 +41,11 @@
  * identity-mapped. Such a kernel has no way to receive a command line or
  * modules, so naming them is an error.
  *
- * Both loaders check every address against guest RAM and the RAM entries
- * of ctx->map before writing a byte there, and every offset against the
- * file: they take any bytes (tests/check_boot_elf.c, the loader fuzz
- * target).
+ * Both loaders check every address before writing a byte there (guest
+ * RAM; the RAM entries of ctx->map, or the BIOS area below 1 MiB, which
+ * QEMU lets kernels load into too; never plugvm's own 0xe0000-0xeffff),
+ * and every offset against the file: they take any bytes
+ * (tests/check_boot_elf.c, the loader fuzz target).
  */
 #include "config.h"
 
