@@ -482,14 +482,14 @@ START_TEST(test_mb_bad_places)
 	/* into the BIOS area, where the information goes */
 	mb_header(0x40, 0x10000, 0xe0040, 0xe0000, 0, 0, 0xe0100);
 	REFUSED(vmm_boot_load_multiboot(&ctx, img, 0x1000), -EINVAL,
-		"multiboot load (0xe0000-0xe0fff) overlaps the boot information "
-		"and CPU tables plugvm keeps at 0xe0000-0xeffff");
+		"multiboot load (0xe0000-0xe0fff) overlaps the boot information, "
+		"CPU and MP tables plugvm keeps at 0xe0000-0xf0fff");
 	mb_header(0x40, 0x10000, 0xdf040, 0xdf000, 0, 0xe0001, 0xdf100);
 	REFUSED(vmm_boot_load_multiboot(&ctx, img, 0x1000), -EINVAL,
 		"(0xdf000-0xe0000) overlaps the boot information");
-	mb_header(0x40, 0x10000, 0xef040, 0xef000, 0, 0xf0000, 0xef100);
+	mb_header(0x40, 0x10000, 0xf0040, 0xf0000, 0, 0xf1000, 0xf0100);
 	REFUSED(vmm_boot_load_multiboot(&ctx, img, 0x1000), -EINVAL,
-		"(0xef000-0xeffff) overlaps the boot information");
+		"(0xf0000-0xf0fff) overlaps the boot information");
 	/* across the 64 KiB plugvm keeps at 3 MiB */
 	mb_header(0x40, 0x10000, 0x2ff040, 0x2ff000, 0, 0x301000, 0x2ff100);
 	REFUSED(vmm_boot_load_multiboot(&ctx, img, 0x1000), -EINVAL,
@@ -708,7 +708,7 @@ START_TEST(test_elf_bios_area)
 {
 	/* `ld -Ttext=0x100000` without a script: the ELF headers alone in
 	 * a segment at 0xff000, the BIOS area; QEMU loads it, and so does
-	 * plugvm (only 0xe0000-0xeffff is its own) */
+	 * plugvm (only 0xe0000-0xf0fff is its own) */
 	const struct seg s[] = {
 		{ 1, 0, 0xff000, 0xff000, 0xd4, 0xd4 },
 		{ 1, 0x1000, 0x100000, 0x100000, 0x1000, 0x1000 },

@@ -43,7 +43,7 @@
  *
  * Both loaders check every address before writing a byte there (guest
  * RAM; the RAM entries of ctx->map, or the BIOS area below 1 MiB, which
- * QEMU lets kernels load into too; never plugvm's own 0xe0000-0xeffff),
+ * QEMU lets kernels load into too; never plugvm's own 0xe0000-0xf0fff),
  * and every offset against the file: they take any bytes
  * (tests/check_boot_elf.c, the loader fuzz target).
  */
@@ -52,6 +52,7 @@
 #include "boot.h"
 
 #include "log.h"
+#include "mptable.h"
 #include "parse.h"
 
 #include <errno.h>
@@ -192,11 +193,19 @@ effective_map(const struct vmm_boot_ctx *ctx, struct vmm_memmap_entry e[3],
 	return map;
 }
 
+/* The end of what plugvm keeps from VMM_BOOT_ZEROPAGE up: this file's
+ * information, the GDT, the page tables, and (chipset pc) the MP table at
+ * VMM_BOOT_MPTABLE, as large as the most vCPUs make it, page-rounded. */
+static uint64_t kept_end(void)
+{
+	return (VMM_BOOT_MPTABLE + vmm_mptable_size(VMM_VCPUS_MAX) +
+		PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
+
 /*
  * Whether guest-physical [@addr, @addr + @size) is RAM something may be
- * loaded to: inside guest RAM, clear of what plugvm keeps at
- * VMM_BOOT_ZEROPAGE..VMM_BOOT_MPTABLE (this file's information, the GDT,
- * the page tables), and covered by RAM entries of the memory map or by
+ * loaded to: inside guest RAM, clear of what plugvm keeps from
+ * VMM_BOOT_ZEROPAGE to kept_end(), and covered by RAM entries of the memory map or by
  * the rest of the BIOS area below 1 MiB. QEMU loads kernels there too:
  * GNU ld's default layout for `-Ttext=0x100000` puts a segment holding
  * only the ELF headers at 0xff000. On refusal print why at @o:
@@ -218,13 +227,13 @@ static bool usable_ram(const struct vmm_boot_ctx *ctx,
 				 who, what, addr, size, ctx->mem->size);
 		return false;
 	}
-	if (size && addr < VMM_BOOT_MPTABLE && end > VMM_BOOT_ZEROPAGE) {
+	if (size && addr < kept_end() && end > VMM_BOOT_ZEROPAGE) {
 		vmm_origin_error(o,
 				 "%s: %s (0x%" PRIx64 "-0x%" PRIx64
-				 ") overlaps the boot information and CPU "
-				 "tables plugvm keeps at 0x%llx-0x%llx",
+				 ") overlaps the boot information, CPU and MP "
+				 "tables plugvm keeps at 0x%llx-0x%" PRIx64,
 				 who, what, addr, end - 1, VMM_BOOT_ZEROPAGE,
-				 VMM_BOOT_MPTABLE - 1);
+				 kept_end() - 1);
 		return false;
 	}
 	/* The map is sorted without overlaps: walk the entries that cover
