@@ -75,6 +75,7 @@ if ! command -v "$qemu" >/dev/null 2>&1; then
 fi
 check mb-info mb-info.elf "mod1.txt one two,mod2.txt three" \
 	"console=ttyS0 hello=world"
+check mb-ld mb-ld.elf "mod2.txt" ""
 check mb-aout mb-aout.bin "" ""
 # QEMU gives a PVH kernel one module, the initrd
 check pvh pvh.elf mod1.txt "console=ttyS0 pvh=yes"
