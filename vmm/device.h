@@ -61,6 +61,10 @@ struct vmm_device_env {
 	struct vmm_chardev_capture *(*chardev_capture)(void *ctx,
 						       struct vmm_device *dev,
 						       const char *key);
+	/* The machine's character devices (chardev.h): its stdout, its
+	 * stdin's holder, the console. NULL: a set of the process's own,
+	 * manual (output written at once, inputs read nothing). */
+	struct vmm_chardevs *chardevs;
 };
 
 /*
@@ -108,6 +112,13 @@ struct vmm_device {
 	struct vmm_events_owner events;
 	atomic_bool events_warned; /* the late-timer warning was said */
 };
+
+/* The input @dev opened for setting @key, or NULL (none, or "none"). */
+struct vmm_chardev_in *vmm_device_input(const struct vmm_device *dev,
+					const char *key);
+/* The output sink @dev opened for setting @key, or NULL. */
+struct vmm_chardev *vmm_device_output(const struct vmm_device *dev,
+				      const char *key);
 
 /* The one host table, shared by every device. */
 extern const struct plugvm_host vmm_host_table;

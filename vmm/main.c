@@ -17,6 +17,7 @@
 #include "vm.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -67,14 +68,34 @@ struct options {
 	bool no_sandbox;
 	int verbosity; /* -v count */
 	const char *describe;
+	const char *kernel, *initrd, *append; /* --kernel, ...: [linux] */
 };
+
+/* The machine --kernel runs without a machine file (plugvm(1)). */
+static const char default_linux_machine[] =
+	"[machine]\n"
+	"memory = 256M\n"
+	"chipset = pc\n"
+	"\n"
+	"[device \"com1\"]\n"
+	"type = serial\n"
+	"\n"
+	"[device \"rtc\"]\n"
+	"type = rtc\n";
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: plugvm [OPTIONS] MACHINE.ini\n"
+		"       plugvm [OPTIONS] --kernel=FILE [--initrd=FILE] [--append=TEXT] [MACHINE.ini]\n"
 		"Run the virtual machine MACHINE.ini describes.\n"
 		"\n"
+		"  -k, --kernel=FILE       boot FILE (bzImage, multiboot or ELF), as a\n"
+		"                          [linux] section would; without MACHINE.ini on\n"
+		"                          256M, chipset pc, an RTC and a serial port\n"
+		"                          on stdio\n"
+		"      --initrd=FILE       the kernel's initramfs (multiboot: modules)\n"
+		"      --append=TEXT       the kernel's command line\n"
 		"  -a, --accel=ACCEL       auto, kvm or tcg (overrides [machine] accel)\n"
 		"  -t, --timeout=SECONDS   stop the guest after SECONDS (exit status 124)\n"
 		"  -v, --verbose           more diagnostics on stderr (twice: debug);\n"
@@ -125,7 +146,7 @@ static int parse_timeout(const char *s, uint64_t *ms)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_PLUGIN_PATH = 256, OPT_LIST, OPT_DESCRIBE, OPT_VERSION,
-	       OPT_STATS, OPT_NO_SANDBOX };
+	       OPT_STATS, OPT_INITRD, OPT_APPEND, OPT_NO_SANDBOX };
 	static const struct option longopts[] = {
 		{ "accel", required_argument, NULL, 'a' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -137,12 +158,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, OPT_INITRD },
+		{ "append", required_argument, NULL, OPT_APPEND },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, "a:t:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:t:vhk:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (strcmp(optarg, "auto") && strcmp(optarg, "kvm") &&
@@ -178,6 +202,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_NO_SANDBOX:
 			o->no_sandbox = true;
 			break;
+		case 'k':
+			o->kernel = optarg;
+			break;
+		case OPT_INITRD:
+			o->initrd = optarg;
+			break;
+		case OPT_APPEND:
+			o->append = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -199,6 +232,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		}
 		return 0;
 	}
+	if (optind == argc && o->kernel)
+		return 0; /* the default machine */
 	if (optind != argc - 1) {
 		fprintf(stderr, "plugvm: %s\nTry 'plugvm --help'.\n",
 			optind == argc ? "no machine file given"
@@ -351,8 +386,16 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 	uint64_t t0;
 	int status;
 
-	if (vmm_config_load(o->machine, &cfg))
+	if (o->machine ? vmm_config_load(o->machine, &cfg)
+		       : vmm_config_load_string("plugvm --kernel",
+						default_linux_machine, &cfg))
 		return EXIT_CONFIG;
+	if ((o->kernel || o->initrd || o->append) &&
+	    vmm_config_set_linux(cfg, o->kernel, o->initrd, o->append,
+				 true)) {
+		vmm_config_free(cfg);
+		return EXIT_CONFIG;
+	}
 	accel = choose_accel(o, cfg);
 	if (!accel) {
 		vmm_config_free(cfg);
@@ -394,11 +437,20 @@ int main(int argc, char **argv)
 	 * them from a signalfd and shuts down cleanly, destroying devices and
 	 * flushing output. Left unblocked anywhere, one would kill the process.
 	 */
+	/* A closed stdin, stdout or stderr would be the first descriptor
+	 * plugvm opens (an eventfd read as the guest's input): /dev/null. */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 &&
+		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) < 0)
+			return EXIT_FAILURE;
 	vmm_stop_signals(&sigs);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	/* A plugin that crashes or calls exit() is named, status 4. */
 	if (vmm_guard_init())
 		fprintf(stderr, "plugvm: warning: cannot install the crash handlers\n");
+	/* A reader that went away is a write error of that output (said
+	 * once, the guest goes on), not the end of plugvm. */
+	signal(SIGPIPE, SIG_IGN);
 
 	ret = parse_options(argc, argv, &o);
 	if (ret)

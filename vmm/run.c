@@ -238,6 +238,8 @@ enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms)
 
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		vm->vcpus[i].sink.collect_stats = vm->collect_stats;
+	/* The console's terminal is raw while the machine runs. */
+	vmm_chardevs_start(vm->chardevs);
 	/* Timers and watches run from before the first vCPU instruction,
 	 * once the sandbox is on. */
 	vmm_events_hold(vm->events, true);
@@ -284,6 +286,7 @@ enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms)
 	/* The vCPUs stopped: now the timers and watches, before the
 	 * devices go. */
 	vmm_events_stop(vm->events);
+	vmm_chardevs_stop(vm->chardevs);
 	free(runners);
 	if (sfd >= 0)
 		close(sfd);

@@ -17,10 +17,11 @@
  *      device registers its address ranges from create().
  *   3. reset() once, right after every successful create(). Power-on
  *      register values belong here. reset() must not raise IRQs. plugvm
- *      has no machine reset yet (it comes with guest reboot support);
- *      write reset() so that it may run again at any time no callback
- *      runs, as plugvm_devtest_reset() in the test kit does, and a
- *      machine reset will.
+ *      has no machine reset yet: a guest that reboots (through chipset
+ *      pc's 8042) ends the machine with status 0 instead. Write reset()
+ *      so that it may run again at any time no callback runs, as
+ *      plugvm_devtest_reset() in the test kit does, and a machine reset
+ *      will.
  *   4. read()/write() callbacks while vCPUs run.
  *   5. destroy() once, after every vCPU has stopped, on every exit path
  *      (guest halt, exit request, fault, timeout, SIGINT). Flush output
@@ -692,12 +693,13 @@ struct plugvm_host {
 
 	/**
 	 * Since API version 2. Hand @len bytes of @buf to sink @chr. Returns
-	 * the number of bytes the sink accepted; the rest are dropped. Today
-	 * a sink accepts every byte, unless writing fails (the host reports
+	 * the number of bytes the sink accepted; the rest are dropped and
+	 * counted (chardev->dropped()): when writing fails (the host reports
 	 * the first failure of each sink, "KEY: write failed: REASON", as a
-	 * warning); a later host will drop bytes, and count them, when the
-	 * consumer stalls rather than block a vCPU. So a device must not
-	 * rely on every byte being accepted, nor wait or retry.
+	 * warning), and since API 3 when the consumer stalls (a full pipe or
+	 * a terminal nobody reads) and the host's bounded buffer is full,
+	 * rather than block a vCPU. So a device must not rely on every byte
+	 * being accepted, nor wait or retry.
 	 *
 	 * One call is written as a whole: a device that writes a line in one
 	 * call never sees another device's output in the middle of it.
