@@ -49,3 +49,12 @@ bench: all $(BENCH_PROGS) $(BENCH_GUESTS)
 		$(SHELL) $(srcdir)/bench/run.sh $(BENCH_FLAGS)
 
 .PHONY: bench
+
+# Boot time of Debian's kernel to /init, plugvm against QEMU, both on kvm
+# in check-kvm's nested VM (bench/linux-boot.sh; a minute or so a boot):
+#	make bench-linux BENCH_LINUX_FLAGS='-r 5'
+EXTRA_DIST += bench/linux-boot.sh
+bench-linux: all plugins/example/rtc.la
+	@$(BASH) $(srcdir)/bench/linux-boot.sh -B $(abs_top_builddir) \
+		$(BENCH_LINUX_FLAGS)
+.PHONY: bench-linux

@@ -16,6 +16,7 @@
 #include "vm.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -414,6 +415,12 @@ int main(int argc, char **argv)
 	 * them from a signalfd and shuts down cleanly, destroying devices and
 	 * flushing output. Left unblocked anywhere, one would kill the process.
 	 */
+	/* A closed stdin, stdout or stderr would be the first descriptor
+	 * plugvm opens (an eventfd read as the guest's input): /dev/null. */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 &&
+		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) < 0)
+			return EXIT_FAILURE;
 	vmm_stop_signals(&sigs);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	/* A reader that went away is a write error of that output (said
