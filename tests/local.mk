@@ -155,6 +155,9 @@ tests_check_console_LDADD = $(TEST_LIBS)
 EXTRA_tests_check_console_DEPENDENCIES = tests/chrin.la \
 	tests/guests/console.bin
 EXTRA_DIST += tests/console.sh
+# The 16550A's input end to end, through the interrupt-driven echo guest.
+TESTS += tests/serial.sh
+EXTRA_DIST += tests/serial.sh
 # The bad-file corpus: tests/bad/*.ini and a few made at run time, each
 # status 1 with one FILE:LINE message (TAP).
 TESTS += tests/bad.sh
