@@ -44,9 +44,9 @@
 
 #define UART_NR_PORTS 8
 #define UART_FIFO_SIZE 16
-#define UART_DIVISOR_9600 12 /* 1.8432 MHz / 16 / 9600 */
+#define UART_DIVISOR_9600 12  /* 1.8432 MHz / 16 / 9600 */
 #define UART_CLOCK_HZ 1843200 /* the PC's crystal */
-#define UART_TIMEOUT_CHARS 4 /* character timeout, in character times */
+#define UART_TIMEOUT_CHARS 4  /* character timeout, in character times */
 
 /* Register offsets. With LCR.DLAB set, 0 and 1 are the divisor latch. */
 #define UART_RBR 0 /* receive buffer (read) */
@@ -84,9 +84,9 @@
 #define UART_FCR_TRIG 0xc0 /* receiver trigger level */
 #define UART_FCR_KEEP (UART_FCR_FE | UART_FCR_DMA | UART_FCR_TRIG)
 
-#define UART_LCR_WLS 0x03  /* word length - 5 */
-#define UART_LCR_STB 0x04  /* 2 stop bits (1.5 with 5-bit words) */
-#define UART_LCR_PEN 0x08  /* parity enable */
+#define UART_LCR_WLS 0x03 /* word length - 5 */
+#define UART_LCR_STB 0x04 /* 2 stop bits (1.5 with 5-bit words) */
+#define UART_LCR_PEN 0x08 /* parity enable */
 #define UART_LCR_DLAB 0x80
 
 #define UART_MCR_DTR 0x01
@@ -96,13 +96,13 @@
 #define UART_MCR_LOOP 0x10
 #define UART_MCR_MASK 0x1f
 
-#define UART_LSR_DR 0x01   /* data ready */
-#define UART_LSR_OE 0x02   /* overrun error */
-#define UART_LSR_PE 0x04   /* parity error */
-#define UART_LSR_FE 0x08   /* framing error */
-#define UART_LSR_BI 0x10   /* break interrupt */
-#define UART_LSR_THRE 0x20 /* transmit holding register empty */
-#define UART_LSR_TEMT 0x40 /* transmitter empty */
+#define UART_LSR_DR 0x01    /* data ready */
+#define UART_LSR_OE 0x02    /* overrun error */
+#define UART_LSR_PE 0x04    /* parity error */
+#define UART_LSR_FE 0x08    /* framing error */
+#define UART_LSR_BI 0x10    /* break interrupt */
+#define UART_LSR_THRE 0x20  /* transmit holding register empty */
+#define UART_LSR_TEMT 0x40  /* transmitter empty */
 #define UART_LSR_FIFOE 0x80 /* an error in the RX FIFO */
 #define UART_LSR_ERRORS (UART_LSR_OE | UART_LSR_PE | UART_LSR_FE | UART_LSR_BI)
 
@@ -187,7 +187,7 @@ struct serial {
 	bool timeout_pending; /* character timeout, until RBR is read */
 	bool timer_armed;
 	uint64_t rx_activity_ns; /* last byte received or read */
-	bool irq_level;	  /* what the device drives on its line */
+	bool irq_level;		 /* what the device drives on its line */
 	bool input_paused; /* can_receive() said 0: input_ready() is due */
 };
 
@@ -332,9 +332,9 @@ static void serial_rx_activity(struct serial *s)
 	if (s->timer_armed)
 		return;
 	s->timer_armed = true;
-	s->host->timer->arm(s->timer, s->rx_activity_ns +
-					      UART_TIMEOUT_CHARS *
-						      serial_char_ns(s));
+	s->host->timer->arm(s->timer,
+			    s->rx_activity_ns +
+				    UART_TIMEOUT_CHARS * serial_char_ns(s));
 }
 
 static void serial_timeout(void *opaque)
@@ -616,8 +616,7 @@ static void serial_input_event(void *opaque, uint32_t event)
 {
 	struct serial *s = opaque;
 
-	if (event == PLUGVM_CHARDEV_EVENT_BREAK &&
-	    !(s->mcr & UART_MCR_LOOP)) {
+	if (event == PLUGVM_CHARDEV_EVENT_BREAK && !(s->mcr & UART_MCR_LOOP)) {
 		/* a full FIFO overruns, as for any character */
 		serial_receive(s, 0, UART_LSR_BI);
 		serial_rx_activity(s);

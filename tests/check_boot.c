@@ -322,10 +322,26 @@ START_TEST(test_pref_address)
 	ck_assert_int_eq(load(img, len), 0);
 	ck_assert_uint_eq(ctx.setup.entry, 0x200200);
 	ck_assert_mem_eq(mem.host + 0x200000, img + 0x400, 0x400);
-	/* not relocatable: pref_address is ignored */
+	/* not relocatable: loaded at 1 MiB, but it runs at pref_address,
+	 * so init_size counts from there, and the initrd goes above it */
 	img[0x234] = 0;
 	ck_assert_int_eq(load(img, len), 0);
 	ck_assert_uint_eq(ctx.setup.entry, 0x100200);
+	put32(img + 0x260, RAM_SIZE - 0x200000 + 1);
+	ck_assert_int_eq(load(img, len), -ENOSPC);
+	ck_assert_ptr_nonnull(strstr(
+		captured,
+		"needs 2097153 bytes at 0x200000 (init_size, where it runs), but RAM below the PCI hole ends at 0x400000"));
+	put32(img + 0x260, 0x100000);
+	lx.initrd = write_file("initrd", "x", 1);
+	ck_assert_int_eq(load(img, len), 0);
+	ck_assert_uint_eq(get32(VMM_BOOT_ZEROPAGE + 0x218), RAM_SIZE - 4096);
+	put32(img + 0x260, RAM_SIZE - 0x200000 - 4096);
+	ck_assert_int_eq(load(img, len), 0);
+	ck_assert_uint_eq(get32(VMM_BOOT_ZEROPAGE + 0x218), RAM_SIZE - 4096);
+	put32(img + 0x260, RAM_SIZE - 0x200000);
+	ck_assert_int_eq(load(img, len), -ENOSPC);
+	ck_assert_ptr_nonnull(strstr(captured, "between the kernel's end (0x400000)"));
 	free(img);
 }
 END_TEST
@@ -540,7 +556,7 @@ START_TEST(test_kernel_too_big)
 	ck_assert_int_eq(load(img, len), -ENOSPC);
 	ck_assert_ptr_nonnull(strstr(
 		captured,
-		"needs 4194304 bytes at 0x100000 (init_size), but RAM below the PCI hole ends at 0x400000: give the machine more memory"));
+		"needs 4194304 bytes at 0x100000 (init_size, where it runs), but RAM below the PCI hole ends at 0x400000: give the machine more memory"));
 	free(img);
 }
 END_TEST

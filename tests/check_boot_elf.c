@@ -367,6 +367,30 @@ START_TEST(test_mb_info_defaults)
 }
 END_TEST
 
+START_TEST(test_mb_info_high_ram)
+{
+	/* 5 GiB split around the PCI hole: mem_upper stops at 3 GiB, the
+	 * map goes on at 4 GiB (as vm.c's map for such a machine says) */
+	static struct vmm_memmap_entry big[] = {
+		{ 0, 0x9fc00, VMM_E820_RAM },
+		{ 0x9fc00, 0x60400, VMM_E820_RESERVED },
+		{ 1u << 20, (3ull << 30) - (1u << 20), VMM_E820_RAM },
+		{ 0xfec00000, 0x1000, VMM_E820_RESERVED },
+		{ 4ull << 30, 2ull << 30, VMM_E820_RAM },
+	};
+	struct vmm_memmap m = { big, 5, 5 };
+
+	ctx.map = &m;
+	aout_kernel();
+	ck_assert_int_eq(vmm_boot_load_multiboot(&ctx, img, 0x1000), 0);
+	ck_assert_uint_eq(rd32(MBI + 4), 639);
+	ck_assert_uint_eq(rd32(MBI + 8), (3u << 20) - 1024);
+	ck_assert_uint_eq(rd32(MBI + 44), 5 * 24);
+	ck_assert_uint_eq(rd64(rd32(MBI + 48) + 4 * 24 + 4), 4ull << 30);
+	ck_assert_uint_eq(rd64(rd32(MBI + 48) + 4 * 24 + 12), 2ull << 30);
+}
+END_TEST
+
 START_TEST(test_mb_elf)
 {
 	size_t len = elf_image(1, 3, 0x100010, two_segs, 3);
@@ -458,11 +482,18 @@ START_TEST(test_mb_bad_places)
 	/* into the BIOS area, where the information goes */
 	mb_header(0x40, 0x10000, 0xe0040, 0xe0000, 0, 0, 0xe0100);
 	REFUSED(vmm_boot_load_multiboot(&ctx, img, 0x1000), -EINVAL,
-		"not free RAM at 0xe0000");
+		"multiboot load (0xe0000-0xe0fff) overlaps the boot information, "
+		"CPU and MP tables plugvm keeps at 0xe0000-0xf0fff");
+	mb_header(0x40, 0x10000, 0xdf040, 0xdf000, 0, 0xe0001, 0xdf100);
+	REFUSED(vmm_boot_load_multiboot(&ctx, img, 0x1000), -EINVAL,
+		"(0xdf000-0xe0000) overlaps the boot information");
+	mb_header(0x40, 0x10000, 0xf0040, 0xf0000, 0, 0xf1000, 0xf0100);
+	REFUSED(vmm_boot_load_multiboot(&ctx, img, 0x1000), -EINVAL,
+		"(0xf0000-0xf0fff) overlaps the boot information");
 	/* across the 64 KiB plugvm keeps at 3 MiB */
 	mb_header(0x40, 0x10000, 0x2ff040, 0x2ff000, 0, 0x301000, 0x2ff100);
 	REFUSED(vmm_boot_load_multiboot(&ctx, img, 0x1000), -EINVAL,
-		"not free RAM at 0x300000");
+		"not RAM at 0x300000");
 	/* past the end of RAM, and far past it */
 	mb_header(0x40, 0x10000, 0x3ff040, 0x3ff000, 0, 0x400100, 0x3ff100);
 	REFUSED(vmm_boot_load_multiboot(&ctx, img, 0x1000), -EINVAL,
@@ -500,7 +531,7 @@ START_TEST(test_mb_bad_modules)
 	lx.initrd = (char *)module_file("huge", 2u << 20, 'h');
 	REFUSED(vmm_boot_load_multiboot(&ctx, img, 0x1000), -EINVAL,
 		"huge': 2097152 bytes (0x102000-0x301fff) overlaps memory "
-		"that is not free RAM at 0x300000");
+		"that is not RAM at 0x300000 (the memory map reserves it");
 	/* strings too long for the information area */
 	memset(big, 'x', sizeof(big) - 1);
 	lx.initrd = NULL;
@@ -634,7 +665,8 @@ START_TEST(test_elf_bad_places)
 
 	REFUSED(vmm_boot_load_elf(&ctx, img, len), -EINVAL,
 		"ELF segment 0 (0x2f0000-0x30ffff) overlaps memory that is "
-		"not free RAM at 0x300000");
+		"not RAM at 0x300000 (the memory map reserves it: a device's "
+		"range, or a hole)");
 	s[0].paddr = s[0].vaddr = 0x3ff000;
 	len = elf_image(1, 3, 0x3ff000, s, 1);
 	REFUSED(vmm_boot_load_elf(&ctx, img, len), -EINVAL,
@@ -672,6 +704,27 @@ START_TEST(test_elf_refuses_cmdline_and_initrd)
 }
 END_TEST
 
+START_TEST(test_elf_bios_area)
+{
+	/* `ld -Ttext=0x100000` without a script: the ELF headers alone in
+	 * a segment at 0xff000, the BIOS area; QEMU loads it, and so does
+	 * plugvm (only 0xe0000-0xf0fff is its own) */
+	const struct seg s[] = {
+		{ 1, 0, 0xff000, 0xff000, 0xd4, 0xd4 },
+		{ 1, 0x1000, 0x100000, 0x100000, 0x1000, 0x1000 },
+		{ 1, 0x2000, 0xa0000, 0xa0000, 0x100, 0x100 },
+	};
+	size_t len = elf_image(1, 3, 0x100000, s, 3);
+
+	ck_assert_int_eq(vmm_boot_load_elf(&ctx, img, len), 0);
+	ck_assert_mem_eq(ram + 0xff000, img, 0xd4);
+	ck_assert_mem_eq(ram + 0xa0000, img + 0x2000, 0x100);
+	mb_header(0x1000, 0x3, 0, 0, 0, 0, 0);
+	ck_assert_int_eq(vmm_boot_load_multiboot(&ctx, img, len), 0);
+	ck_assert_uint_eq(rd32(MBI + 8), 2048); /* the map as before */
+}
+END_TEST
+
 START_TEST(test_no_config)
 {
 	/* a fuzzer's context: no [linux] section, no map */
@@ -685,6 +738,14 @@ START_TEST(test_no_config)
 	ck_assert_str_eq((char *)ram + rd32(MBI + 16), "kernel ");
 	REFUSED(vmm_boot_load_elf(&ctx, img, 3), -ENOEXEC,
 		"kernel 'kernel': not an ELF file");
+	/* RAM too small for boot.c's tables: said, without a [linux] */
+	mem.size = 0xe8000;
+	len = elf_image(1, 3, 0x10010, (struct seg[]){ { 1, 0x1000, 0x10000,
+						       0x10000, 0x100,
+						       0x100 } },
+			1);
+	REFUSED(vmm_boot_load_elf(&ctx, img, len), -ENOSPC,
+		"a kernel needs at least 1 MiB of RAM");
 }
 END_TEST
 
@@ -820,6 +881,7 @@ static Suite *boot_elf_suite(void)
 	tcase_add_test(tc, test_mb_aout_header_not_at_start);
 	tcase_add_test(tc, test_mb_info);
 	tcase_add_test(tc, test_mb_info_defaults);
+	tcase_add_test(tc, test_mb_info_high_ram);
 	tcase_add_test(tc, test_mb_elf);
 	tcase_add_test(tc, test_mb_elf64);
 	tcase_add_test(tc, test_mb_video_warns);
@@ -837,6 +899,7 @@ static Suite *boot_elf_suite(void)
 	tcase_add_test(tc, test_elf32);
 	tcase_add_test(tc, test_elf64);
 	tcase_add_test(tc, test_elf64_high_half);
+	tcase_add_test(tc, test_elf_bios_area);
 	tcase_add_test(tc, test_no_config);
 	suite_add_tcase(s, tc);
 

@@ -454,6 +454,37 @@ START_TEST(test_output_stdout)
 }
 END_TEST
 
+/* A consumer that stalls: bytes past its room are dropped, and the
+ * transmitter still never keeps the guest waiting. */
+START_TEST(test_output_stalled)
+{
+	char path[4096];
+	const char *const settings[] = { "output", path, "input", "none",
+					 NULL };
+	struct plugvm_devtest *u;
+	const char *got;
+	size_t len;
+
+	temp_path(path, sizeof(path));
+	u = plugvm_devtest_open(plugin(), "com1", settings, 0);
+	ck_assert_ptr_nonnull(u);
+	ck_assert_int_eq(plugvm_devtest_chardev_stall(u, "com1", "output", 5),
+			 0);
+	for (unsigned int i = 0; i < 1000; i++) {
+		ck_assert_uint_eq(plugvm_devtest_inb(u, LSR),
+				  LSR_THRE | LSR_TEMT);
+		plugvm_devtest_outb(u, THR, 'a' + i % 26);
+	}
+	got = plugvm_devtest_chardev(u, "com1", "output", &len);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_uint_eq(len, 5);
+	ck_assert_str_eq(got, "abcde");
+	ck_assert_ptr_null(plugvm_devtest_log_find(u, PLUGVM_LOG_ERROR, ""));
+	plugvm_devtest_free(u);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(test_reset)
 {
 	plugvm_devtest_outb(t, SCR, 0x55);
@@ -582,7 +613,8 @@ START_TEST(test_rdi_trigger_levels)
 	for (unsigned int i = 0; i < 4; i++) {
 		unsigned int n = levels[i];
 
-		plugvm_devtest_outb(t, FCR, FCR_FE | FCR_CLEAR_RX | FCR_TRIG(i));
+		plugvm_devtest_outb(t, FCR,
+				    FCR_FE | FCR_CLEAR_RX | FCR_TRIG(i));
 		plugvm_devtest_outb(t, IER, IER_RDI);
 		loop_in(n - 1, 0);
 		ck_assert_uint_eq(iir(), IIR_FIFO | IIR_NONE);
@@ -660,7 +692,7 @@ START_TEST(test_iir_priorities)
 	plugvm_devtest_outb(t, MCR, MCR_LOOP);
 	msr();
 	plugvm_devtest_outb(t, MCR, MCR_LOOP | MCR_DTR); /* DDSR */
-	loop_in(17, 'a'); /* RDI, OE and THRI */
+	loop_in(17, 'a');				 /* RDI, OE and THRI */
 	plugvm_devtest_outb(t, IER, 0x0f & ~IER_THRI);
 	plugvm_devtest_outb(t, IER, 0x0f); /* and re-arm THRI */
 	ck_assert(line(4));
@@ -684,7 +716,7 @@ END_TEST
 START_TEST(test_iir_masking)
 {
 	plugvm_devtest_outb(t, FCR, FCR_FE);
-	loop_in(17, 0); /* OE, data, THRE */
+	loop_in(17, 0);					 /* OE, data, THRE */
 	plugvm_devtest_outb(t, MCR, MCR_LOOP | MCR_RTS); /* DCTS */
 
 	plugvm_devtest_outb(t, IER, IER_MSI);
@@ -728,8 +760,9 @@ START_TEST(test_irq_default_lines)
 	static const struct {
 		const char *base;
 		unsigned int irq;
-	} com[] = { { "0x2f8", 3 }, { "0x3e8", 4 }, { "0x2e8", 3 },
-		    { "0x100", 4 } };
+	} com[] = {
+		{ "0x2f8", 3 }, { "0x3e8", 4 }, { "0x2e8", 3 }, { "0x100", 4 }
+	};
 
 	plugvm_devtest_outb(t, IER, IER_THRI);
 	ck_assert(line(4));
@@ -756,12 +789,11 @@ END_TEST
 
 START_TEST(test_irq_setting)
 {
-	ck_assert_int_eq(
-		plugvm_devtest_add(t, plugin(), "uart1",
-				   (const char *const[]){ "base", "0x2f8",
-							  "irq", "5", "output",
-							  "none", NULL }),
-		0);
+	ck_assert_int_eq(plugvm_devtest_add(t, plugin(), "uart1",
+					    (const char *const[]){
+						    "base", "0x2f8", "irq", "5",
+						    "output", "none", NULL }),
+			 0);
 	plugvm_devtest_outb(t, 0x2f9, IER_THRI);
 	ck_assert(line(5));
 	ck_assert(!line(3));
@@ -774,12 +806,11 @@ END_TEST
 /* Two ports on one line: the controller sees the OR of the two. */
 START_TEST(test_shared_irq)
 {
-	ck_assert_int_eq(
-		plugvm_devtest_add(t, plugin(), "com3",
-				   (const char *const[]){ "base", "0x3e8",
-							  "output", "none",
-							  NULL }),
-		0);
+	ck_assert_int_eq(plugvm_devtest_add(t, plugin(), "com3",
+					    (const char *const[]){
+						    "base", "0x3e8", "output",
+						    "none", NULL }),
+			 0);
 	plugvm_devtest_outb(t, IER, IER_THRI);
 	plugvm_devtest_outb(t, 0x3e9, IER_THRI);
 	ck_assert(line(4));
@@ -939,8 +970,11 @@ START_TEST(test_timeout_follows_lcr)
 	static const struct {
 		uint8_t lcr;
 		unsigned int half_bits;
-	} cases[] = { { 0x04, 15 }, { 0x00, 14 }, { 0x0f, 24 },
-		      { 0x02, 18 }, { 0x0b, 22 } };
+	} cases[] = { { 0x04, 15 },
+		      { 0x00, 14 },
+		      { 0x0f, 24 },
+		      { 0x02, 18 },
+		      { 0x0b, 22 } };
 
 	plugvm_devtest_outb(t, FCR, FCR_FE | FCR_TRIG(3));
 	plugvm_devtest_outb(t, IER, IER_RDI);
@@ -1080,7 +1114,8 @@ START_TEST(test_input_rx)
 	ck_assert_int_eq(type("h"), 1);
 	ck_assert(line(4));
 	ck_assert_uint_eq(iir(), IIR_RDI);
-	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR), LSR_DR | LSR_THRE | LSR_TEMT);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR),
+			  LSR_DR | LSR_THRE | LSR_TEMT);
 	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'h');
 	ck_assert(!line(4));
 	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR), LSR_THRE | LSR_TEMT);
@@ -1162,9 +1197,10 @@ START_TEST(test_input_loopback)
 	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'x');
 	/* a break waits for the receiver to be on the line again */
 	plugvm_devtest_outb(t, MCR, MCR_LOOP);
-	ck_assert_int_eq(plugvm_devtest_chardev_event(
-				 t, "uart0", "input", PLUGVM_CHARDEV_EVENT_BREAK),
-			 0);
+	ck_assert_int_eq(
+		plugvm_devtest_chardev_event(t, "uart0", "input",
+					     PLUGVM_CHARDEV_EVENT_BREAK),
+		0);
 	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR), LSR_THRE | LSR_TEMT);
 	plugvm_devtest_outb(t, MCR, 0);
 	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR),
@@ -1176,9 +1212,10 @@ END_TEST
 START_TEST(test_input_break)
 {
 	plugvm_devtest_outb(t, IER, IER_RLSI | IER_RDI);
-	ck_assert_int_eq(plugvm_devtest_chardev_event(
-				 t, "uart0", "input", PLUGVM_CHARDEV_EVENT_BREAK),
-			 0);
+	ck_assert_int_eq(
+		plugvm_devtest_chardev_event(t, "uart0", "input",
+					     PLUGVM_CHARDEV_EVENT_BREAK),
+		0);
 	ck_assert(line(4));
 	ck_assert_uint_eq(iir(), IIR_RLSI);
 	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR),
@@ -1198,9 +1235,10 @@ START_TEST(test_input_break_fifo)
 {
 	plugvm_devtest_outb(t, FCR, FCR_FE | FCR_TRIG(3));
 	ck_assert_int_eq(type("ab"), 2);
-	ck_assert_int_eq(plugvm_devtest_chardev_event(
-				 t, "uart0", "input", PLUGVM_CHARDEV_EVENT_BREAK),
-			 0);
+	ck_assert_int_eq(
+		plugvm_devtest_chardev_event(t, "uart0", "input",
+					     PLUGVM_CHARDEV_EVENT_BREAK),
+		0);
 	ck_assert_int_eq(type("c"), 1);
 	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR),
 			  LSR_FIFOE | LSR_DR | LSR_THRE | LSR_TEMT);
@@ -1216,9 +1254,10 @@ START_TEST(test_input_break_fifo)
 	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR), LSR_THRE | LSR_TEMT);
 
 	/* read past unreported, a break's error leaves bit 7 with it */
-	ck_assert_int_eq(plugvm_devtest_chardev_event(
-				 t, "uart0", "input", PLUGVM_CHARDEV_EVENT_BREAK),
-			 0);
+	ck_assert_int_eq(
+		plugvm_devtest_chardev_event(t, "uart0", "input",
+					     PLUGVM_CHARDEV_EVENT_BREAK),
+		0);
 	ck_assert_int_eq(type("d"), 1);
 	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 0x00);
 	ck_assert_uint_eq(plugvm_devtest_inb(t, LSR),
@@ -1232,8 +1271,8 @@ START_TEST(test_input_eof)
 {
 	plugvm_devtest_outb(t, FCR, FCR_FE);
 	ck_assert_int_eq(type("bye"), 3);
-	ck_assert_int_eq(plugvm_devtest_chardev_event(
-				 t, "uart0", "input", PLUGVM_CHARDEV_EVENT_EOF),
+	ck_assert_int_eq(plugvm_devtest_chardev_event(t, "uart0", "input",
+						      PLUGVM_CHARDEV_EVENT_EOF),
 			 0);
 	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'b');
 	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'y');
@@ -1247,7 +1286,7 @@ END_TEST
 /* Typed bytes below the trigger level: the character timeout. */
 START_TEST(test_input_timeout)
 {
-	plugvm_devtest_outb(t, LCR, 0x03); /* 8N1 */
+	plugvm_devtest_outb(t, LCR, 0x03);		   /* 8N1 */
 	plugvm_devtest_outb(t, FCR, FCR_FE | FCR_TRIG(2)); /* 8 bytes */
 	plugvm_devtest_outb(t, IER, IER_RDI);
 	ck_assert_int_eq(type("ls\r"), 3);
@@ -1269,9 +1308,8 @@ START_TEST(test_input_none)
 		0);
 
 	ck_assert_ptr_nonnull(u);
-	ck_assert_int_eq(plugvm_devtest_chardev_input(u, "quiet", "input",
-						      "x", 1),
-			 -1);
+	ck_assert_int_eq(
+		plugvm_devtest_chardev_input(u, "quiet", "input", "x", 1), -1);
 	ck_assert_uint_eq(plugvm_devtest_inb(u, LSR), LSR_THRE | LSR_TEMT);
 	plugvm_devtest_free(u);
 }
@@ -1280,15 +1318,13 @@ END_TEST
 /* auto: stdin for the first port that asks, none for the others. */
 START_TEST(test_input_auto)
 {
+	ck_assert_int_eq(plugvm_devtest_add(t, plugin(), "com2",
+					    (const char *const[]){
+						    "base", "0x2f8", "output",
+						    "none", NULL }),
+			 0);
 	ck_assert_int_eq(
-		plugvm_devtest_add(t, plugin(), "com2",
-				   (const char *const[]){ "base", "0x2f8",
-							  "output", "none",
-							  NULL }),
-		0);
-	ck_assert_int_eq(plugvm_devtest_chardev_input(t, "com2", "input", "x",
-						      1),
-			 -1);
+		plugvm_devtest_chardev_input(t, "com2", "input", "x", 1), -1);
 	ck_assert_int_eq(type("y"), 1);
 	ck_assert_uint_eq(plugvm_devtest_inb(t, 0x2fd) & LSR_DR, 0);
 	ck_assert_uint_eq(plugvm_devtest_inb(t, RBR), 'y');
@@ -1300,12 +1336,11 @@ END_TEST
  * first. */
 START_TEST(test_input_stdin_taken)
 {
-	ck_assert_int_eq(
-		plugvm_devtest_add(t, plugin(), "com2",
-				   (const char *const[]){ "base", "0x2f8",
-							  "input", "stdin",
-							  NULL }),
-		-EBUSY);
+	ck_assert_int_eq(plugvm_devtest_add(t, plugin(), "com2",
+					    (const char *const[]){
+						    "base", "0x2f8", "input",
+						    "stdin", NULL }),
+			 -EBUSY);
 	ck_assert_msg(strstr(plugvm_devtest_error(t), "uart0") &&
 			      strstr(plugvm_devtest_error(t), "input"),
 		      "error '%s' names the holder", plugvm_devtest_error(t));
@@ -1326,21 +1361,19 @@ START_TEST(test_four_ports_own_io)
 		snprintf(base, sizeof(base), "0x%x", bases[i]);
 		temp_path(out[i], sizeof(out[i]));
 		temp_path(in[i], sizeof(in[i]));
-		ck_assert_int_eq(
-			plugvm_devtest_add(u, plugin(), id,
-					   (const char *const[]){
-						   "base", base, "output",
-						   out[i], "input", in[i],
-						   NULL }),
-			0);
+		ck_assert_int_eq(plugvm_devtest_add(
+					 u, plugin(), id,
+					 (const char *const[]){
+						 "base", base, "output", out[i],
+						 "input", in[i], NULL }),
+				 0);
 	}
 	for (unsigned int i = 0; i < 4; i++) {
 		char c = '1' + i;
 
 		snprintf(id, sizeof(id), "com%u", i + 1);
-		ck_assert_int_eq(plugvm_devtest_chardev_input(u, id, "input",
-							      &c, 1),
-				 1);
+		ck_assert_int_eq(
+			plugvm_devtest_chardev_input(u, id, "input", &c, 1), 1);
 	}
 	/* each port echoes what it got, plus one */
 	for (unsigned int i = 0; i < 4; i++) {
@@ -1551,6 +1584,7 @@ static Suite *serial_suite(void)
 	tcase_add_test(tc, test_fifo_reset);
 	tcase_add_test(tc, test_output_file_exact);
 	tcase_add_test(tc, test_output_stdout);
+	tcase_add_test(tc, test_output_stalled);
 	tcase_add_test(tc, test_reset);
 	tcase_add_test(tc, test_linux_autoconfig);
 	suite_add_tcase(s, tc);

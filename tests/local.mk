@@ -111,7 +111,8 @@ tests_check_chipset_SOURCES = tests/check_chipset.c tests/capture.h
 tests_check_chipset_CFLAGS = $(TEST_CFLAGS)
 tests_check_chipset_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
 EXTRA_tests_check_chipset_DEPENDENCIES = devices/i8259.la devices/i8254.la \
-	devices/debugport.la devices/nullmmio.la tests/testdev.la
+	devices/debugport.la devices/nullmmio.la tests/testdev.la \
+	devices/i8042.la tests/guests/bzimage.bin
 
 tests_check_vcpu_SOURCES = tests/check_vcpu.c
 tests_check_vcpu_CFLAGS = $(TEST_CFLAGS)

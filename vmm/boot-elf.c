@@ -41,16 +41,18 @@
  * identity-mapped. Such a kernel has no way to receive a command line or
  * modules, so naming them is an error.
  *
- * Both loaders check every address against guest RAM and the RAM entries
- * of ctx->map before writing a byte there, and every offset against the
- * file: they take any bytes (tests/check_boot_elf.c, the loader fuzz
- * target).
+ * Both loaders check every address before writing a byte there (guest
+ * RAM; the RAM entries of ctx->map, or the BIOS area below 1 MiB, which
+ * QEMU lets kernels load into too; never plugvm's own 0xe0000-0xf0fff),
+ * and every offset against the file: they take any bytes
+ * (tests/check_boot_elf.c, the loader fuzz target).
  */
 #include "config.h"
 
 #include "boot.h"
 
 #include "log.h"
+#include "mptable.h"
 #include "parse.h"
 
 #include <errno.h>
@@ -191,10 +193,23 @@ effective_map(const struct vmm_boot_ctx *ctx, struct vmm_memmap_entry e[3],
 	return map;
 }
 
+/* The end of what plugvm keeps from VMM_BOOT_ZEROPAGE up: this file's
+ * information, the GDT, the page tables, and (chipset pc) the MP table at
+ * VMM_BOOT_MPTABLE, as large as the most vCPUs make it, page-rounded. */
+static uint64_t kept_end(void)
+{
+	return (VMM_BOOT_MPTABLE + vmm_mptable_size(VMM_VCPUS_MAX) +
+		PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+}
+
 /*
  * Whether guest-physical [@addr, @addr + @size) is RAM something may be
- * loaded to: inside guest RAM, and covered by RAM entries of the memory
- * map. On refusal print why at @o: "@who: @what (range) ...".
+ * loaded to: inside guest RAM, clear of what plugvm keeps from
+ * VMM_BOOT_ZEROPAGE to kept_end(), and covered by RAM entries of the memory map or by
+ * the rest of the BIOS area below 1 MiB. QEMU loads kernels there too:
+ * GNU ld's default layout for `-Ttext=0x100000` puts a segment holding
+ * only the ELF headers at 0xff000. On refusal print why at @o:
+ * "@who: @what (range) ...".
  */
 static bool usable_ram(const struct vmm_boot_ctx *ctx,
 		       const struct vmm_origin *o, const char *who,
@@ -212,25 +227,39 @@ static bool usable_ram(const struct vmm_boot_ctx *ctx,
 				 who, what, addr, size, ctx->mem->size);
 		return false;
 	}
-	/* The map is sorted without overlaps: walk the RAM entries that
-	 * cover [at, end) one after the other. */
+	if (size && addr < kept_end() && end > VMM_BOOT_ZEROPAGE) {
+		vmm_origin_error(o,
+				 "%s: %s (0x%" PRIx64 "-0x%" PRIx64
+				 ") overlaps the boot information, CPU and MP "
+				 "tables plugvm keeps at 0x%llx-0x%" PRIx64,
+				 who, what, addr, end - 1, VMM_BOOT_ZEROPAGE,
+				 kept_end() - 1);
+		return false;
+	}
+	/* The map is sorted without overlaps: walk the entries that cover
+	 * [at, end) one after the other. */
 	for (size_t i = 0; i < map->n && at < end; i++) {
 		const struct vmm_memmap_entry *e = &map->e[i];
+		uint64_t e_end = e->addr + e->size;
 
-		if (e->addr + e->size <= at)
+		if (e_end <= at)
 			continue;
-		if (e->addr > at || e->type != VMM_E820_RAM)
+		if (e->addr > at)
 			break;
-		at = e->addr + e->size;
+		if (e->type == VMM_E820_RAM)
+			at = e_end;
+		else if (at >= VMM_BOOT_EBDA && at < ONE_MIB)
+			at = e_end < ONE_MIB ? e_end : ONE_MIB;
+		else
+			break;
 	}
 	if (at < end) {
 		vmm_origin_error(o,
 				 "%s: %s (0x%" PRIx64 "-0x%" PRIx64
-				 ") overlaps memory that is not free RAM at "
-				 "0x%" PRIx64
-				 " (the BIOS area 0x%llx-0xfffff, what plugvm "
-				 "keeps, or a device)",
-				 who, what, addr, end - 1, at, VMM_BOOT_EBDA);
+				 ") overlaps memory that is not RAM at 0x%" PRIx64
+				 " (the memory map reserves it: a device's "
+				 "range, or a hole)",
+				 who, what, addr, end - 1, at);
 		return false;
 	}
 	return true;

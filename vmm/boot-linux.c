@@ -113,6 +113,8 @@ struct bzimage {
 	uint64_t kernel_len;
 	uint64_t hdr_end; /* the setup header ends here (offset) */
 	uint64_t load; /* where the kernel goes */
+	uint64_t runtime; /* where it runs: pref_address, unless it is
+			   * relocatable (then where it is loaded) */
 	uint64_t init_size; /* how much it needs there, decompressed */
 	uint32_t initrd_max; /* highest address of an initrd byte */
 	uint32_t cmdline_size; /* longest command line, NUL excluded */
@@ -173,11 +175,16 @@ static int parse_header(const struct vmm_boot_ctx *ctx, const uint8_t *img,
 	bz->entry64 = bz->version >= 0x020c &&
 		      (get16(img + HDR_XLOADFLAGS) & XLF_KERNEL_64);
 	bz->load = VMM_BOOT_HIGH;
-	if (bz->version >= 0x020a && img[HDR_RELOCATABLE]) {
+	bz->runtime = VMM_BOOT_HIGH;
+	if (bz->version >= 0x020a) {
 		uint64_t pref = get64(img + HDR_PREF_ADDRESS);
 
-		if (pref >= VMM_BOOT_HIGH)
+		/* a kernel that cannot move decompresses itself to
+		 * pref_address (LOAD_PHYSICAL_ADDR) wherever it is loaded */
+		if (pref >= VMM_BOOT_HIGH && img[HDR_RELOCATABLE])
 			bz->load = pref;
+		if (pref >= VMM_BOOT_HIGH)
+			bz->runtime = pref;
 	}
 	bz->init_size = bz->kernel_len;
 	if (bz->version >= 0x020a &&
@@ -204,18 +211,29 @@ static int choose_entry(const struct vmm_boot_ctx *ctx,
 	return 0;
 }
 
-/* The kernel at bz->load, with room for init_size, in low RAM. */
+/* The end of what the kernel occupies: its file at bz->load and
+ * init_size at where it runs. */
+static uint64_t kernel_end(const struct bzimage *bz)
+{
+	uint64_t a = bz->load + bz->kernel_len;
+	uint64_t b = bz->runtime + bz->init_size;
+
+	return a > b ? a : b;
+}
+
+/* The kernel at bz->load, with room for init_size where it runs, in low
+ * RAM. */
 static int place_kernel(const struct vmm_boot_ctx *ctx,
 			const struct bzimage *bz)
 {
 	const struct vmm_linux_cfg *lx = ctx->lx;
 	uint64_t low = vmm_guestmem_low(ctx->mem);
-	uint8_t *dst = vmm_guestmem_ptr(ctx->mem, bz->load, bz->init_size);
+	uint8_t *dst = vmm_guestmem_ptr(ctx->mem, bz->load, bz->kernel_len);
 
-	if (!dst) {
+	if (!dst || !vmm_guestmem_ptr(ctx->mem, bz->runtime, bz->init_size)) {
 		vmm_origin_error(&lx->kernel_origin,
-				 "kernel '%s' needs %" PRIu64 " bytes at 0x%" PRIx64 " (init_size), but RAM below the PCI hole ends at 0x%" PRIx64 ": give the machine more memory",
-				 lx->kernel, bz->init_size, bz->load, low);
+				 "kernel '%s' needs %" PRIu64 " bytes at 0x%" PRIx64 " (init_size, where it runs), but RAM below the PCI hole ends at 0x%" PRIx64 ": give the machine more memory",
+				 lx->kernel, bz->init_size, bz->runtime, low);
 		return -ENOSPC;
 	}
 	memcpy(dst, bz->kernel, bz->kernel_len);
@@ -277,7 +295,7 @@ static int place_initrd(const struct vmm_boot_ctx *ctx,
 	top = vmm_guestmem_low(ctx->mem);
 	if ((uint64_t)bz->initrd_max + 1 < top)
 		top = (uint64_t)bz->initrd_max + 1;
-	floor = (bz->load + bz->init_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+	floor = (kernel_end(bz) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 	addr = top >= size ? (top - size) & ~(PAGE_SIZE - 1) : 0;
 	if (top < size || addr < floor) {
 		vmm_origin_error(&lx->initrd_origin,

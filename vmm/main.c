@@ -76,7 +76,10 @@ static const char default_linux_machine[] =
 	"chipset = pc\n"
 	"\n"
 	"[device \"com1\"]\n"
-	"type = serial\n";
+	"type = serial\n"
+	"\n"
+	"[device \"rtc\"]\n"
+	"type = rtc\n";
 
 static void usage(FILE *f)
 {
@@ -87,7 +90,8 @@ static void usage(FILE *f)
 		"\n"
 		"  -k, --kernel=FILE       boot FILE (bzImage, multiboot or ELF), as a\n"
 		"                          [linux] section would; without MACHINE.ini on\n"
-		"                          256M, chipset pc and a serial port on stdio\n"
+		"                          256M, chipset pc, an RTC and a serial port\n"
+		"                          on stdio\n"
 		"      --initrd=FILE       the kernel's initramfs (multiboot: modules)\n"
 		"      --append=TEXT       the kernel's command line\n"
 		"  -a, --accel=ACCEL       auto, kvm or tcg (overrides [machine] accel)\n"

@@ -1,18 +1,25 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Test kernels for the [linux] section's other formats (vmm/boot-elf.c):
-# a multiboot kernel as ELF and as an a.out-kludge flat binary, a plain
+# a multiboot kernel as ELF (linked by a script, and by ld's defaults) and
+# as an a.out-kludge flat binary, a plain
 # ELF32 and a plain (upper-half) ELF64 kernel, an ELF kernel with a PVH
 # note. Each machine file is a make check test
 # (run-machine.sh, expected output and status in tests/expected/), and
 # make check-kvm runs them on kvm too (tests/kvm/check-kvm.sh).
 BOOT_MACHINES = tests/boot/mb-info.ini tests/boot/mb-aout.ini \
-	tests/boot/elf32.ini tests/boot/elf64.ini tests/boot/pvh.ini
+	tests/boot/mb-ld.ini tests/boot/elf32.ini tests/boot/elf64.ini \
+	tests/boot/pvh.ini
 BOOT_KERNELS = tests/boot/mb-info.elf tests/boot/mb-aout.bin \
-	tests/boot/elf32.elf tests/boot/elf64.elf tests/boot/pvh.elf
+	tests/boot/mb-ld.elf tests/boot/elf32.elf tests/boot/elf64.elf \
+	tests/boot/pvh.elf
 BOOT_MODULES = tests/boot/mod1.txt tests/boot/mod2.txt
 TESTS += $(BOOT_MACHINES)
+# The multiboot and PVH kernels against QEMU's -kernel (TAP; SKIP without
+# qemu-system-x86_64).
+TESTS += tests/boot/qemu.sh
 noinst_DATA += $(BOOT_KERNELS) tests/boot/.stamp-ini
 EXTRA_DIST += $(BOOT_MACHINES) $(BOOT_MODULES) tests/boot/io.h \
+	tests/boot/qemu.sh \
 	tests/boot/kernel32.lds tests/boot/high.lds tests/boot/pvh.lds \
 	tests/boot/mb-info.S tests/boot/elf32.S tests/boot/elf64.S \
 	tests/boot/pvh.S
@@ -40,6 +47,10 @@ tests/boot/elf64.o: tests/boot/elf64.S
 tests/boot/mb-info.elf tests/boot/elf32.elf: $(BOOT_LDS32)
 tests/boot/mb-info.elf: tests/boot/mb-info.o
 	$(AM_V_GEN)$(BOOT_LD) -m elf_i386 -T $(BOOT_LDS32) -o $@ $<
+# mb-ld: the same kernel linked as tutorials do, with no script: GNU ld
+# puts the ELF headers in a segment of their own at 0xff000.
+tests/boot/mb-ld.elf: tests/boot/mb-info.o
+	$(AM_V_GEN)$(BOOT_LD) -m elf_i386 -e _start -Ttext=0x100000 -o $@ $<
 tests/boot/mb-aout.bin: tests/boot/mb-aout.o $(BOOT_LDS32)
 	$(AM_V_GEN)$(BOOT_LD) -m elf_i386 -T $(BOOT_LDS32) --oformat binary \
 		-o $@ $<
