@@ -50,6 +50,7 @@ struct vmm_chardev_dest {
 	bool watching;
 	struct vmm_timer *flush; /* writes out what a millisecond gathered */
 	bool flush_armed;
+	bool gave_up; /* a final flush timed out: the others do not wait */
 	unsigned refs;
 	uint64_t lost; /* accepted, then lost to a failure or at the end */
 	struct vmm_chardev_dest *next; /* every live destination */
@@ -426,6 +427,16 @@ static int dest_new(struct vmm_chardevs *cs, const char *spec,
 	return 0;
 }
 
+/* Flush at the end: VMM_CHARDEV_FLUSH_MS for a consumer that stalls,
+ * once per destination. Lock held. */
+static void dest_final_drain(struct vmm_chardev_dest *d)
+{
+	bool wait = d->stall && !d->gave_up;
+
+	if (!dest_drain_until(d, now_ms() + (wait ? VMM_CHARDEV_FLUSH_MS : 0)))
+		d->gave_up = true;
+}
+
 /* The last user let go: flush for a bounded time, then free. */
 static int dest_free(struct vmm_chardev_dest *d, uint64_t *lost)
 {
@@ -433,7 +444,7 @@ static int dest_free(struct vmm_chardev_dest *d, uint64_t *lost)
 	int err;
 
 	pthread_mutex_lock(&d->lock);
-	dest_drain_until(d, now_ms() + (d->stall ? VMM_CHARDEV_FLUSH_MS : 0));
+	dest_final_drain(d);
 	d->lost += d->len;
 	d->len = 0;
 	err = d->err;
@@ -615,8 +626,7 @@ int vmm_chardev_close(struct vmm_chardev *c, uint64_t *lost)
 		cs->stdout_dest = NULL;
 	/* the others' bytes wait for the last one; ours go now */
 	if (!last)
-		dest_drain_until(d, now_ms() +
-					    (d->stall ? VMM_CHARDEV_FLUSH_MS : 0));
+		dest_final_drain(d);
 	ret = d->err;
 	pthread_mutex_unlock(&d->lock);
 	pthread_mutex_unlock(&cs->lock);
