@@ -1525,6 +1525,25 @@ START_TEST(test_output_unopenable)
 }
 END_TEST
 
+/* Line 2 is the 8259A cascade, not a device's; 24 and up do not exist. */
+START_TEST(test_irq_refused)
+{
+	expect_add_fails((const char *const[]){ "irq", "2", NULL }, -EINVAL,
+			 "irq: 2 is the cascade");
+	expect_add_fails((const char *const[]){ "irq", "24", NULL }, -EINVAL,
+			 "irq: '24' is out of range");
+}
+END_TEST
+
+START_TEST(test_input_unopenable)
+{
+	expect_add_fails((const char *const[]){ "input",
+						"/nonexistent/dir/in.txt",
+						NULL },
+			 -ENOENT, "input: cannot open");
+}
+END_TEST
+
 START_TEST(test_overlap)
 {
 	static const char *const settings[] = { "base", "0x3fc", "output",
@@ -1647,6 +1666,8 @@ static Suite *serial_suite(void)
 	tcase_add_test(tc, test_base_not_a_number);
 	tcase_add_test(tc, test_unknown_key);
 	tcase_add_test(tc, test_output_unopenable);
+	tcase_add_test(tc, test_irq_refused);
+	tcase_add_test(tc, test_input_unopenable);
 	tcase_add_test(tc, test_overlap);
 	tcase_add_test(tc, test_write_read_only);
 	suite_add_tcase(s, tc);
