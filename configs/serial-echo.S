@@ -206,7 +206,7 @@ take:
 	call	enqueue
 9:	ret
 
-/* enqueue: %al into the ring, and the THR empty interrupt on */
+/* enqueue: %al into the ring, and the THR empty interrupt on; keeps %al */
 enqueue:
 	mov	tail, %bx
 	and	$(RING - 1), %bx
@@ -215,7 +215,9 @@ enqueue:
 	testb	$IER_THRI, ier
 	jnz	1f
 	orb	$IER_THRI, ier
+	push	%ax
 	call	set_ier
+	pop	%ax
 1:	ret
 
 /* transmit: up to 16 bytes from the ring (THR is empty, and so is the

@@ -92,6 +92,35 @@ wait $writer 2>/dev/null
 writer=
 check "input = a FIFO, written in four parts" $st
 
+# Keys one at a time, as typed: a CR that finds nothing waiting to be
+# sent still becomes CR LF (the THR empty interrupt is off then)
+rm -f "$tmp/fifo"
+mkfifo "$tmp/fifo"
+(
+	for k in a '\r' b '\r' '\004'; do
+		printf "$k"
+		sleep 0.3
+	done >"$tmp/fifo"
+) &
+writer=$!
+st=0
+"$plugvm" --timeout 60 "$tmp/fifo.ini" </dev/null >"$tmp/out" \
+	2>"$tmp/err" || st=$?
+wait $writer 2>/dev/null
+writer=
+printf 'a\r\nb\r\nserial-echo: 4 bytes received, all echoed\r\n' >"$tmp/keys"
+if [ $st = 16 ] && cmp -s "$tmp/out" "$tmp/keys"; then
+	ok "keys one at a time: each CR echoed as CR LF"
+else
+	{
+		echo "exit status $st, want 16; output:"
+		od -c "$tmp/out"
+		echo "--- stderr:"
+		cat "$tmp/err"
+	} >"$tmp/why"
+	not_ok "keys one at a time" "$tmp/why"
+fi
+
 # No input: the end of it at once; the guest waits in HLT for ever
 st=0
 "$plugvm" --timeout 2 "$tmp/stdin.ini" </dev/null >"$tmp/out" \
