@@ -299,6 +299,62 @@ START_TEST(test_keys_reach_the_guest)
 }
 END_TEST
 
+/*
+ * plugvm as a background job of the terminal (another process group is in
+ * the foreground): it leaves the terminal alone (raw mode would stop it
+ * with SIGTTOU, reading with SIGTTIN) and says the guest gets no input.
+ */
+START_TEST(test_background_job)
+{
+	const char *build = getenv("PLUGVM_BUILDDIR");
+	char plugvm[4096];
+	struct run r;
+	int st;
+
+	memset(&r, 0, sizeof(r));
+	snprintf(plugvm, sizeof(plugvm), "%s/vmm/plugvm", build);
+	r.master = posix_openpt(O_RDWR | O_NOCTTY);
+	ck_assert_int_ge(r.master, 0);
+	ck_assert_int_eq(grantpt(r.master), 0);
+	ck_assert_int_eq(unlockpt(r.master), 0);
+	r.slave = open(ptsname(r.master), O_RDWR | O_NOCTTY);
+	ck_assert_int_ge(r.slave, 0);
+	ck_assert_int_eq(tcgetattr(r.slave, &r.before), 0);
+	r.pid = fork();
+	ck_assert_int_ge(r.pid, 0);
+	if (r.pid == 0) {
+		pid_t job;
+
+		/* a shell: the session leader, in the foreground */
+		setsid();
+		if (ioctl(r.slave, TIOCSCTTY, 0) < 0)
+			_exit(120);
+		dup2(r.slave, 0);
+		dup2(r.slave, 1);
+		dup2(r.slave, 2);
+		close(r.master);
+		close(r.slave);
+		job = fork();
+		if (job == 0) {
+			setpgid(0, 0); /* its own group: a background job */
+			execl(plugvm, plugvm, "--accel", "tcg", "--timeout=3",
+			      ini, (char *)NULL);
+			_exit(121);
+		}
+		if (job < 0 || waitpid(job, &st, 0) < 0)
+			_exit(122);
+		_exit(WIFEXITED(st) ? WEXITSTATUS(st) : 100 + WTERMSIG(st));
+	}
+	ck_assert_msg(shows(&r, "ready", 30000), "no 'ready'; saw '%s'",
+		      r.seen);
+	ck_assert(!is_raw(r.slave));
+	ck_assert_msg(shows(&r, "another job", 10000), "saw '%s'", r.seen);
+	/* not stopped by SIGTTOU/SIGTTIN: its --timeout ends it */
+	ck_assert_int_eq(finish(&r), 124);
+	check_restored(&r);
+}
+END_TEST
+
 /* The shipped 16550A (devices/serial.c) with its echo guest: what is
  * typed comes back through the UART's FIFOs and interrupts. */
 START_TEST(test_serial_echo)
@@ -348,6 +404,7 @@ static Suite *console_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_keys_reach_the_guest);
 	tcase_add_test(tc, test_serial_echo);
+	tcase_add_test(tc, test_background_job);
 	suite_add_tcase(s, tc);
 	return s;
 }
