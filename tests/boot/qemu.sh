@@ -22,11 +22,14 @@ trap 'rm -rf "$work"' EXIT
 # to QEMU (run there) and to plugvm (the machine file's directory)
 cp "$mods"/mod*.txt "$work/"
 
-# From the kernel's first line on (QEMU's BIOS prints before it), without
-# the lines that differ by design.
+# From the kernel's first line on, without the lines that differ by
+# design. QEMU's BIOS prints before it, on the same line ("Booting from
+# ROM..", and more when a loaded host makes it wait): whatever precedes
+# the kernel's first words goes.
 compared() {
-	tr -d '\r' <"$1" | sed 's/^.*Booting from ROM\.\.//' |
-		sed -n '/^\(multiboot\|pvh\): /,$p' |
+	tr -d '\r' <"$1" |
+		awk '!on && match($0, /(multiboot|pvh): /) {
+			$0 = substr($0, RSTART); on = 1 } on' |
 		grep -v -e '^mmap ' -e '^memmap ' -e '^flags ' \
 			-e '^mem_lower ' -e '^boot loader: '
 }
