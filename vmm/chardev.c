@@ -756,11 +756,12 @@ static void in_deliver(struct vmm_chardev_in *in, size_t room)
 	uint8_t out[IN_CHUNK];
 	size_t i = 0, m = 0;
 
-	if (!in->console) {
-		m = in->carry_len < room ? in->carry_len : room;
-		in->ops->receive(in->opaque, in->carry, m);
-		i = m;
-		m = 0;
+	if (!in->console) { /* bytes as they are, never past @room */
+		i = in->carry_len < room ? in->carry_len : room;
+		in->ops->receive(in->opaque, in->carry, i);
+		memmove(in->carry, in->carry + i, in->carry_len - i);
+		in->carry_len -= i;
+		return;
 	}
 	while (i < in->carry_len && m < room) {
 		uint8_t c = in->carry[i++];
