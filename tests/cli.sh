@@ -499,6 +499,8 @@ done
 
 for sig in INT TERM HUP QUIT; do
 	st=0
+	# the last run's output must not pass for this one's
+	rm -f "$tmp/out"
 	"$plugvm" "$tmp/forever.ini" >"$tmp/out" 2>"$tmp/err" &
 	pid=$!
 	# Signal a running guest: once it has printed (a fixed sleep was too

@@ -37,7 +37,7 @@ TEST_GUESTS = tests/guests/intloop.bin tests/guests/pgcs.bin \
 	tests/guests/refuse.bin tests/guests/kitcmp.bin \
 	tests/guests/intr-real.bin tests/guests/intr-pm.bin \
 	tests/guests/intr-lm.bin tests/guests/intr-smp.bin \
-	tests/guests/smc.bin
+	tests/guests/smc.bin tests/guests/stuck.bin tests/guests/flood.bin
 noinst_DATA += $(TEST_GUESTS)
 EXTRA_DIST += $(TEST_GUESTS:.bin=.S)
 CLEANFILES += $(TEST_GUESTS) $(TEST_GUESTS:.bin=.o)
@@ -70,7 +70,10 @@ tests_check_log_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
 TEST_PLUGIN_FLAGS = -module -avoid-version -shared -rpath /nowhere $(SAN_LDFLAGS)
 check_LTLIBRARIES += tests/testdev.la tests/badabi.la tests/newapi.la \
 	tests/nosym.la tests/undefined.la tests/failcreate.la tests/misnamed.la \
-	tests/chartest.la
+	tests/chartest.la tests/stuck.la
+# A device that never returns from one callback (tests/stop.sh).
+tests_stuck_la_SOURCES = tests/plugins/stuck.c
+tests_stuck_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 tests_chartest_la_SOURCES = tests/plugins/chartest.c
 tests_chartest_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 tests_testdev_la_SOURCES = tests/plugins/testdev.c
@@ -129,6 +132,11 @@ tests_check_x86_intr_LDADD = $(TEST_LIBS)
 
 # The command line, end to end (TAP: each check counts).
 TESTS += tests/cli.sh
+# Stopping from the first millisecond to the last: signals and --timeout
+# during start-up, in a device callback that never returns, with output
+# nobody reads, in teardown (the watchdog, vmm/watchdog.h; TAP).
+TESTS += tests/stop.sh
+EXTRA_DIST += tests/stop.sh
 # The bad-file corpus: tests/bad/*.ini and a few made at run time, each
 # status 1 with one FILE:LINE message (TAP).
 TESTS += tests/bad.sh

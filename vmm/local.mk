@@ -18,7 +18,8 @@ vmm_libvmm_core_la_SOURCES = \
 	vmm/plugin.c vmm/plugin.h \
 	vmm/chardev.c vmm/chardev.h \
 	vmm/device.c vmm/devtimer.c vmm/device.h \
-	vmm/irq.c vmm/irq.h
+	vmm/irq.c vmm/irq.h \
+	vmm/watchdog.c vmm/watchdog.h
 
 vmm_libvmm_la_SOURCES = \
 	vmm/accel.h vmm/exit.h \

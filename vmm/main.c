@@ -14,6 +14,7 @@
 #include "plugin.h"
 #include "settings.h"
 #include "vm.h"
+#include "watchdog.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -74,7 +75,7 @@ static void usage(FILE *f)
 		"Run the virtual machine MACHINE.ini describes.\n"
 		"\n"
 		"  -a, --accel=ACCEL       auto, kvm or tcg (overrides [machine] accel)\n"
-		"  -t, --timeout=SECONDS   stop the guest after SECONDS (exit status 124)\n"
+		"  -t, --timeout=SECONDS   stop SECONDS after plugvm started (exit status 124)\n"
 		"  -v, --verbose           more diagnostics on stderr (twice: debug);\n"
 		"                          implies --stats\n"
 		"      --stats             exit counts and host time per device and\n"
@@ -341,6 +342,7 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 	uint64_t t0;
 	int status;
 
+	vmm_watchdog_phase("reading %s", o->machine);
 	if (vmm_config_load(o->machine, &cfg))
 		return EXIT_CONFIG;
 	accel = choose_accel(o, cfg);
@@ -354,7 +356,7 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 	}
 	vm->collect_stats = o->stats || o->verbosity >= 1;
 	t0 = vmm_now_ns();
-	why = vmm_vm_run(vm, o->timeout_ms);
+	why = vmm_vm_run(vm);
 	status = vmm_vm_exit_status(vm, why);
 	if (vm->collect_stats)
 		vmm_vm_print_stats(vm, vmm_now_ns() - t0);
@@ -365,6 +367,7 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 
 int main(int argc, char **argv)
 {
+	uint64_t start_ns = vmm_now_ns();
 	struct vmm_plugin_path pp;
 	struct options o;
 	sigset_t sigs;
@@ -372,9 +375,10 @@ int main(int argc, char **argv)
 
 	/*
 	 * The stop signals stay blocked from the first instruction on, in
-	 * every thread (plugins' threads inherit the mask): vmm_vm_run() takes
-	 * them from a signalfd and shuts down cleanly, destroying devices and
-	 * flushing output. Left unblocked anywhere, one would kill the process.
+	 * every thread (plugins' threads inherit the mask): the watchdog
+	 * (watchdog.h) takes them, during start-up as while the machine runs
+	 * and while it stops. Left unblocked anywhere, one would kill the
+	 * process.
 	 */
 	vmm_stop_signals(&sigs);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
@@ -390,12 +394,18 @@ int main(int argc, char **argv)
 	/* Only a machine has a clean way to stop; the rest just ends. */
 	if (o.list_devices || o.describe)
 		pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
-	if (o.list_devices)
+	if (o.list_devices) {
 		ret = list_devices(&pp);
-	else if (o.describe)
+	} else if (o.describe) {
 		ret = describe(&pp, o.describe);
-	else
-		ret = run_machine(&o, &pp);
+	} else {
+		/* --timeout counts from here, start-up included */
+		ret = vmm_watchdog_start(&sigs, o.timeout_ms, start_ns);
+		if (ret)
+			fprintf(stderr, "plugvm: cannot start the watchdog thread: %s\n",
+				strerror(-ret));
+		ret = ret ? EXIT_FAILURE : run_machine(&o, &pp);
+	}
 	vmm_plugin_path_free(&pp);
 	fflush(stdout);
 	exit(ret);
