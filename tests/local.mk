@@ -137,6 +137,29 @@ TESTS += tests/cli.sh
 # nobody reads, in teardown (the watchdog, vmm/watchdog.h; TAP).
 TESTS += tests/stop.sh
 EXTRA_DIST += tests/stop.sh
+# Hostile guests (tests/hostile/*.ini, each with what it expects in its
+# comments): storms, huge and unmapped string I/O, jumps into nothing,
+# garbage in each mode, a triple fault, guests that never stop (TAP).
+TESTS += tests/hostile.sh
+HOSTILE_GUESTS = tests/hostile/storm.bin tests/hostile/rep.bin \
+	tests/hostile/jump.bin tests/hostile/lm-jump.bin \
+	tests/hostile/garbage-16.bin tests/hostile/garbage-32.bin \
+	tests/hostile/garbage-64.bin
+noinst_DATA += $(HOSTILE_GUESTS)
+EXTRA_DIST += tests/hostile.sh tests/hostile/hostile.h tests/hostile/garbage.S \
+	$(filter-out tests/hostile/garbage-%,$(HOSTILE_GUESTS:.bin=.S)) \
+	$(patsubst $(srcdir)/%,%,$(wildcard $(srcdir)/tests/hostile/*.ini))
+CLEANFILES += $(HOSTILE_GUESTS) $(HOSTILE_GUESTS:.bin=.o)
+tests/hostile/garbage-%.o: tests/hostile/garbage.S tests/hostile/hostile.h
+	$(AM_V_GEN)$(MKDIR_P) tests/hostile && \
+	$(CCAS) $(CCASFLAGS) -DMODE=$* -c -o $@ $<
+tests/hostile/%.o: tests/hostile/%.S tests/hostile/hostile.h
+	$(AM_V_GEN)$(MKDIR_P) tests/hostile && \
+	$(CCAS) $(CCASFLAGS) -c -o $@ $<
+tests/hostile/%.bin: tests/hostile/%.o
+	$(AM_V_GEN)$(GUEST_LD) -m elf_x86_64 -N -e _start -Ttext=0x1000 \
+		--oformat binary -o $@ $<
+
 # The bad-file corpus: tests/bad/*.ini and a few made at run time, each
 # status 1 with one FILE:LINE message (TAP).
 TESTS += tests/bad.sh
