@@ -11,7 +11,8 @@
 #   ; expect-timeout: SECONDS   --timeout (default 20)
 #   ; expect-args: ARGS         more options
 #   ; expect-stderr: TEXT       a line of stderr contains TEXT
-#   ; expect-warnings: N        at most N "warning: guest" lines (rate limit)
+#   ; expect-at-most: N TEXT    at most N lines of stderr contain TEXT
+#                               (the rate limits)
 #   ; expect-offsets: N...      run it once per RDI (garbage offsets)
 #   ; stdout: LINE              stdout is exactly these lines, in order
 #   ; stdout-first: LINE        stdout starts with this line
@@ -53,6 +54,7 @@ run() {
 		st=0
 		# shellcheck disable=SC2086 # args is a word list
 		timeout -s KILL 60 "$plugvm" --accel="$accel" $args \
+			--plugin-path="$PLUGVM_TEST_PLUGINS" \
 			--timeout="${limit:-20}" "$tmp/m.ini" 2>"$tmp/err" \
 			</dev/null || st=$?
 		echo "$st" >"$tmp/st"
@@ -78,11 +80,15 @@ run() {
 	done <<EOF
 $(header "$ini" expect-stderr)
 EOF
-	max=$(header "$ini" expect-warnings)
-	if [ -n "$max" ] && [ "$(grep -c 'warning: guest' "$tmp/err")" -gt "$max" ]; then
-		not_ok "$what: more than $max warnings about the guest (no rate limit)"
-		return
-	fi
+	while read -r max text; do
+		[ -z "$max" ] && continue
+		if [ "$(grep -cF -e "$text" "$tmp/err")" -gt "$max" ]; then
+			not_ok "$what: more than $max lines of stderr with '$text' (no rate limit)"
+			return
+		fi
+	done <<EOF
+$(header "$ini" expect-at-most)
+EOF
 	hex=$(header "$ini" stdout-hex)
 	first=$(header "$ini" stdout-first)
 	if [ -n "$hex" ]; then

@@ -106,7 +106,14 @@ struct vmm_device {
 	 * is PLUGVM_PLUGIN_THREAD_SAFE; freed after destroy(). */
 	struct vmm_events_owner events;
 	atomic_bool events_warned; /* the late-timer warning was said */
+	/* PLUGVM_LOG_GUEST_ERROR messages so far: past
+	 * VMM_DEVICE_GUEST_ERROR_LIMIT they are counted, not shown */
+	atomic_ulong guest_errors;
 };
+
+/* Guest errors a device shows before the rest are only counted (a guest
+ * could otherwise make it log one line per access, for ever). */
+#define VMM_DEVICE_GUEST_ERROR_LIMIT 20
 
 /* The one host table, shared by every device. */
 extern const struct plugvm_host vmm_host_table;

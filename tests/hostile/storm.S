@@ -4,6 +4,8 @@
  *      4 bytes each; every IN must read all-ones
  *   1  MMIO: a read and a write of 4 bytes every 64 KiB from 1 MiB (the
  *      end of RAM) to 4 GiB; every read must give all-ones
+ *   2  100,000 writes of a command testdev (tests/plugins/testdev.c) does
+ *      not know to its port 0x100: each one a guest error it logs
  * A lenient machine survives either (status 0, the warnings rate-limited);
  * a strict one stops at the first access with a guest fault (status 3). */
 #include "hostile.h"
@@ -11,6 +13,8 @@
 	.text
 	.globl _start
 _start:
+	cmp	$2, %edi
+	je	device
 	test	%edi, %edi
 	jnz	mmio
 	PUTS	ports_msg
@@ -51,7 +55,17 @@ check:	cmp	$0xffffffff, %ecx
 1:	PUTS	done_msg
 	hlt
 
+device:	PUTS	device_msg
+	mov	$100000, %ecx
+	mov	$0x100, %edx
+	mov	$0xee, %al
+1:	outb	%al, (%dx)
+	loop	1b
+	PUTS	done_msg
+	hlt
+
 ports_msg: .asciz "storm: every port but the UART's, IN and OUT of each size\n"
 mmio_msg:  .asciz "storm: MMIO every 64 KiB from 1 MiB to 4 GiB\n"
 ones_msg:  .asciz "storm: every read gave all-ones\n"
+device_msg: .asciz "storm: 100,000 commands testdev does not know\n"
 done_msg:  .asciz "storm: survived\n"

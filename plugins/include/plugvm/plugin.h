@@ -556,7 +556,10 @@ struct plugvm_host {
 
 	/**
 	 * Log a message, prefixed with the device's id. No trailing newline
-	 * is needed. Safe from any thread.
+	 * is needed. Safe from any thread. PLUGVM_LOG_GUEST_ERROR messages
+	 * are rate-limited, since the guest decides how many there are:
+	 * plugvm shows a device's first 20, then counts the rest and says
+	 * how many there were when the device is destroyed.
 	 */
 	void (*log)(struct plugvm_device *dev, enum plugvm_log_level level,
 		    const char *fmt, ...) PLUGVM_PRINTF(3, 4);
