@@ -137,6 +137,9 @@ TESTS += tests/cli.sh
 # nobody reads, in teardown (the watchdog, vmm/watchdog.h; TAP).
 TESTS += tests/stop.sh
 EXTRA_DIST += tests/stop.sh
+# Resource limits: --max-memory, memory above the host's RAM (TAP).
+TESTS += tests/limits.sh
+EXTRA_DIST += tests/limits.sh
 # Hostile guests (tests/hostile/*.ini, each with what it expects in its
 # comments): storms, huge and unmapped string I/O, jumps into nothing,
 # garbage in each mode, a triple fault, guests that never stop (TAP).

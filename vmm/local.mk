@@ -27,6 +27,7 @@ vmm_libvmm_la_SOURCES = \
 	vmm/x86-intr.c vmm/x86-intr.h \
 	vmm/vcpu.c vmm/vcpu.h \
 	vmm/loader.c vmm/loader.h \
+	vmm/hostmem.c vmm/hostmem.h \
 	vmm/vm.c vmm/vm.h \
 	vmm/chipset.c vmm/chipset.h \
 	vmm/run.c \

@@ -8,9 +8,11 @@
 
 #include "accel.h"
 #include "chipset.h"
+#include "hostmem.h"
 #include "kvm-host.h"
 #include "log.h"
 #include "machine.h"
+#include "parse.h"
 #include "plugin.h"
 #include "settings.h"
 #include "vm.h"
@@ -66,6 +68,7 @@ struct options {
 	bool stats;
 	int verbosity; /* -v count */
 	const char *describe;
+	uint64_t max_memory; /* --max-memory; 0: none */
 };
 
 static void usage(FILE *f)
@@ -78,6 +81,8 @@ static void usage(FILE *f)
 		"  -t, --timeout=SECONDS   stop SECONDS after plugvm started (exit status 124)\n"
 		"  -v, --verbose           more diagnostics on stderr (twice: debug);\n"
 		"                          implies --stats\n"
+		"      --max-memory=SIZE   refuse a machine with more guest RAM than SIZE\n"
+		"                          (as in the machine file: 512M, 4G)\n"
 		"      --stats             exit counts and host time per device and\n"
 		"                          exit kind, and guest against plugvm time\n"
 		"      --plugin-path=DIRS  colon-separated directories searched first for\n"
@@ -120,7 +125,7 @@ static int parse_timeout(const char *s, uint64_t *ms)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_PLUGIN_PATH = 256, OPT_LIST, OPT_DESCRIBE, OPT_VERSION,
-	       OPT_STATS };
+	       OPT_STATS, OPT_MAX_MEMORY };
 	static const struct option longopts[] = {
 		{ "accel", required_argument, NULL, 'a' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -129,6 +134,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "list-devices", no_argument, NULL, OPT_LIST },
 		{ "describe", required_argument, NULL, OPT_DESCRIBE },
 		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -168,6 +174,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_STATS:
 			o->stats = true;
+			break;
+		case OPT_MAX_MEMORY:
+			if (vmm_parse_u64(optarg, true, &o->max_memory) ||
+			    !o->max_memory) {
+				fprintf(stderr, "plugvm: --max-memory needs a size such as 512M or 4G, not '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -345,6 +359,10 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 	vmm_watchdog_phase("reading %s", o->machine);
 	if (vmm_config_load(o->machine, &cfg))
 		return EXIT_CONFIG;
+	if (vmm_hostmem_check(cfg, o->max_memory)) {
+		vmm_config_free(cfg);
+		return EXIT_CONFIG;
+	}
 	accel = choose_accel(o, cfg);
 	if (!accel) {
 		vmm_config_free(cfg);
