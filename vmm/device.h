@@ -106,6 +106,7 @@ struct vmm_device {
 	 * is PLUGVM_PLUGIN_THREAD_SAFE; freed after destroy(). */
 	struct vmm_events_owner events;
 	atomic_bool events_warned; /* the late-timer warning was said */
+	atomic_bool timers_capped; /* VMM_EVENTS_MAX_TIMERS was said */
 	/* PLUGVM_LOG_GUEST_ERROR messages so far: past
 	 * VMM_DEVICE_GUEST_ERROR_LIMIT they are counted, not shown */
 	atomic_ulong guest_errors;

@@ -440,8 +440,11 @@ void vmm_events_free(struct vmm_events *ev)
 int vmm_timer_new(struct vmm_events *ev, struct vmm_events_owner *owner,
 		  vmm_timer_fn fn, void *opaque, struct vmm_timer **out)
 {
-	struct vmm_timer *t = calloc(1, sizeof(*t));
+	struct vmm_timer *t;
 
+	if (owner->n_timers >= VMM_EVENTS_MAX_TIMERS)
+		return -ENOSPC;
+	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
 	t->ev = ev;
@@ -464,6 +467,7 @@ int vmm_timer_new(struct vmm_events *ev, struct vmm_events_owner *owner,
 		ev->cap_heap = cap;
 	}
 	ev->n_timers++;
+	owner->n_timers++;
 	t->next = owner->timers;
 	if (t->next)
 		t->next->pprev = &t->next;
@@ -528,6 +532,7 @@ static void timer_free_locked(struct vmm_events *ev, struct vmm_timer *t)
 	if (t->next)
 		t->next->pprev = t->pprev;
 	ev->n_timers--;
+	t->owner->n_timers--;
 	t->dead = true;
 	if (!t->pins)
 		free(t);

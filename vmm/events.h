@@ -63,7 +63,12 @@ struct vmm_events_owner {
 	struct vmm_timer *timers;
 	struct vmm_watch *watches;
 	unsigned pinned; /* callbacks on their way: release waits for them */
+	unsigned n_timers; /* live ones: at most VMM_EVENTS_MAX_TIMERS */
 };
+
+/* Timers one owner may have at once: a plugin that makes one per guest
+ * access and never frees it runs into this, not out of memory. */
+#define VMM_EVENTS_MAX_TIMERS 4096
 
 /*
  * A new, empty events object: @manual for a virtual clock driven by the

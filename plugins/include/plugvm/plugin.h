@@ -386,8 +386,9 @@ struct plugvm_timer_ops {
 	/**
 	 * Make a disarmed timer for @dev that calls @fn(@opaque). Returns 0
 	 * and the timer in *@out, -EINVAL (@fn or @out NULL; a plugin bug,
-	 * logged as one) or -ENOMEM. The host frees timers a device left
-	 * after its destroy() returns.
+	 * logged as one) or -ENOMEM (also, logged once, when @dev has 4096
+	 * timers already: a leak must not exhaust the host). The host frees
+	 * timers a device left after its destroy() returns.
 	 *
 	 * Create a device's timers (and watches) in create(). Where nothing
 	 * else calls a device concurrently (tcg, or one vCPU), plugvm drops
