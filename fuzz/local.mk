@@ -20,7 +20,9 @@ FUZZ_LIBS = $(INIH_LIBS) $(LIBS)
 # Every target: machine, then one per shipped device (fuzz/device.c's
 # table, in its order), then the boot loaders.
 FUZZ_DEVICES = serial debugport nullmmio i8259 i8254
-FUZZ_ALL = machine $(FUZZ_DEVICES)
+# The kernel loaders (vmm/boot*.c, vmm/memmap.c), once they are in libvmm.
+FUZZ_BOOT_SRCS = $(filter vmm/boot%.c vmm/memmap.c,$(vmm_libvmm_la_SOURCES))
+FUZZ_ALL = machine $(FUZZ_DEVICES) $(if $(FUZZ_BOOT_SRCS),boot)
 FUZZ_TARGETS = $(FUZZ_ALL)
 
 fuzz_src = $(filter %.c,$(1))
@@ -53,6 +55,16 @@ fuzz/bin/fuzz-machine: fuzz/obj/fuzz/machine.o $(FUZZ_MACHINE_OBJS) \
 	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ \
 		$(FUZZ_LIBS)
 
+# The loaders with what they call below them: cpu.c (its tables),
+# kvm-host.c (whether kvm only emulates), the core (guest memory, the bus,
+# the log) and the machine file's origins.
+fuzz/bin/fuzz-boot: fuzz/obj/fuzz/boot.o \
+		$(call fuzz_obj,$(FUZZ_BOOT_SRCS) vmm/cpu.c vmm/kvm-host.c) \
+		$(FUZZ_MACHINE_OBJS) $(FUZZ_CORE_OBJS)
+	@$(MKDIR_P) $(@D)
+	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ \
+		$(FUZZ_LIBS)
+
 # One binary per device from fuzz/device.c, -DFUZZ_DEVICE=its index.
 fuzz/obj/fuzz/device-%.o: fuzz/device.c $(BUILT_SOURCES) config.h
 	@$(MKDIR_P) $(@D)
@@ -78,4 +90,5 @@ fuzz-clean:
 clean-local: fuzz-clean
 
 EXTRA_DIST += fuzz/README.md fuzz/run.sh fuzz/machine.c fuzz/device.c \
+	fuzz/boot.c \
 	fuzz/corpus
