@@ -145,7 +145,7 @@ EXTRA_DIST += tests/limits.sh
 # garbage in each mode, a triple fault, guests that never stop (TAP).
 TESTS += tests/hostile.sh
 HOSTILE_GUESTS = tests/hostile/storm.bin tests/hostile/rep.bin \
-	tests/hostile/jump.bin tests/hostile/lm-jump.bin \
+	tests/hostile/jump.bin tests/hostile/lm-jump.bin tests/hostile/lm-far.bin \
 	tests/hostile/garbage-16.bin tests/hostile/garbage-32.bin \
 	tests/hostile/garbage-64.bin
 noinst_DATA += $(HOSTILE_GUESTS)

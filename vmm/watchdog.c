@@ -20,6 +20,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -33,6 +34,11 @@
 
 /* How long the last message and the flush of stdio may take. */
 #define FINISH_WAIT_MS 1000
+
+/* The console's (chardev.h), when it is linked in: the terminal back to
+ * cooked mode (async-signal-safe), and its sinks flushed within a bound. */
+void vmm_console_restore(void) __attribute__((weak));
+void vmm_console_flush_async(int ms) __attribute__((weak));
 
 static struct {
 	pthread_mutex_t lock; /* phase, stop, ctx */
@@ -127,20 +133,30 @@ void vmm_watchdog_set_holder(size_t (*fn)(char *buf, size_t len))
 	atomic_store(&wd.holder, fn);
 }
 
-/* The end: the last message and stdio's buffers, each within a bound. */
-struct finish {
+/*
+ * The end: the last message and the flush of the output, on a thread made
+ * at start (under the sandbox no thread can be made later), waited for a
+ * bounded time.
+ */
+static struct {
+	sem_t go;
+	atomic_bool ready; /* the thread exists */
+	atomic_bool done;
 	enum plugvm_log_level level;
 	char msg[512];
-	atomic_bool done;
-};
+	pthread_t thread;
+} fin;
 
-static void *finish_thread(void *arg)
+static void *finisher_thread(void *arg)
 {
-	struct finish *f = arg;
-
-	vmm_log(f->level, "%s", f->msg);
+	(void)arg;
+	while (sem_wait(&fin.go) && errno == EINTR)
+		;
+	vmm_log(fin.level, "%s", fin.msg);
+	if (vmm_console_flush_async)
+		vmm_console_flush_async(FINISH_WAIT_MS / 2);
 	fflush(NULL);
-	atomic_store(&f->done, true);
+	atomic_store(&fin.done, true);
 	return NULL;
 }
 
@@ -151,23 +167,21 @@ static _Noreturn void finish(int status, enum plugvm_log_level level,
 static _Noreturn void finish(int status, enum plugvm_log_level level,
 			     const char *fmt, ...)
 {
-	static struct finish f; /* the helper may outlive nothing but us */
 	struct timespec tick = { 0, 10 * 1000000 };
-	pthread_attr_t attr;
-	pthread_t t;
 	va_list ap;
 
-	f.level = level;
+	if (vmm_console_restore)
+		vmm_console_restore();
+	fin.level = level;
 	va_start(ap, fmt);
-	vsnprintf(f.msg, sizeof(f.msg), fmt, ap);
+	vsnprintf(fin.msg, sizeof(fin.msg), fmt, ap);
 	va_end(ap);
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	if (!pthread_create(&t, &attr, finish_thread, &f))
-		for (int i = 0; i < FINISH_WAIT_MS / 10 && !atomic_load(&f.done);
+	if (atomic_load(&fin.ready)) {
+		sem_post(&fin.go);
+		for (int i = 0; i < FINISH_WAIT_MS / 10 && !atomic_load(&fin.done);
 		     i++)
 			nanosleep(&tick, NULL);
-	pthread_attr_destroy(&attr);
+	}
 	_exit(status);
 }
 
@@ -190,13 +204,18 @@ static _Noreturn void force(const char *why)
 	int status = atomic_load(&wd.status);
 	char what[256] = "";
 
-	if (!holder || !holder(what, sizeof(what)))
+	if (holder && holder(what, sizeof(what))) {
+		/* a plugin's callback that never returns: a broken plugin */
+		status = 4;
+	} else {
 		snprintf(what, sizeof(what),
 			 "a vCPU or the teardown is stuck in a device callback or on output nobody reads");
-	/* a stop that meant success cannot end this way as one */
-	finish(status ? status : 1, PLUGVM_LOG_ERROR,
-	       "%s: %s; ending plugvm with status %d", why, what,
-	       status ? status : 1);
+		/* a stop that meant success cannot end this way as one */
+		if (!status)
+			status = 1;
+	}
+	finish(status, PLUGVM_LOG_ERROR, "%s: %s; ending plugvm with status %d",
+	       why, what, status);
 }
 
 /* A stop signal arrived. */
@@ -321,9 +340,17 @@ int vmm_watchdog_start(const sigset_t *signals, uint64_t timeout_ms,
 	}
 	wd.timeout_ms = timeout_ms;
 	wd.deadline_ns = timeout_ms ? start_ns + timeout_ms * 1000000 : 0;
-	err = -pthread_create(&wd.thread, NULL, watchdog_thread, NULL);
+	if (sem_init(&fin.go, 0, 0)) {
+		err = -errno;
+		goto out_close;
+	}
+	err = -pthread_create(&fin.thread, NULL, finisher_thread, NULL);
 	if (err)
 		goto out_close;
+	atomic_store(&fin.ready, true);
+	err = -pthread_create(&wd.thread, NULL, watchdog_thread, NULL);
+	if (err)
+		goto out_close; /* the finisher waits for ever: harmless */
 	wd.started = true;
 	return 0;
 

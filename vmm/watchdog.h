@@ -19,6 +19,8 @@
  *              output it can within a bounded time and ends plugvm with the
  *              stop's status: a vCPU stuck in a device callback or blocked
  *              on output that nobody reads cannot keep plugvm alive.
+ *              The line and the flush are made by a thread started with
+ *              the watchdog: under the sandbox none can be made later.
  *
  * Layer 1, base (README.md, "Layout"): it calls only the log.
  */
@@ -80,7 +82,9 @@ void vmm_watchdog_stopping(int status);
  * grace period runs out: @fn writes at most @len bytes (NUL included) to
  * @buf and returns how many it wrote without the NUL, 0 when it knows
  * nothing. It runs on the watchdog's thread while other threads are stuck;
- * it must take no lock they may hold. NULL: none.
+ * it must take no lock they may hold. When it names something, that is a
+ * plugin's callback that never returns: plugvm ends with status 4 (a
+ * broken plugin), not the stop's. NULL: none.
  */
 void vmm_watchdog_set_holder(size_t (*fn)(char *buf, size_t len));
 
