@@ -383,6 +383,24 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 	return status;
 }
 
+/*
+ * Block the stop signals before anything else runs: .preinit_array runs
+ * right after the dynamic loader has relocated plugvm and its libraries,
+ * before their constructors (Unicorn's are many) and before main(). A
+ * SIGTERM in plugvm's first milliseconds then waits for the watchdog
+ * instead of killing it (issue 13, defect 5).
+ */
+static void block_stop_signals(void)
+{
+	sigset_t sigs;
+
+	vmm_stop_signals(&sigs);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+}
+
+__attribute__((section(".preinit_array"), used)) static void (
+	*const preinit_block_stop_signals)(void) = block_stop_signals;
+
 int main(int argc, char **argv)
 {
 	uint64_t start_ns = vmm_now_ns();
