@@ -444,5 +444,7 @@ int main(int argc, char **argv)
 	}
 	vmm_plugin_path_free(&pp);
 	fflush(stdout);
+	/* to the last millisecond: that flush, too, could be stuck */
+	vmm_watchdog_end();
 	exit(ret);
 }

@@ -50,6 +50,7 @@ static struct {
 	void (*stop)(void *ctx, enum vmm_watchdog_event ev, int signo);
 	void *ctx;
 	bool timed_out; /* the deadline fired (once) */
+	atomic_bool ending; /* vmm_watchdog_end(): the thread returns */
 	atomic_bool stopping;
 	atomic_int status; /* the stop's exit status */
 	_Atomic(size_t (*)(char *, size_t)) holder;
@@ -141,6 +142,7 @@ void vmm_watchdog_set_holder(size_t (*fn)(char *buf, size_t len))
 static struct {
 	sem_t go;
 	atomic_bool ready; /* the thread exists */
+	atomic_bool quit; /* posted by vmm_watchdog_end(): nothing to say */
 	atomic_bool done;
 	enum plugvm_log_level level;
 	char msg[512];
@@ -152,6 +154,8 @@ static void *finisher_thread(void *arg)
 	(void)arg;
 	while (sem_wait(&fin.go) && errno == EINTR)
 		;
+	if (atomic_load(&fin.quit))
+		return NULL;
 	vmm_log(fin.level, "%s", fin.msg);
 	if (vmm_console_flush_async)
 		vmm_console_flush_async(FINISH_WAIT_MS / 2);
@@ -280,7 +284,7 @@ static void *watchdog_thread(void *arg)
 	uint64_t force_at = 0;
 
 	(void)arg;
-	for (;;) {
+	while (!atomic_load(&wd.ending)) {
 		struct pollfd fds[2] = { { .fd = wd.sfd, .events = POLLIN },
 					 { .fd = wd.efd, .events = POLLIN } };
 		uint64_t now = now_ns();
@@ -323,6 +327,23 @@ static void *watchdog_thread(void *arg)
 		}
 	}
 	return NULL;
+}
+
+void vmm_watchdog_end(void)
+{
+	if (!wd.started)
+		return;
+	atomic_store(&wd.ending, true);
+	wake();
+	pthread_join(wd.thread, NULL);
+	atomic_store(&fin.quit, true);
+	sem_post(&fin.go);
+	pthread_join(fin.thread, NULL);
+	sem_destroy(&fin.go);
+	close(wd.sfd);
+	close(wd.efd);
+	wd.sfd = wd.efd = -1;
+	wd.started = false;
 }
 
 int vmm_watchdog_start(const sigset_t *signals, uint64_t timeout_ms,

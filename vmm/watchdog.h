@@ -53,6 +53,13 @@ int vmm_watchdog_start(const sigset_t *signals, uint64_t timeout_ms,
 		       uint64_t start_ns);
 
 /*
+ * The end: plugvm is about to exit, its output flushed. Stop and join the
+ * watchdog's threads (a stop signal from now on waits, blocked, for the
+ * exit). No-op when it is not started.
+ */
+void vmm_watchdog_end(void);
+
+/*
  * Say what start-up is doing now (printf format), for the line printed
  * when a signal or the deadline ends it there. Any thread; cheap.
  */
