@@ -53,7 +53,8 @@ tests/guests/%.bin: tests/guests/%.o
 # Unit tests of the core.
 CORE_TESTS = tests/check_iobus tests/check_plugin tests/check_cpu \
 	tests/check_kvm_host tests/check_log tests/check_x86_intr \
-	tests/check_vcpu tests/check_events tests/check_tcg tests/check_chipset
+	tests/check_vcpu tests/check_events tests/check_tcg tests/check_chipset \
+	tests/check_boot_elf
 check_PROGRAMS += $(CORE_TESTS)
 TESTS += $(CORE_TESTS)
 tests_check_iobus_SOURCES = tests/check_iobus.c
@@ -118,6 +119,9 @@ tests_check_tcg_SOURCES = tests/check_tcg.c
 tests_check_tcg_CFLAGS = $(TEST_CFLAGS)
 tests_check_tcg_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
 EXTRA_tests_check_tcg_DEPENDENCIES = $(TEST_GUESTS)
+tests_check_boot_elf_SOURCES = tests/check_boot_elf.c
+tests_check_boot_elf_CFLAGS = $(TEST_CFLAGS)
+tests_check_boot_elf_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
 tests_check_cpu_SOURCES = tests/check_cpu.c
 tests_check_cpu_CFLAGS = $(TEST_CFLAGS)
 tests_check_cpu_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)

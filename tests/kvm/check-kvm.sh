@@ -124,7 +124,8 @@ accel-kvm-irq-test $idle || status=1
 EOF
 
 # plugvm and every machine: run on kvm in there, on tcg here, compare.
-# The machines of configs/, and tests/kvm/guests/ (built by make
+# The machines of configs/, tests/boot/ (the [linux] kernels that are not
+# Linux; expected results in tests/expected/), and tests/kvm/guests/ (built by make
 # check-kvm) whose expected stdout and status are checked as well. A
 # machine file's line "; check-kvm timeout: SECONDS" replaces the 60 s
 # --timeout (a machine that must end by timing out).
@@ -134,10 +135,23 @@ expected=()
 pack=()
 if [ -n "$builddir" ] && [ -x "$builddir/vmm/plugvm" ]; then
 	mkdir -p "$work/configs" "$work/tcg"
+	# tests/boot/*.ini join once boot.c dispatches to boot-elf.c
 	for ini in "$srcdir"/configs/*.ini "$srcdir"/tests/kvm/guests/*.ini; do
 		[ -f "$ini" ] || continue
 		name=$(basename "$ini" .ini)
 		case $ini in
+		*/tests/boot/*)
+			# [linux] kernels of other formats (tests/boot/local.mk),
+			# their modules, and what make check expects of them
+			if [ ! -f "$builddir/tests/boot/$name.elf" ] &&
+				[ ! -f "$builddir/tests/boot/$name.bin" ]; then
+				echo "$me: tests/boot/$name's kernel not built (make builds it)" >&2
+				exit 99
+			fi
+			cp "$builddir"/tests/boot/*.elf "$builddir"/tests/boot/*.bin \
+				"$srcdir"/tests/boot/*.txt "$work/configs/"
+			expected+=("$srcdir/tests/expected/$name")
+			;;
 		*/tests/kvm/guests/*)
 			if [ ! -f "$builddir/tests/kvm/guests/$name.bin" ]; then
 				echo "$me: $name.bin not built (make check-kvm builds it)" >&2
