@@ -102,6 +102,12 @@ wait "$reader"
 check "output = a FIFO somebody reads: the machine runs" 0 "" \
 	"written before the stuck write"
 
+# The machine file itself a FIFO nobody writes.
+mkfifo "$tmp/machine-fifo.ini"
+plain_run --timeout=0.5 "$tmp/machine-fifo.ini"
+check "--timeout while the machine file is a FIFO nobody writes: 124" 124 \
+	"start-up did not finish within 500 ms (while reading $tmp/machine-fifo.ini)"
+
 machine create create </dev/null
 sig_run 0.5 INT -- "$tmp/create.ini"
 check "SIGINT while a plugin's create() never returns: 130" 130 \
