@@ -29,6 +29,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -154,8 +155,10 @@ static void *finisher_thread(void *arg)
 	(void)arg;
 	while (sem_wait(&fin.go) && errno == EINTR)
 		;
-	if (atomic_load(&fin.quit))
+	if (atomic_load(&fin.quit)) {
+		atomic_store(&fin.done, true);
 		return NULL;
+	}
 	vmm_log(fin.level, "%s", fin.msg);
 	if (vmm_console_flush_async)
 		vmm_console_flush_async(FINISH_WAIT_MS / 2);
@@ -186,6 +189,11 @@ static _Noreturn void finish(int status, enum plugvm_log_level level,
 		     i++)
 			nanosleep(&tick, NULL);
 	}
+	/*
+	 * The system call itself, not _exit(): ThreadSanitizer's _exit()
+	 * flushes stdout first, and stdout may be what is stuck.
+	 */
+	syscall(SYS_exit_group, status);
 	_exit(status);
 }
 
@@ -331,6 +339,8 @@ static void *watchdog_thread(void *arg)
 
 void vmm_watchdog_end(void)
 {
+	struct timespec tick = { 0, 1000000 };
+
 	if (!wd.started)
 		return;
 	atomic_store(&wd.ending, true);
@@ -338,8 +348,9 @@ void vmm_watchdog_end(void)
 	pthread_join(wd.thread, NULL);
 	atomic_store(&fin.quit, true);
 	sem_post(&fin.go);
-	pthread_join(fin.thread, NULL);
-	sem_destroy(&fin.go);
+	/* detached: wait (a little) for it to have read the semaphore */
+	for (int i = 0; i < 100 && !atomic_load(&fin.done); i++)
+		nanosleep(&tick, NULL);
 	close(wd.sfd);
 	close(wd.efd);
 	wd.sfd = wd.efd = -1;
@@ -368,6 +379,9 @@ int vmm_watchdog_start(const sigset_t *signals, uint64_t timeout_ms,
 	err = -pthread_create(&fin.thread, NULL, finisher_thread, NULL);
 	if (err)
 		goto out_close;
+	/* never joined when plugvm ends by _exit(): detached, it is no
+	 * leaked thread to ThreadSanitizer */
+	pthread_detach(fin.thread);
 	atomic_store(&fin.ready, true);
 	err = -pthread_create(&wd.thread, NULL, watchdog_thread, NULL);
 	if (err)
