@@ -89,6 +89,7 @@ static void setup(void)
 	lx.initrd_origin = (struct vmm_origin){ "m.ini", 8, "linux", "initrd" };
 	lx.cmdline_origin =
 		(struct vmm_origin){ "m.ini", 9, "linux", "cmdline" };
+	lx.entry_origin = (struct vmm_origin){ "m.ini", 10, "linux", "entry" };
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.lx = &lx;
 	ctx.config_path = "m.ini";
@@ -262,6 +263,8 @@ START_TEST(test_mb_aout)
 	ck_assert_uint_eq(ctx.setup.gprs_set,
 			  (1u << VMM_RAX) | (1u << VMM_RBX));
 	ck_assert_uint_eq(ctx.setup.n_vcpus, 1);
+	ck_assert_uint_eq(ctx.layout.gdt, VMM_BOOT_GDT); /* boot.c's tables */
+	ck_assert_uint_eq(ctx.layout.pml4, 0);
 	/* the file from offset 0 at load_addr, then zeroed bss */
 	ck_assert_mem_eq(ram + 0x100000, img, 0x1000);
 	for (unsigned i = 0x101000; i < 0x102000; i++)
@@ -488,7 +491,7 @@ START_TEST(test_mb_bad_modules)
 		"'/nonexistent/module': No such file or directory");
 	lx.initrd = "/tmp";
 	REFUSED(vmm_boot_load_multiboot(&ctx, img, 0x1000), -EINVAL,
-		"'/tmp': not a regular file");
+		"module '/tmp' is not a regular file");
 	snprintf(list, sizeof(list), "%s, args", module_file("m", 1, 'a'));
 	lx.initrd = list;
 	REFUSED(vmm_boot_load_multiboot(&ctx, img, 0x1000), -EINVAL,
@@ -538,6 +541,8 @@ START_TEST(test_elf64)
 	ck_assert_int_eq(vmm_boot_load_elf(&ctx, img, len), 0);
 	ck_assert_int_eq(ctx.setup.mode, VMM_CPU_LONG);
 	ck_assert_uint_eq(ctx.setup.entry, 0x110020);
+	ck_assert_uint_eq(ctx.layout.pml4, VMM_BOOT_PML4);
+	ck_assert_uint_eq(ctx.layout.mapped, 4ULL << 30);
 	ck_assert_mem_eq(ram + 0x110000, img + 0x2000, 0x1000);
 }
 END_TEST
@@ -655,6 +660,14 @@ START_TEST(test_elf_refuses_cmdline_and_initrd)
 	lx.initrd = "x";
 	REFUSED(vmm_boot_load_elf(&ctx, img, len), -EINVAL,
 		"m.ini:8: [linux] initrd:");
+	lx.initrd = NULL;
+	lx.entry_bits = 64;
+	REFUSED(vmm_boot_load_elf(&ctx, img, len), -EINVAL,
+		"m.ini:10: [linux] entry: kernel 'k.elf' is an ELF file: it "
+		"starts in the mode its format says");
+	aout_kernel();
+	REFUSED(vmm_boot_load_multiboot(&ctx, img, 0x1000), -EINVAL,
+		"kernel 'k.elf' is a multiboot kernel: it starts");
 	ck_assert_uint_eq(ram[0x100000], 0xcc);
 }
 END_TEST

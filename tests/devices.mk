@@ -30,7 +30,7 @@ tests_check_chardev_CFLAGS = $(TEST_CFLAGS)
 tests_check_chardev_LDADD = $(DEVICE_TEST_LDADD)
 tests_check_chardev_LDFLAGS = $(DEVICE_TEST_LINKFLAGS)
 EXTRA_tests_check_chardev_DEPENDENCIES = devices/serial.la \
-	devices/debugport.la tests/chartest.la
+	devices/debugport.la tests/chartest.la tests/chrin.la
 
 tests_check_nullmmio_SOURCES = tests/check_nullmmio.c
 tests_check_nullmmio_CFLAGS = $(TEST_CFLAGS)

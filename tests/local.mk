@@ -37,7 +37,8 @@ TEST_GUESTS = tests/guests/intloop.bin tests/guests/pgcs.bin \
 	tests/guests/refuse.bin tests/guests/kitcmp.bin \
 	tests/guests/intr-real.bin tests/guests/intr-pm.bin \
 	tests/guests/intr-lm.bin tests/guests/intr-smp.bin \
-	tests/guests/smc.bin tests/guests/stuck.bin tests/guests/flood.bin
+	tests/guests/smc.bin tests/guests/flood.bin tests/guests/console.bin \
+	tests/guests/bzimage.bin tests/guests/stuck.bin
 noinst_DATA += $(TEST_GUESTS)
 EXTRA_DIST += $(TEST_GUESTS:.bin=.S)
 CLEANFILES += $(TEST_GUESTS) $(TEST_GUESTS:.bin=.o)
@@ -54,7 +55,7 @@ tests/guests/%.bin: tests/guests/%.o
 CORE_TESTS = tests/check_iobus tests/check_plugin tests/check_cpu \
 	tests/check_kvm_host tests/check_log tests/check_x86_intr \
 	tests/check_vcpu tests/check_events tests/check_tcg tests/check_chipset \
-	tests/check_boot_elf
+	tests/check_boot_elf tests/check_boot
 check_PROGRAMS += $(CORE_TESTS)
 TESTS += $(CORE_TESTS)
 tests_check_iobus_SOURCES = tests/check_iobus.c
@@ -71,7 +72,9 @@ tests_check_log_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
 TEST_PLUGIN_FLAGS = -module -avoid-version -shared -rpath /nowhere $(SAN_LDFLAGS)
 check_LTLIBRARIES += tests/testdev.la tests/badabi.la tests/newapi.la \
 	tests/nosym.la tests/undefined.la tests/failcreate.la tests/misnamed.la \
-	tests/chartest.la tests/stuck.la
+	tests/chartest.la tests/chrin.la tests/stuck.la
+tests_chrin_la_SOURCES = tests/plugins/chrin.c
+tests_chrin_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 # A device that never returns from one callback (tests/stop.sh).
 tests_stuck_la_SOURCES = tests/plugins/stuck.c
 tests_stuck_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
@@ -115,6 +118,11 @@ tests_check_vcpu_CFLAGS = $(TEST_CFLAGS)
 tests_check_vcpu_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
 # The tcg accelerator itself: INTR, HLT waits, host writes to running
 # code; it runs the test guests above.
+# The kernel loaders on synthetic bzImages; the entry states run on tcg.
+tests_check_boot_SOURCES = tests/check_boot.c
+tests_check_boot_CFLAGS = $(TEST_CFLAGS)
+tests_check_boot_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
+EXTRA_tests_check_boot_DEPENDENCIES = $(TEST_GUESTS)
 tests_check_tcg_SOURCES = tests/check_tcg.c
 tests_check_tcg_CFLAGS = $(TEST_CFLAGS)
 tests_check_tcg_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
@@ -136,6 +144,16 @@ tests_check_x86_intr_LDADD = $(TEST_LIBS)
 
 # The command line, end to end (TAP: each check counts).
 TESTS += tests/cli.sh
+TESTS += tests/console.sh
+# plugvm on a pseudo-terminal: raw mode, its restoring, Ctrl-A escapes.
+check_PROGRAMS += tests/check_console
+TESTS += tests/check_console
+tests_check_console_SOURCES = tests/check_console.c
+tests_check_console_CFLAGS = $(TEST_CFLAGS)
+tests_check_console_LDADD = $(TEST_LIBS)
+EXTRA_tests_check_console_DEPENDENCIES = tests/chrin.la \
+	tests/guests/console.bin
+EXTRA_DIST += tests/console.sh
 # Stopping from the first millisecond to the last: signals and --timeout
 # during start-up, in a device callback that never returns, with output
 # nobody reads, in teardown (the watchdog, vmm/watchdog.h; TAP).
@@ -174,6 +192,9 @@ EXTRA_DIST += tests/bad.sh tests/bad
 # `[machine] chipset` end to end: errors, set_irq refusals, an IRQ on tcg.
 TESTS += tests/chipset.sh
 EXTRA_DIST += tests/chipset.sh
+# [linux] machines: finding the kernel, and each refusal
+TESTS += tests/linux.sh
+EXTRA_DIST += tests/linux.sh
 # Host functions from a plugin's own threads while the guest runs: 1000
 # machines on each accelerator (STRESS_RUNS=N for fewer; TAP).
 TESTS += tests/stress.sh

@@ -254,7 +254,7 @@ static int kvm_vm_create(const struct accel_vm_config *cfg,
 	kv->vm_fd = r;
 
 	/* Only Intel's real mode emulation uses them; keep them off RAM. */
-	if (mem->size <= KVM_IDENTITY_MAP_ADDR) {
+	if (vmm_guestmem_low(mem) <= KVM_IDENTITY_MAP_ADDR) {
 		r = vmm_kvm_ioctl(kv->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_ADDR);
 		if (r) {
 			vmm_err("kvm: KVM_SET_TSS_ADDR: %s", strerror(-r));
@@ -276,19 +276,29 @@ static int kvm_vm_create(const struct accel_vm_config *cfg,
 		kv->irqchip = true;
 	}
 
-	region = (struct kvm_userspace_memory_region){
-		.slot = 0,
-		.flags = 0,
-		.guest_phys_addr = 0,
-		.memory_size = mem->size,
-		.userspace_addr = (uintptr_t)mem->host,
-	};
-	r = vmm_kvm_ioctl(kv->vm_fd, KVM_SET_USER_MEMORY_REGION,
-		      (unsigned long)&region);
-	if (r) {
-		vmm_err("kvm: KVM_SET_USER_MEMORY_REGION (%llu bytes): %s",
-			(unsigned long long)mem->size, strerror(-r));
-		goto out_destroy;
+	/* Slot 0: RAM at 0; slot 1: RAM above the hole, at 4 GiB. */
+	for (unsigned slot = 0; slot < 2; slot++) {
+		uint64_t size = slot ? mem->high : vmm_guestmem_low(mem);
+
+		if (!size)
+			continue;
+		region = (struct kvm_userspace_memory_region){
+			.slot = slot,
+			.flags = 0,
+			.guest_phys_addr = slot ? VMM_GUESTMEM_HIGH_BASE : 0,
+			.memory_size = size,
+			.userspace_addr = (uintptr_t)mem->host +
+					  (slot ? vmm_guestmem_low(mem) : 0),
+		};
+		r = vmm_kvm_ioctl(kv->vm_fd, KVM_SET_USER_MEMORY_REGION,
+				  (unsigned long)&region);
+		if (r) {
+			vmm_err("kvm: KVM_SET_USER_MEMORY_REGION (%llu bytes at 0x%llx): %s",
+				(unsigned long long)size,
+				(unsigned long long)region.guest_phys_addr,
+				strerror(-r));
+			goto out_destroy;
+		}
 	}
 	pthread_once(&handler_once, install_kick_handler);
 	*out = kv;

@@ -54,11 +54,9 @@
 #include "parse.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* The multiboot header. */
@@ -246,6 +244,19 @@ static bool kernel_fits(const struct vmm_boot_ctx *ctx, uint64_t addr,
 
 	snprintf(who, sizeof(who), "kernel '%s'", kernel_name(ctx));
 	return usable_ram(ctx, kernel_origin(ctx), who, addr, size, what);
+}
+
+/* A [linux] entry key picks a bzImage's entry point: any other format
+ * decides its own mode, so the key is an error there. */
+static bool no_entry_key(const struct vmm_boot_ctx *ctx, const char *format)
+{
+	if (!ctx->lx || !ctx->lx->entry_bits)
+		return true;
+	vmm_origin_error(&ctx->lx->entry_origin,
+			 "kernel '%s' is %s: it starts in the mode its format "
+			 "says; entry picks a bzImage's entry point only",
+			 kernel_name(ctx), format);
+	return false;
 }
 
 /* ---- ELF ---------------------------------------------------------------- */
@@ -728,55 +739,6 @@ static int mb_add_mmap(struct mb_info *mi, uint8_t *info,
 
 /* ---- modules ------------------------------------------------------------ */
 
-/* Read the regular file @path whole into *@buf, *@len. 0 or -errno. */
-static int read_module(const char *path, uint8_t **buf, size_t *len)
-{
-	struct stat st;
-	uint8_t *p = NULL;
-	size_t done = 0;
-	int fd, ret = 0;
-
-	/* O_NONBLOCK: a FIFO is refused below, never waited on. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st)) {
-		ret = -errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		ret = -EINVAL;
-		goto out;
-	}
-	if ((uint64_t)st.st_size > (uint64_t)VMM_MEMORY_MAX) {
-		ret = -EFBIG;
-		goto out;
-	}
-	p = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!p) {
-		ret = -ENOMEM;
-		goto out;
-	}
-	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, p + done, (size_t)st.st_size - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			ret = n < 0 ? -errno : -EIO; /* shrank under us */
-			goto out;
-		}
-		done += (size_t)n;
-	}
-	*buf = p;
-	*len = done;
-	p = NULL;
-out:
-	free(p);
-	close(fd);
-	return ret;
-}
-
 /*
  * The next element of the module list @s (QEMU's -initrd: elements split
  * at ',', ",," a literal comma) into a new string in *@out; returns where
@@ -846,9 +808,9 @@ static int add_modules(const struct vmm_boot_ctx *ctx, struct mb_info *mi,
 	for (uint32_t i = 0; i < *count; i++) {
 		uint8_t *p = mbi_ptr(mi, *list) + (size_t)i * entry;
 		char *m, *sp, what[64], who[512];
-		uint8_t *data = NULL;
-		size_t size = 0;
+		uint64_t size = 0;
 		uint32_t str;
+		int fd;
 
 		s = next_module(s, &m);
 		if (!m)
@@ -864,14 +826,10 @@ static int add_modules(const struct vmm_boot_ctx *ctx, struct mb_info *mi,
 			vmm_origin_error(&lx->initrd_origin,
 					 "module %u has an empty path", i + 1);
 			ret = -EINVAL;
-		} else if ((ret = read_module(m, &data, &size))) {
-			vmm_origin_error(&lx->initrd_origin,
-					 "cannot read module '%s': %s", m,
-					 ret == -EINVAL ? "not a regular file"
-							: strerror(-ret));
-		} else {
+		} else if (!(ret = vmm_boot_open(m, &lx->initrd_origin,
+						 "module", &fd, &size))) {
 			snprintf(who, sizeof(who), "module '%s'", m);
-			snprintf(what, sizeof(what), "%zu bytes", size);
+			snprintf(what, sizeof(what), "%" PRIu64 " bytes", size);
 			if (next + size > FOUR_GIB) {
 				vmm_origin_error(&lx->initrd_origin,
 						 "%s: %s at 0x%" PRIx64
@@ -882,21 +840,25 @@ static int add_modules(const struct vmm_boot_ctx *ctx, struct mb_info *mi,
 					       next, size, what)) {
 				ret = -EINVAL;
 			} else {
-				vmm_guestmem_write(ctx->mem, next, data, size);
-				if (pvh) {
-					put64(p, next);
-					put64(p + 8, size);
-					put64(p + 16, str);
-				} else {
-					put32(p, (uint32_t)next);
-					put32(p + 4, (uint32_t)(next + size));
-					put32(p + 8, str);
-				}
-				next = (next + size + PAGE_SIZE - 1) &
-				       ~(PAGE_SIZE - 1);
+				ret = vmm_boot_read(
+					fd, m, &lx->initrd_origin,
+					vmm_guestmem_ptr(ctx->mem, next, size),
+					size);
 			}
+			close(fd);
 		}
-		free(data);
+		if (!ret) {
+			if (pvh) {
+				put64(p, next);
+				put64(p + 8, size);
+				put64(p + 16, str);
+			} else {
+				put32(p, (uint32_t)next);
+				put32(p + 4, (uint32_t)(next + size));
+				put32(p + 8, str);
+			}
+			next = (next + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+		}
 		free(m);
 		if (ret)
 			return ret;
@@ -1053,6 +1015,8 @@ int vmm_boot_load_multiboot(struct vmm_boot_ctx *ctx, const uint8_t *img,
 			     "no multiboot header in the first 8 KiB");
 		return -ENOEXEC;
 	}
+	if (!no_entry_key(ctx, "a multiboot kernel"))
+		return -EINVAL;
 	if (h.flags & MB_MUST_KNOW &
 	    ~(MB_PAGE_ALIGN | MB_MEMORY_INFO | MB_VIDEO_MODE)) {
 		kernel_error(ctx,
@@ -1076,6 +1040,8 @@ int vmm_boot_load_multiboot(struct vmm_boot_ctx *ctx, const uint8_t *img,
 	if (ret)
 		return ret;
 	ret = mb_build_info(ctx, &k);
+	if (!ret)
+		ret = vmm_boot_cpu_tables(ctx, VMM_CPU_PROTECTED);
 	if (ret)
 		return ret;
 	memset(&ctx->setup, 0, sizeof(ctx->setup));
@@ -1100,6 +1066,7 @@ int vmm_boot_load_elf(struct vmm_boot_ctx *ctx, const uint8_t *img,
 		      size_t len)
 {
 	struct elf_image *e;
+	enum vmm_cpu_mode mode;
 	uint64_t entry;
 	int ret;
 
@@ -1110,6 +1077,9 @@ int vmm_boot_load_elf(struct vmm_boot_ctx *ctx, const uint8_t *img,
 	if (ret)
 		goto out;
 	ret = -EINVAL;
+	if (!no_entry_key(ctx, e->pvh ? "an ELF file with a PVH note"
+				      : "an ELF file"))
+		goto out;
 	if (!e->pvh && ctx->lx && ctx->lx->cmdline) {
 		vmm_origin_error(&ctx->lx->cmdline_origin,
 				 "kernel '%s' is a plain ELF file, which has "
@@ -1139,15 +1109,18 @@ int vmm_boot_load_elf(struct vmm_boot_ctx *ctx, const uint8_t *img,
 				    : "what plugvm identity-maps");
 		goto out;
 	}
+	mode = e->cls == ELFCLASS64 && !e->pvh ? VMM_CPU_LONG
+					       : VMM_CPU_PROTECTED;
 	ret = elf_load(ctx, img, e);
 	if (!ret && e->pvh)
 		ret = pvh_build_info(ctx, e->high);
+	if (!ret)
+		ret = vmm_boot_cpu_tables(ctx, mode);
 	if (ret)
 		goto out;
 	memset(&ctx->setup, 0, sizeof(ctx->setup));
 	ctx->format = VMM_KERNEL_ELF;
-	ctx->setup.mode = e->cls == ELFCLASS64 && !e->pvh ? VMM_CPU_LONG
-							   : VMM_CPU_PROTECTED;
+	ctx->setup.mode = mode;
 	ctx->setup.entry = entry;
 	if (e->pvh) {
 		ctx->setup.gprs[VMM_RBX] = MB_INFO_BASE;

@@ -7,6 +7,7 @@
 
 #include "chipset.h"
 
+#include "guestmem.h"
 #include "irq.h"
 #include "log.h"
 
@@ -194,14 +195,9 @@ int vmm_chipset_check(const struct vmm_config *cfg,
 	(void)accel;
 	if (cfg->chipset != VMM_CHIPSET_PC)
 		return 0;
-	if (cfg->memory > PC_IOAPIC_BASE) {
-		vmm_origin_error(&cfg->at.memory,
-				 "%" PRIu64 " bytes of guest RAM would cover the IOAPIC at 0x%llx, which chipset pc (%s:%u) has: give the machine at most %lluM",
-				 cfg->memory, PC_IOAPIC_BASE,
-				 cfg->at.chipset.file, cfg->at.chipset.line,
-				 PC_IOAPIC_BASE >> 20);
-		ret = -EINVAL;
-	}
+	/* RAM never covers the IOAPIC: above 3 GiB it goes to 4 GiB. */
+	_Static_assert(VMM_GUESTMEM_LOW_MAX <= PC_IOAPIC_BASE,
+		       "the PCI hole holds the IOAPIC");
 	for (size_t i = 0; i < cfg->n_devices; i++) {
 		const struct vmm_device_cfg *dc = &cfg->devices[i];
 		struct vmm_origin o = { .file = cfg->path,

@@ -61,6 +61,10 @@ struct vmm_device_env {
 	struct vmm_chardev_capture *(*chardev_capture)(void *ctx,
 						       struct vmm_device *dev,
 						       const char *key);
+	/* The machine's character devices (chardev.h): its stdout, its
+	 * stdin's holder, the console. NULL: a set of the process's own,
+	 * manual (output written at once, inputs read nothing). */
+	struct vmm_chardevs *chardevs;
 };
 
 /*
@@ -115,6 +119,13 @@ struct vmm_device {
 /* Guest errors a device shows before the rest are only counted (a guest
  * could otherwise make it log one line per access, for ever). */
 #define VMM_DEVICE_GUEST_ERROR_LIMIT 20
+
+/* The input @dev opened for setting @key, or NULL (none, or "none"). */
+struct vmm_chardev_in *vmm_device_input(const struct vmm_device *dev,
+					const char *key);
+/* The output sink @dev opened for setting @key, or NULL. */
+struct vmm_chardev *vmm_device_output(const struct vmm_device *dev,
+				      const char *key);
 
 /* The one host table, shared by every device. */
 extern const struct plugvm_host vmm_host_table;

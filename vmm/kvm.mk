@@ -12,7 +12,8 @@ EXTRA_DIST += \
 	tests/kvm/check-kvm.sh \
 	tests/kvm/kvm-smoke.c \
 	tests/kvm/accel-kvm-test.c \
-	tests/kvm/accel-kvm-irq-test.c
+	tests/kvm/accel-kvm-irq-test.c \
+	tests/kvm/bzentry64.ini tests/kvm/bzentry32.ini
 
 # Machines only check-kvm runs, on kvm in the nested VM and on tcg here,
 # each with its expected stdout (.out) and exit status (.status); their
@@ -40,7 +41,7 @@ tests/kvm/guests/%.bin: tests/kvm/guests/%.o
 # then fails with "Error 77", because a skip is not a pass.
 KVM_MODE = nested
 check-kvm: all $(KVM_GUESTS) tests/testdev.la plugins/example/rtc.la \
-		tests/stress.la tests/guests/stress.bin
+		tests/stress.la tests/guests/stress.bin tests/guests/bzimage.bin
 	@$(BASH) $(top_srcdir)/tests/kvm/check-kvm.sh -m $(KVM_MODE) \
 		-B $(abs_top_builddir); rc=$$?; \
 	if test $$rc = 77; then \

@@ -69,14 +69,30 @@ struct options {
 	int verbosity; /* -v count */
 	const char *describe;
 	uint64_t max_memory; /* --max-memory; 0: none */
+	const char *kernel, *initrd, *append; /* --kernel, ...: [linux] */
 };
+
+/* The machine --kernel runs without a machine file (plugvm(1)). */
+static const char default_linux_machine[] =
+	"[machine]\n"
+	"memory = 256M\n"
+	"chipset = pc\n"
+	"\n"
+	"[device \"com1\"]\n"
+	"type = serial\n";
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: plugvm [OPTIONS] MACHINE.ini\n"
+		"       plugvm [OPTIONS] --kernel=FILE [--initrd=FILE] [--append=TEXT] [MACHINE.ini]\n"
 		"Run the virtual machine MACHINE.ini describes.\n"
 		"\n"
+		"  -k, --kernel=FILE       boot FILE (bzImage, multiboot or ELF), as a\n"
+		"                          [linux] section would; without MACHINE.ini on\n"
+		"                          256M, chipset pc and a serial port on stdio\n"
+		"      --initrd=FILE       the kernel's initramfs (multiboot: modules)\n"
+		"      --append=TEXT       the kernel's command line\n"
 		"  -a, --accel=ACCEL       auto, kvm or tcg (overrides [machine] accel)\n"
 		"  -t, --timeout=SECONDS   stop SECONDS after plugvm started (exit status 124)\n"
 		"  -v, --verbose           more diagnostics on stderr (twice: debug);\n"
@@ -125,7 +141,7 @@ static int parse_timeout(const char *s, uint64_t *ms)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_PLUGIN_PATH = 256, OPT_LIST, OPT_DESCRIBE, OPT_VERSION,
-	       OPT_STATS, OPT_MAX_MEMORY };
+	       OPT_STATS, OPT_INITRD, OPT_APPEND, OPT_MAX_MEMORY };
 	static const struct option longopts[] = {
 		{ "accel", required_argument, NULL, 'a' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -137,12 +153,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, OPT_INITRD },
+		{ "append", required_argument, NULL, OPT_APPEND },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, "a:t:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:t:vhk:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (strcmp(optarg, "auto") && strcmp(optarg, "kvm") &&
@@ -183,6 +202,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 				return -EINVAL;
 			}
 			break;
+		case 'k':
+			o->kernel = optarg;
+			break;
+		case OPT_INITRD:
+			o->initrd = optarg;
+			break;
+		case OPT_APPEND:
+			o->append = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -204,6 +232,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		}
 		return 0;
 	}
+	if (optind == argc && o->kernel)
+		return 0; /* the default machine */
 	if (optind != argc - 1) {
 		fprintf(stderr, "plugvm: %s\nTry 'plugvm --help'.\n",
 			optind == argc ? "no machine file given"
@@ -356,10 +386,15 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 	uint64_t t0;
 	int status;
 
-	vmm_watchdog_phase("reading %s", o->machine);
-	if (vmm_config_load(o->machine, &cfg))
+	vmm_watchdog_phase("reading %s", o->machine ? o->machine : "the --kernel machine");
+	if (o->machine ? vmm_config_load(o->machine, &cfg)
+		       : vmm_config_load_string("plugvm --kernel",
+						default_linux_machine, &cfg))
 		return EXIT_CONFIG;
-	if (vmm_hostmem_check(cfg, o->max_memory)) {
+	if (vmm_hostmem_check(cfg, o->max_memory) ||
+	    ((o->kernel || o->initrd || o->append) &&
+	     vmm_config_set_linux(cfg, o->kernel, o->initrd, o->append,
+				  true))) {
 		vmm_config_free(cfg);
 		return EXIT_CONFIG;
 	}
@@ -418,6 +453,9 @@ int main(int argc, char **argv)
 	 */
 	vmm_stop_signals(&sigs);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	/* A reader that went away is a write error of that output (said
+	 * once, the guest goes on), not the end of plugvm. */
+	signal(SIGPIPE, SIG_IGN);
 
 	ret = parse_options(argc, argv, &o);
 	if (ret)

@@ -199,6 +199,8 @@ enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm)
 
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		vm->vcpus[i].sink.collect_stats = vm->collect_stats;
+	/* The console's terminal is raw while the machine runs. */
+	vmm_chardevs_start(vm->chardevs);
 	/* Timers and watches run from before the first vCPU instruction. */
 	err = vmm_events_start(vm->events);
 	if (err) {
@@ -230,6 +232,7 @@ enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm)
 	/* The vCPUs stopped: now the timers and watches, before the
 	 * devices go. */
 	vmm_events_stop(vm->events);
+	vmm_chardevs_stop(vm->chardevs);
 	free(runners);
 	vmm_watchdog_detach();
 	if (!vmm_vm_stopping(vm))

@@ -12,6 +12,7 @@
 #define VMM_VM_H
 
 #include "accel.h"
+#include "boot.h"
 #include "cpu.h"
 #include "device.h"
 #include "guestmem.h"
@@ -32,11 +33,16 @@ struct vmm_vm {
 	struct vmm_guestmem mem; /* guest RAM: one mmap, shared by the
 				  * accelerator */
 	struct vmm_boot_layout layout;
+	struct vmm_cpu_setup setup; /* how the vCPUs start: [cpu], or what
+				     * the [linux] kernel's loader says */
+	enum vmm_kernel_format boot_format; /* with [linux] (cfg->boot.set) */
 
 	struct vmm_iobus *bus;
 	/* timers and fd watches: the event thread runs from before the
 	 * vCPUs start until after they stopped (run.c) */
 	struct vmm_events *events;
+	/* stdout, stdin and the console's terminal (chardev.h) */
+	struct vmm_chardevs *chardevs;
 	struct vmm_device_env env;
 	struct vmm_plugin **plugins; /* one per distinct type */
 	size_t n_plugins;

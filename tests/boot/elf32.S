@@ -28,10 +28,6 @@ _start:
 	jz	bad_cpu
 	test	$0x80000000, %eax
 	jnz	bad_cpu
-	mov	%cs, %ax		/* CS and DS flat: 4 GiB limits */
-	lsl	%ax, %eax
-	cmp	$0xffffffff, %eax
-	jne	bad_cpu
 	pushf
 	pop	%eax
 	test	$0x200, %eax

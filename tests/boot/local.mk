@@ -10,8 +10,7 @@ BOOT_MACHINES = tests/boot/mb-info.ini tests/boot/mb-aout.ini \
 BOOT_KERNELS = tests/boot/mb-info.elf tests/boot/mb-aout.bin \
 	tests/boot/elf32.elf tests/boot/elf64.elf tests/boot/pvh.elf
 BOOT_MODULES = tests/boot/mod1.txt tests/boot/mod2.txt
-# The machines join TESTS once boot.c dispatches to boot-elf.c (they need
-# the [linux] section); check_boot_elf tests the loaders until then.
+TESTS += $(BOOT_MACHINES)
 noinst_DATA += $(BOOT_KERNELS) tests/boot/.stamp-ini
 EXTRA_DIST += $(BOOT_MACHINES) $(BOOT_MODULES) tests/boot/io.h \
 	tests/boot/kernel32.lds tests/boot/high.lds tests/boot/pvh.lds \

@@ -1,16 +1,24 @@
-/* flood: writes lines of 'x' to the UART for ever, as fast as it can.
- * Real mode, linked at 0x1000. tests/stop.sh pipes its output to a reader
- * that never reads: the vCPU may block on that output, and --timeout and
- * the stop signals must still end plugvm. */
+/* flood: writes 'x' to the UART at 0x3f8, a newline every 64 bytes, ECX
+ * bytes in all ([cpu] rcx), then halts; ECX = 0: for ever. What the
+ * stalled-consumer test (tests/console.sh) runs. Real mode, linked at
+ * 0x1000. */
 	.code16
 	.text
 	.globl _start
 _start:
 	mov	$0x3f8, %dx
-1:	mov	$63, %cx
-	mov	$'x', %al
-2:	out	%al, (%dx)
-	loop	2b
+	mov	%ecx, %esi
+	xor	%bl, %bl
+1:	mov	$'x', %al
+	inc	%bl
+	cmp	$64, %bl
+	jne	2f
 	mov	$'\n', %al
-	out	%al, (%dx)
-	jmp	1b
+	xor	%bl, %bl
+2:	out	%al, (%dx)
+	test	%esi, %esi
+	jz	1b
+	dec	%esi
+	jnz	1b
+	cli
+	hlt

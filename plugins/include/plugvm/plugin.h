@@ -677,12 +677,13 @@ struct plugvm_host {
 
 	/**
 	 * Since API version 2. Hand @len bytes of @buf to sink @chr. Returns
-	 * the number of bytes the sink accepted; the rest are dropped. Today
-	 * a sink accepts every byte, unless writing fails (the host reports
+	 * the number of bytes the sink accepted; the rest are dropped and
+	 * counted (chardev->dropped()): when writing fails (the host reports
 	 * the first failure of each sink, "KEY: write failed: REASON", as a
-	 * warning); a later host will drop bytes, and count them, when the
-	 * consumer stalls rather than block a vCPU. So a device must not
-	 * rely on every byte being accepted, nor wait or retry.
+	 * warning), and since API 3 when the consumer stalls (a full pipe or
+	 * a terminal nobody reads) and the host's bounded buffer is full,
+	 * rather than block a vCPU. So a device must not rely on every byte
+	 * being accepted, nor wait or retry.
 	 *
 	 * One call is written as a whole: a device that writes a line in one
 	 * call never sees another device's output in the middle of it.
