@@ -15,9 +15,11 @@
  * Input format: byte 0 picks the loader (bits 0-1: bzImage, multiboot,
  * ELF, or the first whose is_*() test says yes), the accelerator (bit 2:
  * tcg; bit 3: kvm that only emulates), an initrd or module file (bit 4),
- * the RAM size (bits 5-6) and 1 or 2 vCPUs (bit 7); byte 1 is the length
- * of the command line that follows (255: a 40,000-byte one); the rest is
- * the kernel file. Layer: test code, outside plugvm.
+ * the RAM size (bits 5-6) and 1 or 2 vCPUs (bit 7); byte 1's bits 0-5
+ * are the length of the command line that follows (63: a 40,000-byte
+ * one), its bits 6-7 the bzImage entry asked for ([linux] entry = 0, 32,
+ * 64, or 16, which the machine file refuses); the rest is the kernel file.
+ * Layer: test code, outside plugvm.
  */
 #include "config.h"
 
@@ -27,6 +29,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,7 +126,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vmm_boot_ctx ctx;
 	const uint8_t *img;
 	char *cmdline = NULL;
+	static const unsigned entries[4] = { 0, 32, 64, 16 };
 	size_t cmd_len, len;
+	bool long_cmdline;
 	unsigned which;
 	int ret;
 
@@ -136,18 +141,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (((data[0] >> 5) & 3) == 3)
 		mem.high = 32 << 20;
 #endif
-	cmd_len = data[1] == 255 ? 40000 : data[1];
-	if (data[1] != 255 && cmd_len > size - 2)
+	long_cmdline = (data[1] & 63) == 63;
+	cmd_len = long_cmdline ? 40000 : data[1] & 63;
+	if (!long_cmdline && cmd_len > size - 2)
 		cmd_len = size - 2;
 	cmdline = malloc(cmd_len + 1);
 	if (!cmdline)
 		return 0;
-	if (data[1] == 255)
+	if (long_cmdline)
 		memset(cmdline, 'x', cmd_len);
 	else
 		memcpy(cmdline, data + 2, cmd_len);
 	cmdline[cmd_len] = '\0';
-	img = data + 2 + (data[1] == 255 ? 0 : cmd_len);
+	img = data + 2 + (long_cmdline ? 0 : cmd_len);
 	len = size - (size_t)(img - data);
 
 	lx.cmdline = cmdline;
@@ -161,6 +167,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	lx.cmdline_origin = (struct vmm_origin){ .file = NAME, .line = 4,
 						 .section = "linux",
 						 .key = "cmdline" };
+	lx.entry_origin = (struct vmm_origin){ .file = NAME, .line = 5,
+					       .section = "linux",
+					       .key = "entry" };
+	lx.entry_bits = entries[data[1] >> 6];
 	lx.section_line = 1;
 
 	errors = 0;
