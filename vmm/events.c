@@ -440,11 +440,8 @@ void vmm_events_free(struct vmm_events *ev)
 int vmm_timer_new(struct vmm_events *ev, struct vmm_events_owner *owner,
 		  vmm_timer_fn fn, void *opaque, struct vmm_timer **out)
 {
-	struct vmm_timer *t;
+	struct vmm_timer *t = calloc(1, sizeof(*t));
 
-	if (owner->n_timers >= VMM_EVENTS_MAX_TIMERS)
-		return -ENOSPC;
-	t = calloc(1, sizeof(*t));
 	if (!t)
 		return -ENOMEM;
 	t->ev = ev;
@@ -453,6 +450,12 @@ int vmm_timer_new(struct vmm_events *ev, struct vmm_events_owner *owner,
 	t->opaque = opaque;
 	t->idx = NOT_ARMED;
 	pthread_mutex_lock(&ev->lock);
+	/* the count is the event lock's, as the owner's list is */
+	if (owner->n_timers >= VMM_EVENTS_MAX_TIMERS) {
+		pthread_mutex_unlock(&ev->lock);
+		free(t);
+		return -ENOSPC;
+	}
 	/* Room in the heap for every timer: arm() cannot fail. */
 	if (ev->cap_heap <= ev->n_timers) {
 		size_t cap = ev->cap_heap ? 2 * ev->cap_heap : 16;

@@ -63,7 +63,8 @@ struct vmm_events_owner {
 	struct vmm_timer *timers;
 	struct vmm_watch *watches;
 	unsigned pinned; /* callbacks on their way: release waits for them */
-	unsigned n_timers; /* live ones: at most VMM_EVENTS_MAX_TIMERS */
+	unsigned n_timers; /* live ones, at most VMM_EVENTS_MAX_TIMERS;
+			    * under the events' lock */
 };
 
 /* Timers one owner may have at once: a plugin that makes one per guest
