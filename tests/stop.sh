@@ -123,15 +123,15 @@ check "control: the same machine with a device that returns: 0" 0 "" \
 	"written before the stuck write"
 machine write write </dev/null
 export PLUGVM_STOP_GRACE=0.5
-plain_run --timeout=1 "$tmp/write.ini"
+plain_run --timeout=2 "$tmp/write.ini"
 check "--timeout while a device callback never returns: 124 after the grace, output kept" \
 	124 "plugvm did not stop within 500 ms of being asked to" \
 	"written before the stuck write"
-sig_run 1 TERM -- "$tmp/write.ini"
+sig_run 2 TERM -- "$tmp/write.ini"
 check "SIGTERM while a device callback never returns: 130, output kept" 130 \
 	"plugvm did not stop within 500 ms" "written before the stuck write"
 # A long grace, cut short by a second signal.
-PLUGVM_STOP_GRACE=3600 sig_run 1 INT 0.5 -- "$tmp/write.ini"
+PLUGVM_STOP_GRACE=3600 sig_run 2 INT 0.5 -- "$tmp/write.ini"
 check "a second SIGINT ends plugvm at once" 130 \
 	"signal 2 (Interrupt) while stopping" "written before the stuck write"
 
