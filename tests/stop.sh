@@ -34,6 +34,12 @@ check() {
 	fi
 }
 
+# blocked PID: whether PID blocks SIGTERM (bit 15 of SigBlk): plugvm is
+# past its exec and its first instruction
+blocked() {
+	mask=$(sed -n 's/^SigBlk:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+	[ -n "$mask" ] && [ $((0x$mask & 0x4000)) != 0 ]
+}
 # sig_run AFTER SIGNAL [AGAIN] -- ARGS
 sig_run() {
 	a=$1 s=$2
@@ -46,8 +52,15 @@ sig_run() {
 		--plugin-path="$PLUGVM_TEST_PLUGINS" "$@" \
 		>"$tmp/out" 2>"$tmp/err" </dev/null &
 	pid=$!
+	# plugvm itself, once it blocks the stop signals: a signal sent to
+	# timeout(1)'s child before its exec is not plugvm's to take
+	kid=
+	for _ in $(seq 200); do
+		kid=$(pgrep -P "$pid" | head -n 1)
+		[ -n "$kid" ] && blocked "$kid" && break
+		sleep 0.05
+	done
 	sleep "$a"
-	kid=$(pgrep -P "$pid" | head -n 1)
 	[ -n "$kid" ] && kill -s "$s" "$kid"
 	if [ "$ag" != - ] && [ -n "$kid" ]; then
 		sleep "$ag"
