@@ -26,7 +26,7 @@ GUESTS = \
 # adds its directory to the plugin path).
 PC_MACHINES = configs/pit-real.ini configs/pit-pm.ini configs/pit-lm.ini \
 	configs/serial-probe.ini configs/serial-echo.ini configs/serial-shared.ini \
-	configs/pit-ch2.ini configs/rtc-irq.ini
+	configs/pit-ch2.ini configs/rtc-irq.ini configs/reboot.ini
 PC_GUESTS = $(PC_MACHINES:.ini=.bin)
 $(PC_GUESTS:.bin=.o): configs/pc.h
 EXTRA_DIST += configs/pc.h

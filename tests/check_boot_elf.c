@@ -367,6 +367,30 @@ START_TEST(test_mb_info_defaults)
 }
 END_TEST
 
+START_TEST(test_mb_info_high_ram)
+{
+	/* 5 GiB split around the PCI hole: mem_upper stops at 3 GiB, the
+	 * map goes on at 4 GiB (as vm.c's map for such a machine says) */
+	static struct vmm_memmap_entry big[] = {
+		{ 0, 0x9fc00, VMM_E820_RAM },
+		{ 0x9fc00, 0x60400, VMM_E820_RESERVED },
+		{ 1u << 20, (3ull << 30) - (1u << 20), VMM_E820_RAM },
+		{ 0xfec00000, 0x1000, VMM_E820_RESERVED },
+		{ 4ull << 30, 2ull << 30, VMM_E820_RAM },
+	};
+	struct vmm_memmap m = { big, 5, 5 };
+
+	ctx.map = &m;
+	aout_kernel();
+	ck_assert_int_eq(vmm_boot_load_multiboot(&ctx, img, 0x1000), 0);
+	ck_assert_uint_eq(rd32(MBI + 4), 639);
+	ck_assert_uint_eq(rd32(MBI + 8), (3u << 20) - 1024);
+	ck_assert_uint_eq(rd32(MBI + 44), 5 * 24);
+	ck_assert_uint_eq(rd64(rd32(MBI + 48) + 4 * 24 + 4), 4ull << 30);
+	ck_assert_uint_eq(rd64(rd32(MBI + 48) + 4 * 24 + 12), 2ull << 30);
+}
+END_TEST
+
 START_TEST(test_mb_elf)
 {
 	size_t len = elf_image(1, 3, 0x100010, two_segs, 3);
@@ -685,6 +709,14 @@ START_TEST(test_no_config)
 	ck_assert_str_eq((char *)ram + rd32(MBI + 16), "kernel ");
 	REFUSED(vmm_boot_load_elf(&ctx, img, 3), -ENOEXEC,
 		"kernel 'kernel': not an ELF file");
+	/* RAM too small for boot.c's tables: said, without a [linux] */
+	mem.size = 0xe8000;
+	len = elf_image(1, 3, 0x10010, (struct seg[]){ { 1, 0x1000, 0x10000,
+						       0x10000, 0x100,
+						       0x100 } },
+			1);
+	REFUSED(vmm_boot_load_elf(&ctx, img, len), -ENOSPC,
+		"a kernel needs at least 1 MiB of RAM");
 }
 END_TEST
 
@@ -820,6 +852,7 @@ static Suite *boot_elf_suite(void)
 	tcase_add_test(tc, test_mb_aout_header_not_at_start);
 	tcase_add_test(tc, test_mb_info);
 	tcase_add_test(tc, test_mb_info_defaults);
+	tcase_add_test(tc, test_mb_info_high_ram);
 	tcase_add_test(tc, test_mb_elf);
 	tcase_add_test(tc, test_mb_elf64);
 	tcase_add_test(tc, test_mb_video_warns);

@@ -227,8 +227,13 @@ START_TEST(test_kvm_lines)
 {
 	ck_assert_int_eq(build(&fake_kvm, "pc", NULL), 0);
 	ck_assert(fake.irqchip);
-	/* the kernel's chipset: no plugin of ours, its ranges reserved */
-	ck_assert_uint_eq(vm->n_chipset_devices, 1);
+	/* the kernel's chipset: no plugin of ours but the 8042, its
+	 * ranges reserved */
+	ck_assert_uint_eq(vm->n_chipset_devices, 2);
+	ck_assert_str_eq(vm->devices[0]->id, "i8042");
+	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0x60), "i8042");
+	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0x64), "i8042");
+	ck_assert_ptr_null(owner(PLUGVM_SPACE_PIO, 0x63));
 	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0x20), "chipset pc");
 	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0xa1), "chipset pc");
 	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0x4d1), "chipset pc");
@@ -359,11 +364,13 @@ START_TEST(test_tcg_intr)
 	ck_assert_int_eq(build(&fake_tcg, "pc", NULL), 0);
 	ck_assert(fake.irqchip);
 	/* the plugins first, then the reservation, then the file's */
-	ck_assert_uint_eq(vm->n_chipset_devices, 3);
+	ck_assert_uint_eq(vm->n_chipset_devices, 4);
 	ck_assert_str_eq(vm->devices[0]->id, "pic");
 	ck_assert_str_eq(vm->devices[1]->id, "pit");
-	ck_assert_str_eq(vm->devices[2]->id, "chipset pc");
-	ck_assert_str_eq(vm->devices[3]->id, "td");
+	ck_assert_str_eq(vm->devices[2]->id, "i8042");
+	ck_assert_str_eq(vm->devices[3]->id, "chipset pc");
+	ck_assert_str_eq(vm->devices[4]->id, "td");
+	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0x64), "i8042");
 	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0x21), "pic");
 	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0x4d0), "pic");
 	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0x42), "pit");

@@ -279,6 +279,9 @@ START_TEST(test_keys_reach_the_guest)
 	ck_assert_msg(shows(&r, "\003", 10000), "no Ctrl-C echoed");
 	type(&r, "<\001\001>", 4);
 	ck_assert_msg(shows(&r, "<\001>", 10000), "no Ctrl-A echoed");
+	/* Ctrl-A b is a break (the device's event), not a byte */
+	type(&r, "[\001b?]", 5);
+	ck_assert_msg(shows(&r, "[1]", 10000), "no break seen");
 	/* Ctrl-A h helps, and the guest still runs */
 	type(&r, "\001h", 2);
 	ck_assert_msg(shows(&r, "C-a x", 10000), "no help");

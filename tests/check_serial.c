@@ -454,6 +454,37 @@ START_TEST(test_output_stdout)
 }
 END_TEST
 
+/* A consumer that stalls: bytes past its room are dropped, and the
+ * transmitter still never keeps the guest waiting. */
+START_TEST(test_output_stalled)
+{
+	char path[4096];
+	const char *const settings[] = { "output", path, "input", "none",
+					 NULL };
+	struct plugvm_devtest *u;
+	const char *got;
+	size_t len;
+
+	temp_path(path, sizeof(path));
+	u = plugvm_devtest_open(plugin(), "com1", settings, 0);
+	ck_assert_ptr_nonnull(u);
+	ck_assert_int_eq(plugvm_devtest_chardev_stall(u, "com1", "output", 5),
+			 0);
+	for (unsigned int i = 0; i < 1000; i++) {
+		ck_assert_uint_eq(plugvm_devtest_inb(u, LSR),
+				  LSR_THRE | LSR_TEMT);
+		plugvm_devtest_outb(u, THR, 'a' + i % 26);
+	}
+	got = plugvm_devtest_chardev(u, "com1", "output", &len);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_uint_eq(len, 5);
+	ck_assert_str_eq(got, "abcde");
+	ck_assert_ptr_null(plugvm_devtest_log_find(u, PLUGVM_LOG_ERROR, ""));
+	plugvm_devtest_free(u);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(test_reset)
 {
 	plugvm_devtest_outb(t, SCR, 0x55);
@@ -1551,6 +1582,7 @@ static Suite *serial_suite(void)
 	tcase_add_test(tc, test_fifo_reset);
 	tcase_add_test(tc, test_output_file_exact);
 	tcase_add_test(tc, test_output_stdout);
+	tcase_add_test(tc, test_output_stalled);
 	tcase_add_test(tc, test_reset);
 	tcase_add_test(tc, test_linux_autoconfig);
 	suite_add_tcase(s, tc);

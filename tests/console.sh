@@ -98,6 +98,14 @@ else
 	not_ok "stdin /dev/null is an end of input (status $st)" "$tmp/err"
 fi
 
+st=0
+timeout 60 "$plugvm" "$tmp/null.ini" >"$tmp/out" 2>"$tmp/err" <&- || st=$?
+if [ $st = 0 ] && [ "$(cat "$tmp/out")" = ready ]; then
+	ok "a closed stdin is an end of input too"
+else
+	not_ok "a closed stdin is an end of input (status $st)" "$tmp/err"
+fi
+
 cat >>"$tmp/null.ini" <<EOF2
 [device "in2"]
 type = chrin

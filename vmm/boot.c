@@ -71,7 +71,7 @@ int vmm_boot_cpu_tables(struct vmm_boot_ctx *ctx, enum vmm_cpu_mode mode)
 
 	memset(l, 0, sizeof(*l));
 	if (!ram) {
-		vmm_origin_error(&ctx->lx->kernel_origin,
+		vmm_origin_error(ctx->lx ? &ctx->lx->kernel_origin : NULL,
 				 "a kernel needs at least 1 MiB of RAM (plugvm keeps its boot tables at 0x%llx-0x%llx)",
 				 VMM_BOOT_ZEROPAGE, VMM_BOOT_HIGH - 1);
 		return -ENOSPC;

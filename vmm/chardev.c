@@ -832,7 +832,9 @@ int vmm_chardev_in_set(struct vmm_chardev_in *in,
 	if (!in->regular) {
 		ret = vmm_watch_new(ev, owner, in->fd, VMM_WATCH_READ,
 				    in_watch_fn, in, &in->watch);
-		if (ret == -EPERM) { /* /dev/null and its kind */
+		/* /dev/null and its kind (-EPERM), a closed stdin (-EBADF):
+		 * the timer reads them, to their end */
+		if (ret == -EPERM || ret == -EBADF) {
 			in->regular = true;
 			ret = 0;
 		}

@@ -32,9 +32,14 @@ static const struct {
 	{ "i8254", "pit", false },
 };
 
+/* On kvm and tcg: the keyboard controller, whose reset line is how a
+ * guest kernel reboots (the kernel has no 8042). */
+#define PC_I8042_TYPE "i8042"
+#define PC_I8042_ID "i8042"
+
 /* Types and ids a [device] of a pc machine cannot have. */
-static const char *const pc_types[] = { "i8259", "i8254" };
-static const char *const pc_ids[] = { "pic", "pit" };
+static const char *const pc_types[] = { "i8259", "i8254", PC_I8042_TYPE };
+static const char *const pc_ids[] = { "pic", "pit", PC_I8042_ID };
 #define N_PC_TYPES (sizeof(pc_types) / sizeof(pc_types[0]))
 #define N_PC_IDS (sizeof(pc_ids) / sizeof(pc_ids[0]))
 
@@ -306,6 +311,20 @@ static int create_tcg_devices(struct vmm_vm *vm,
 	return 0;
 }
 
+/* Both accelerators: the 8042, found on the plugin path like any other. */
+static int create_i8042(struct vmm_vm *vm, const struct vmm_plugin_path *pp)
+{
+	struct vmm_plugin *plugin;
+	int ret;
+
+	ret = vmm_plugin_load_at(pp, PC_I8042_TYPE, &vm->cfg->at.chipset,
+				 &plugin);
+	if (ret)
+		return ret;
+	vm->plugins[vm->n_plugins++] = plugin;
+	return chipset_device(vm, plugin, PC_I8042_ID);
+}
+
 int vmm_chipset_create(struct vmm_vm *vm, const struct vmm_plugin_path *pp)
 {
 	/* kvm's kernel has the controllers; a software vCPU needs ours */
@@ -331,6 +350,9 @@ int vmm_chipset_create(struct vmm_vm *vm, const struct vmm_plugin_path *pp)
 		if (ret)
 			return ret;
 	}
+	ret = create_i8042(vm, pp);
+	if (ret)
+		return ret;
 	return chipset_device(vm, tcg ? &reserve_tcg : &reserve_kvm,
 			      VMM_CHIPSET_PC_NAME);
 }

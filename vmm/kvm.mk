@@ -13,7 +13,9 @@ EXTRA_DIST += \
 	tests/kvm/kvm-smoke.c \
 	tests/kvm/accel-kvm-test.c \
 	tests/kvm/accel-kvm-irq-test.c \
-	tests/kvm/bzentry64.ini tests/kvm/bzentry32.ini
+	tests/kvm/bzentry64.ini tests/kvm/bzentry32.ini \
+	tests/kvm/linux-boot.sh \
+	tests/kvm/bootdrive.c
 
 # Machines only check-kvm runs, on kvm in the nested VM and on tcg here,
 # each with its expected stdout (.out) and exit status (.status); their
@@ -49,3 +51,16 @@ check-kvm: all $(KVM_GUESTS) tests/testdev.la plugins/example/rtc.la \
 	fi; \
 	exit $$rc
 .PHONY: check-kvm
+
+# What a guest kernel needs under kvm (issue 12): the MP tables, and unit
+# tests of them and of the CPUID table each vCPU gets (no /dev/kvm needed).
+vmm_libvmm_la_SOURCES += vmm/mptable.c vmm/mptable.h
+KVM_UNIT_TESTS = tests/check_mptable tests/check_kvm_cpuid
+check_PROGRAMS += $(KVM_UNIT_TESTS)
+TESTS += $(KVM_UNIT_TESTS)
+tests_check_mptable_SOURCES = tests/check_mptable.c
+tests_check_mptable_CFLAGS = $(TEST_CFLAGS)
+tests_check_mptable_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
+tests_check_kvm_cpuid_SOURCES = tests/check_kvm_cpuid.c
+tests_check_kvm_cpuid_CFLAGS = $(TEST_CFLAGS)
+tests_check_kvm_cpuid_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)

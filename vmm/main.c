@@ -19,6 +19,7 @@
 #include "watchdog.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -79,7 +80,10 @@ static const char default_linux_machine[] =
 	"chipset = pc\n"
 	"\n"
 	"[device \"com1\"]\n"
-	"type = serial\n";
+	"type = serial\n"
+	"\n"
+	"[device \"rtc\"]\n"
+	"type = rtc\n";
 
 static void usage(FILE *f)
 {
@@ -90,7 +94,8 @@ static void usage(FILE *f)
 		"\n"
 		"  -k, --kernel=FILE       boot FILE (bzImage, multiboot or ELF), as a\n"
 		"                          [linux] section would; without MACHINE.ini on\n"
-		"                          256M, chipset pc and a serial port on stdio\n"
+		"                          256M, chipset pc, an RTC and a serial port\n"
+		"                          on stdio\n"
 		"      --initrd=FILE       the kernel's initramfs (multiboot: modules)\n"
 		"      --append=TEXT       the kernel's command line\n"
 		"  -a, --accel=ACCEL       auto, kvm or tcg (overrides [machine] accel)\n"
@@ -451,6 +456,12 @@ int main(int argc, char **argv)
 	 * and while it stops. Left unblocked anywhere, one would kill the
 	 * process.
 	 */
+	/* A closed stdin, stdout or stderr would be the first descriptor
+	 * plugvm opens (an eventfd read as the guest's input): /dev/null. */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 &&
+		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) < 0)
+			return EXIT_FAILURE;
 	vmm_stop_signals(&sigs);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	/* A reader that went away is a write error of that output (said

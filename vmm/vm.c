@@ -14,6 +14,7 @@
 #include "kvm-host.h"
 #include "loader.h"
 #include "log.h"
+#include "mptable.h"
 #include "settings.h"
 #include "watchdog.h"
 
@@ -86,6 +87,7 @@ int vmm_vm_exit_status(const struct vmm_vm *vm, enum vmm_stop_reason reason)
 {
 	switch (reason) {
 	case VMM_STOP_HALT:
+	case VMM_STOP_REBOOT:
 		return 0;
 	case VMM_STOP_DEVICE_EXIT:
 		return vm->exit_status;
@@ -286,6 +288,8 @@ static int create_vcpus(struct vmm_vm *vm)
 			/* chipset pc: HLT waits for an interrupt; tcg
 			 * takes INTR from the PIC plugin */
 			.irqchip = vm->cfg->chipset == VMM_CHIPSET_PC,
+			/* a kernel's triple fault is its reboot */
+			.shutdown_is_reboot = vm->cfg->boot.set,
 			.inta = vm->irq && vm->accel->set_intr ? vcpu_inta
 							       : NULL,
 			.inta_ctx = vm,
@@ -340,6 +344,30 @@ static int load_kernel(struct vmm_vm *vm, const struct accel_ops *accel)
 	vm->layout = ctx.layout;
 	vm->boot_format = ctx.format;
 	return 0;
+}
+
+/*
+ * A kernel on `chipset = pc` learns of its CPUs and the IOAPIC from the MP
+ * tables (mptable.h), in the BIOS area the memory map reserves.
+ */
+static int write_mptable(struct vmm_vm *vm)
+{
+	int ret;
+
+	if (vm->cfg->chipset != VMM_CHIPSET_PC)
+		return 0;
+	ret = vmm_mptable_write(&vm->mem, VMM_BOOT_MPTABLE, vm->cfg->vcpus);
+	if (ret)
+		vmm_origin_error(&vm->cfg->at.memory,
+				 "the MP table for %u vCPUs goes at 0x%llx, which this RAM does not hold (%s)",
+				 vm->cfg->vcpus, VMM_BOOT_MPTABLE,
+				 strerror(-ret));
+	else
+		vmm_info("MP table (%u CPUs, IOAPIC) at 0x%llx-0x%llx",
+			 vm->cfg->vcpus, VMM_BOOT_MPTABLE,
+			 VMM_BOOT_MPTABLE +
+				 vmm_mptable_size(vm->cfg->vcpus) - 1);
+	return ret;
 }
 
 int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
@@ -445,7 +473,9 @@ int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
 		ret = load_kernel(vm, accel);
 		if (ret)
 			goto out_destroy;
-		/* kvmlinux: the MP table (VMM_BOOT_MPTABLE) goes here */
+		ret = write_mptable(vm);
+		if (ret)
+			goto out_destroy;
 	} else {
 		vmm_watchdog_phase("loading the images");
 		ret = vmm_load_images(cfg, &vm->mem, &vm->layout);
@@ -461,6 +491,8 @@ int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
 	ac.mem = &vm->mem;
 	ac.mode = vm->setup.mode;
 	ac.irqchip = cfg->chipset == VMM_CHIPSET_PC;
+	/* a kernel starts its other CPUs itself (INIT, SIPI) */
+	ac.aps_wait_sipi = cfg->boot.set;
 	vmm_watchdog_phase("setting up the accelerator");
 	ret = accel->vm_create(&ac, &vm->accel_vm);
 	if (!ret)

@@ -101,8 +101,8 @@ void vmm_stop_signals(sigset_t *set);
 enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm);
 
 /*
- * The exit status main should return for @reason: 0 halt, the device's
- * status, 1 host failure (the accelerator could not go on), 3 guest
+ * The exit status main should return for @reason: 0 halt or reboot (a
+ * kernel's triple fault), the device's status (the i8042's reset: 0), 1 host failure (the accelerator could not go on), 3 guest
  * fault, 124 timeout, 130 signal.
  */
 int vmm_vm_exit_status(const struct vmm_vm *vm, enum vmm_stop_reason reason);

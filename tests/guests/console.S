@@ -3,7 +3,8 @@
  * At the end of the input it halts. With ECX = 1 ([cpu] rcx) three bytes
  * are commands, for the ways a machine stops (tests/console.sh and
  * check_console): 'H' halts, 'E' writes 5 to the exit device at 0x501,
- * 'F' executes UD2 with an empty IVT (a guest fault). Real mode, linked at 0x1000. */
+ * 'F' executes UD2 with an empty IVT (a guest fault), '?' prints
+ * the number of breaks seen (a digit). Real mode, linked at 0x1000. */
 	.code16
 	.text
 	.globl _start
@@ -44,10 +45,18 @@ have:
 	je	exitdev
 	cmp	$'F', %al
 	je	fault
+	cmp	$'?', %al
+	je	breaks
 echo:
 	mov	$0x303, %dx
 	out	%al, (%dx)
 	jmp	poll
+breaks:	/* '?': the number of breaks seen, as a digit */
+	mov	$0x302, %dx
+	in	(%dx), %al
+	shr	$1, %al
+	add	$'0', %al
+	jmp	echo
 halt:
 	cli
 	hlt

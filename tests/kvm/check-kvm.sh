@@ -27,6 +27,7 @@
 #               while kvm vCPUs run (needs -B with tests/stress.la built)
 #
 # Environment: CC (default cc), KVM_KERNEL, KVM_MODULES_DIR, KVM_TIMEOUT,
+# KVM_LINUX (0: leave out the Linux boot of linux-boot.sh),
 # KVM_KEEP (a directory: keep the initramfs, console log and results there).
 #
 # Exit status: 0 all passed; 1 a test failed; 77 SKIP (no qemu, kernel,
@@ -331,6 +332,21 @@ EOF
 		echo "$st" >"$work/tcg/$name.status"
 	done
 fi
+# Debian's kernel to a shell on plugvm (tests/kvm/linux-boot.sh); KVM_LINUX=0
+# leaves it out (one boot, about a minute in the nested VM).
+linux=
+if [ -n "$builddir" ] && [ -x "$builddir/vmm/plugvm" ] &&
+	[ "${KVM_LINUX:-1}" != 0 ]; then
+	. "$here/linux-boot.sh"
+	printf '[linux]\nkernel = /dev/null\n' >"$work/probe.ini"
+	if "$builddir/vmm/plugvm" --accel tcg "$work/probe.ini" 2>&1 |
+		grep -q "unknown section 'linux'"; then
+		echo "$me: linux: SKIP: this plugvm boots no kernel yet (no [linux] section)" >&2
+	else
+		linux_boot_prepare || exit $?
+		linux=1
+	fi
+fi
 echo 'exit $status' >>"$work/run.sh"
 chmod +x "$work/run.sh"
 
@@ -365,7 +381,7 @@ compare_machines() {
 		name=${e##*/} t=$work/tcg/${e##*/}
 		if cmp -s "$e.out" "$t.out" &&
 			[ "$(cat "$e.status")" = "$(cat "$t.status")" ]; then
-			echo "ok $name: as expected (tests/kvm/guests/$name.out, status $(cat "$e.status"))"
+			echo "ok $name: as expected (${e#"$srcdir"/}.out, status $(cat "$e.status"))"
 		else
 			echo "not ok $name: not as expected (--- expected, +++ tcg), status $(cat "$t.status"), want $(cat "$e.status"):"
 			diff -u "$e.out" "$t.out" | head -20
@@ -384,6 +400,7 @@ if [ "$mode" != nested ] && "$work/kvm-smoke" >/dev/null 2>&1; then
 		sh "$work/run.sh"
 	rc=$?
 	compare_machines "$work/out" || rc=1
+	[ -z "$linux" ] || linux_boot_check "$work/out" || rc=1
 	exit $rc
 elif [ "$mode" = direct ]; then
 	echo "$me: SKIP: no usable /dev/kvm on this host" >&2
@@ -398,6 +415,7 @@ rc=$?
 
 keep=${KVM_KEEP:-}
 "$here/run-nested.sh" -d "$work/out" -l "$work/console.log" \
+	-t $((${KVM_TIMEOUT:-300} + ${linux:+${LINUX_TIMEOUT:-0}} + 0)) \
 	"$work/initrd.cpio"
 rc=$?
 if [ -n "$keep" ]; then
@@ -409,4 +427,5 @@ if [ $rc = 77 ] || [ $rc = 99 ]; then
 	exit $rc
 fi
 compare_machines "$work/out" || rc=1
+[ -z "$linux" ] || linux_boot_check "$work/out" || rc=1
 exit $rc

@@ -17,10 +17,11 @@
  *      device registers its address ranges from create().
  *   3. reset() once, right after every successful create(). Power-on
  *      register values belong here. reset() must not raise IRQs. plugvm
- *      has no machine reset yet (it comes with guest reboot support);
- *      write reset() so that it may run again at any time no callback
- *      runs, as plugvm_devtest_reset() in the test kit does, and a
- *      machine reset will.
+ *      has no machine reset yet: a guest that reboots (through chipset
+ *      pc's 8042) ends the machine with status 0 instead. Write reset()
+ *      so that it may run again at any time no callback runs, as
+ *      plugvm_devtest_reset() in the test kit does, and a machine reset
+ *      will.
  *   4. read()/write() callbacks while vCPUs run.
  *   5. destroy() once, after every vCPU has stopped, on every exit path
  *      (guest halt, exit request, fault, timeout, SIGINT). Flush output
