@@ -130,6 +130,12 @@ check "--timeout while a plugin's create() never returns: 124" 124 \
 	"start-up did not finish within 500 ms (while creating device 'jam'"
 
 # --- a device callback that never returns -----------------------------------
+# held STATUS: the status expected of a forced end: STATUS, or 4 (a broken
+# plugin) when plugvm named the device whose callback holds it (guard.c's
+# describer, registered with vmm_watchdog_set_holder())
+held() {
+	if grep -q 'device "jam"' "$tmp/err"; then echo 4; else echo "$1"; fi
+}
 machine never never </dev/null
 plain_run --timeout=20 "$tmp/never.ini"
 check "control: the same machine with a device that returns: 0" 0 "" \
@@ -137,22 +143,22 @@ check "control: the same machine with a device that returns: 0" 0 "" \
 machine write write </dev/null
 export PLUGVM_STOP_GRACE=0.5
 plain_run --timeout=2 "$tmp/write.ini"
-check "--timeout while a device callback never returns: 124 after the grace, output kept" \
-	124 "plugvm did not stop within 500 ms of being asked to" \
+check "--timeout while a device callback never returns: ends after the grace, output kept" \
+	"$(held 124)" "plugvm did not stop within 500 ms of being asked to" \
 	"written before the stuck write"
 sig_run 2 TERM -- "$tmp/write.ini"
-check "SIGTERM while a device callback never returns: 130, output kept" 130 \
+check "SIGTERM while a device callback never returns: ends, output kept" "$(held 130)" \
 	"plugvm did not stop within 500 ms" "written before the stuck write"
 # A long grace, cut short by a second signal.
 PLUGVM_STOP_GRACE=3600 sig_run 2 INT 0.5 -- "$tmp/write.ini"
-check "a second SIGINT ends plugvm at once" 130 \
+check "a second SIGINT ends plugvm at once" "$(held 130)" \
 	"signal 2 (Interrupt) while stopping" "written before the stuck write"
 
 # --- teardown -----------------------------------------------------------------
 machine destroy destroy </dev/null
 plain_run --timeout=20 "$tmp/destroy.ini"
-check "a destroy() that never returns after a halt: status 1, not 0, output kept" \
-	1 "did not stop within 500 ms" "written before the stuck write"
+check "a destroy() that never returns after a halt: not status 0, output kept" \
+	"$(held 1)" "did not stop within 500 ms" "written before the stuck write"
 
 # --- output nobody reads ------------------------------------------------------
 # stdout a pipe to a reader that never reads: the guest's writes fill it.
