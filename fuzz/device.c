@@ -75,6 +75,11 @@ static const char *const null_4[] = { "base", "0xd0000000", "size", "0x1000",
 static const char *const null_8[] = { "base", "0xd0000000", "size", "0x1000",
 				      "width", "8", "fill", "0xff", NULL };
 static const char *const none[] = { NULL };
+/* a fixed time: the same input runs the same way on any day */
+#define RTC_FIXED_TIME "2026-12-03 09:30:00"
+static const char *const rtc_fixed[] = { "time", RTC_FIXED_TIME, NULL };
+static const char *const rtc_irq5[] = { "time", RTC_FIXED_TIME, "irq", "5",
+					NULL };
 
 #define NULLMMIO(s) { s, { { 0 } }, { { 0xd0000000, 0x1000 } } }
 /* the chipset pc's ports: i8259.so ("pic") and i8254.so ("pit") */
@@ -96,6 +101,11 @@ static const struct device_spec devices[] = {
 	  { { none, { PC_PORTS }, { { 0 } } } } },
 	{ "i8254", NULL, "pc", NULL, NULL,
 	  { { none, { { 0x40, 4 }, { 0x61, 1 }, { 0x20, 2 } }, { { 0 } } } } },
+	{ "i8042", NULL, "pc", NULL, NULL,
+	  { { none, { { 0x60, 1 }, { 0x64, 1 }, { 0x20, 2 } }, { { 0 } } } } },
+	{ "rtc", "rtc.so", "pc", NULL, NULL,
+	  { { rtc_fixed, { { 0x70, 2 }, { 0xa0, 2 }, { 0x20, 2 } }, { { 0 } } },
+	    { rtc_irq5, { { 0x70, 2 }, { 0x20, 2 } }, { { 0 } } } } },
 };
 
 #ifndef FUZZ_DEVICE

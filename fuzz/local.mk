@@ -19,7 +19,7 @@ FUZZ_LIBS = $(INIH_LIBS) $(LIBS)
 
 # Every target: machine, then one per shipped device (fuzz/device.c's
 # table, in its order), then the boot loaders.
-FUZZ_DEVICES = serial debugport nullmmio i8259 i8254
+FUZZ_DEVICES = serial debugport nullmmio i8259 i8254 i8042 rtc
 # The kernel loaders (vmm/boot*.c, vmm/memmap.c), once both the Linux and
 # the multiboot/ELF ones are in libvmm.
 FUZZ_BOOT_SRCS = $(filter vmm/boot%.c vmm/memmap.c,$(vmm_libvmm_la_SOURCES))
@@ -36,7 +36,8 @@ FUZZ_KIT_OBJS = $(call fuzz_obj,$(plugins_libplugvm_devtest_la_SOURCES))
 # The instrumented plugins: each shipped device and the chipset's.
 FUZZ_PLUGINS = fuzz/bin/plugins/serial.so fuzz/bin/plugins/debugport.so \
 	fuzz/bin/plugins/nullmmio.so fuzz/bin/plugins/i8259.so \
-	fuzz/bin/plugins/i8254.so
+	fuzz/bin/plugins/i8254.so fuzz/bin/plugins/i8042.so \
+	fuzz/bin/plugins/rtc.so
 
 fuzz/obj/%.o: %.c $(BUILT_SOURCES) config.h
 	@$(MKDIR_P) $(@D)
@@ -47,6 +48,8 @@ fuzz/bin/plugins/debugport.so: $(call fuzz_obj,$(devices_debugport_la_SOURCES))
 fuzz/bin/plugins/nullmmio.so: $(call fuzz_obj,$(devices_nullmmio_la_SOURCES))
 fuzz/bin/plugins/i8259.so: $(call fuzz_obj,$(devices_i8259_la_SOURCES))
 fuzz/bin/plugins/i8254.so: $(call fuzz_obj,$(devices_i8254_la_SOURCES))
+fuzz/bin/plugins/i8042.so: $(call fuzz_obj,$(devices_i8042_la_SOURCES))
+fuzz/bin/plugins/rtc.so: $(call fuzz_obj,$(devices_rtc_la_SOURCES))
 $(FUZZ_PLUGINS):
 	@$(MKDIR_P) $(@D)
 	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_CFLAGS) -shared -o $@ $^
