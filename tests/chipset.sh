@@ -71,12 +71,12 @@ check "chipset none: set_irq is refused with the fix, and HLT ends the guest" 0 
 	"td: warning: set_irq(line 5): the machine has no interrupt controller" \
 	"set \`chipset = pc\` in its [machine] section"
 irqline pc 2
-run --timeout=0.3 "$tmp/irq.ini"
+run --timeout=1 "$tmp/irq.ini"
 check "chipset pc: line 2 is the cascade, refused with the valid lines" 124 \
 	"td: warning: set_irq(line 2): the machine has no such interrupt line" \
 	"lines 0-15 but 2"
 irqline pc 16
-run --timeout=0.3 "$tmp/irq.ini"
+run --timeout=1 "$tmp/irq.ini"
 check "chipset pc on tcg: line 16 is kvm's only" 124 \
 	"set_irq(line 16)" "16-23 only on kvm"
 

@@ -38,7 +38,7 @@ TEST_GUESTS = tests/guests/intloop.bin tests/guests/pgcs.bin \
 	tests/guests/intr-real.bin tests/guests/intr-pm.bin \
 	tests/guests/intr-lm.bin tests/guests/intr-smp.bin \
 	tests/guests/smc.bin tests/guests/flood.bin tests/guests/console.bin \
-	tests/guests/bzimage.bin tests/guests/guard.bin
+	tests/guests/bzimage.bin tests/guests/guard.bin tests/guests/stuck.bin
 noinst_DATA += $(TEST_GUESTS)
 EXTRA_DIST += $(TEST_GUESTS:.bin=.S)
 CLEANFILES += $(TEST_GUESTS) $(TEST_GUESTS:.bin=.o)
@@ -75,9 +75,12 @@ tests_check_log_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
 TEST_PLUGIN_FLAGS = -module -avoid-version -shared -rpath /nowhere $(SAN_LDFLAGS)
 check_LTLIBRARIES += tests/testdev.la tests/badabi.la tests/newapi.la \
 	tests/nosym.la tests/undefined.la tests/failcreate.la tests/misnamed.la \
-	tests/chartest.la tests/chrin.la
+	tests/chartest.la tests/chrin.la tests/stuck.la
 tests_chrin_la_SOURCES = tests/plugins/chrin.c
 tests_chrin_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
+# A device that never returns from one callback (tests/stop.sh).
+tests_stuck_la_SOURCES = tests/plugins/stuck.c
+tests_stuck_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 tests_chartest_la_SOURCES = tests/plugins/chartest.c
 tests_chartest_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 tests_testdev_la_SOURCES = tests/plugins/testdev.c
@@ -158,6 +161,37 @@ EXTRA_DIST += tests/console.sh
 # The 16550A's input end to end, through the interrupt-driven echo guest.
 TESTS += tests/serial.sh
 EXTRA_DIST += tests/serial.sh
+# Stopping from the first millisecond to the last: signals and --timeout
+# during start-up, in a device callback that never returns, with output
+# nobody reads, in teardown (the watchdog, vmm/watchdog.h; TAP).
+TESTS += tests/stop.sh
+EXTRA_DIST += tests/stop.sh
+# Resource limits: --max-memory, memory above the host's RAM (TAP).
+TESTS += tests/limits.sh
+EXTRA_DIST += tests/limits.sh
+# Hostile guests (tests/hostile/*.ini, each with what it expects in its
+# comments): storms, huge and unmapped string I/O, jumps into nothing,
+# garbage in each mode, a triple fault, guests that never stop (TAP).
+TESTS += tests/hostile.sh
+HOSTILE_GUESTS = tests/hostile/storm.bin tests/hostile/rep.bin \
+	tests/hostile/jump.bin tests/hostile/lm-jump.bin tests/hostile/lm-far.bin \
+	tests/hostile/garbage-16.bin tests/hostile/garbage-32.bin \
+	tests/hostile/garbage-64.bin
+noinst_DATA += $(HOSTILE_GUESTS)
+EXTRA_DIST += tests/hostile.sh tests/hostile/hostile.h tests/hostile/garbage.S \
+	$(filter-out tests/hostile/garbage-%,$(HOSTILE_GUESTS:.bin=.S)) \
+	$(patsubst $(srcdir)/%,%,$(wildcard $(srcdir)/tests/hostile/*.ini))
+CLEANFILES += $(HOSTILE_GUESTS) $(HOSTILE_GUESTS:.bin=.o)
+tests/hostile/garbage-%.o: tests/hostile/garbage.S tests/hostile/hostile.h
+	$(AM_V_GEN)$(MKDIR_P) tests/hostile && \
+	$(CCAS) $(CCASFLAGS) -DMODE=$* -c -o $@ $<
+tests/hostile/%.o: tests/hostile/%.S tests/hostile/hostile.h
+	$(AM_V_GEN)$(MKDIR_P) tests/hostile && \
+	$(CCAS) $(CCASFLAGS) -c -o $@ $<
+tests/hostile/%.bin: tests/hostile/%.o
+	$(AM_V_GEN)$(GUEST_LD) -m elf_x86_64 -N -e _start -Ttext=0x1000 \
+		--oformat binary -o $@ $<
+
 # The bad-file corpus: tests/bad/*.ini and a few made at run time, each
 # status 1 with one FILE:LINE message (TAP).
 TESTS += tests/bad.sh

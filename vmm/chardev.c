@@ -989,6 +989,9 @@ static size_t kit_deliver(struct vmm_chardev_in *in)
 size_t vmm_chardev_in_feed(struct vmm_chardev_in *in, const void *buf,
 			   size_t len)
 {
+	/* nothing to queue (the queue may not exist yet: no NULL + 0) */
+	if (!len)
+		return kit_deliver(in);
 	if (in->qcap - in->qlen < len) {
 		size_t cap = in->qcap ? in->qcap : 256;
 		void *p;

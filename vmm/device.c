@@ -140,6 +140,19 @@ static int host_register_range(struct plugvm_device *pdev,
 	return ret;
 }
 
+/* A message of the core about @id's device, at @level, prefixed with it. */
+static void device_note(enum plugvm_log_level level, const char *id,
+			const char *fmt, ...) PLUGVM_PRINTF(3, 4);
+static void device_note(enum plugvm_log_level level, const char *id,
+			const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmm_logv(level, id, fmt, ap);
+	va_end(ap);
+}
+
 static void host_log(struct plugvm_device *pdev, enum plugvm_log_level level,
 		     const char *fmt, ...)
 {
@@ -150,6 +163,21 @@ static void host_log(struct plugvm_device *pdev, enum plugvm_log_level level,
 		level = PLUGVM_LOG_DEBUG;
 	if (level == PLUGVM_LOG_ERROR && dev->creating)
 		dev->reported = true; /* create() says why it fails */
+	if (level == PLUGVM_LOG_GUEST_ERROR && !dev->env->log) {
+		/* rate-limited: the guest decides how often */
+		unsigned long n;
+
+		if (!vmm_log_enabled(level))
+			return;
+		n = atomic_fetch_add(&dev->guest_errors, 1);
+		if (n > VMM_DEVICE_GUEST_ERROR_LIMIT)
+			return;
+		if (n == VMM_DEVICE_GUEST_ERROR_LIMIT) {
+			device_note(level, dev->id,
+				       "further guest errors are counted, not shown");
+			return;
+		}
+	}
 	va_start(ap, fmt);
 	if (dev->env->log) {
 		char msg[1024];
@@ -784,6 +812,11 @@ void vmm_device_destroy(struct vmm_device *dev)
 		dev->plugin->desc->destroy(dev->state);
 		vmm_guard_leave(g);
 	}
+	if (atomic_load(&dev->guest_errors) > VMM_DEVICE_GUEST_ERROR_LIMIT)
+		device_note(PLUGVM_LOG_GUEST_ERROR, dev->id,
+			       "%lu guest errors in all, %d of them shown",
+			       atomic_load(&dev->guest_errors),
+			       VMM_DEVICE_GUEST_ERROR_LIMIT);
 	vmm_irq_device_gone(dev->env->irq, dev);
 	close_inputs(dev);
 	vmm_device_release_events(dev);

@@ -111,7 +111,15 @@ struct vmm_device {
 	 * is PLUGVM_PLUGIN_THREAD_SAFE; freed after destroy(). */
 	struct vmm_events_owner events;
 	atomic_bool events_warned; /* the late-timer warning was said */
+	atomic_bool timers_capped; /* VMM_EVENTS_MAX_TIMERS was said */
+	/* PLUGVM_LOG_GUEST_ERROR messages so far: past
+	 * VMM_DEVICE_GUEST_ERROR_LIMIT they are counted, not shown */
+	atomic_ulong guest_errors;
 };
+
+/* Guest errors a device shows before the rest are only counted (a guest
+ * could otherwise make it log one line per access, for ever). */
+#define VMM_DEVICE_GUEST_ERROR_LIMIT 20
 
 /* The input @dev opened for setting @key, or NULL (none, or "none"). */
 struct vmm_chardev_in *vmm_device_input(const struct vmm_device *dev,

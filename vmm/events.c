@@ -469,6 +469,12 @@ int vmm_timer_new(struct vmm_events *ev, struct vmm_events_owner *owner,
 	t->opaque = opaque;
 	t->idx = NOT_ARMED;
 	pthread_mutex_lock(&ev->lock);
+	/* the count is the event lock's, as the owner's list is */
+	if (owner->n_timers >= VMM_EVENTS_MAX_TIMERS) {
+		pthread_mutex_unlock(&ev->lock);
+		free(t);
+		return -ENOSPC;
+	}
 	/* Room in the heap for every timer: arm() cannot fail. */
 	if (ev->cap_heap <= ev->n_timers) {
 		size_t cap = ev->cap_heap ? 2 * ev->cap_heap : 16;
@@ -483,6 +489,7 @@ int vmm_timer_new(struct vmm_events *ev, struct vmm_events_owner *owner,
 		ev->cap_heap = cap;
 	}
 	ev->n_timers++;
+	owner->n_timers++;
 	t->next = owner->timers;
 	if (t->next)
 		t->next->pprev = &t->next;
@@ -547,6 +554,7 @@ static void timer_free_locked(struct vmm_events *ev, struct vmm_timer *t)
 	if (t->next)
 		t->next->pprev = t->pprev;
 	ev->n_timers--;
+	t->owner->n_timers--;
 	t->dead = true;
 	if (!t->pins)
 		free(t);

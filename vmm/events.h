@@ -67,7 +67,13 @@ struct vmm_events_owner {
 	unsigned pinned; /* callbacks on their way: release waits for them */
 	/* whose code the callbacks are, for the crash report; may be NULL */
 	const struct vmm_guard_who *who;
+	unsigned n_timers; /* live ones, at most VMM_EVENTS_MAX_TIMERS;
+			    * under the events' lock */
 };
+
+/* Timers one owner may have at once: a plugin that makes one per guest
+ * access and never frees it runs into this, not out of memory. */
+#define VMM_EVENTS_MAX_TIMERS 4096
 
 /*
  * A new, empty events object: @manual for a virtual clock driven by the

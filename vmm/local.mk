@@ -19,7 +19,8 @@ vmm_libvmm_core_la_SOURCES = \
 	vmm/chardev.c vmm/chardev.h \
 	vmm/device.c vmm/devtimer.c vmm/device.h \
 	vmm/irq.c vmm/irq.h \
-	vmm/guard.c vmm/guard.h
+	vmm/guard.c vmm/guard.h \
+	vmm/watchdog.c vmm/watchdog.h
 
 vmm_libvmm_la_SOURCES = \
 	vmm/accel.h vmm/exit.h \
@@ -27,6 +28,7 @@ vmm_libvmm_la_SOURCES = \
 	vmm/x86-intr.c vmm/x86-intr.h \
 	vmm/vcpu.c vmm/vcpu.h \
 	vmm/loader.c vmm/loader.h \
+	vmm/hostmem.c vmm/hostmem.h \
 	vmm/boot.c vmm/boot-linux.c vmm/boot-elf.c vmm/memmap.c vmm/boot.h \
 	vmm/vm.c vmm/vm.h \
 	vmm/chipset.c vmm/chipset.h \

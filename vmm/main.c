@@ -9,12 +9,15 @@
 #include "accel.h"
 #include "chipset.h"
 #include "guard.h"
+#include "hostmem.h"
 #include "kvm-host.h"
 #include "log.h"
 #include "machine.h"
+#include "parse.h"
 #include "plugin.h"
 #include "settings.h"
 #include "vm.h"
+#include "watchdog.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -68,6 +71,7 @@ struct options {
 	bool no_sandbox;
 	int verbosity; /* -v count */
 	const char *describe;
+	uint64_t max_memory; /* --max-memory; 0: none */
 	const char *kernel, *initrd, *append; /* --kernel, ...: [linux] */
 };
 
@@ -97,9 +101,11 @@ static void usage(FILE *f)
 		"      --initrd=FILE       the kernel's initramfs (multiboot: modules)\n"
 		"      --append=TEXT       the kernel's command line\n"
 		"  -a, --accel=ACCEL       auto, kvm or tcg (overrides [machine] accel)\n"
-		"  -t, --timeout=SECONDS   stop the guest after SECONDS (exit status 124)\n"
+		"  -t, --timeout=SECONDS   stop SECONDS after plugvm started (exit status 124)\n"
 		"  -v, --verbose           more diagnostics on stderr (twice: debug);\n"
 		"                          implies --stats\n"
+		"      --max-memory=SIZE   refuse a machine with more guest RAM than SIZE\n"
+		"                          (as in the machine file: 512M, 4G)\n"
 		"      --stats             exit counts and host time per device and\n"
 		"                          exit kind, and guest against plugvm time\n"
 		"      --no-sandbox        run without the seccomp filter (for a plugin\n"
@@ -146,7 +152,8 @@ static int parse_timeout(const char *s, uint64_t *ms)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_PLUGIN_PATH = 256, OPT_LIST, OPT_DESCRIBE, OPT_VERSION,
-	       OPT_STATS, OPT_INITRD, OPT_APPEND, OPT_NO_SANDBOX };
+	       OPT_STATS, OPT_INITRD, OPT_APPEND, OPT_NO_SANDBOX,
+	       OPT_MAX_MEMORY };
 	static const struct option longopts[] = {
 		{ "accel", required_argument, NULL, 'a' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -156,6 +163,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "describe", required_argument, NULL, OPT_DESCRIBE },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
+		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "kernel", required_argument, NULL, 'k' },
@@ -201,6 +209,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case OPT_NO_SANDBOX:
 			o->no_sandbox = true;
+			break;
+		case OPT_MAX_MEMORY:
+			if (vmm_parse_u64(optarg, true, &o->max_memory) ||
+			    !o->max_memory) {
+				fprintf(stderr, "plugvm: --max-memory needs a size such as 512M or 4G, not '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
 			break;
 		case 'k':
 			o->kernel = optarg;
@@ -386,13 +402,15 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 	uint64_t t0;
 	int status;
 
+	vmm_watchdog_phase("reading %s", o->machine ? o->machine : "the --kernel machine");
 	if (o->machine ? vmm_config_load(o->machine, &cfg)
 		       : vmm_config_load_string("plugvm --kernel",
 						default_linux_machine, &cfg))
 		return EXIT_CONFIG;
-	if ((o->kernel || o->initrd || o->append) &&
-	    vmm_config_set_linux(cfg, o->kernel, o->initrd, o->append,
-				 true)) {
+	if (vmm_hostmem_check(cfg, o->max_memory) ||
+	    ((o->kernel || o->initrd || o->append) &&
+	     vmm_config_set_linux(cfg, o->kernel, o->initrd, o->append,
+				  true))) {
 		vmm_config_free(cfg);
 		return EXIT_CONFIG;
 	}
@@ -408,7 +426,7 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 	vm->collect_stats = o->stats || o->verbosity >= 1;
 	vm->sandbox = !o->no_sandbox;
 	t0 = vmm_now_ns();
-	why = vmm_vm_run(vm, o->timeout_ms);
+	why = vmm_vm_run(vm);
 	status = vmm_vm_exit_status(vm, why);
 	if (vm->collect_stats)
 		vmm_vm_print_stats(vm, vmm_now_ns() - t0);
@@ -424,8 +442,27 @@ static _Noreturn void leave(int status)
 	exit(status);
 }
 
+/*
+ * Block the stop signals before anything else runs: .preinit_array runs
+ * right after the dynamic loader has relocated plugvm and its libraries,
+ * before their constructors (Unicorn's are many) and before main(). A
+ * SIGTERM in plugvm's first milliseconds then waits for the watchdog
+ * instead of killing it (issue 13, defect 5).
+ */
+static void block_stop_signals(void)
+{
+	sigset_t sigs;
+
+	vmm_stop_signals(&sigs);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+}
+
+__attribute__((section(".preinit_array"), used)) static void (
+	*const preinit_block_stop_signals)(void) = block_stop_signals;
+
 int main(int argc, char **argv)
 {
+	uint64_t start_ns = vmm_now_ns();
 	struct vmm_plugin_path pp;
 	struct options o;
 	sigset_t sigs;
@@ -433,9 +470,10 @@ int main(int argc, char **argv)
 
 	/*
 	 * The stop signals stay blocked from the first instruction on, in
-	 * every thread (plugins' threads inherit the mask): vmm_vm_run() takes
-	 * them from a signalfd and shuts down cleanly, destroying devices and
-	 * flushing output. Left unblocked anywhere, one would kill the process.
+	 * every thread (plugins' threads inherit the mask): the watchdog
+	 * (watchdog.h) takes them, during start-up as while the machine runs
+	 * and while it stops. Left unblocked anywhere, one would kill the
+	 * process.
 	 */
 	/* A closed stdin, stdout or stderr would be the first descriptor
 	 * plugvm opens (an eventfd read as the guest's input): /dev/null. */
@@ -448,6 +486,8 @@ int main(int argc, char **argv)
 	/* A plugin that crashes or calls exit() is named, status 4. */
 	if (vmm_guard_init())
 		fprintf(stderr, "plugvm: warning: cannot install the crash handlers\n");
+	/* A callback that holds up a stop is named too, and is status 4. */
+	vmm_watchdog_set_holder(vmm_guard_describe_holders);
 	/* A reader that went away is a write error of that output (said
 	 * once, the guest goes on), not the end of plugvm. */
 	signal(SIGPIPE, SIG_IGN);
@@ -463,13 +503,21 @@ int main(int argc, char **argv)
 	/* Only a machine has a clean way to stop; the rest just ends. */
 	if (o.list_devices || o.describe)
 		pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
-	if (o.list_devices)
+	if (o.list_devices) {
 		ret = list_devices(&pp);
-	else if (o.describe)
+	} else if (o.describe) {
 		ret = describe(&pp, o.describe);
-	else
-		ret = run_machine(&o, &pp);
+	} else {
+		/* --timeout counts from here, start-up included */
+		ret = vmm_watchdog_start(&sigs, o.timeout_ms, start_ns);
+		if (ret)
+			fprintf(stderr, "plugvm: cannot start the watchdog thread: %s\n",
+				strerror(-ret));
+		ret = ret ? EXIT_FAILURE : run_machine(&o, &pp);
+	}
 	vmm_plugin_path_free(&pp);
 	fflush(stdout);
+	/* to the last millisecond: that flush, too, could be stuck */
+	vmm_watchdog_end();
 	leave(ret);
 }

@@ -17,6 +17,7 @@
 #include "mptable.h"
 #include "sandbox.h"
 #include "settings.h"
+#include "watchdog.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -208,6 +209,8 @@ static int create_devices(struct vmm_vm *vm, const struct vmm_plugin_path *pp)
 		struct plugvm_value *values;
 		int ret;
 
+		vmm_watchdog_phase("creating device '%s' (type %s) at %s:%u",
+				   dc->id, dc->type, cfg->path, dc->section_line);
 		for (size_t j = 0; j < vm->n_plugins && !plugin; j++)
 			if (!strcmp(vm->plugins[j]->desc->name, dc->type))
 				plugin = vm->plugins[j];
@@ -415,6 +418,7 @@ int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
 	vm->cfg = cfg;
 	vm->accel = accel;
 	vm->done_fd = -1;
+	vm->wake_fd = -1;
 	ret = cfg->boot.set ? 0 : check_entry(cfg);
 	if (!ret)
 		ret = vmm_chipset_check(cfg, accel);
@@ -475,6 +479,7 @@ int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
 			     sizeof(*vm->devices));
 	if (!vm->plugins || !vm->devices)
 		goto out_destroy;
+	vmm_watchdog_phase("creating the chipset's devices");
 	ret = vmm_chipset_create(vm, pp);
 	if (!ret)
 		ret = create_devices(vm, pp);
@@ -497,6 +502,7 @@ int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
 	vmm_iobus_freeze(vm->bus);
 	report_devices(vm);
 	if (cfg->boot.set) {
+		vmm_watchdog_phase("loading the kernel");
 		ret = load_kernel(vm, accel);
 		if (ret)
 			goto out_destroy;
@@ -504,6 +510,7 @@ int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
 		if (ret)
 			goto out_destroy;
 	} else {
+		vmm_watchdog_phase("loading the images");
 		ret = vmm_load_images(cfg, &vm->mem, &vm->layout);
 		if (ret)
 			goto out_destroy;
@@ -519,6 +526,7 @@ int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
 	ac.irqchip = cfg->chipset == VMM_CHIPSET_PC;
 	/* a kernel starts its other CPUs itself (INIT, SIPI) */
 	ac.aps_wait_sipi = cfg->boot.set;
+	vmm_watchdog_phase("setting up the accelerator");
 	ret = accel->vm_create(&ac, &vm->accel_vm);
 	if (!ret)
 		ret = vmm_chipset_accel_ready(vm);
@@ -565,6 +573,8 @@ void vmm_vm_destroy(struct vmm_vm *vm)
 	vmm_iobus_free(vm->bus);
 	if (vm->done_fd >= 0)
 		close(vm->done_fd);
+	if (vm->wake_fd >= 0)
+		close(vm->wake_fd);
 	if (vm->mem.host)
 		munmap(vm->mem.host, vm->mem.size);
 	free(vm);

@@ -406,8 +406,9 @@ struct plugvm_timer_ops {
 	/**
 	 * Make a disarmed timer for @dev that calls @fn(@opaque). Returns 0
 	 * and the timer in *@out, -EINVAL (@fn or @out NULL; a plugin bug,
-	 * logged as one) or -ENOMEM. The host frees timers a device left
-	 * after its destroy() returns.
+	 * logged as one) or -ENOMEM (also, logged once, when @dev has 4096
+	 * timers already: a leak must not exhaust the host). The host frees
+	 * timers a device left after its destroy() returns.
 	 *
 	 * Create a device's timers (and watches) in create(). Where nothing
 	 * else calls a device concurrently (tcg, or one vCPU), plugvm drops
@@ -576,7 +577,10 @@ struct plugvm_host {
 
 	/**
 	 * Log a message, prefixed with the device's id. No trailing newline
-	 * is needed. Safe from any thread.
+	 * is needed. Safe from any thread. PLUGVM_LOG_GUEST_ERROR messages
+	 * are rate-limited, since the guest decides how many there are:
+	 * plugvm shows a device's first 20, then counts the rest and says
+	 * how many there were when the device is destroyed.
 	 */
 	void (*log)(struct plugvm_device *dev, enum plugvm_log_level level,
 		    const char *fmt, ...) PLUGVM_PRINTF(3, 4);
