@@ -20,9 +20,10 @@ FUZZ_LIBS = $(INIH_LIBS) $(LIBS)
 # Every target: machine, then one per shipped device (fuzz/device.c's
 # table, in its order), then the boot loaders.
 FUZZ_DEVICES = serial debugport nullmmio i8259 i8254 i8042 rtc
-# The kernel loaders (vmm/boot*.c, vmm/memmap.c), once both the Linux and
+# The kernel loaders (vmm/boot*.c, vmm/memmap.c, and vmm/mptable.c, whose
+# table the loaders keep clear of), once both the Linux and
 # the multiboot/ELF ones are in libvmm.
-FUZZ_BOOT_SRCS = $(filter vmm/boot%.c vmm/memmap.c,$(vmm_libvmm_la_SOURCES))
+FUZZ_BOOT_SRCS = $(filter vmm/boot%.c vmm/memmap.c vmm/mptable.c,$(vmm_libvmm_la_SOURCES))
 FUZZ_ALL = machine $(FUZZ_DEVICES) \
 	$(if $(and $(filter vmm/boot-linux.c,$(FUZZ_BOOT_SRCS)),$(filter vmm/boot-elf.c,$(FUZZ_BOOT_SRCS))),boot)
 FUZZ_TARGETS = $(FUZZ_ALL)
