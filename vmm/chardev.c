@@ -182,9 +182,8 @@ static ssize_t dest_try(struct vmm_chardev_dest *d, const void *p, size_t n)
 
 /*
  * Write @d's buffer out, waiting for a stalled consumer at most until
- * @deadline (ms, now_ms(); 0: not at all). Async-signal-safe (it takes no
- * lock: the caller holds @d's, or is a crash handler). Returns whether
- * the buffer is empty.
+ * @deadline (ms, now_ms(); 0: not at all). Async-signal-safe; the caller
+ * holds @d's lock. Returns whether the buffer is empty.
  */
 static bool dest_drain_until(struct vmm_chardev_dest *d, uint64_t deadline)
 {
@@ -221,13 +220,30 @@ static bool dest_drain_until(struct vmm_chardev_dest *d, uint64_t deadline)
 	return !d->len;
 }
 
+/*
+ * Only try-locks, so a crash handler never waits on a lock its own thread
+ * holds: dests_lock keeps a dest_free() on another thread (teardown still
+ * running when the watchdog ends plugvm) from freeing what this walks,
+ * and a destination whose lock is held is being drained by its holder.
+ */
 void vmm_console_flush_async(int ms)
 {
 	uint64_t deadline = now_ms() + (ms > 0 ? (uint64_t)ms : 0);
+	struct timespec tick = { 0, 1000000 };
 
-	for (struct vmm_chardev_dest *d = atomic_load(&dests); d; d = d->next)
+	while (pthread_mutex_trylock(&dests_lock)) {
+		if (now_ms() >= deadline)
+			return;
+		nanosleep(&tick, NULL);
+	}
+	for (struct vmm_chardev_dest *d = atomic_load(&dests); d; d = d->next) {
+		if (pthread_mutex_trylock(&d->lock))
+			continue;
 		if (d->len)
 			dest_drain_until(d, deadline);
+		pthread_mutex_unlock(&d->lock);
+	}
+	pthread_mutex_unlock(&dests_lock);
 }
 
 /* ------------------------------------------------------------------------ */

@@ -193,8 +193,10 @@ void vmm_console_restore(void);
 
 /*
  * Write what every destination still buffers, waiting at most @ms
- * milliseconds in all for stalled consumers. Takes no lock: for a process
- * that is about to die.
+ * milliseconds in all for stalled consumers: for a process that is about
+ * to die. It never blocks on a lock (it try-locks, and skips a
+ * destination another thread is writing out), so it is safe in a crash
+ * handler and beside a teardown that is still freeing destinations.
  */
 void vmm_console_flush_async(int ms);
 
