@@ -17,7 +17,7 @@ set -eu
 cd "$(dirname "$0")"
 
 PACKAGES="build-essential autoconf automake libtool pkg-config binutils \
-libinih-dev libunicorn-dev check valgrind \
+libinih-dev libunicorn-dev libseccomp-dev check valgrind \
 qemu-system-x86 linux-image-amd64 busybox-static cpio xz-utils \
 clang libclang-rt-dev llvm"
 

@@ -28,7 +28,8 @@ bench_kvm_bare_CFLAGS = $(AM_CFLAGS)
 # Unicorn engine and QEMU (as a multiboot kernel) all run unchanged.
 BENCH_GUESTS = bench/guests/startup.bin bench/guests/pio.bin \
 	bench/guests/irq.bin bench/guests/idle.bin \
-	bench/guests/mmio.bin bench/guests/compute.bin
+	bench/guests/mmio.bin bench/guests/compute.bin \
+	bench/guests/serial.bin
 BENCH_GUEST_ADDR = 0x100000
 
 bench/guests/%.o: bench/guests/%.S bench/guests/guest.h bench/guests/pc.h
@@ -48,3 +49,12 @@ bench: all $(BENCH_PROGS) $(BENCH_GUESTS)
 		$(SHELL) $(srcdir)/bench/run.sh $(BENCH_FLAGS)
 
 .PHONY: bench
+
+# Boot time of Debian's kernel to /init, plugvm against QEMU, both on kvm
+# in check-kvm's nested VM (bench/linux-boot.sh; a minute or so a boot):
+#	make bench-linux BENCH_LINUX_FLAGS='-r 5'
+EXTRA_DIST += bench/linux-boot.sh
+bench-linux: all plugins/example/rtc.la
+	@$(BASH) $(srcdir)/bench/linux-boot.sh -B $(abs_top_builddir) \
+		$(BENCH_LINUX_FLAGS)
+.PHONY: bench-linux

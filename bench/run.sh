@@ -58,8 +58,17 @@
 #                and plugvm (kvm) where /dev/kvm is usable and the CPU has
 #                hardware virtualization. Goal: under 1 %.
 #
+# Serial output (guest serial, bench/guests/serial.S; plugvm and QEMU,
+# raw Unicorn has no UART and sits out):
+#   serial       -b bytes out of COM1, each as a polling driver sends it:
+#                an IN from LSR until THRE, then an OUT to THR; plugvm's
+#                serial.so with output = /dev/null, QEMU's isa-serial with
+#                -serial file:/dev/null. The row gives ns per byte at N
+#                and N/10 as for the loops, and MB/s. Goal: plugvm's
+#                throughput >= 3 times QEMU's.
+#
 # Usage: run.sh [-n EXITS] [-c ITERATIONS] [-k EXITS] [-r ROUNDS] [-s RUNS]
-#               [-i SECONDS] [-d ROUNDS] [-q QEMU]
+#               [-i SECONDS] [-d ROUNDS] [-b BYTES] [-q QEMU]
 #   -n EXITS       loop count of the PIO and MMIO guests (default 10000000)
 #   -c ITERATIONS  loop count of the compute guest, 10 instructions each
 #                  (default 50000000)
@@ -70,6 +79,8 @@
 #   -i SECONDS     PIT time per divisor of the interrupt ladder (default
 #                  0.2; 0: leave the irq benchmark out)
 #   -d ROUNDS      rounds of the idle benchmark (default 3; 0: leave it out)
+#   -b BYTES       bytes the serial guest sends (default 10000000, 10 MB;
+#                  0: leave it out)
 #   -q QEMU        the QEMU binary (default qemu-system-x86_64; none: skip)
 # Environment: BENCH_BUILDDIR is the build tree (default: the current
 # directory). Writes $BENCH_BUILDDIR/bench/results.csv.
@@ -82,13 +93,14 @@ ROUNDS=5
 SRUNS=30
 IRQSECS=0.2
 IDLEROUNDS=3
+SBYTES=10000000
 QEMU=${QEMU:-qemu-system-x86_64}
 
 usage() {
 	sed -n 's/^# \{0,1\}//; /^Usage:/,/^directory)/p' "$0"
 }
 
-while getopts n:c:k:r:s:i:d:q:h opt; do
+while getopts n:c:k:r:s:i:d:b:q:h opt; do
 	case $opt in
 	n) EXITS=$OPTARG ;;
 	c) ITERS=$OPTARG ;;
@@ -97,6 +109,7 @@ while getopts n:c:k:r:s:i:d:q:h opt; do
 	s) SRUNS=$OPTARG ;;
 	i) IRQSECS=$OPTARG ;;
 	d) IDLEROUNDS=$OPTARG ;;
+	b) SBYTES=$OPTARG ;;
 	q) QEMU=$OPTARG ;;
 	h) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
@@ -105,7 +118,8 @@ done
 case $IRQSECS in
 '' | *[!0-9.]* | *.*.*) echo "run.sh: -i: '$IRQSECS' is not a number of seconds" >&2; exit 2 ;;
 esac
-for v in "$EXITS" "$ITERS" "$KEXITS" "$ROUNDS" "$SRUNS" "$IDLEROUNDS"; do
+for v in "$EXITS" "$ITERS" "$KEXITS" "$ROUNDS" "$SRUNS" "$IDLEROUNDS" \
+	"$SBYTES"; do
 	case $v in
 	'' | *[!0-9]*) echo "run.sh: '$v' is not a count" >&2; exit 2 ;;
 	esac
@@ -113,6 +127,10 @@ done
 if [ "$EXITS" -lt 10 ] || [ "$ITERS" -lt 10 ] || [ "$ROUNDS" -lt 1 ] ||
 	[ "$SRUNS" -lt 1 ]; then
 	echo "run.sh: loop counts must be at least 10, runs at least 1" >&2
+	exit 2
+fi
+if [ "$SBYTES" -ne 0 ] && [ "$SBYTES" -lt 10 ]; then
+	echo "run.sh: -b: the serial byte count must be 0 or at least 10" >&2
 	exit 2
 fi
 if [ "$KEXITS" -ne 0 ] && [ "$KEXITS" -lt 10 ]; then
@@ -137,7 +155,7 @@ for f in "$PLUGVM" "$RUNNER" "$RAW" "$DISPATCH" "$KVMBARE"; do
 		exit 2
 	fi
 done
-for g in startup pio mmio compute irq idle; do
+for g in startup pio mmio compute irq idle serial; do
 	if [ ! -f "$GUESTS/$g.bin" ]; then
 		echo "run.sh: $GUESTS/$g.bin is missing: run 'make bench'" >&2
 		exit 2
@@ -202,6 +220,15 @@ type = nullmmio
 base = 0xd0000000
 size = 4K
 EOF
+	if [ "$1" = serial ]; then
+		cat >>"$m" <<EOF
+
+[device "com1"]
+type = serial
+output = /dev/null
+input = none
+EOF
+	fi
 	echo "$m"
 }
 
@@ -236,10 +263,12 @@ measure() {
 		"$RUNNER" -n "$4" -t "$5" -s $STATUS -- "$RAW" -c "$3" \
 			"$GUESTS/$2.bin" ;;
 	qemu)
-		# QEMU_ARGS is a word list: unquoted on purpose
+		serial=
+		[ "$2" = serial ] && serial="-serial file:/dev/null"
+		# QEMU_ARGS and $serial are word lists: unquoted on purpose
 		# shellcheck disable=SC2086
 		"$RUNNER" $ucpu -n "$4" -t "$5" -s $STATUS -- "$QEMU" $QEMU_ARGS \
-			-kernel "$GUESTS/$2.bin" -append "$3" ;;
+			$serial -kernel "$GUESTS/$2.bin" -append "$3" ;;
 	esac
 }
 
@@ -312,6 +341,19 @@ verify() {
 	fi
 }
 verify pio 'port80: 1000 writes' '1001 OUT'
+# the serial guest: 1000 bytes are 1000 OUTs to THR on plugvm
+if [ "$SBYTES" -ne 0 ]; then
+	"$PLUGVM" --accel tcg -v --plugin-path "$PLUGINS" \
+		"$(machine serial 1000)" >/dev/null 2>"$WORK/verify.log"
+	rc=$?
+	if [ $rc -ne $STATUS ] ||
+		! grep -q 'com1 *port out *1000 ' "$WORK/verify.log"; then
+		echo "run.sh: plugvm on serial: status $rc (want $STATUS)," \
+			"not 1000 OUTs to com1:" >&2
+		cat "$WORK/verify.log" >&2
+		failed=1
+	fi
+fi
 verify mmio 'null: 0 reads, 1000 writes' '1000 MMIO writes'
 
 # kvm: only when kvm-bare can run the PIO guest (status 77: no usable
@@ -463,6 +505,27 @@ while [ -n "$IRQ_ENGINES" ] && [ $r -le "$ROUNDS" ]; do
 	r=$((r + 1))
 done
 
+# --- serial: bytes out of COM1 with output to /dev/null ----------------------
+SERIAL_ENGINES="plugvm${QEMU:+ qemu}"
+[ "$SBYTES" -ne 0 ] || SERIAL_ENGINES=
+r=1
+while [ -n "$SERIAL_ENGINES" ] && [ $r -le "$ROUNDS" ]; do
+	lo=$((SBYTES / 10))
+	progress "serial: round $r of $ROUNDS"
+	for e in $SERIAL_ENGINES; do
+		if a=$(measure "$e" serial $lo 1) &&
+			b=$(measure "$e" serial "$SBYTES" 1); then
+			echo "$a $b" | awk -v n="$SBYTES" -v l="$lo" \
+				'{ printf "%.6f\n", ($5 - $1) * 1e9 / (n - l) }' \
+				>>"$WORK/serial.$e"
+		else
+			echo "run.sh: $e failed on serial" >&2
+			echo x >>"$WORK/serial.$e"
+		fi
+	done
+	r=$((r + 1))
+done
+
 # --- idle: host CPU of a guest in HLT, 100 Hz tick ---------------------------
 IDLE_ENGINES="plugvm${QEMU:+ qemu}"
 IDLE_KVM_SKIP=
@@ -600,6 +663,35 @@ idle_row() {
 		"$(ratio "$q" "$p")" "plugvm < 1 %: $(check "$p" '<' 1)"
 }
 [ -n "$IDLE_ENGINES" ] && idle_row
+
+# serial_row: ns per byte out of COM1, and throughput in MB/s (1e6 bytes)
+mbs() { # NS_PER_BYTE: MB/s, or "-"
+	case $1 in
+	-) echo - ;;
+	*) awk -v n="$1" 'BEGIN { printf "%.2f", (n > 0 ? 1e3 / n : 0) }' ;;
+	esac
+}
+serial_row() {
+	p=$(stats "$WORK/serial.plugvm" 1)
+	csv serial plugvm "$p" ns/byte
+	p=${p%% *}
+	q=-
+	if [ -n "$QEMU" ]; then
+		q=$(stats "$WORK/serial.qemu" 1)
+		csv serial qemu "$q" ns/byte
+		q=${q%% *}
+	fi
+	qp=-
+	[ -n "$QEMU" ] && qp=$(pratio serial.qemu serial.plugvm)
+	res=$(check "$qp" '>=' 3)
+	csv serial qemu/plugvm "$qp - -" ratio ">=3" "$res"
+	csv serial-mbs plugvm "$(mbs "$p") - -" MB/s
+	[ -n "$QEMU" ] && csv serial-mbs qemu "$(mbs "$q") - -" MB/s
+	line "serial out (ns/byte)" "$(fmt2 "$p")" - "$(fmt2 "$q")" - "$qp" \
+		"plugvm MB/s >= 3 x qemu's: $res"
+	line "serial out (MB/s)" "$(mbs "$p")" - "$(mbs "$q")" - - ""
+}
+[ -n "$SERIAL_ENGINES" ] && serial_row
 
 # start-up rows: "MEDIAN_S MIN_S MAX_S MAXRSS_KB" per engine
 sfield() { # ENGINE FIELD SCALE FORMAT

@@ -9,6 +9,7 @@ MACHINES = \
 	configs/strict.ini configs/lenient.ini configs/smp.ini \
 	configs/rep.ini configs/lm-mmio.ini configs/ivt.ini \
 	configs/repstop.ini configs/pm-idt.ini configs/lm-idt.ini \
+	configs/mem4g.ini \
 	$(PC_MACHINES)
 GUESTS = \
 	configs/hello.bin configs/counter.bin configs/pm-hello.bin \
@@ -16,6 +17,7 @@ GUESTS = \
 	configs/mmio.bin configs/fault.bin configs/strict.bin configs/smp.bin \
 	configs/rep.bin configs/lm-mmio.bin configs/ivt.bin \
 	configs/repstop.bin configs/pm-idt.bin configs/lm-idt.bin \
+	configs/mem4g.bin \
 	$(PC_GUESTS)
 
 # Machines with `chipset = pc`: interrupts and time, the same on tcg and
@@ -23,7 +25,8 @@ GUESTS = \
 # plugin (plugins/example.mk builds it for make check; run-machine.sh
 # adds its directory to the plugin path).
 PC_MACHINES = configs/pit-real.ini configs/pit-pm.ini configs/pit-lm.ini \
-	configs/pit-ch2.ini configs/rtc-irq.ini
+	configs/serial-probe.ini configs/serial-echo.ini configs/serial-shared.ini \
+	configs/pit-ch2.ini configs/rtc-irq.ini configs/reboot.ini
 PC_GUESTS = $(PC_MACHINES:.ini=.bin)
 $(PC_GUESTS:.bin=.o): configs/pc.h
 EXTRA_DIST += configs/pc.h

@@ -27,3 +27,20 @@ devices_i8259_la_LDFLAGS = $(PLUGIN_MODULE_FLAGS)
 devices_i8254_la_SOURCES = devices/pit.c devices/i8254.c devices/i8254.h
 devices_i8254_la_CFLAGS = $(AM_CFLAGS)
 devices_i8254_la_LDFLAGS = $(PLUGIN_MODULE_FLAGS)
+
+# Chipset pc's keyboard controller (kvm and tcg): the reset line that
+# Linux's reboot pulses, and enough of the rest for its probe.
+pkglib_LTLIBRARIES += devices/i8042.la
+devices_i8042_la_SOURCES = devices/i8042.c
+devices_i8042_la_CFLAGS = $(AM_CFLAGS)
+devices_i8042_la_LDFLAGS = $(PLUGIN_MODULE_FLAGS)
+
+# The PC's CMOS clock. Its source is the SDK's example (plugins/example/
+# rtc.c, installed as documentation to build out of tree), shipped as a
+# device too: Debian's kernel spins for seconds on an RTC that reads 0xff.
+pkglib_LTLIBRARIES += devices/rtc.la
+devices_rtc_la_SOURCES = plugins/example/rtc.c
+devices_rtc_la_CFLAGS = $(AM_CFLAGS)
+devices_rtc_la_LDFLAGS = $(PLUGIN_MODULE_FLAGS)
+# it includes no config.h (see plugins/example.mk): rebuilt when it changes
+$(devices_rtc_la_OBJECTS): $(CONFIG_HEADER)

@@ -19,8 +19,12 @@ FUZZ_LIBS = $(INIH_LIBS) $(LIBS)
 
 # Every target: machine, then one per shipped device (fuzz/device.c's
 # table, in its order), then the boot loaders.
-FUZZ_DEVICES = serial debugport nullmmio i8259 i8254
-FUZZ_ALL = machine $(FUZZ_DEVICES)
+FUZZ_DEVICES = serial debugport nullmmio i8259 i8254 i8042 rtc
+# The kernel loaders (vmm/boot*.c, vmm/memmap.c), once both the Linux and
+# the multiboot/ELF ones are in libvmm.
+FUZZ_BOOT_SRCS = $(filter vmm/boot%.c vmm/memmap.c,$(vmm_libvmm_la_SOURCES))
+FUZZ_ALL = machine $(FUZZ_DEVICES) \
+	$(if $(and $(filter vmm/boot-linux.c,$(FUZZ_BOOT_SRCS)),$(filter vmm/boot-elf.c,$(FUZZ_BOOT_SRCS))),boot)
 FUZZ_TARGETS = $(FUZZ_ALL)
 
 fuzz_src = $(filter %.c,$(1))
@@ -32,7 +36,8 @@ FUZZ_KIT_OBJS = $(call fuzz_obj,$(plugins_libplugvm_devtest_la_SOURCES))
 # The instrumented plugins: each shipped device and the chipset's.
 FUZZ_PLUGINS = fuzz/bin/plugins/serial.so fuzz/bin/plugins/debugport.so \
 	fuzz/bin/plugins/nullmmio.so fuzz/bin/plugins/i8259.so \
-	fuzz/bin/plugins/i8254.so
+	fuzz/bin/plugins/i8254.so fuzz/bin/plugins/i8042.so \
+	fuzz/bin/plugins/rtc.so
 
 fuzz/obj/%.o: %.c $(BUILT_SOURCES) config.h
 	@$(MKDIR_P) $(@D)
@@ -43,12 +48,24 @@ fuzz/bin/plugins/debugport.so: $(call fuzz_obj,$(devices_debugport_la_SOURCES))
 fuzz/bin/plugins/nullmmio.so: $(call fuzz_obj,$(devices_nullmmio_la_SOURCES))
 fuzz/bin/plugins/i8259.so: $(call fuzz_obj,$(devices_i8259_la_SOURCES))
 fuzz/bin/plugins/i8254.so: $(call fuzz_obj,$(devices_i8254_la_SOURCES))
+fuzz/bin/plugins/i8042.so: $(call fuzz_obj,$(devices_i8042_la_SOURCES))
+fuzz/bin/plugins/rtc.so: $(call fuzz_obj,$(devices_rtc_la_SOURCES))
 $(FUZZ_PLUGINS):
 	@$(MKDIR_P) $(@D)
 	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_CFLAGS) -shared -o $@ $^
 
 fuzz/bin/fuzz-machine: fuzz/obj/fuzz/machine.o $(FUZZ_MACHINE_OBJS) \
 		$(FUZZ_CORE_OBJS) | $(FUZZ_PLUGINS)
+	@$(MKDIR_P) $(@D)
+	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ \
+		$(FUZZ_LIBS)
+
+# The loaders with what they call below them: cpu.c (its tables),
+# kvm-host.c (whether kvm only emulates), the core (guest memory, the bus,
+# the log) and the machine file's origins.
+fuzz/bin/fuzz-boot: fuzz/obj/fuzz/boot.o \
+		$(call fuzz_obj,$(FUZZ_BOOT_SRCS) vmm/cpu.c vmm/kvm-host.c) \
+		$(FUZZ_MACHINE_OBJS) $(FUZZ_CORE_OBJS)
 	@$(MKDIR_P) $(@D)
 	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $^ \
 		$(FUZZ_LIBS)
@@ -78,4 +95,5 @@ fuzz-clean:
 clean-local: fuzz-clean
 
 EXTRA_DIST += fuzz/README.md fuzz/run.sh fuzz/machine.c fuzz/device.c \
+	fuzz/boot.c \
 	fuzz/corpus

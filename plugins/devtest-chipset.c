@@ -6,8 +6,8 @@
  * "pc" is plugvm's tcg chipset, built the way vm.c builds it: a router
  * (irq.c) of kind VMM_IRQ_PLUGIN, and the chipset's plugins loaded from
  * the plugin directory as devices "pic" (i8259.so, the controller, which
- * attaches from its create()) and "pit" (i8254.so), before any device of
- * the test. set_irq() then goes through the same routing as in plugvm; the
+ * attaches from its create()), "pit" (i8254.so) and "i8042" (i8042.so,
+ * which plugvm creates on kvm too), before any device of the test. set_irq() then goes through the same routing as in plugvm; the
  * test plays vCPU 0, whose INTR the router records.
  */
 #include "config.h"
@@ -32,6 +32,7 @@ static const struct {
 } chipset_pc[] = {
 	{ "i8259.so", "pic", true },
 	{ "i8254.so", "pit", false },
+	{ "i8042.so", "i8042", false },
 };
 
 /* The level the controller receives changed: what plugvm_devtest_irq()

@@ -5,7 +5,8 @@
  *
  * devtest.c: creating devices, accesses, records; devtest-chipset.c: the
  * bench's chipset (set_chipset, intr, inta); devtest-time.c: the virtual
- * clock and injected fd readiness (clock_*, fd_*).
+ * clock and injected fd readiness (clock_*, fd_*); devtest-chardev.c:
+ * typed input and stalled output (chardev_input/pending/event/stall).
  *
  * Same layer as the kit: above libvmm-core (device.h, iobus.h, irq.h).
  */
@@ -45,7 +46,8 @@ struct devtest_log {
 
 struct plugvm_devtest {
 	struct vmm_iobus *bus;
-	struct vmm_device_env env; /* env.events: manual, the virtual clock */
+	struct vmm_device_env env; /* env.events: manual, the virtual clock;
+				    * env.chardevs: manual, fed by the test */
 	uint8_t *ram;
 	size_t ram_size;
 
@@ -84,6 +86,12 @@ int devtest_add(struct plugvm_devtest *t, const char *plugin_path,
  * 0 or the error of that, with the reason in t->error.
  */
 int devtest_chipset_add(struct plugvm_devtest *t);
+
+/*
+ * After an access, a clock step or injected readiness: deliver the input
+ * of devices that called input_ready() meanwhile (devtest-chardev.c).
+ */
+void devtest_chardev_kick(struct plugvm_devtest *t);
 
 /* Free the chipset's router, after the devices are gone. */
 void devtest_chipset_free(struct plugvm_devtest *t);

@@ -22,6 +22,7 @@ static unsigned int clock_advance(struct plugvm_devtest *t, uint64_t to)
 	struct plugvm_devtest *saved = devtest_enter(t);
 	unsigned int n = vmm_events_advance(t->env.events, to);
 
+	devtest_chardev_kick(t);
 	devtest_leave(saved);
 	return n;
 }
@@ -65,6 +66,7 @@ unsigned int plugvm_devtest_fd_ready(struct plugvm_devtest *t, int fd,
 		return 0;
 	saved = devtest_enter(t);
 	n = vmm_events_fd_ready(t->env.events, fd, revents);
+	devtest_chardev_kick(t);
 	devtest_leave(saved);
 	return n;
 }

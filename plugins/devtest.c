@@ -319,6 +319,9 @@ struct plugvm_devtest *plugvm_devtest_new(size_t ram_size)
 	/* the virtual clock: timers run when the test steps it */
 	if (vmm_events_new(true, &t->env.events))
 		goto out_free_bus;
+	if (vmm_chardevs_new(t->env.events, true, NULL, NULL,
+			     &t->env.chardevs))
+		goto out_free_bus;
 	if (ram_size) {
 		t->ram = calloc(1, ram_size);
 		if (!t->ram)
@@ -340,6 +343,7 @@ struct plugvm_devtest *plugvm_devtest_new(size_t ram_size)
 	return t;
 
 out_free_bus:
+	vmm_chardevs_free(t->env.chardevs);
 	vmm_events_free(t->env.events);
 	vmm_iobus_free(t->bus);
 out_free_bench:
@@ -610,6 +614,7 @@ void plugvm_devtest_free(struct plugvm_devtest *t)
 	free(t->captures);
 	free(t->devs);
 	free(t->ram);
+	vmm_chardevs_free(t->env.chardevs);
 	vmm_events_free(t->env.events);
 	vmm_iobus_free(t->bus);
 	pthread_mutex_destroy(&t->lock);
@@ -656,8 +661,10 @@ devtest_access(struct plugvm_devtest *t, enum plugvm_space space, uint64_t addr,
 	}
 	if (res != PLUGVM_DEVTEST_OK && !is_write && value)
 		*value = vmm_io_mask(size); /* all-ones */
-	if (t)
+	if (t) {
 		atomic_store(&t->last_result, res);
+		devtest_chardev_kick(t);
+	}
 	return res;
 }
 

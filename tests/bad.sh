@@ -70,6 +70,9 @@ image() { # image NAME FILE: a machine of one [image] FILE at 0
 mkfifo "$tmp/fifo"
 image fifo-image fifo
 expect "$tmp" fifo-image 4 "image 'fifo' is not a regular file"
+# A [linux] kernel that is a FIFO nobody writes: refused, not waited for.
+printf '[machine]\nmemory = 16M\n[linux]\nkernel = fifo\n' >"$tmp/fifo-kernel.ini"
+expect "$tmp" fifo-kernel 4 "[linux] kernel: kernel 'fifo' is not a regular file"
 # Larger than RAM (sparse: 2 MiB of nothing on disk).
 dd if=/dev/null of="$tmp/big.bin" bs=1 seek=2097152 2>/dev/null
 image image-larger-than-ram big.bin

@@ -33,7 +33,9 @@ static const char *so(const char *var, const char *dir, const char *name)
 #define SERIAL so("PLUGVM_DEVICES", "devices/.libs", "serial")
 #define DEBUGPORT so("PLUGVM_DEVICES", "devices/.libs", "debugport")
 #define CHARTEST so("PLUGVM_TEST_PLUGINS", "tests/.libs", "chartest")
+#define CHRIN so("PLUGVM_TEST_PLUGINS", "tests/.libs", "chrin")
 #define CT 0x200 /* chartest's first port */
+#define CI 0x300 /* chrin's first port, as the tests set it */
 
 /* Checked fixture: an empty bench, and a fresh file name in @path. */
 static struct plugvm_devtest *t;
@@ -398,8 +400,9 @@ END_TEST
 START_TEST(test_bug_flags)
 {
 	expect_bug("flags", -EINVAL,
-		   "plugin bug: chardev_open(): flags 0x2 for 'output': only "
-		   "PLUGVM_CHARDEV_OUTPUT (0x1) is known");
+		   "plugin bug: chardev_open(): flags 0x3 for 'output': "
+		   "PLUGVM_CHARDEV_OUTPUT (0x1), or PLUGVM_CHARDEV_INPUT (0x2) "
+		   "with or without PLUGVM_CHARDEV_STDIN_FIRST (0x4)");
 }
 END_TEST
 
@@ -432,6 +435,171 @@ START_TEST(test_bug_outside_create)
 }
 END_TEST
 
+/* ---- input (API 3) ------------------------------------------------------ */
+
+/* A chrin at CI with input @input and a FIFO of @room bytes. */
+static void add_chrin(const char *id, const char *input, const char *room)
+{
+	const char *const settings[] = { "port", "0x300", "input", input,
+					 "room", room, "output", "none",
+					 NULL };
+
+	ck_assert_int_eq(plugvm_devtest_add(t, CHRIN, id, settings), 0);
+}
+
+/* Pop @n bytes from chrin's FIFO into a string. */
+static const char *pop(size_t n)
+{
+	static char buf[64];
+
+	for (size_t i = 0; i < n && i < sizeof(buf) - 1; i++)
+		buf[i] = (char)plugvm_devtest_inb(t, CI);
+	buf[n < sizeof(buf) ? n : sizeof(buf) - 1] = '\0';
+	return buf;
+}
+
+START_TEST(test_input_flow_control)
+{
+	add_chrin("in", "stdin", "4");
+	/* the device takes what it has room for; the rest waits */
+	ck_assert_int_eq(plugvm_devtest_chardev_input(t, "in", "input",
+						      "0123456789", 10),
+			 4);
+	ck_assert_uint_eq(plugvm_devtest_chardev_pending(t, "in", "input"), 6);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, CI + 1), 4);
+	/* each byte read makes room: input_ready(), then one more comes,
+	 * after the access */
+	ck_assert_str_eq(pop(1), "0");
+	ck_assert_uint_eq(plugvm_devtest_chardev_pending(t, "in", "input"), 5);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, CI + 1), 4);
+	ck_assert_str_eq(pop(9), "123456789");
+	ck_assert_uint_eq(plugvm_devtest_chardev_pending(t, "in", "input"), 0);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, CI + 1), 0);
+	/* never more than can_receive() said */
+	ck_assert_uint_eq(plugvm_devtest_inb(t, CI + 3), 0);
+	/* a full FIFO queues everything typed */
+	ck_assert_int_eq(plugvm_devtest_chardev_input(t, "in", "input", "abcd",
+						      4),
+			 4);
+	ck_assert_int_eq(plugvm_devtest_chardev_input(t, "in", "input", "ef", 2),
+			 0);
+	ck_assert_str_eq(pop(6), "abcdef");
+	ck_assert_uint_eq(plugvm_devtest_inb(t, CI + 3), 0);
+}
+END_TEST
+
+START_TEST(test_input_events)
+{
+	add_chrin("in", "stdin", "1");
+	ck_assert_int_eq(plugvm_devtest_chardev_input(t, "in", "input", "ab", 2),
+			 1);
+	/* after the bytes still queued */
+	ck_assert_int_eq(plugvm_devtest_chardev_event(
+				 t, "in", "input", PLUGVM_CHARDEV_EVENT_BREAK),
+			 0);
+	ck_assert_int_eq(plugvm_devtest_chardev_event(
+				 t, "in", "input", PLUGVM_CHARDEV_EVENT_EOF),
+			 0);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, CI + 2), 0);
+	ck_assert_str_eq(pop(1), "a");
+	ck_assert_uint_eq(plugvm_devtest_inb(t, CI + 2), 0);
+	ck_assert_str_eq(pop(1), "b");
+	/* one break, then the end */
+	ck_assert_uint_eq(plugvm_devtest_inb(t, CI + 2), 3);
+	/* nothing after the end */
+	ck_assert_int_eq(plugvm_devtest_chardev_input(t, "in", "input", "c", 1),
+			 0);
+	ck_assert_uint_eq(plugvm_devtest_inb(t, CI + 1), 0);
+	ck_assert_int_eq(plugvm_devtest_chardev_event(t, "in", "input", 99), -1);
+}
+END_TEST
+
+START_TEST(test_input_none_and_path)
+{
+	add_chrin("quiet", "none", "16");
+	ck_assert_int_eq(plugvm_devtest_chardev_input(t, "quiet", "input", "x",
+						      1),
+			 -1);
+	ck_assert_ptr_nonnull(strstr(plugvm_devtest_error(t), "no input"));
+	ck_assert_int_eq(plugvm_devtest_chardev_input(t, "nobody", "input", "x",
+						      1),
+			 -1);
+	/* a path is opened as plugvm opens it; the test types the bytes */
+	plugvm_devtest_shutdown(t);
+	add_chrin("file", path, "16");
+	ck_assert_int_eq(plugvm_devtest_chardev_input(t, "file", "input", "xy",
+						      2),
+			 2);
+	ck_assert_str_eq(pop(2), "xy");
+}
+END_TEST
+
+START_TEST(test_input_bad_path)
+{
+	static const char *const settings[] = { "input", "/nonexistent/in",
+						NULL };
+
+	ck_assert_int_eq(plugvm_devtest_add(t, CHRIN, "in", settings), -ENOENT);
+	ck_assert_str_eq(plugvm_devtest_error(t),
+			 "in: input: cannot open '/nonexistent/in': "
+			 "No such file or directory");
+}
+END_TEST
+
+START_TEST(test_input_stdin_once)
+{
+	static const char *const second[] = { "port", "0x310", "input",
+					      "stdin", NULL };
+	static const char *const automatic[] = { "port", "0x320", NULL };
+
+	add_chrin("first", "stdin", "16");
+	ck_assert_int_eq(plugvm_devtest_add(t, CHRIN, "second", second),
+			 -EBUSY);
+	ck_assert_str_eq(plugvm_devtest_error(t),
+			 "second: input: stdin is the input of device 'first' "
+			 "(input) already: one device at most reads it");
+	/* auto (PLUGVM_CHARDEV_STDIN_FIRST): quietly none */
+	plugvm_devtest_log_clear(t);
+	ck_assert_int_eq(plugvm_devtest_add(t, CHRIN, "third", automatic), 0);
+	ck_assert_uint_eq(plugvm_devtest_log_count(t), 0);
+	ck_assert_int_eq(plugvm_devtest_chardev_input(t, "third", "input", "x",
+						      1),
+			 -1);
+	/* the holder gone, stdin is free again */
+	plugvm_devtest_shutdown(t);
+	ck_assert_int_eq(plugvm_devtest_add(t, CHRIN, "second", second), 0);
+}
+END_TEST
+
+START_TEST(test_output_stall)
+{
+	static const char *const settings[] = { "port", "0x300", "input",
+						"none", "output", "stdout",
+						NULL };
+	size_t len;
+
+	stdout_begin();
+	ck_assert_int_eq(plugvm_devtest_add(t, CHRIN, "out", settings), 0);
+	ck_assert_int_eq(plugvm_devtest_chardev_stall(t, "out", "output", 3),
+			 0);
+	for (const char *p = "hello"; *p; p++)
+		plugvm_devtest_outb(t, CI + 3, (uint8_t)*p);
+	ck_assert_str_eq(plugvm_devtest_chardev(t, "out", "output", &len),
+			 "hel");
+	ck_assert_int_eq(plugvm_devtest_chardev_stall(t, "out", "output",
+						      SIZE_MAX),
+			 0);
+	plugvm_devtest_outb(t, CI + 3, '!');
+	plugvm_devtest_shutdown(t);
+	ck_assert_str_eq(stdout_end(), "hel!");
+	/* counted, and said at the end (plugvm -v) */
+	ck_assert_ptr_nonnull(plugvm_devtest_log_find(
+		t, PLUGVM_LOG_INFO,
+		"output: 2 bytes of output dropped: its consumer stalled"));
+	ck_assert_int_eq(plugvm_devtest_chardev_stall(t, "out", "input", 0), -1);
+}
+END_TEST
+
 static Suite *chardev_suite(void)
 {
 	Suite *s = suite_create("chardev");
@@ -445,6 +613,16 @@ static Suite *chardev_suite(void)
 	tcase_add_test(tc, test_none);
 	tcase_add_test(tc, test_path);
 	tcase_add_test(tc, test_path_closed_when_create_fails);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("input");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_input_flow_control);
+	tcase_add_test(tc, test_input_events);
+	tcase_add_test(tc, test_input_none_and_path);
+	tcase_add_test(tc, test_input_bad_path);
+	tcase_add_test(tc, test_input_stdin_once);
+	tcase_add_test(tc, test_output_stall);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

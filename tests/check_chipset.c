@@ -30,6 +30,7 @@ static struct accel_vcpu *const fake_vcpu = (struct accel_vcpu *)&fake_vcpu;
 
 static struct {
 	bool irqchip; /* what vm_create was asked for */
+	bool aps_wait_sipi;
 	unsigned lines; /* irq_line() calls */
 	unsigned last_gsi;
 	bool last_level;
@@ -48,6 +49,7 @@ static int fake_vm_create(const struct accel_vm_config *cfg,
 			  struct accel_vm **out)
 {
 	fake.irqchip = cfg->irqchip;
+	fake.aps_wait_sipi = cfg->aps_wait_sipi;
 	*out = fake_vm;
 	return 0;
 }
@@ -227,8 +229,13 @@ START_TEST(test_kvm_lines)
 {
 	ck_assert_int_eq(build(&fake_kvm, "pc", NULL), 0);
 	ck_assert(fake.irqchip);
-	/* the kernel's chipset: no plugin of ours, its ranges reserved */
-	ck_assert_uint_eq(vm->n_chipset_devices, 1);
+	/* the kernel's chipset: no plugin of ours but the 8042, its
+	 * ranges reserved */
+	ck_assert_uint_eq(vm->n_chipset_devices, 2);
+	ck_assert_str_eq(vm->devices[0]->id, "i8042");
+	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0x60), "i8042");
+	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0x64), "i8042");
+	ck_assert_ptr_null(owner(PLUGVM_SPACE_PIO, 0x63));
 	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0x20), "chipset pc");
 	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0xa1), "chipset pc");
 	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0x4d1), "chipset pc");
@@ -359,11 +366,13 @@ START_TEST(test_tcg_intr)
 	ck_assert_int_eq(build(&fake_tcg, "pc", NULL), 0);
 	ck_assert(fake.irqchip);
 	/* the plugins first, then the reservation, then the file's */
-	ck_assert_uint_eq(vm->n_chipset_devices, 3);
+	ck_assert_uint_eq(vm->n_chipset_devices, 4);
 	ck_assert_str_eq(vm->devices[0]->id, "pic");
 	ck_assert_str_eq(vm->devices[1]->id, "pit");
-	ck_assert_str_eq(vm->devices[2]->id, "chipset pc");
-	ck_assert_str_eq(vm->devices[3]->id, "td");
+	ck_assert_str_eq(vm->devices[2]->id, "i8042");
+	ck_assert_str_eq(vm->devices[3]->id, "chipset pc");
+	ck_assert_str_eq(vm->devices[4]->id, "td");
+	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0x64), "i8042");
 	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0x21), "pic");
 	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0x4d0), "pic");
 	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0x42), "pit");
@@ -417,6 +426,69 @@ START_TEST(test_tcg_no_plugins)
 }
 END_TEST
 
+/* ---- a Linux kernel ---------------------------------------------------- */
+
+/* A [linux] machine with the synthetic bzImage (tests/guests/bzimage.bin)
+ * on @chipset, 2 vCPUs, on fake kvm; vmm_vm_create()'s answer. */
+static int build_linux(const char *chipset)
+{
+	const char *bdir = getenv("PLUGVM_BUILDDIR");
+	char text[4096];
+
+	snprintf(text, sizeof(text),
+		 "[machine]\nchipset = %s\nvcpus = 2\nmemory = 64M\n\n"
+		 "[linux]\nkernel = %s/tests/guests/bzimage.bin\n",
+		 chipset, bdir ? bdir : ".");
+	ck_assert_int_eq(vmm_config_load_string("lx.ini", text, &cfg), 0);
+	return vmm_vm_create(cfg, &fake_kvm, &pp, &vm);
+}
+
+/* What a kernel gets on kvm: the MP table, APs that wait for SIPI, its
+ * triple fault as a reboot, the 8042. */
+START_TEST(test_linux_platform)
+{
+	const uint8_t *mpf;
+
+	ck_assert_int_eq(build_linux("pc"), 0);
+	ck_assert(fake.irqchip);
+	ck_assert(fake.aps_wait_sipi);
+	mpf = vmm_guestmem_ptr(&vm->mem, 0xf0000, 16);
+	ck_assert_ptr_nonnull(mpf);
+	ck_assert_mem_eq(mpf, "_MP_", 4);
+	ck_assert_mem_eq(vmm_guestmem_ptr(&vm->mem, mpf[4] | mpf[5] << 8 |
+							    (uint32_t)mpf[6] << 16,
+					  4),
+			 "PCMP", 4);
+	ck_assert_uint_eq(vm->n_vcpus, 2);
+	ck_assert(vm->vcpus[0].shutdown_is_reboot);
+	ck_assert(vm->vcpus[1].shutdown_is_reboot);
+	ck_assert_str_eq(owner(PLUGVM_SPACE_PIO, 0x64), "i8042");
+}
+END_TEST
+
+/* An [image] machine keeps its triple fault a fault, its APs running. */
+START_TEST(test_image_platform)
+{
+	ck_assert_int_eq(build(&fake_kvm, "pc", NULL), 0);
+	ck_assert(!fake.aps_wait_sipi);
+	ck_assert(!vm->vcpus[0].shutdown_is_reboot);
+}
+END_TEST
+
+/* Linux without chipset pc is refused at the chipset key. */
+START_TEST(test_linux_needs_pc)
+{
+	int ret;
+
+	CAPTURE_STDERR(ret = build_linux("none"));
+	ck_assert_int_eq(ret, -EINVAL);
+	ck_assert_msg(strstr(captured, "lx.ini:2: [machine] chipset:"), "%s",
+		      captured);
+	ck_assert_msg(strstr(captured, "needs chipset = pc"), "%s", captured);
+	vm = NULL;
+}
+END_TEST
+
 static Suite *chipset_suite(void)
 {
 	Suite *s = suite_create("chipset");
@@ -427,12 +499,15 @@ static Suite *chipset_suite(void)
 	tcase_add_test(tc, test_kvm_replay);
 	tcase_add_test(tc, test_tcg_intr);
 	tcase_add_test(tc, test_none);
+	tcase_add_test(tc, test_linux_platform);
+	tcase_add_test(tc, test_image_platform);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_same_overlap_on_both);
 	tcase_add_test(tc, test_tcg_no_plugins);
+	tcase_add_test(tc, test_linux_needs_pc);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -151,9 +151,10 @@ START_TEST(test_long_mode_big_ram)
 {
 	struct vmm_boot_layout l;
 
+	/* 6 GiB: 3 below the PCI hole, 3 at 4-7 GiB, all mapped */
 	ck_assert_int_eq(vmm_cpu_layout(VMM_CPU_LONG, 6ull << 30, &l), 0);
-	ck_assert_uint_eq(l.mapped, 6ull << 30);
-	ck_assert_uint_eq(l.size, (3 + 6) * 4096);
+	ck_assert_uint_eq(l.mapped, 7ull << 30);
+	ck_assert_uint_eq(l.size, (3 + 7) * 4096);
 }
 END_TEST
 
@@ -161,12 +162,17 @@ START_TEST(test_tables_below_4g)
 {
 	struct vmm_boot_layout l;
 
-	/* a 32-bit GDTR cannot point above 4 GiB, whatever the RAM size */
+	/* a 32-bit GDTR cannot point above 4 GiB, whatever the RAM size:
+	 * the tables end where low RAM does, at the PCI hole (3 GiB) */
 	ck_assert_int_eq(vmm_cpu_layout(VMM_CPU_PROTECTED, 8ull << 30, &l), 0);
-	ck_assert_uint_eq(l.base + l.size, 4ull << 30);
+	ck_assert_uint_eq(l.base + l.size, 3ull << 30);
 	ck_assert_int_eq(vmm_cpu_layout(VMM_CPU_LONG, 8ull << 30, &l), 0);
-	ck_assert_uint_eq(l.base + l.size, 4ull << 30);
-	ck_assert_uint_eq(l.mapped, 8ull << 30);
+	ck_assert_uint_eq(l.base + l.size, 3ull << 30);
+	ck_assert_uint_eq(l.mapped, 9ull << 30);
+	/* 3 GiB exactly: no split */
+	ck_assert_int_eq(vmm_cpu_layout(VMM_CPU_LONG, 3ull << 30, &l), 0);
+	ck_assert_uint_eq(l.base + l.size, 3ull << 30);
+	ck_assert_uint_eq(l.mapped, 4ull << 30);
 }
 END_TEST
 

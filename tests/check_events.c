@@ -284,6 +284,28 @@ START_TEST(test_release_frees_armed)
 }
 END_TEST
 
+/* An owner's timers are capped: past VMM_EVENTS_MAX_TIMERS creating one
+ * fails with -ENOSPC, and freeing one makes room again. */
+START_TEST(test_timer_cap)
+{
+	static struct vmm_timer *t[VMM_EVENTS_MAX_TIMERS];
+	struct vmm_timer *extra = NULL;
+	struct rec r;
+
+	for (int i = 0; i < VMM_EVENTS_MAX_TIMERS; i++)
+		ck_assert_int_eq(vmm_timer_new(ev, &owner, rec_fire, &r, &t[i]), 0);
+	ck_assert_uint_eq(owner.n_timers, VMM_EVENTS_MAX_TIMERS);
+	ck_assert_int_eq(vmm_timer_new(ev, &owner, rec_fire, &r, &extra),
+			 -ENOSPC);
+	ck_assert_ptr_null(extra);
+	vmm_timer_free(t[7]);
+	ck_assert_int_eq(vmm_timer_new(ev, &owner, rec_fire, &r, &t[7]), 0);
+	ck_assert_uint_eq(vmm_events_owner_release(ev, &owner),
+			  VMM_EVENTS_MAX_TIMERS);
+	ck_assert_uint_eq(owner.n_timers, 0);
+}
+END_TEST
+
 /* A heap of many timers fires in deadline order. */
 START_TEST(test_many_timers_sorted)
 {
@@ -721,6 +743,7 @@ static Suite *events_suite(void)
 	tcase_add_test(manual, test_free_from_callback);
 	tcase_add_test(manual, test_release_frees_armed);
 	tcase_add_test(manual, test_many_timers_sorted);
+	tcase_add_test(manual, test_timer_cap);
 	tcase_add_test(manual, test_manual_fd_ready);
 	tcase_add_test(manual, test_watch_errors);
 	suite_add_tcase(s, manual);

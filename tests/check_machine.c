@@ -589,6 +589,150 @@ START_TEST(test_file_relative)
 }
 END_TEST
 
+/* [linux]: every key, and relative paths against the file's directory. */
+START_TEST(test_linux_section)
+{
+	char *dir = make_tmpdir();
+	char *path, *expected, *err;
+	const char *text2;
+	struct vmm_config *cfg;
+	static const char text[] = "[machine]\nmemory = 256M\n" /* 1-2 */
+				   "[linux]\n" /* 3 */
+				   "kernel = boot/vmlinuz\n" /* 4 */
+				   "initrd = /abs/initrd.gz\n" /* 5 */
+				   "cmdline = console=ttyS0 quiet\n" /* 6 */
+				   "entry = 32\n"; /* 7 */
+
+	ck_assert_int_ge(asprintf(&path, "%s/m.ini", dir), 0);
+	ck_assert_int_ge(asprintf(&expected, "%s/boot/vmlinuz", dir), 0);
+	write_file(path, text, strlen(text));
+	ck_assert_int_eq(load_file(path, &cfg, &err), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert(cfg->boot.set);
+	ck_assert_str_eq(cfg->boot.kernel, expected);
+	ck_assert_str_eq(cfg->boot.initrd, "/abs/initrd.gz");
+	ck_assert_str_eq(cfg->boot.cmdline, "console=ttyS0 quiet");
+	ck_assert_uint_eq(cfg->boot.entry_bits, 32);
+	ck_assert_uint_eq(cfg->boot.section_line, 3);
+	origin_is(&cfg->boot.kernel_origin, path, 4, "linux", "kernel");
+	origin_is(&cfg->boot.initrd_origin, path, 5, "linux", "initrd");
+	origin_is(&cfg->boot.cmdline_origin, path, 6, "linux", "cmdline");
+	origin_is(&cfg->boot.entry_origin, path, 7, "linux", "entry");
+	vmm_config_free(cfg);
+	free(err);
+
+	/* an initrd list (multiboot modules, QEMU's -initrd): each path
+	 * relative to the file, arguments and ",," kept */
+	text2 = "[linux]\nkernel = k\ninitrd = m1 a b,/abs/m2,m,,3 c\n";
+	write_file(path, text2, strlen(text2));
+	ck_assert_int_eq(load_file(path, &cfg, &err), 0);
+	free(expected);
+	ck_assert_int_ge(asprintf(&expected, "%s/m1 a b,/abs/m2,%s/m,,3 c", dir,
+				  dir), 0);
+	ck_assert_str_eq(cfg->boot.initrd, expected);
+	vmm_config_free(cfg);
+	free(err);
+
+	/* only the kernel: no initrd, no command line, entry auto */
+	cfg = load_ok("[linux]\nkernel = k\n");
+	ck_assert(cfg->boot.set);
+	ck_assert_str_eq(cfg->boot.kernel, "k");
+	ck_assert_ptr_null(cfg->boot.initrd);
+	ck_assert_ptr_null(cfg->boot.cmdline);
+	ck_assert_uint_eq(cfg->boot.entry_bits, 0);
+	vmm_config_free(cfg);
+	/* none: not set */
+	cfg = load_ok("[machine]\n");
+	ck_assert(!cfg->boot.set);
+	vmm_config_free(cfg);
+
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	free(expected);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+/* [linux] initrd as a module list (multiboot, PVH): each element's path
+ * against the file's directory, its arguments and ",," kept. */
+START_TEST(test_linux_initrd_list)
+{
+	char *dir = make_tmpdir();
+	char *path, *expected, *err;
+	struct vmm_config *cfg;
+	static const char text[] =
+		"[linux]\nkernel = k\n"
+		"initrd = m1 one  two,/abs/m2,sub/a,,b three,\n";
+
+	ck_assert_int_ge(asprintf(&path, "%s/m.ini", dir), 0);
+	ck_assert_int_ge(asprintf(&expected,
+				  "%s/m1 one  two,/abs/m2,%s/sub/a,,b three,",
+				  dir, dir),
+			 0);
+	write_file(path, text, strlen(text));
+	ck_assert_int_eq(load_file(path, &cfg, &err), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_str_eq(cfg->boot.initrd, expected);
+	vmm_config_free(cfg);
+	free(err);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+	free(expected);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+/* --kernel, --initrd, --append: the same config as a [linux] section. */
+START_TEST(test_linux_cli)
+{
+	struct vmm_config *cfg;
+	struct capture c;
+	char *err;
+
+	cfg = load_ok("[machine]\nmemory = 64M\n");
+	ck_assert_int_eq(vmm_config_set_linux(cfg, "dir/bz", "rd", "ro", true),
+			 0);
+	ck_assert(cfg->boot.set);
+	ck_assert_str_eq(cfg->boot.kernel, "dir/bz"); /* as given */
+	ck_assert_str_eq(cfg->boot.initrd, "rd");
+	ck_assert_str_eq(cfg->boot.cmdline, "ro");
+	ck_assert_str_eq(cfg->boot.kernel_origin.key, "--kernel");
+	vmm_config_free(cfg);
+
+	/* over a [linux] section: only what is given changes */
+	cfg = load_ok("[linux]\nkernel = k\ncmdline = a b\n");
+	ck_assert_int_eq(vmm_config_set_linux(cfg, NULL, NULL, "c", true), 0);
+	ck_assert_str_eq(cfg->boot.kernel, "k");
+	ck_assert_str_eq(cfg->boot.cmdline, "c");
+	origin_is(&cfg->boot.kernel_origin, "t.ini", 2, "linux", "kernel");
+	vmm_config_free(cfg);
+
+	/* refused beside [cpu] or [image], and without a kernel */
+	cfg = load_ok("[cpu]\nmode = long\n");
+	capture_begin(&c);
+	ck_assert_int_eq(vmm_config_set_linux(cfg, "k", NULL, NULL, true),
+			 -EINVAL);
+	err = capture_end(&c);
+	ck_assert_str_eq(
+		err,
+		"plugvm: --kernel: not allowed with [cpu] (t.ini:1): the kernel's format decides where it is loaded and how the vCPUs start; use one or the other\n");
+	free(err);
+	vmm_config_free(cfg);
+	cfg = load_ok("[machine]\n");
+	capture_begin(&c);
+	ck_assert_int_eq(vmm_config_set_linux(cfg, NULL, "rd", NULL, true),
+			 -EINVAL);
+	err = capture_end(&c);
+	ck_assert_str_eq(
+		err,
+		"plugvm: --initrd: needs --kernel (or a [linux] section in the machine file)\n");
+	free(err);
+	vmm_config_free(cfg);
+}
+END_TEST
+
 /* --- limits -------------------------------------------------------------- */
 
 START_TEST(test_memory_limits)
@@ -933,11 +1077,11 @@ START_TEST(test_bad_sections)
 		"t.ini:1: [Machine]: unknown section 'Machine' (did you mean 'machine'?)\n");
 	load_fails(
 		"[foo]\nbar = 1\n",
-		"t.ini:1: [foo]: unknown section 'foo' (expected machine, cpu, image \"NAME\" or device \"NAME\")\n");
+		"t.ini:1: [foo]: unknown section 'foo' (expected machine, cpu, linux, image \"NAME\" or device \"NAME\")\n");
 	load_fails(
 		"[]\n[ \"x\" ]\n",
-		"t.ini:1: []: missing section name (expected machine, cpu, image \"NAME\" or device \"NAME\")\n"
-		"t.ini:2: [\"x\"]: missing section name (expected machine, cpu, image \"NAME\" or device \"NAME\")\n");
+		"t.ini:1: []: missing section name (expected machine, cpu, linux, image \"NAME\" or device \"NAME\")\n"
+		"t.ini:2: [\"x\"]: missing section name (expected machine, cpu, linux, image \"NAME\" or device \"NAME\")\n");
 	load_fails(
 		"[image]\n[device uart]\n[device \"x]\n",
 		"t.ini:1: [image]: section needs a quoted name, as in [image \"NAME\"]\n"
@@ -999,6 +1143,30 @@ START_TEST(test_bad_values)
 		"[image \"a\"]\nfile =\naddress = 1M\n",
 		"t.ini:2: [image \"a\"] file: empty value (expected a file name)\n"
 		"t.ini:3: [image \"a\"] address: invalid number '1M' (expected decimal or 0x hex)\n");
+}
+END_TEST
+
+START_TEST(test_linux_alone)
+{
+	load_fails(
+		"[linux]\nkernel = k\n[cpu]\nmode = long\n[image \"x\"]\nfile = x\naddress = 0\n",
+		"t.ini:3: [cpu]: not allowed with [linux] (line 1): the kernel's format decides where it is loaded and how the vCPUs start; use one or the other\n"
+		"t.ini:5: [image \"x\"]: not allowed with [linux] (line 1): the kernel's format decides where it is loaded and how the vCPUs start; use one or the other\n");
+	/* either order */
+	load_fails(
+		"[image \"x\"]\nfile = x\naddress = 0\n[linux]\nkernel = k\n",
+		"t.ini:1: [image \"x\"]: not allowed with [linux] (line 4): the kernel's format decides where it is loaded and how the vCPUs start; use one or the other\n");
+	load_fails("[linux]\ninitrd = r\n",
+		   "t.ini:1: [linux]: missing required key 'kernel'\n");
+	load_fails("[linux]\nkernel =\n",
+		   "t.ini:2: [linux] kernel: empty value (expected a file name)\n");
+	load_fails("[linux]\nkernel = k\nentry = 16\n",
+		   "t.ini:3: [linux] entry: invalid value '16' (must be one of: auto, 32, 64)\n");
+	load_fails("[linux]\nkernel = k\n[linux]\n",
+		   "t.ini:3: [linux]: duplicate section (first one at line 1)\n");
+	load_fails("[linux]\nkernal = k\n",
+		   "t.ini:2: [linux] kernal: unknown key 'kernal' (did you mean 'kernel'?)\n"
+		   "t.ini:1: [linux]: missing required key 'kernel'\n");
 }
 END_TEST
 
@@ -1086,6 +1254,9 @@ Suite *machine_suite(void)
 	tcase_add_test(tc, test_origin_error);
 	tcase_add_test(tc, test_file_fixture);
 	tcase_add_test(tc, test_file_relative);
+	tcase_add_test(tc, test_linux_section);
+	tcase_add_test(tc, test_linux_initrd_list);
+	tcase_add_test(tc, test_linux_cli);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");
@@ -1106,6 +1277,7 @@ Suite *machine_suite(void)
 	tcase_add_test(tc, test_syntax_errors);
 	tcase_add_test(tc, test_bad_values);
 	tcase_add_test(tc, test_cs_needs_real_mode);
+	tcase_add_test(tc, test_linux_alone);
 	tcase_add_test(tc, test_required_keys);
 	tcase_add_test(tc, test_all_errors_reported);
 	suite_add_tcase(s, tc);

@@ -582,6 +582,21 @@ START_TEST(test_shutdown)
 }
 END_TEST
 
+/* A machine that boots a kernel: its triple fault is its reboot, status 0,
+ * with no register dump. */
+START_TEST(test_shutdown_reboot)
+{
+	vcpu.shutdown_is_reboot = true;
+	ck_assert_int_eq(
+		handle((struct vmm_exit){ .reason = VMM_EXIT_SHUTDOWN }),
+		VMM_ACTION_STOP);
+	ck_assert_uint_eq(seen.stops, 1);
+	ck_assert_int_eq(seen.reason, VMM_STOP_REBOOT);
+	ck_assert_uint_eq(fake.get_regs, 0);
+	ck_assert(!vcpu.halted);
+}
+END_TEST
+
 START_TEST(test_exceptions)
 {
 	static const uint32_t vectors[] = { 6, 13, VMM_EXC_FETCH_OUTSIDE_RAM,
@@ -749,6 +764,7 @@ static Suite *vcpu_suite(void)
 	tcase_add_test(errors, test_mmio_invalid_length);
 	tcase_add_test(errors, test_strict_miss);
 	tcase_add_test(errors, test_shutdown);
+	tcase_add_test(errors, test_shutdown_reboot);
 	tcase_add_test(errors, test_exceptions);
 	tcase_add_test(errors, test_host_failures);
 	tcase_add_test(errors, test_run_fails);

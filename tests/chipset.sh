@@ -71,12 +71,12 @@ check "chipset none: set_irq is refused with the fix, and HLT ends the guest" 0 
 	"td: warning: set_irq(line 5): the machine has no interrupt controller" \
 	"set \`chipset = pc\` in its [machine] section"
 irqline pc 2
-run --timeout=0.3 "$tmp/irq.ini"
+run --timeout=1 "$tmp/irq.ini"
 check "chipset pc: line 2 is the cascade, refused with the valid lines" 124 \
 	"td: warning: set_irq(line 2): the machine has no such interrupt line" \
 	"lines 0-15 but 2"
 irqline pc 16
-run --timeout=0.3 "$tmp/irq.ini"
+run --timeout=1 "$tmp/irq.ini"
 check "chipset pc on tcg: line 16 is kvm's only" 124 \
 	"set_irq(line 16)" "16-23 only on kvm"
 
@@ -97,7 +97,6 @@ fi
 cat >"$tmp/bad.ini" <<'EOF2'
 [machine]
 chipset = pc
-memory = 5G
 
 [image "x"]
 file = x.bin
@@ -111,10 +110,9 @@ type = serial
 EOF2
 : >"$tmp/x.bin"
 run "$tmp/bad.ini"
-check "chipset pc: RAM over the IOAPIC, a chipset type, a chipset name" 1 \
-	"bad.ini:3: [machine] memory: 5368709120 bytes of guest RAM would cover the IOAPIC at 0xfec00000, which chipset pc (" \
-	"bad.ini:10: [device \"x\"] type: i8259 is part of chipset pc (" \
-	"bad.ini:12: [device \"pit\"]: the device name 'pit' belongs to chipset pc ("
+check "chipset pc: a chipset type, a chipset name" 1 \
+	"bad.ini:9: [device \"x\"] type: i8259 is part of chipset pc (" \
+	"bad.ini:11: [device \"pit\"]: the device name 'pit' belongs to chipset pc ("
 sed -i 's/^chipset = pc/chipset = isa/' "$tmp/bad.ini"
 run "$tmp/bad.ini"
 check "a chipset that does not exist" 1 \

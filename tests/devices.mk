@@ -4,7 +4,7 @@
 # each depends on its plugin. -no-install links a real binary, not a libtool
 # wrapper script, so that valgrind (VALGRIND=1) sees the test itself.
 DEVICE_TESTS = tests/check_serial tests/check_debugport tests/check_nullmmio \
-	tests/check_chardev tests/check_pic tests/check_pit
+	tests/check_chardev tests/check_pic tests/check_pit tests/check_i8042
 check_PROGRAMS += $(DEVICE_TESTS)
 TESTS += $(DEVICE_TESTS)
 
@@ -30,7 +30,7 @@ tests_check_chardev_CFLAGS = $(TEST_CFLAGS)
 tests_check_chardev_LDADD = $(DEVICE_TEST_LDADD)
 tests_check_chardev_LDFLAGS = $(DEVICE_TEST_LINKFLAGS)
 EXTRA_tests_check_chardev_DEPENDENCIES = devices/serial.la \
-	devices/debugport.la tests/chartest.la
+	devices/debugport.la tests/chartest.la tests/chrin.la
 
 tests_check_nullmmio_SOURCES = tests/check_nullmmio.c
 tests_check_nullmmio_CFLAGS = $(TEST_CFLAGS)
@@ -52,6 +52,14 @@ tests_check_pit_CFLAGS = $(TEST_CFLAGS)
 tests_check_pit_LDADD = $(DEVICE_TEST_LDADD)
 tests_check_pit_LDFLAGS = $(DEVICE_TEST_LINKFLAGS)
 EXTRA_tests_check_pit_DEPENDENCIES = devices/i8254.la devices/i8259.la
+
+# Chipset pc's 8042 through the kit, with its pc chipset for IRQ 1 and 12.
+tests_check_i8042_SOURCES = tests/check_i8042.c
+tests_check_i8042_CFLAGS = $(TEST_CFLAGS)
+tests_check_i8042_LDADD = $(DEVICE_TEST_LDADD)
+tests_check_i8042_LDFLAGS = $(DEVICE_TEST_LINKFLAGS)
+EXTRA_tests_check_i8042_DEPENDENCIES = devices/i8042.la devices/i8259.la \
+	devices/i8254.la
 
 # The kit against a real machine on tcg: the same accesses, the same
 # device-side result (runs plugvm, so not among the unit tests).

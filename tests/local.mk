@@ -37,7 +37,8 @@ TEST_GUESTS = tests/guests/intloop.bin tests/guests/pgcs.bin \
 	tests/guests/refuse.bin tests/guests/kitcmp.bin \
 	tests/guests/intr-real.bin tests/guests/intr-pm.bin \
 	tests/guests/intr-lm.bin tests/guests/intr-smp.bin \
-	tests/guests/smc.bin
+	tests/guests/smc.bin tests/guests/flood.bin tests/guests/console.bin \
+	tests/guests/bzimage.bin tests/guests/guard.bin tests/guests/stuck.bin
 noinst_DATA += $(TEST_GUESTS)
 EXTRA_DIST += $(TEST_GUESTS:.bin=.S)
 CLEANFILES += $(TEST_GUESTS) $(TEST_GUESTS:.bin=.o)
@@ -53,7 +54,8 @@ tests/guests/%.bin: tests/guests/%.o
 # Unit tests of the core.
 CORE_TESTS = tests/check_iobus tests/check_plugin tests/check_cpu \
 	tests/check_kvm_host tests/check_log tests/check_x86_intr \
-	tests/check_vcpu tests/check_events tests/check_tcg tests/check_chipset
+	tests/check_vcpu tests/check_events tests/check_tcg tests/check_chipset \
+	tests/check_boot_elf tests/check_boot tests/check_outputs
 check_PROGRAMS += $(CORE_TESTS)
 TESTS += $(CORE_TESTS)
 tests_check_iobus_SOURCES = tests/check_iobus.c
@@ -62,6 +64,9 @@ tests_check_iobus_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
 tests_check_events_SOURCES = tests/check_events.c
 tests_check_events_CFLAGS = $(TEST_CFLAGS)
 tests_check_events_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
+tests_check_outputs_SOURCES = tests/check_outputs.c
+tests_check_outputs_CFLAGS = $(TEST_CFLAGS)
+tests_check_outputs_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
 tests_check_log_SOURCES = tests/check_log.c
 tests_check_log_CFLAGS = $(TEST_CFLAGS)
 tests_check_log_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
@@ -70,7 +75,12 @@ tests_check_log_LDADD = vmm/libvmm-core.la $(TEST_LIBS)
 TEST_PLUGIN_FLAGS = -module -avoid-version -shared -rpath /nowhere $(SAN_LDFLAGS)
 check_LTLIBRARIES += tests/testdev.la tests/badabi.la tests/newapi.la \
 	tests/nosym.la tests/undefined.la tests/failcreate.la tests/misnamed.la \
-	tests/chartest.la
+	tests/chartest.la tests/chrin.la tests/stuck.la
+tests_chrin_la_SOURCES = tests/plugins/chrin.c
+tests_chrin_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
+# A device that never returns from one callback (tests/stop.sh).
+tests_stuck_la_SOURCES = tests/plugins/stuck.c
+tests_stuck_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 tests_chartest_la_SOURCES = tests/plugins/chartest.c
 tests_chartest_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 tests_testdev_la_SOURCES = tests/plugins/testdev.c
@@ -104,17 +114,26 @@ tests_check_chipset_SOURCES = tests/check_chipset.c tests/capture.h
 tests_check_chipset_CFLAGS = $(TEST_CFLAGS)
 tests_check_chipset_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
 EXTRA_tests_check_chipset_DEPENDENCIES = devices/i8259.la devices/i8254.la \
-	devices/debugport.la devices/nullmmio.la tests/testdev.la
+	devices/debugport.la devices/nullmmio.la tests/testdev.la \
+	devices/i8042.la tests/guests/bzimage.bin
 
 tests_check_vcpu_SOURCES = tests/check_vcpu.c
 tests_check_vcpu_CFLAGS = $(TEST_CFLAGS)
 tests_check_vcpu_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
 # The tcg accelerator itself: INTR, HLT waits, host writes to running
 # code; it runs the test guests above.
+# The kernel loaders on synthetic bzImages; the entry states run on tcg.
+tests_check_boot_SOURCES = tests/check_boot.c
+tests_check_boot_CFLAGS = $(TEST_CFLAGS)
+tests_check_boot_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
+EXTRA_tests_check_boot_DEPENDENCIES = $(TEST_GUESTS)
 tests_check_tcg_SOURCES = tests/check_tcg.c
 tests_check_tcg_CFLAGS = $(TEST_CFLAGS)
 tests_check_tcg_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
 EXTRA_tests_check_tcg_DEPENDENCIES = $(TEST_GUESTS)
+tests_check_boot_elf_SOURCES = tests/check_boot_elf.c
+tests_check_boot_elf_CFLAGS = $(TEST_CFLAGS)
+tests_check_boot_elf_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
 tests_check_cpu_SOURCES = tests/check_cpu.c
 tests_check_cpu_CFLAGS = $(TEST_CFLAGS)
 tests_check_cpu_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
@@ -129,6 +148,50 @@ tests_check_x86_intr_LDADD = $(TEST_LIBS)
 
 # The command line, end to end (TAP: each check counts).
 TESTS += tests/cli.sh
+TESTS += tests/console.sh
+# plugvm on a pseudo-terminal: raw mode, its restoring, Ctrl-A escapes.
+check_PROGRAMS += tests/check_console
+TESTS += tests/check_console
+tests_check_console_SOURCES = tests/check_console.c
+tests_check_console_CFLAGS = $(TEST_CFLAGS)
+tests_check_console_LDADD = $(TEST_LIBS)
+EXTRA_tests_check_console_DEPENDENCIES = tests/chrin.la \
+	tests/guests/console.bin
+EXTRA_DIST += tests/console.sh
+# The 16550A's input end to end, through the interrupt-driven echo guest.
+TESTS += tests/serial.sh
+EXTRA_DIST += tests/serial.sh
+# Stopping from the first millisecond to the last: signals and --timeout
+# during start-up, in a device callback that never returns, with output
+# nobody reads, in teardown (the watchdog, vmm/watchdog.h; TAP).
+TESTS += tests/stop.sh
+EXTRA_DIST += tests/stop.sh
+# Resource limits: --max-memory, memory above the host's RAM (TAP).
+TESTS += tests/limits.sh
+EXTRA_DIST += tests/limits.sh
+# Hostile guests (tests/hostile/*.ini, each with what it expects in its
+# comments): storms, huge and unmapped string I/O, jumps into nothing,
+# garbage in each mode, a triple fault, guests that never stop (TAP).
+TESTS += tests/hostile.sh
+HOSTILE_GUESTS = tests/hostile/storm.bin tests/hostile/rep.bin \
+	tests/hostile/jump.bin tests/hostile/lm-jump.bin tests/hostile/lm-far.bin \
+	tests/hostile/garbage-16.bin tests/hostile/garbage-32.bin \
+	tests/hostile/garbage-64.bin
+noinst_DATA += $(HOSTILE_GUESTS)
+EXTRA_DIST += tests/hostile.sh tests/hostile/hostile.h tests/hostile/garbage.S \
+	$(filter-out tests/hostile/garbage-%,$(HOSTILE_GUESTS:.bin=.S)) \
+	$(patsubst $(srcdir)/%,%,$(wildcard $(srcdir)/tests/hostile/*.ini))
+CLEANFILES += $(HOSTILE_GUESTS) $(HOSTILE_GUESTS:.bin=.o)
+tests/hostile/garbage-%.o: tests/hostile/garbage.S tests/hostile/hostile.h
+	$(AM_V_GEN)$(MKDIR_P) tests/hostile && \
+	$(CCAS) $(CCASFLAGS) -DMODE=$* -c -o $@ $<
+tests/hostile/%.o: tests/hostile/%.S tests/hostile/hostile.h
+	$(AM_V_GEN)$(MKDIR_P) tests/hostile && \
+	$(CCAS) $(CCASFLAGS) -c -o $@ $<
+tests/hostile/%.bin: tests/hostile/%.o
+	$(AM_V_GEN)$(GUEST_LD) -m elf_x86_64 -N -e _start -Ttext=0x1000 \
+		--oformat binary -o $@ $<
+
 # The bad-file corpus: tests/bad/*.ini and a few made at run time, each
 # status 1 with one FILE:LINE message (TAP).
 TESTS += tests/bad.sh
@@ -136,6 +199,9 @@ EXTRA_DIST += tests/bad.sh tests/bad
 # `[machine] chipset` end to end: errors, set_irq refusals, an IRQ on tcg.
 TESTS += tests/chipset.sh
 EXTRA_DIST += tests/chipset.sh
+# [linux] machines: finding the kernel, and each refusal
+TESTS += tests/linux.sh
+EXTRA_DIST += tests/linux.sh
 # Host functions from a plugin's own threads while the guest runs: 1000
 # machines on each accelerator (STRESS_RUNS=N for fewer; TAP).
 TESTS += tests/stress.sh
@@ -145,6 +211,30 @@ check_LTLIBRARIES += tests/stress.la
 tests_stress_la_SOURCES = tests/plugins/stress.c
 tests_stress_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
 tests_stress_la_LIBADD = -lpthread
+# Broken plugins (crash, exit(), hang) and the sandbox, end to end (TAP).
+TESTS += tests/guard.sh
+EXTRA_DIST += tests/guard.sh
+check_LTLIBRARIES += tests/faulty.la tests/faultyok.la tests/crashctor.la \
+	tests/faultybogus.la
+# Built without the sanitizers: their breakage is plugvm's to report, not
+# UBSan's to catch first (a NULL store, a division by zero).
+FAULTY_CFLAGS = -std=c11 $(WARN_CFLAGS)
+tests_faulty_la_SOURCES = tests/plugins/faulty.c
+tests_faulty_la_CFLAGS = $(FAULTY_CFLAGS)
+tests_faulty_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
+tests_faultyok_la_SOURCES = tests/plugins/faulty.c
+tests_faultyok_la_CFLAGS = $(FAULTY_CFLAGS)
+tests_faultyok_la_CPPFLAGS = $(AM_CPPFLAGS) -DFAULTY_LISTS_SOCKET -DFAULTY_NAME='"faultyok"'
+tests_faultyok_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
+tests_faultybogus_la_SOURCES = tests/plugins/faulty.c
+tests_faultybogus_la_CFLAGS = $(FAULTY_CFLAGS)
+tests_faultybogus_la_CPPFLAGS = $(AM_CPPFLAGS) -DFAULTY_LISTS_BOGUS -DFAULTY_NAME='"faultybogus"'
+tests_faultybogus_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
+tests_crashctor_la_SOURCES = tests/plugins/faulty.c
+tests_crashctor_la_CFLAGS = $(FAULTY_CFLAGS)
+tests_crashctor_la_CPPFLAGS = $(AM_CPPFLAGS) -DFAULTY_CTOR -DFAULTY_NAME='"crashctor"'
+tests_crashctor_la_LDFLAGS = $(TEST_PLUGIN_FLAGS) -no-undefined
+
 # A reconfigure rebuilds what it changed (config.h, paths.h; TAP).
 TESTS += tests/rebuild.sh
 EXTRA_DIST += tests/rebuild.sh

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Run one machine file and compare what the guest printed and plugvm's exit
-# status with tests/expected/NAME.out and NAME.status (0 when absent).
+# status with tests/expected/NAME.out and NAME.status (0 when absent),
+# with tests/expected/NAME.in piped to its standard input when it exists.
 # Used as the log compiler of every configs/*.ini test. PLUGVM_ACCEL picks
 # the accelerator: tcg by default, so that the suite means the same on every
 # host; `PLUGVM_ACCEL=kvm make check` runs the machines on this host's KVM,
@@ -26,9 +27,13 @@ wrap=
 [ "${VALGRIND:-0}" = 1 ] && wrap="valgrind --quiet --error-exitcode=99 \
 	--leak-check=full --errors-for-leak-kinds=definite"
 status=0
+# NAME.in: what the guest reads on its standard input (the first serial
+# port's), through a pipe; nothing (/dev/null) for the others.
+input=$srcdir/tests/expected/$name.in
+[ -f "$input" ] || input=/dev/null
 # The example's rtc.so (plugins/example.mk) for rtc-irq.ini; the build
 # tree's devices come after it, as plugvm finds them itself.
-$wrap "$builddir/vmm/plugvm" --accel "${PLUGVM_ACCEL:-tcg}" \
+cat "$input" | $wrap "$builddir/vmm/plugvm" --accel "${PLUGVM_ACCEL:-tcg}" \
 	--plugin-path "$builddir/plugins/example/.libs" \
 	--timeout 60 "$machine" >"$out" 2>"$err" || status=$?
 

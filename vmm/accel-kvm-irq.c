@@ -13,7 +13,9 @@
  *   LINT1 NMI), as SeaBIOS and kvmtool program them; the other vCPUs keep
  *   LINT0 masked, as KVM resets them;
  * - every vCPU runs from its start state at once: with an in-kernel
- *   LAPIC, KVM would hold vCPUs other than 0 until INIT and SIPI.
+ *   LAPIC, KVM would hold vCPUs other than 0 until INIT and SIPI; but
+ *   a machine that boots a kernel (accel_vm_config.aps_wait_sipi) keeps
+ *   them waiting there, as the kernel starts them itself.
  * Device lines are GSIs: KVM's default routing sends 0-15 to the PICs and
  * the IOAPIC (whose pins start masked), 16-23 to the IOAPIC only.
  *
@@ -129,13 +131,16 @@ static void lapic_set(struct kvm_lapic_state *s, unsigned reg, uint32_t v)
 	memcpy(&s->regs[reg], &v, sizeof(v));
 }
 
-int vmm_kvm_irqchip_vcpu_init(int fd, unsigned index)
+int vmm_kvm_irqchip_vcpu_init(int fd, unsigned index, bool wait_sipi)
 {
 	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
 	struct kvm_lapic_state lapic;
 	int r;
 
 	if (index != 0) {
+		/* KVM resets an AP to "uninitialized": it waits for SIPI */
+		if (wait_sipi)
+			return 0;
 		r = vmm_kvm_ioctl(fd, KVM_SET_MP_STATE, (unsigned long)&mp);
 		if (r)
 			vmm_err("kvm: vCPU %u: KVM_SET_MP_STATE (runnable): %s",

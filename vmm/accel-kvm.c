@@ -61,6 +61,8 @@ struct accel_vm {
 	size_t run_size;	  /* of each vCPU's kvm_run mapping */
 	struct kvm_cpuid2 *cpuid; /* what KVM supports, for every vCPU */
 	bool irqchip; /* the kernel's PC chipset (accel-kvm-irq.c) */
+	bool aps_wait_sipi; /* vCPUs > 0 wait for INIT/SIPI (irqchip) */
+	bool tsc_deadline; /* the in-kernel LAPIC has the TSC-deadline mode */
 };
 
 struct accel_vcpu {
@@ -192,6 +194,86 @@ static int get_supported_cpuid(int kvm_fd, struct kvm_cpuid2 **out)
 	return -E2BIG;
 }
 
+/* CPUID leaves and bits vmm_kvm_cpuid_for_vcpu() sets. */
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID_1_ECX_HYPERVISOR (1u << 31)
+#define CPUID_6_ECX_EPB (1u << 3)
+#define CPUID_PERFMON 0xa
+#define CPUID_KVM_SIGNATURE 0x40000000u
+#define CPUID_KVM_FEATURES 0x40000001u
+
+/* Leaf @function (subleaf @index) of @c, or NULL. */
+static struct kvm_cpuid_entry2 *cpuid_find(struct kvm_cpuid2 *c,
+					   uint32_t function, uint32_t index)
+{
+	for (unsigned i = 0; i < c->nent; i++)
+		if (c->entries[i].function == function &&
+		    c->entries[i].index == index)
+			return &c->entries[i];
+	return NULL;
+}
+
+struct kvm_cpuid2 *vmm_kvm_cpuid_for_vcpu(const struct kvm_cpuid2 *supported,
+					  unsigned index, bool tsc_deadline)
+{
+	/* room for the two KVM leaves, should KVM not list them */
+	size_t size = sizeof(*supported) +
+		      (supported->nent + 2) * sizeof(supported->entries[0]);
+	struct kvm_cpuid2 *c = calloc(1, size);
+	struct kvm_cpuid_entry2 *sig;
+
+	if (!c)
+		return NULL;
+	memcpy(c, supported, sizeof(*supported) +
+				     supported->nent *
+					     sizeof(supported->entries[0]));
+	for (unsigned i = 0; i < c->nent; i++) {
+		struct kvm_cpuid_entry2 *e = &c->entries[i];
+
+		switch (e->function) {
+		case 1:
+			e->ebx = (e->ebx & 0x00ffffffu) | (index << 24);
+			e->ecx |= CPUID_1_ECX_HYPERVISOR;
+			if (tsc_deadline)
+				e->ecx |= CPUID_1_ECX_TSC_DEADLINE;
+			break;
+		case 6: /* no energy-performance bias MSR to offer */
+			e->ecx &= ~CPUID_6_ECX_EPB;
+			break;
+		case CPUID_PERFMON: /* no virtual PMU promised */
+			e->eax = 0;
+			break;
+		case 0xb:
+		case 0x1f:
+			e->edx = index;
+			break;
+		case 0x8000001e:
+			e->eax = index;
+			break;
+		}
+	}
+	/* KVM lists its leaves itself; a KVM that did not still gets its
+	 * signature said, with no paravirtual features promised. */
+	sig = cpuid_find(c, CPUID_KVM_SIGNATURE, 0);
+	if (!sig) {
+		sig = &c->entries[c->nent++];
+		memset(sig, 0, sizeof(*sig));
+		sig->function = CPUID_KVM_SIGNATURE;
+		memcpy(&sig->ebx, "KVMK", 4);
+		memcpy(&sig->ecx, "VMKV", 4);
+		memcpy(&sig->edx, "M\0\0\0", 4);
+	}
+	if (sig->eax < CPUID_KVM_FEATURES)
+		sig->eax = CPUID_KVM_FEATURES;
+	if (!cpuid_find(c, CPUID_KVM_FEATURES, 0)) {
+		struct kvm_cpuid_entry2 *f = &c->entries[c->nent++];
+
+		memset(f, 0, sizeof(*f));
+		f->function = CPUID_KVM_FEATURES;
+	}
+	return c;
+}
+
 static void kvm_vm_destroy(struct accel_vm *kv)
 {
 	if (!kv)
@@ -202,6 +284,39 @@ static void kvm_vm_destroy(struct accel_vm *kv)
 		close(kv->kvm_fd);
 	free(kv->cpuid);
 	free(kv);
+}
+
+/*
+ * Where Intel's KVM keeps the three pages of its real-mode TSS and the
+ * page of its EPT identity map (for a guest in real mode, or with paging
+ * off, on CPUs without unrestricted guest): KVM_SET_TSS_ADDR and
+ * KVM_SET_IDENTITY_MAP_ADDR, before the first vCPU, at QEMU's addresses
+ * just under the BIOS at the top of the 4 GiB space, in the hole below
+ * 4 GiB that RAM never covers (guestmem.h). AMD's KVM accepts both and
+ * uses neither.
+ */
+static int set_tss_identity_map(struct accel_vm *kv)
+{
+	uint64_t map = KVM_IDENTITY_MAP_ADDR;
+	int r;
+
+	_Static_assert(VMM_GUESTMEM_LOW_MAX <= KVM_IDENTITY_MAP_ADDR,
+		       "KVM's real-mode pages are in the hole below 4 GiB");
+	r = vmm_kvm_ioctl(kv->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_ADDR);
+	if (r) {
+		vmm_err("kvm: KVM_SET_TSS_ADDR 0x%llx: %s", KVM_TSS_ADDR,
+			strerror(-r));
+		return r;
+	}
+	if (vmm_kvm_ioctl(kv->kvm_fd, KVM_CHECK_EXTENSION,
+			  KVM_CAP_SET_IDENTITY_MAP_ADDR) <= 0)
+		return 0; /* then KVM's default, the same address */
+	r = vmm_kvm_ioctl(kv->vm_fd, KVM_SET_IDENTITY_MAP_ADDR,
+			  (unsigned long)&map);
+	if (r)
+		vmm_err("kvm: KVM_SET_IDENTITY_MAP_ADDR 0x%llx: %s",
+			KVM_IDENTITY_MAP_ADDR, strerror(-r));
+	return r;
 }
 
 static int kvm_vm_create(const struct accel_vm_config *cfg,
@@ -253,42 +368,49 @@ static int kvm_vm_create(const struct accel_vm_config *cfg,
 	}
 	kv->vm_fd = r;
 
-	/* Only Intel's real mode emulation uses them; keep them off RAM. */
-	if (mem->size <= KVM_IDENTITY_MAP_ADDR) {
-		r = vmm_kvm_ioctl(kv->vm_fd, KVM_SET_TSS_ADDR, KVM_TSS_ADDR);
-		if (r) {
-			vmm_err("kvm: KVM_SET_TSS_ADDR: %s", strerror(-r));
-			goto out_destroy;
-		}
-	} else {
-		vmm_warn("kvm: RAM covers 0x%llx: real mode on older Intel "
-			 "CPUs may fail",
-			 KVM_TSS_ADDR);
-	}
+	r = set_tss_identity_map(kv);
+	if (r)
+		goto out_destroy;
 
-	/* Before the first vCPU, which gets a LAPIC then. (Intel's EPT
-	 * identity map page stays at KVM's default, KVM_IDENTITY_MAP_ADDR,
-	 * which the check above keeps off RAM too.) */
+	/* Before the first vCPU, which gets a LAPIC then. */
 	if (cfg->irqchip) {
 		r = vmm_kvm_irqchip_create(kv->kvm_fd, kv->vm_fd);
 		if (r)
 			goto out_destroy;
 		kv->irqchip = true;
+		kv->aps_wait_sipi = cfg->aps_wait_sipi;
+		/* KVM leaves this bit to user space, as it depends on its
+		 * LAPIC: without it a kernel calibrates the LAPIC timer
+		 * against the PIT, which fails when the host is slow (a
+		 * nested VM), and it then ticks from the PIT */
+		kv->tsc_deadline =
+			vmm_kvm_ioctl(kv->kvm_fd, KVM_CHECK_EXTENSION,
+				      KVM_CAP_TSC_DEADLINE_TIMER) > 0;
 	}
 
-	region = (struct kvm_userspace_memory_region){
-		.slot = 0,
-		.flags = 0,
-		.guest_phys_addr = 0,
-		.memory_size = mem->size,
-		.userspace_addr = (uintptr_t)mem->host,
-	};
-	r = vmm_kvm_ioctl(kv->vm_fd, KVM_SET_USER_MEMORY_REGION,
-		      (unsigned long)&region);
-	if (r) {
-		vmm_err("kvm: KVM_SET_USER_MEMORY_REGION (%llu bytes): %s",
-			(unsigned long long)mem->size, strerror(-r));
-		goto out_destroy;
+	/* Slot 0: RAM at 0; slot 1: RAM above the hole, at 4 GiB. */
+	for (unsigned slot = 0; slot < 2; slot++) {
+		uint64_t size = slot ? mem->high : vmm_guestmem_low(mem);
+
+		if (!size)
+			continue;
+		region = (struct kvm_userspace_memory_region){
+			.slot = slot,
+			.flags = 0,
+			.guest_phys_addr = slot ? VMM_GUESTMEM_HIGH_BASE : 0,
+			.memory_size = size,
+			.userspace_addr = (uintptr_t)mem->host +
+					  (slot ? vmm_guestmem_low(mem) : 0),
+		};
+		r = vmm_kvm_ioctl(kv->vm_fd, KVM_SET_USER_MEMORY_REGION,
+				  (unsigned long)&region);
+		if (r) {
+			vmm_err("kvm: KVM_SET_USER_MEMORY_REGION (%llu bytes at 0x%llx): %s",
+				(unsigned long long)size,
+				(unsigned long long)region.guest_phys_addr,
+				strerror(-r));
+			goto out_destroy;
+		}
 	}
 	pthread_once(&handler_once, install_kick_handler);
 	*out = kv;
@@ -333,39 +455,87 @@ static void segment_from_kvm(struct vmm_segment *s, const struct kvm_segment *k)
 }
 
 /*
- * Give vCPU @index what KVM supports, with its own APIC ID (CPUID 1,
- * 0xb, 0x1f and AMD's 0x8000001e), so long mode (CPUID.LM) is allowed.
+ * Give vCPU @index what KVM supports, fixed up for a guest kernel
+ * (vmm_kvm_cpuid_for_vcpu()), so long mode (CPUID.LM) is allowed and Linux
+ * finds the hypervisor, kvm-clock and its own APIC ID.
  */
-static int set_cpuid(struct accel_vcpu *kc,
-		     const struct kvm_cpuid2 *supported, unsigned index)
+static int set_cpuid(struct accel_vcpu *kc, const struct accel_vm *kv,
+		     unsigned index)
 {
-	size_t size = sizeof(*supported) +
-		      supported->nent * sizeof(supported->entries[0]);
-	struct kvm_cpuid2 *c = malloc(size);
+	struct kvm_cpuid2 *c =
+		vmm_kvm_cpuid_for_vcpu(kv->cpuid, index, kv->tsc_deadline);
 	int r;
 
 	if (!c)
 		return -ENOMEM;
-	memcpy(c, supported, size);
-	for (unsigned i = 0; i < c->nent; i++) {
-		struct kvm_cpuid_entry2 *e = &c->entries[i];
-
-		switch (e->function) {
-		case 1:
-			e->ebx = (e->ebx & 0x00ffffffu) | (index << 24);
-			break;
-		case 0xb:
-		case 0x1f:
-			e->edx = index;
-			break;
-		case 0x8000001e:
-			e->eax = index;
-			break;
-		}
-	}
 	r = vmm_kvm_ioctl(kc->fd, KVM_SET_CPUID2, (unsigned long)c);
 	free(c);
 	return r;
+}
+
+/*
+ * The MSRs a vCPU starts with, as kvmtool sets them (x86/kvm-cpu.c):
+ * SYSENTER, SYSCALL and the TSC at 0, fast string operations on; and, as
+ * Firecracker does, the MTRRs on with write-back as the default type, so
+ * a kernel that reads its MTRRs does not take RAM for uncached.
+ */
+static const struct {
+	uint32_t index;
+	uint64_t value;
+	const char *name;
+} initial_msrs[] = {
+	{ 0x174, 0, "IA32_SYSENTER_CS" },
+	{ 0x175, 0, "IA32_SYSENTER_ESP" },
+	{ 0x176, 0, "IA32_SYSENTER_EIP" },
+	{ 0xc0000081, 0, "STAR" },
+	{ 0xc0000083, 0, "CSTAR" },
+	{ 0xc0000102, 0, "KERNEL_GS_BASE" },
+	{ 0xc0000084, 0, "SYSCALL_MASK" },
+	{ 0xc0000082, 0, "LSTAR" },
+	{ 0x10, 0, "IA32_TSC" },
+	{ 0x1a0, 1u << 0, "IA32_MISC_ENABLE (fast strings)" },
+	{ 0x2ff, (1u << 11) | 6, "MTRRdefType (enabled, write-back)" },
+};
+#define N_INITIAL_MSRS (sizeof(initial_msrs) / sizeof(initial_msrs[0]))
+
+/*
+ * Load initial_msrs into vCPU @index. KVM_SET_MSRS stops at the first MSR
+ * it refuses and returns how many it set: an MSR this KVM lacks is said
+ * at -v and skipped, the others still set.
+ */
+static int set_msrs(struct accel_vcpu *kc, unsigned index)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e[N_INITIAL_MSRS];
+	} m;
+	size_t done = 0;
+
+	while (done < N_INITIAL_MSRS) {
+		int r;
+
+		memset(&m, 0, sizeof(m));
+		m.hdr.nmsrs = (uint32_t)(N_INITIAL_MSRS - done);
+		for (size_t i = done; i < N_INITIAL_MSRS; i++) {
+			m.e[i - done].index = initial_msrs[i].index;
+			m.e[i - done].data = initial_msrs[i].value;
+		}
+		r = vmm_kvm_ioctl(kc->fd, KVM_SET_MSRS, (unsigned long)&m);
+		if (r < 0) {
+			vmm_err("kvm: vCPU %u: KVM_SET_MSRS: %s", index,
+				strerror(-r));
+			return r;
+		}
+		done += (size_t)r;
+		if (done < N_INITIAL_MSRS) {
+			vmm_debug("kvm: vCPU %u: KVM refuses MSR 0x%x (%s); "
+				  "left as KVM resets it",
+				  index, initial_msrs[done].index,
+				  initial_msrs[done].name);
+			done++;
+		}
+	}
+	return 0;
 }
 
 /* Load @regs into the vCPU: segments, tables, control registers, GPRs. */
@@ -478,17 +648,21 @@ static int kvm_vcpu_create(struct accel_vm *kv, unsigned index,
 	kc->run = run;
 	kc->run_size = kv->run_size;
 
-	r = set_cpuid(kc, kv->cpuid, index);
+	r = set_cpuid(kc, kv, index);
 	if (r) {
 		vmm_err("kvm: vCPU %u: KVM_SET_CPUID2: %s", index,
 			strerror(-r));
 		goto out_destroy;
 	}
+	r = set_msrs(kc, index);
+	if (r)
+		goto out_destroy;
 	r = set_regs(kc, regs, index);
 	if (r)
 		goto out_destroy;
 	if (kv->irqchip) {
-		r = vmm_kvm_irqchip_vcpu_init(kc->fd, index);
+		r = vmm_kvm_irqchip_vcpu_init(kc->fd, index,
+					      kv->aps_wait_sipi);
 		if (r)
 			goto out_destroy;
 	}
@@ -618,6 +792,9 @@ static int kvm_vcpu_run(struct accel_vcpu *kc, struct vmm_exit *exit)
 			sink->run_ns += vmm_now_ns() - t0;
 
 		if (r < 0) {
+			/* An AP that waited for INIT/SIPI got them: run it. */
+			if (errno == EAGAIN)
+				continue;
 			if (errno == EINTR) {
 				/* Kicked: a signal, or immediate_exit. */
 				__atomic_store_n(&run->immediate_exit, 0,

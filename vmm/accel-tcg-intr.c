@@ -195,8 +195,8 @@ static void apply_flush(struct accel_vcpu *tv)
 
 	paging = vmm_tcg_paging(tv);
 	for (unsigned i = 0; i < n; i++) {
-		uint64_t end = r[i].end < tv->mem->size ? r[i].end
-							 : tv->mem->size;
+		uint64_t top = vmm_guestmem_top(tv->mem);
+		uint64_t end = r[i].end < top ? r[i].end : top;
 
 		if (r[i].start >= end)
 			continue;

@@ -126,13 +126,12 @@ static uint64_t code_address(struct accel_vcpu *tv, enum vmm_cpu_mode mode)
 /* Up to 15 guest bytes at @addr, as many as are in RAM. */
 static size_t code_bytes(struct accel_vcpu *tv, uint64_t addr, uint8_t b[15])
 {
-	const struct vmm_guestmem *mem = tv->mem;
-	size_t n;
+	size_t n = 15;
 
-	if (addr >= mem->size)
-		return 0;
-	n = mem->size - addr < 15 ? mem->size - addr : 15;
-	return vmm_guestmem_read(mem, addr, b, n) ? 0 : n;
+	/* as many as are in the same stretch of RAM */
+	while (n && vmm_guestmem_read(tv->mem, addr, b, n))
+		n--;
+	return n;
 }
 
 /* How many of the @n bytes at @b are instruction prefixes. */

@@ -234,7 +234,7 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t address,
 {
 	const uint64_t gib = 1ull << 30;
 	struct accel_vcpu *tv = user;
-	uint64_t ram_end = tv->mem->size;
+	uint64_t ram_end = vmm_guestmem_top(tv->mem);
 	uint64_t base = address & ~(gib - 1), end = base + gib;
 
 	if (type == UC_MEM_FETCH_UNMAPPED) {
@@ -318,14 +318,20 @@ static int tcg_vcpu_create(struct accel_vm *vm, unsigned index,
 	 * #PF is in flight, so the guest's next #DE becomes a double fault.
 	 */
 	uc_ctl_exits_enable(tv->uc);
-	err = uc_mem_map_ptr(tv->uc, 0, mem->size, UC_PROT_ALL, mem->host);
+	err = uc_mem_map_ptr(tv->uc, 0, vmm_guestmem_low(mem), UC_PROT_ALL,
+			     mem->host);
+	if (!err && mem->high)
+		err = uc_mem_map_ptr(tv->uc, VMM_GUESTMEM_HIGH_BASE, mem->high,
+				     UC_PROT_ALL,
+				     mem->host + vmm_guestmem_low(mem));
 	if (err) {
 		vmm_err("tcg: cannot map %" PRIu64 " bytes of guest RAM: %s",
 			mem->size, uc_strerror(err));
 		goto out_destroy;
 	}
-	if (mem->size < GIB4) {
-		ret = map_window(tv, mem->size, GIB4 - mem->size);
+	if (vmm_guestmem_low(mem) < GIB4) {
+		ret = map_window(tv, vmm_guestmem_low(mem),
+				 GIB4 - vmm_guestmem_low(mem));
 		if (ret)
 			goto out_destroy;
 	}

@@ -44,6 +44,14 @@ struct accel_vm_config {
 	 * for it instead of ending the vCPU.
 	 */
 	bool irqchip;
+	/*
+	 * With irqchip on kvm: vCPUs other than 0 wait for INIT and SIPI
+	 * from vCPU 0 (their start registers are then unused), as a kernel
+	 * that brings up its own CPUs expects (Linux's SMP boot, from the
+	 * MP table). Without it they run from their start state at once.
+	 * tcg ignores it (it cannot run such kernels).
+	 */
+	bool aps_wait_sipi;
 };
 
 struct accel_ops {

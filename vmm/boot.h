@@ -47,9 +47,20 @@ struct vmm_memmap {
 	size_t n, cap;
 };
 
-/* Fixed places in a [linux] machine's low memory. */
+/*
+ * Fixed places in a [linux] machine's low memory. Everything from
+ * VMM_BOOT_EBDA to 1 MiB is reserved in the memory map; kernels load at
+ * 1 MiB and up.
+ */
 #define VMM_BOOT_EBDA 0x9fc00ULL /* reserved from here to 1 MiB */
+#define VMM_BOOT_ZEROPAGE 0xe0000ULL /* Linux: boot_params; multiboot:
+				      * free for the loader to use */
+#define VMM_BOOT_CMDLINE 0xe1000ULL /* the command line, NUL-terminated */
+#define VMM_BOOT_CMDLINE_MAX 0x8000ULL /* bytes, with the NUL */
+#define VMM_BOOT_GDT 0xe9000ULL /* the GDT page */
+#define VMM_BOOT_PML4 0xea000ULL /* PML4, PDPT, 4 PDs: 0-4 GiB identity */
 #define VMM_BOOT_MPTABLE 0xf0000ULL /* the MP floating pointer and table */
+#define VMM_BOOT_HIGH 0x100000ULL /* 1 MiB: where kernels go */
 
 enum vmm_kernel_format {
 	VMM_KERNEL_BZIMAGE,
@@ -65,9 +76,13 @@ struct vmm_boot_ctx {
 	const struct vmm_memmap *map;
 	unsigned n_vcpus;
 	bool accel_is_tcg; /* a bzImage needs kvm: refused on tcg */
+	bool kvm_emulated; /* kvm, but the host's only emulates: refused
+			    * for a bzImage, as tcg is */
 	/* out */
 	enum vmm_kernel_format format;
 	struct vmm_cpu_setup setup; /* mode, entry, preset registers */
+	struct vmm_boot_layout layout; /* the GDT and page tables the vCPUs
+					* start with (vmm_boot_cpu_tables()) */
 };
 
 /*
@@ -91,10 +106,45 @@ bool vmm_boot_is_elf(const uint8_t *img, size_t len);
 int vmm_boot_load_elf(struct vmm_boot_ctx *ctx, const uint8_t *img,
 		      size_t len);
 
+/*
+ * For the loaders (boot.c): write plugvm's GDT (VMM_GDT_* selectors) at
+ * VMM_BOOT_GDT and, for long mode, identity page tables for the lowest
+ * 4 GiB at VMM_BOOT_PML4, and point ctx->layout at them. 0, or -ENOSPC
+ * (said) when RAM ends below 1 MiB.
+ */
+int vmm_boot_cpu_tables(struct vmm_boot_ctx *ctx, enum vmm_cpu_mode mode);
+
+/*
+ * Open @path (a regular file; a FIFO is refused, not waited on) for a
+ * loader: *@fd and its size in *@size. @what ("kernel", "initrd") and @o
+ * for the message. 0 or -errno (said).
+ */
+int vmm_boot_open(const char *path, const struct vmm_origin *o,
+		  const char *what, int *fd, uint64_t *size);
+
+/* Read @size bytes of @fd (opened by vmm_boot_open()) into @dst. 0 or
+ * -errno (said, naming @path at @o). */
+int vmm_boot_read(int fd, const char *path, const struct vmm_origin *o,
+		  void *dst, uint64_t size);
+
 /* Memory map helpers (memmap.c): add a range (merged with neighbours of
- * the same type; a later reserved range carves RAM), free. -ENOMEM. */
+ * the same type; a later range replaces what it overlaps, so a reserved
+ * range carves RAM), free. 0, -ENOMEM, or -EINVAL for a range that wraps
+ * past 2^64. A size of 0 adds nothing. */
 int vmm_memmap_add(struct vmm_memmap *map, uint64_t addr, uint64_t size,
 		   uint32_t type);
 void vmm_memmap_free(struct vmm_memmap *map);
+
+struct vmm_iobus;
+
+/*
+ * The PC memory map of a machine (memmap.c): RAM at 0 to VMM_BOOT_EBDA,
+ * reserved from there to 1 MiB (what plugvm keeps there), RAM from 1 MiB
+ * to the end of low RAM, RAM at 4 GiB when the machine has more than
+ * 3 GiB, and every MMIO range on @bus reserved (whole pages); with
+ * @chipset_pc the IOAPIC and LAPIC pages too. 0 or -ENOMEM.
+ */
+int vmm_memmap_pc(struct vmm_memmap *map, const struct vmm_guestmem *mem,
+		  const struct vmm_iobus *bus, bool chipset_pc);
 
 #endif

@@ -1,34 +1,494 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * chardev.c - character sinks: stdout, a file, or nothing.
+ * chardev.c - character devices: bounded output, flow-controlled input,
+ * and the console's terminal (chardev.h says what and why).
+ *
+ * Locks: a destination's lock guards its buffer and its watch's state; it
+ * is taken before the event loop's (vmm_watch_set() under it). An input's
+ * state is guarded by its owner's lock (the device's): its callbacks run
+ * under it, and so do the device's calls of input_ready(), except for the
+ * `paused` flag, which any thread may clear.
  */
 #include "config.h"
 
 #include "chardev.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+/* A destination writes its buffer out when it holds this much... */
+#define DIRECT_FLUSH_AT 4096
+/* ...and one that can stall, what it holds this long after the first
+ * byte came: one write(2) for many bytes, not one each. */
+#define STALL_FLUSH_NS 1000000u
+/* An input reads at most this much at a time. */
+#define IN_CHUNK 4096
+
+struct vmm_chardev_dest {
+	struct vmm_chardevs *cs;
+	pthread_mutex_t lock;
+	int fd;
+	bool own_fd;
+	bool stall;   /* a consumer that can stall: never wait for it */
+	bool sock;    /* send(MSG_DONTWAIT) */
+	bool careful; /* blocking descriptor: poll first, PIPE_BUF at most */
+	char *buf;
+	size_t len, cap;
+	int err; /* the first failure; everything after it is dropped */
+	struct vmm_watch *watch;
+	bool watching;
+	struct vmm_timer *flush; /* writes out what a millisecond gathered */
+	bool flush_armed;
+	bool gave_up; /* a final flush timed out: the others do not wait */
+	unsigned refs;
+	uint64_t lost; /* accepted, then lost to a failure or at the end */
+	struct vmm_chardev_dest *next; /* every live destination */
+};
+
+struct kit_event {
+	uint64_t at; /* after this many bytes were taken */
+	uint32_t event;
+};
+
+struct vmm_chardev_in {
+	struct vmm_chardevs *cs;
+	int fd; /* -1: the kit's, fed by the test */
+	bool own_fd;
+	bool is_stdin;
+	bool console; /* the terminal: escapes */
+	bool regular; /* epoll cannot wait on it: a timer polls */
+	bool off;     /* reads nothing more (EOF, quit, background job) */
+	const struct plugvm_chardev_input *ops;
+	void *opaque;
+	struct vmm_events_owner *owner;
+	struct vmm_watch *watch;
+	struct vmm_timer *timer;
+	atomic_bool paused; /* can_receive() said 0: wait for input_ready() */
+	bool escape;	    /* Ctrl-A seen */
+	uint8_t carry[IN_CHUNK]; /* read, not yet delivered */
+	size_t carry_len;
+	/* the kit's queue */
+	uint8_t *q;
+	size_t qlen, qcap;
+	uint64_t taken;
+	struct kit_event *evs;
+	size_t n_evs, cap_evs;
+	atomic_bool kick;
+	struct vmm_chardev_in *next; /* the set's inputs */
+};
+
+struct vmm_chardevs {
+	struct vmm_events *ev;
+	bool manual;
+	void (*quit)(void *ctx);
+	void *ctx;
+	pthread_mutex_t lock; /* the fields below */
+	struct vmm_chardev_dest *stdout_dest;
+	struct vmm_chardev_in *stdin_in;
+	char *stdin_holder;
+	struct vmm_chardev_in *inputs;
+	struct vmm_events_owner owner; /* output watches: no lock */
+	atomic_bool raw; /* this set put the terminal in raw mode */
+};
+
+/* ------------------------------------------------------------------------ */
+/* The console's terminal, and what crash handlers reach                     */
+/* ------------------------------------------------------------------------ */
+
+static struct termios console_saved;
+static atomic_int console_raw; /* lock-free: a signal handler reads it */
+static pthread_mutex_t dests_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct vmm_chardev_dest *_Atomic dests;
+
+void vmm_console_restore(void)
+{
+	if (!atomic_exchange(&console_raw, 0))
+		return;
+	tcsetattr(STDIN_FILENO, TCSANOW, &console_saved);
+}
+
+static void console_restore_at_exit(void)
+{
+	vmm_console_restore();
+}
+
+/* Raw as QEMU's stdio: bytes as typed, Ctrl-C included; output as is,
+ * but for the newline. */
+static int console_make_raw(void)
+{
+	static bool atexit_done;
+	struct termios t;
+
+	if (tcgetattr(STDIN_FILENO, &console_saved))
+		return -errno;
+	t = console_saved;
+	t.c_iflag &= ~(tcflag_t)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR |
+				 IGNCR | ICRNL | IXON);
+	t.c_oflag |= OPOST;
+	t.c_lflag &= ~(tcflag_t)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+	t.c_cflag &= ~(tcflag_t)(CSIZE | PARENB);
+	t.c_cflag |= CS8;
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	if (!atexit_done) {
+		atexit_done = true;
+		atexit(console_restore_at_exit);
+	}
+	atomic_store(&console_raw, 1);
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &t)) { /* typed ahead stays */
+		atomic_store(&console_raw, 0);
+		return -errno;
+	}
+	return 0;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* One write attempt that never waits for the consumer of a stalling
+ * destination. As write(). */
+static ssize_t dest_try(struct vmm_chardev_dest *d, const void *p, size_t n)
+{
+	if (d->sock)
+		return send(d->fd, p, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (d->careful) {
+		struct pollfd pfd = { .fd = d->fd, .events = POLLOUT };
+
+		if (poll(&pfd, 1, 0) <= 0) {
+			errno = EAGAIN;
+			return -1;
+		}
+		if (n > PIPE_BUF)
+			n = PIPE_BUF;
+	}
+	return write(d->fd, p, n);
+}
+
+/*
+ * Write @d's buffer out, waiting for a stalled consumer at most until
+ * @deadline (ms, now_ms(); 0: not at all). Async-signal-safe (it takes no
+ * lock: the caller holds @d's, or is a crash handler). Returns whether
+ * the buffer is empty.
+ */
+static bool dest_drain_until(struct vmm_chardev_dest *d, uint64_t deadline)
+{
+	size_t off = 0;
+
+	while (off < d->len && !d->err) {
+		ssize_t n = dest_try(d, d->buf + off, d->len - off);
+		struct pollfd pfd = { .fd = d->fd, .events = POLLOUT };
+		uint64_t t;
+
+		if (n > 0) {
+			off += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+			d->err = n ? -errno : -EIO;
+			break;
+		}
+		t = now_ms();
+		if (t >= deadline)
+			break;
+		poll(&pfd, 1, (int)(deadline - t));
+	}
+	if (off) {
+		memmove(d->buf, d->buf + off, d->len - off);
+		d->len -= off;
+	}
+	if (d->err) {
+		d->lost += d->len;
+		d->len = 0;
+	}
+	return !d->len;
+}
+
+void vmm_console_flush_async(int ms)
+{
+	uint64_t deadline = now_ms() + (ms > 0 ? (uint64_t)ms : 0);
+
+	for (struct vmm_chardev_dest *d = atomic_load(&dests); d; d = d->next)
+		if (d->len)
+			dest_drain_until(d, deadline);
+}
+
+/* ------------------------------------------------------------------------ */
+/* The set                                                                  */
+/* ------------------------------------------------------------------------ */
+
+int vmm_chardevs_new(struct vmm_events *ev, bool manual,
+		     void (*quit)(void *ctx), void *ctx,
+		     struct vmm_chardevs **out)
+{
+	struct vmm_chardevs *cs = calloc(1, sizeof(*cs));
+
+	if (!cs)
+		return -ENOMEM;
+	cs->ev = ev;
+	cs->manual = manual || !ev;
+	cs->quit = quit;
+	cs->ctx = ctx;
+	pthread_mutex_init(&cs->lock, NULL);
+	*out = cs;
+	return 0;
+}
+
+void vmm_chardevs_free(struct vmm_chardevs *cs)
+{
+	if (!cs)
+		return;
+	vmm_chardevs_stop(cs);
+	if (cs->ev)
+		vmm_events_owner_release(cs->ev, &cs->owner);
+	free(cs->stdin_holder);
+	pthread_mutex_destroy(&cs->lock);
+	free(cs);
+}
+
+void vmm_chardevs_start(struct vmm_chardevs *cs)
+{
+	struct vmm_chardev_in *in;
+	int err;
+
+	if (!cs || cs->manual)
+		return;
+	pthread_mutex_lock(&cs->lock);
+	in = cs->stdin_in;
+	pthread_mutex_unlock(&cs->lock);
+	if (!in || !in->console)
+		return;
+	/* A background job would be stopped (SIGTTIN, SIGTTOU): it reads
+	 * nothing, and leaves the terminal alone. */
+	if (tcgetpgrp(STDIN_FILENO) != getpgrp()) {
+		fprintf(stderr, "plugvm: stdin is the terminal of another job: "
+				"the guest gets no input\n");
+		in->off = true;
+		if (in->watch)
+			vmm_watch_set(in->watch, 0);
+		return;
+	}
+	err = console_make_raw();
+	if (err)
+		fprintf(stderr, "plugvm: warning: cannot put the terminal in raw mode: %s\n",
+			strerror(-err));
+	else
+		atomic_store(&cs->raw, true);
+}
+
+void vmm_chardevs_stop(struct vmm_chardevs *cs)
+{
+	if (cs && atomic_exchange(&cs->raw, false))
+		vmm_console_restore();
+}
+
+/* ------------------------------------------------------------------------ */
+/* Output                                                                   */
+/* ------------------------------------------------------------------------ */
 
 bool vmm_chardev_spec_is_none(const char *spec)
 {
 	return !strcmp(spec, "none");
 }
 
-int vmm_chardev_open(struct vmm_chardev *c, const char *spec,
-		     struct vmm_chardev_capture *capture)
+/* The event thread: @d's consumer can take more. */
+static void dest_writable(void *opaque, int fd, uint32_t revents)
 {
+	struct vmm_chardev_dest *d = opaque;
+
+	(void)fd;
+	(void)revents;
+	pthread_mutex_lock(&d->lock);
+	dest_drain_until(d, 0);
+	if (!d->len && d->watching) {
+		vmm_watch_set(d->watch, 0);
+		d->watching = false;
+	}
+	pthread_mutex_unlock(&d->lock);
+}
+
+/* Try what is buffered; what the consumer does not take, the watch
+ * writes when it can. Lock held. */
+static void dest_push(struct vmm_chardev_dest *d)
+{
+	dest_drain_until(d, 0);
+	if (d->len && d->watch && !d->watching && !d->err) {
+		vmm_watch_set(d->watch, VMM_WATCH_WRITE);
+		d->watching = true;
+	}
+}
+
+/* The event thread: a millisecond after the first byte of a batch. */
+static void dest_flush(void *opaque)
+{
+	struct vmm_chardev_dest *d = opaque;
+
+	pthread_mutex_lock(&d->lock);
+	d->flush_armed = false;
+	if (!d->watching)
+		dest_push(d);
+	pthread_mutex_unlock(&d->lock);
+}
+
+/*
+ * How @d writes to its descriptor: directly, or without waiting for a
+ * consumer that can stall (a pipe, FIFO, socket or terminal), through a
+ * non-blocking descriptor of its own when Linux gives one.
+ */
+static void dest_setup(struct vmm_chardevs *cs, struct vmm_chardev_dest *d)
+{
+	char proc[64];
+	struct stat st;
+	int fd;
+
+	if (cs->manual || fstat(d->fd, &st))
+		return;
+	if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode) ||
+	    (S_ISCHR(st.st_mode) && !isatty(d->fd)))
+		return;
+	d->stall = true;
+	if (S_ISSOCK(st.st_mode)) {
+		d->sock = true;
+	} else if (d->own_fd) {
+		int fl = fcntl(d->fd, F_GETFL);
+
+		if (fl < 0 || fcntl(d->fd, F_SETFL, fl | O_NONBLOCK))
+			d->careful = true;
+	} else {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", d->fd);
+		fd = open(proc, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+		if (fd >= 0) {
+			d->fd = fd;
+			d->own_fd = true;
+		} else {
+			d->careful = true;
+		}
+	}
+	if (vmm_watch_new(cs->ev, &cs->owner, d->fd, 0, dest_writable, d,
+			  &d->watch))
+		d->watch = NULL; /* then every write tries */
+	if (vmm_timer_new(cs->ev, &cs->owner, dest_flush, d, &d->flush))
+		d->flush = NULL; /* the same */
+}
+
+static int dest_new(struct vmm_chardevs *cs, const char *spec,
+		    struct vmm_chardev_dest **out)
+{
+	struct vmm_chardev_dest *d = calloc(1, sizeof(*d));
+
+	if (!d)
+		return -ENOMEM;
+	d->cap = VMM_CHARDEV_BOUND;
+	d->buf = malloc(d->cap);
+	if (!d->buf) {
+		free(d);
+		return -ENOMEM;
+	}
+	if (!strcmp(spec, "stdout")) {
+		d->fd = STDOUT_FILENO;
+	} else {
+		d->fd = open(spec, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC |
+					   O_NOCTTY, 0666);
+		if (d->fd < 0) {
+			int err = -errno;
+
+			free(d->buf);
+			free(d);
+			return err;
+		}
+		d->own_fd = true;
+	}
+	pthread_mutex_init(&d->lock, NULL);
+	d->cs = cs;
+	d->refs = 1;
+	dest_setup(cs, d);
+	pthread_mutex_lock(&dests_lock);
+	d->next = atomic_load(&dests);
+	atomic_store(&dests, d);
+	pthread_mutex_unlock(&dests_lock);
+	*out = d;
+	return 0;
+}
+
+/* Flush at the end: VMM_CHARDEV_FLUSH_MS for a consumer that stalls,
+ * once per destination. Lock held. */
+static void dest_final_drain(struct vmm_chardev_dest *d)
+{
+	bool wait = d->stall && !d->gave_up;
+
+	if (!dest_drain_until(d, now_ms() + (wait ? VMM_CHARDEV_FLUSH_MS : 0)))
+		d->gave_up = true;
+}
+
+/* The last user let go: flush for a bounded time, then free. */
+static int dest_free(struct vmm_chardev_dest *d, uint64_t *lost)
+{
+	struct vmm_chardev_dest **pp;
+	int err;
+
+	pthread_mutex_lock(&d->lock);
+	dest_final_drain(d);
+	d->lost += d->len;
+	d->len = 0;
+	err = d->err;
+	pthread_mutex_unlock(&d->lock);
+	if (lost)
+		*lost = d->lost;
+	vmm_watch_free(d->watch);
+	vmm_timer_free(d->flush);
+	pthread_mutex_lock(&dests_lock);
+	for (pp = (struct vmm_chardev_dest **)&dests; *pp; pp = &(*pp)->next)
+		if (*pp == d) {
+			*pp = d->next;
+			break;
+		}
+	pthread_mutex_unlock(&dests_lock);
+	if (d->own_fd && close(d->fd) && !err)
+		err = -errno;
+	pthread_mutex_destroy(&d->lock);
+	free(d->buf);
+	free(d);
+	return err;
+}
+
+int vmm_chardev_open(struct vmm_chardevs *cs, struct vmm_chardev *c,
+		     const char *spec, struct vmm_chardev_capture *capture)
+{
+	int ret = 0;
+
 	memset(c, 0, sizeof(*c));
 	c->capture = capture;
-	if (!strcmp(spec, "stdout")) {
-		c->file = stdout;
-		return 0;
+	c->room = SIZE_MAX;
+	if (strcmp(spec, "stdout"))
+		return dest_new(cs, spec, &c->dest);
+	pthread_mutex_lock(&cs->lock);
+	if (cs->stdout_dest) {
+		pthread_mutex_lock(&cs->stdout_dest->lock);
+		cs->stdout_dest->refs++;
+		pthread_mutex_unlock(&cs->stdout_dest->lock);
+	} else {
+		ret = dest_new(cs, spec, &cs->stdout_dest);
 	}
-	c->file = fopen(spec, "w");
-	if (!c->file)
-		return -errno;
-	c->own_file = true;
-	return 0;
+	c->dest = cs->stdout_dest;
+	pthread_mutex_unlock(&cs->lock);
+	return ret;
 }
 
 /* Append @len bytes to @cap; what does not fit in memory is lost. */
@@ -55,39 +515,538 @@ out_unlock:
 	pthread_mutex_unlock(&cap->lock);
 }
 
+/* A direct destination: buffer, or write through. Lock held. */
+static size_t dest_write_direct(struct vmm_chardev_dest *d, const char *buf,
+				size_t len)
+{
+	size_t off = 0;
+
+	if (d->len + len > DIRECT_FLUSH_AT && !dest_drain_until(d, 0))
+		return 0;
+	if (len < DIRECT_FLUSH_AT) {
+		memcpy(d->buf + d->len, buf, len);
+		d->len += len;
+		return len;
+	}
+	while (off < len) {
+		ssize_t n = write(d->fd, buf + off, len - off);
+
+		if (n > 0) {
+			off += (size_t)n;
+		} else if (n < 0 && errno == EINTR) {
+			continue;
+		} else {
+			d->err = n ? -errno : -EIO;
+			break;
+		}
+	}
+	return off;
+}
+
+/* A destination that can stall: buffer what fits, try to write when the
+ * event thread is not on it already. Lock held. */
+static size_t dest_write_stall(struct vmm_chardev_dest *d, const char *buf,
+			       size_t len)
+{
+	size_t n = d->cap - d->len;
+
+	if (n > len)
+		n = len;
+	memcpy(d->buf + d->len, buf, n);
+	d->len += n;
+	if (d->watching)
+		return n; /* the event thread writes when the consumer can */
+	if (d->len >= DIRECT_FLUSH_AT || !d->flush) {
+		dest_push(d);
+	} else if (!d->flush_armed) {
+		vmm_timer_arm(d->flush,
+			      vmm_events_now(d->cs->ev) + STALL_FLUSH_NS);
+		d->flush_armed = true;
+	}
+	return n;
+}
+
 size_t vmm_chardev_write(struct vmm_chardev *c, const void *buf, size_t len,
 			 int *err)
 {
+	struct vmm_chardev_dest *d = c->dest;
 	size_t n = len;
 
-	if (c->file) {
-		errno = 0;
-		/* one stdio call: stdout's lock keeps it whole */
-		if (len == 1)
-			n = putc(*(const unsigned char *)buf, c->file) != EOF;
-		else
-			n = fwrite(buf, 1, len, c->file);
-		if (n < len)
-			*err = errno ? -errno : -EIO;
+	if (c->room != SIZE_MAX) {
+		if (n > c->room)
+			n = c->room;
+		c->room -= n;
 	}
+	if (d && n) {
+		pthread_mutex_lock(&d->lock);
+		if (d->err)
+			n = 0;
+		else if (d->stall)
+			n = dest_write_stall(d, buf, n);
+		else
+			n = dest_write_direct(d, buf, n);
+		if (d->err)
+			*err = d->err;
+		pthread_mutex_unlock(&d->lock);
+	}
+	if (n < len)
+		atomic_fetch_add(&c->dropped, len - n);
 	if (c->capture && n)
 		capture_append(c->capture, buf, n);
 	return n;
 }
 
-int vmm_chardev_close(struct vmm_chardev *c)
+uint64_t vmm_chardev_dropped(const struct vmm_chardev *c)
 {
-	int ret = 0;
+	return atomic_load(&c->dropped);
+}
 
-	if (!c->file)
+void vmm_chardev_stall(struct vmm_chardev *c, size_t room)
+{
+	c->room = room;
+}
+
+int vmm_chardev_close(struct vmm_chardev *c, uint64_t *lost)
+{
+	struct vmm_chardev_dest *d = c->dest;
+	struct vmm_chardevs *cs;
+	bool last;
+	int ret;
+
+	if (lost)
+		*lost = 0;
+	if (!d)
 		return 0;
-	if (c->own_file) {
-		errno = 0;
-		if (fclose(c->file))
-			ret = errno ? -errno : -EIO;
+	c->dest = NULL;
+	cs = d->cs;
+	pthread_mutex_lock(&cs->lock);
+	pthread_mutex_lock(&d->lock);
+	last = --d->refs == 0;
+	if (last && cs->stdout_dest == d)
+		cs->stdout_dest = NULL;
+	/* the others' bytes wait for the last one; ours go now */
+	if (!last)
+		dest_final_drain(d);
+	ret = d->err;
+	pthread_mutex_unlock(&d->lock);
+	pthread_mutex_unlock(&cs->lock);
+	return last ? dest_free(d, lost) : ret;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Input                                                                    */
+/* ------------------------------------------------------------------------ */
+
+bool vmm_chardev_stdin_free(const struct vmm_chardevs *cs)
+{
+	bool free_;
+
+	pthread_mutex_lock(&((struct vmm_chardevs *)cs)->lock);
+	free_ = !cs->stdin_in;
+	pthread_mutex_unlock(&((struct vmm_chardevs *)cs)->lock);
+	return free_;
+}
+
+int vmm_chardev_in_open(struct vmm_chardevs *cs, const char *spec,
+			const char *holder, struct vmm_chardev_in **out,
+			const char **busy_with)
+{
+	struct vmm_chardev_in *in = calloc(1, sizeof(*in));
+	bool is_stdin = !strcmp(spec, "stdin");
+	struct stat st;
+
+	*out = NULL;
+	if (!in)
+		return -ENOMEM;
+	in->cs = cs;
+	in->fd = -1;
+	if (is_stdin) {
+		pthread_mutex_lock(&cs->lock);
+		if (cs->stdin_in) {
+			*busy_with = cs->stdin_holder;
+			pthread_mutex_unlock(&cs->lock);
+			free(in);
+			return -EBUSY;
+		}
+		free(cs->stdin_holder);
+		cs->stdin_holder = strdup(holder ? holder : "?");
+		cs->stdin_in = in;
+		pthread_mutex_unlock(&cs->lock);
+		in->is_stdin = true;
+		if (!cs->manual) {
+			in->fd = STDIN_FILENO;
+			in->console = isatty(STDIN_FILENO);
+		}
 	} else {
-		fflush(c->file);
+		int fd = open(spec, O_RDONLY | O_NONBLOCK | O_CLOEXEC |
+					    O_NOCTTY);
+
+		if (fd < 0) {
+			int err = -errno;
+
+			free(in);
+			return err;
+		}
+		if (cs->manual) {
+			close(fd); /* the test types the bytes */
+		} else {
+			in->fd = fd;
+			in->own_fd = true;
+		}
 	}
-	c->file = NULL;
+	if (in->fd >= 0 && !fstat(in->fd, &st) && S_ISREG(st.st_mode))
+		in->regular = true;
+	pthread_mutex_lock(&cs->lock);
+	in->next = cs->inputs;
+	cs->inputs = in;
+	pthread_mutex_unlock(&cs->lock);
+	*out = in;
+	return 0;
+}
+
+/* Stop reading until input_ready(); owner's lock held. */
+static void in_pause(struct vmm_chardev_in *in)
+{
+	atomic_store(&in->paused, true);
+	if (in->watch)
+		vmm_watch_set(in->watch, 0);
+}
+
+/* Read again (watch, or the timer for what the watch cannot see). */
+static void in_resume(struct vmm_chardev_in *in)
+{
+	if (in->off || in->fd < 0)
+		return;
+	if (in->watch)
+		vmm_watch_set(in->watch, VMM_WATCH_READ);
+	if ((in->carry_len || in->regular || !in->watch) && in->timer)
+		vmm_timer_arm(in->timer, 0);
+}
+
+/* The end of the input: said once. Owner's lock held. */
+static void in_eof(struct vmm_chardev_in *in)
+{
+	in->off = true;
+	if (in->watch)
+		vmm_watch_set(in->watch, 0);
+	if (in->ops->event)
+		in->ops->event(in->opaque, PLUGVM_CHARDEV_EVENT_EOF);
+}
+
+static void console_help(void)
+{
+	static const char help[] =
+		"\r\nplugvm console escapes:\r\n"
+		"  C-a h    print this help\r\n"
+		"  C-a x    exit plugvm (status 0)\r\n"
+		"  C-a b    send a break\r\n"
+		"  C-a C-a  send C-a\r\n";
+
+	if (write(STDERR_FILENO, help, sizeof(help) - 1) < 0)
+		return; /* nowhere to say it */
+}
+
+/*
+ * Hand the device at most @room bytes of the carry, escapes applied for
+ * the console. Stops after a break: the device's room changed. Owner's
+ * lock held.
+ */
+static void in_deliver(struct vmm_chardev_in *in, size_t room)
+{
+	uint8_t out[IN_CHUNK];
+	size_t i = 0, m = 0;
+
+	if (!in->console) { /* bytes as they are, never past @room */
+		i = in->carry_len < room ? in->carry_len : room;
+		in->ops->receive(in->opaque, in->carry, i);
+		memmove(in->carry, in->carry + i, in->carry_len - i);
+		in->carry_len -= i;
+		return;
+	}
+	while (i < in->carry_len && m < room) {
+		uint8_t c = in->carry[i++];
+
+		if (!in->escape) {
+			if (c == VMM_CONSOLE_ESCAPE)
+				in->escape = true;
+			else
+				out[m++] = c;
+			continue;
+		}
+		in->escape = false;
+		if (c == VMM_CONSOLE_ESCAPE) {
+			out[m++] = c;
+		} else if (c == 'x' || c == 'X') {
+			if (m)
+				in->ops->receive(in->opaque, out, m);
+			m = 0;
+			in->off = true;
+			in->carry_len = 0;
+			atomic_store(&in->cs->raw, false);
+			vmm_console_restore();
+			fprintf(stderr, "plugvm: Ctrl-A x: quitting\n");
+			if (in->watch)
+				vmm_watch_set(in->watch, 0);
+			if (in->cs->quit)
+				in->cs->quit(in->cs->ctx);
+			return;
+		} else if (c == 'b' || c == 'B') {
+			if (m)
+				in->ops->receive(in->opaque, out, m);
+			m = 0;
+			if (in->ops->event)
+				in->ops->event(in->opaque,
+					       PLUGVM_CHARDEV_EVENT_BREAK);
+			break;
+		} else if (c == 'h' || c == 'H' || c == '?') {
+			console_help();
+		}
+	}
+	if (m)
+		in->ops->receive(in->opaque, out, m);
+	memmove(in->carry, in->carry + i, in->carry_len - i);
+	in->carry_len -= i;
+}
+
+/* The event thread: the input may have bytes. Owner's lock held. */
+static void in_read(struct vmm_chardev_in *in)
+{
+	size_t room;
+	ssize_t n;
+
+	if (in->off)
+		return;
+	room = in->ops->can_receive(in->opaque);
+	if (!room) {
+		in_pause(in);
+		/* input_ready() may have come between */
+		if (in->ops->can_receive(in->opaque) &&
+		    atomic_exchange(&in->paused, false))
+			in_resume(in);
+		return;
+	}
+	if (!in->carry_len) {
+		n = read(in->fd, in->carry,
+			 room < sizeof(in->carry) ? room : sizeof(in->carry));
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) { /* the end, or a terminal hung up (EIO) */
+			in_eof(in);
+			return;
+		}
+		in->carry_len = (size_t)n;
+	}
+	in_deliver(in, room);
+	/* what is left, and a file, which never says it is readable */
+	if (!in->off && (in->carry_len || in->regular) && in->timer)
+		vmm_timer_arm(in->timer, 0);
+}
+
+static void in_watch_fn(void *opaque, int fd, uint32_t revents)
+{
+	(void)fd;
+	(void)revents;
+	in_read(opaque);
+}
+
+static void in_timer_fn(void *opaque)
+{
+	struct vmm_chardev_in *in = opaque;
+
+	if (!atomic_load(&in->paused))
+		in_read(in);
+}
+
+int vmm_chardev_in_set(struct vmm_chardev_in *in,
+		       const struct plugvm_chardev_input *ops, void *opaque,
+		       struct vmm_events_owner *owner)
+{
+	struct vmm_events *ev = in->cs->ev;
+	int ret;
+
+	if (in->ops)
+		return -EBUSY;
+	in->ops = ops;
+	in->opaque = opaque;
+	in->owner = owner;
+	if (in->fd < 0 || !ev)
+		return 0;
+	ret = vmm_timer_new(ev, owner, in_timer_fn, in, &in->timer);
+	if (ret)
+		goto out_unset;
+	if (!in->regular) {
+		ret = vmm_watch_new(ev, owner, in->fd, VMM_WATCH_READ,
+				    in_watch_fn, in, &in->watch);
+		/* /dev/null and its kind (-EPERM), a closed stdin (-EBADF):
+		 * the timer reads them, to their end */
+		if (ret == -EPERM || ret == -EBADF) {
+			in->regular = true;
+			ret = 0;
+		}
+		if (ret)
+			goto out_timer;
+	}
+	if (in->regular)
+		vmm_timer_arm(in->timer, 0);
+	return 0;
+
+out_timer:
+	vmm_timer_free(in->timer);
+	in->timer = NULL;
+out_unset:
+	in->ops = NULL;
 	return ret;
+}
+
+void vmm_chardev_in_ready(struct vmm_chardev_in *in)
+{
+	if (!in)
+		return;
+	if (in->fd < 0) {
+		if (atomic_exchange(&in->paused, false))
+			atomic_store(&in->kick, true);
+		return;
+	}
+	if (atomic_exchange(&in->paused, false))
+		in_resume(in);
+}
+
+void vmm_chardev_in_close(struct vmm_chardev_in *in)
+{
+	struct vmm_chardevs *cs;
+	struct vmm_chardev_in **pp;
+
+	if (!in)
+		return;
+	cs = in->cs;
+	vmm_watch_free(in->watch);
+	vmm_timer_free(in->timer);
+	pthread_mutex_lock(&cs->lock);
+	if (cs->stdin_in == in)
+		cs->stdin_in = NULL;
+	for (pp = &cs->inputs; *pp; pp = &(*pp)->next)
+		if (*pp == in) {
+			*pp = in->next;
+			break;
+		}
+	pthread_mutex_unlock(&cs->lock);
+	if (in->is_stdin && atomic_exchange(&cs->raw, false))
+		vmm_console_restore();
+	if (in->own_fd)
+		close(in->fd);
+	free(in->q);
+	free(in->evs);
+	free(in);
+}
+
+/* ---- the kit ------------------------------------------------------------- */
+
+/* Deliver what the device takes: the queued bytes and events, in order,
+ * as the event thread would. Returns the bytes taken. */
+static size_t kit_deliver(struct vmm_chardev_in *in)
+{
+	pthread_mutex_t *lk = in->owner ? in->owner->lock : NULL;
+	size_t taken = 0;
+
+	if (!in->ops)
+		return 0;
+	if (lk)
+		pthread_mutex_lock(lk);
+	while (!in->off && !atomic_load(&in->paused)) {
+		bool event_due = in->n_evs && in->evs[0].at == in->taken;
+		size_t room, n;
+
+		if (!in->qlen && !event_due)
+			break;
+		room = in->ops->can_receive(in->opaque);
+		if (!room) {
+			atomic_store(&in->paused, true);
+			break;
+		}
+		if (event_due) {
+			uint32_t e = in->evs[0].event;
+
+			memmove(in->evs, in->evs + 1,
+				--in->n_evs * sizeof(*in->evs));
+			if (e == PLUGVM_CHARDEV_EVENT_EOF)
+				in->off = true;
+			if (in->ops->event)
+				in->ops->event(in->opaque, e);
+			continue;
+		}
+		n = in->qlen < room ? in->qlen : room;
+		in->ops->receive(in->opaque, in->q, n);
+		memmove(in->q, in->q + n, in->qlen - n);
+		in->qlen -= n;
+		in->taken += n;
+		taken += n;
+	}
+	if (lk)
+		pthread_mutex_unlock(lk);
+	return taken;
+}
+
+size_t vmm_chardev_in_feed(struct vmm_chardev_in *in, const void *buf,
+			   size_t len)
+{
+	/* nothing to queue (the queue may not exist yet: no NULL + 0) */
+	if (!len)
+		return kit_deliver(in);
+	if (in->qcap - in->qlen < len) {
+		size_t cap = in->qcap ? in->qcap : 256;
+		void *p;
+
+		while (cap - in->qlen < len)
+			cap *= 2;
+		p = realloc(in->q, cap);
+		if (!p)
+			return 0;
+		in->q = p;
+		in->qcap = cap;
+	}
+	memcpy(in->q + in->qlen, buf, len);
+	in->qlen += len;
+	return kit_deliver(in);
+}
+
+void vmm_chardev_in_event(struct vmm_chardev_in *in, uint32_t event)
+{
+	if (in->n_evs == in->cap_evs) {
+		size_t cap = in->cap_evs ? 2 * in->cap_evs : 4;
+		void *p = realloc(in->evs, cap * sizeof(*in->evs));
+
+		if (!p)
+			return;
+		in->evs = p;
+		in->cap_evs = cap;
+	}
+	in->evs[in->n_evs++] =
+		(struct kit_event){ .at = in->taken + in->qlen, .event = event };
+	kit_deliver(in);
+}
+
+size_t vmm_chardev_in_pending(const struct vmm_chardev_in *in)
+{
+	return in->qlen;
+}
+
+void vmm_chardevs_kick(struct vmm_chardevs *cs)
+{
+	bool again = true;
+
+	/* a device that calls input_ready() from receive() is kicked again */
+	while (again) {
+		struct vmm_chardev_in *in;
+
+		again = false;
+		pthread_mutex_lock(&cs->lock);
+		for (in = cs->inputs; in; in = in->next)
+			if (atomic_exchange(&in->kick, false))
+				break;
+		pthread_mutex_unlock(&cs->lock);
+		if (in) {
+			kit_deliver(in);
+			again = true;
+		}
+	}
 }

@@ -7,6 +7,7 @@
 
 #include "chipset.h"
 
+#include "guestmem.h"
 #include "irq.h"
 #include "log.h"
 
@@ -31,9 +32,14 @@ static const struct {
 	{ "i8254", "pit", false },
 };
 
+/* On kvm and tcg: the keyboard controller, whose reset line is how a
+ * guest kernel reboots (the kernel has no 8042). */
+#define PC_I8042_TYPE "i8042"
+#define PC_I8042_ID "i8042"
+
 /* Types and ids a [device] of a pc machine cannot have. */
-static const char *const pc_types[] = { "i8259", "i8254" };
-static const char *const pc_ids[] = { "pic", "pit" };
+static const char *const pc_types[] = { "i8259", "i8254", PC_I8042_TYPE };
+static const char *const pc_ids[] = { "pic", "pit", PC_I8042_ID };
 #define N_PC_TYPES (sizeof(pc_types) / sizeof(pc_types[0]))
 #define N_PC_IDS (sizeof(pc_ids) / sizeof(pc_ids[0]))
 
@@ -194,14 +200,9 @@ int vmm_chipset_check(const struct vmm_config *cfg,
 	(void)accel;
 	if (cfg->chipset != VMM_CHIPSET_PC)
 		return 0;
-	if (cfg->memory > PC_IOAPIC_BASE) {
-		vmm_origin_error(&cfg->at.memory,
-				 "%" PRIu64 " bytes of guest RAM would cover the IOAPIC at 0x%llx, which chipset pc (%s:%u) has: give the machine at most %lluM",
-				 cfg->memory, PC_IOAPIC_BASE,
-				 cfg->at.chipset.file, cfg->at.chipset.line,
-				 PC_IOAPIC_BASE >> 20);
-		ret = -EINVAL;
-	}
+	/* RAM never covers the IOAPIC: above 3 GiB it goes to 4 GiB. */
+	_Static_assert(VMM_GUESTMEM_LOW_MAX <= PC_IOAPIC_BASE,
+		       "the PCI hole holds the IOAPIC");
 	for (size_t i = 0; i < cfg->n_devices; i++) {
 		const struct vmm_device_cfg *dc = &cfg->devices[i];
 		struct vmm_origin o = { .file = cfg->path,
@@ -310,6 +311,20 @@ static int create_tcg_devices(struct vmm_vm *vm,
 	return 0;
 }
 
+/* Both accelerators: the 8042, found on the plugin path like any other. */
+static int create_i8042(struct vmm_vm *vm, const struct vmm_plugin_path *pp)
+{
+	struct vmm_plugin *plugin;
+	int ret;
+
+	ret = vmm_plugin_load_at(pp, PC_I8042_TYPE, &vm->cfg->at.chipset,
+				 &plugin);
+	if (ret)
+		return ret;
+	vm->plugins[vm->n_plugins++] = plugin;
+	return chipset_device(vm, plugin, PC_I8042_ID);
+}
+
 int vmm_chipset_create(struct vmm_vm *vm, const struct vmm_plugin_path *pp)
 {
 	/* kvm's kernel has the controllers; a software vCPU needs ours */
@@ -335,6 +350,9 @@ int vmm_chipset_create(struct vmm_vm *vm, const struct vmm_plugin_path *pp)
 		if (ret)
 			return ret;
 	}
+	ret = create_i8042(vm, pp);
+	if (ret)
+		return ret;
 	return chipset_device(vm, tcg ? &reserve_tcg : &reserve_kvm,
 			      VMM_CHIPSET_PC_NAME);
 }

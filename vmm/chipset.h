@@ -5,7 +5,8 @@
  *
  * `pc` on tcg: plugvm creates device "pic" (i8259.so, the interrupt
  * controller) and "pit" (i8254.so) from the plugin path before the file's
- * devices. On kvm the kernel has them (the accelerator makes them from
+ * devices; on kvm and tcg, device "i8042" (i8042.so, the keyboard
+ * controller: ports 0x60 and 0x64, the reset line a guest reboots with). On kvm the kernel has them (the accelerator makes them from
  * accel_vm_config.irqchip), and plugvm reserves their ports on the bus for
  * a device of its own, "chipset pc", so that a device of the file that
  * claims them fails as it does on tcg. On both, that device also reserves
@@ -23,16 +24,16 @@
 #define VMM_CHIPSET_PC_NAME "chipset pc"
 
 /* Devices a chipset adds to the machine, at most. */
-#define VMM_CHIPSET_MAX_DEVICES 3
+#define VMM_CHIPSET_MAX_DEVICES 4
 
-/* Whether plugin @type is one only a chipset creates (i8259, i8254): a
- * machine file cannot name it in a [device] section. */
+/* Whether plugin @type is one only a chipset creates (i8259, i8254,
+ * i8042): a machine file cannot name it in a [device] section. */
 bool vmm_chipset_owns_type(const char *type);
 
 /*
  * Checks of the config that only concern the chipset, said at the key at
  * fault: RAM below the IOAPIC with pc, no [device] of the chipset's types
- * (i8259, i8254) or ids (pic, pit) with pc. 0 or -EINVAL.
+ * (i8259, i8254, i8042) or ids (pic, pit, i8042) with pc. 0 or -EINVAL.
  */
 int vmm_chipset_check(const struct vmm_config *cfg,
 		      const struct accel_ops *accel);

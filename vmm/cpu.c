@@ -15,6 +15,8 @@
 
 #include "cpu.h"
 
+#include "guestmem.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
@@ -37,14 +39,16 @@ static uint64_t long_mapped(uint64_t ram_size)
 int vmm_cpu_layout(enum vmm_cpu_mode mode, uint64_t ram_size,
 		   struct vmm_boot_layout *l)
 {
-	uint64_t pages = 0;
+	uint64_t pages = 0, high = vmm_guestmem_high_part(ram_size);
 
 	memset(l, 0, sizeof(*l));
 	if (mode == VMM_CPU_REAL)
 		return 0;
 	pages = 1; /* GDT */
 	if (mode == VMM_CPU_LONG) {
-		l->mapped = long_mapped(ram_size);
+		/* RAM above the hole is at 4 GiB and up (guestmem.h) */
+		l->mapped = long_mapped(high ? VMM_GUESTMEM_HIGH_BASE + high
+					     : ram_size);
 		pages += 2 + l->mapped / GIB; /* PML4, PDPT, PDs */
 		if (l->mapped > 512 * GIB)
 			return -ENOSPC; /* one PDPT maps 512 GiB */
@@ -52,9 +56,9 @@ int vmm_cpu_layout(enum vmm_cpu_mode mode, uint64_t ram_size,
 	l->size = pages * PAGE_SIZE;
 	if (ram_size < l->size + PAGE_SIZE)
 		return -ENOSPC; /* leave at least one page for the guest */
-	/* Below 4 GiB, where a 32-bit GDTR can point (and CR3 in PAE mode). */
-	if (ram_size > GIB * 4)
-		ram_size = GIB * 4;
+	/* At the top of low RAM: below 4 GiB, where a 32-bit GDTR can point
+	 * (and CR3 in PAE mode). */
+	ram_size -= high;
 	l->base = (ram_size & ~(PAGE_SIZE - 1)) - l->size;
 	l->gdt = l->base;
 	if (mode == VMM_CPU_LONG)
@@ -180,6 +184,12 @@ void vmm_cpu_initial_regs(const struct vmm_cpu_setup *cfg,
 		r->cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
 		r->efer = X86_EFER_LME | X86_EFER_LMA;
 		break;
+	}
+	if (cfg->mode != VMM_CPU_REAL && cfg->code_sel)
+		r->cs.selector = cfg->code_sel;
+	if (cfg->mode != VMM_CPU_REAL && cfg->data_sel) {
+		r->ds.selector = cfg->data_sel;
+		r->es = r->fs = r->gs = r->ss = r->ds;
 	}
 	if (cfg->mode != VMM_CPU_REAL) {
 		r->gdt.base = l->gdt;

@@ -6,7 +6,8 @@
  * vmm_cpu_initial_regs() computes, so a machine starts identically on kvm
  * and tcg. The shapes follow struct kvm_regs / kvm_sregs.
  *
- * Layer 2 (README.md, "Layout"): calls nothing of plugvm's. It knows no
+ * Layer 2 (README.md, "Layout"): calls nothing of plugvm's but guestmem.h's
+ * rule for where RAM lies around the PCI hole. It knows no
  * machine file: how the vCPUs start comes in a struct vmm_cpu_setup, which
  * whoever reads the config fills in.
  */
@@ -37,6 +38,10 @@ struct vmm_cpu_setup {
 	uint64_t gprs[VMM_NR_GPRS]; /* preset registers */
 	uint32_t gprs_set; /* bit i set when gprs[i] is preset */
 	unsigned n_vcpus; /* several: each starts with its index in RDI */
+	/* Protected and long mode: the selectors CS and the data segments
+	 * start with (a boot protocol's, with its own GDT at the layout's
+	 * gdt); 0: plugvm's, VMM_GDT_CODE32 or _CODE64 and VMM_GDT_DATA. */
+	uint16_t code_sel, data_sel;
 };
 
 struct vmm_segment {
@@ -81,8 +86,9 @@ struct vmm_regs {
 
 /*
  * Guest RAM plugvm keeps for itself: the GDT (protected and long mode) and
- * the identity page tables (long mode). It sits at the top of RAM, page
- * aligned; size 0 in real mode.
+ * the identity page tables (long mode). It sits at the top of RAM below the
+ * PCI hole (guestmem.h), page aligned; size 0 in real mode. A kernel
+ * loader (boot.h) puts them in low memory instead.
  */
 struct vmm_boot_layout {
 	uint64_t base; /* lowest reserved address */

@@ -140,6 +140,19 @@ static int host_register_range(struct plugvm_device *pdev,
 	return ret;
 }
 
+/* A message of the core about @id's device, at @level, prefixed with it. */
+static void device_note(enum plugvm_log_level level, const char *id,
+			const char *fmt, ...) PLUGVM_PRINTF(3, 4);
+static void device_note(enum plugvm_log_level level, const char *id,
+			const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmm_logv(level, id, fmt, ap);
+	va_end(ap);
+}
+
 static void host_log(struct plugvm_device *pdev, enum plugvm_log_level level,
 		     const char *fmt, ...)
 {
@@ -150,6 +163,21 @@ static void host_log(struct plugvm_device *pdev, enum plugvm_log_level level,
 		level = PLUGVM_LOG_DEBUG;
 	if (level == PLUGVM_LOG_ERROR && dev->creating)
 		dev->reported = true; /* create() says why it fails */
+	if (level == PLUGVM_LOG_GUEST_ERROR && !dev->env->log) {
+		/* rate-limited: the guest decides how often */
+		unsigned long n;
+
+		if (!vmm_log_enabled(level))
+			return;
+		n = atomic_fetch_add(&dev->guest_errors, 1);
+		if (n > VMM_DEVICE_GUEST_ERROR_LIMIT)
+			return;
+		if (n == VMM_DEVICE_GUEST_ERROR_LIMIT) {
+			device_note(level, dev->id,
+				       "further guest errors are counted, not shown");
+			return;
+		}
+	}
 	va_start(ap, fmt);
 	if (dev->env->log) {
 		char msg[1024];
@@ -318,15 +346,36 @@ static int host_setting_error(struct plugvm_device *pdev, const char *key,
 	return report_setting(dev, "setting_error()", key, msg);
 }
 
-/* A character sink, as a device sees it: the sink, whose it is, and
- * whether its failure was said. */
+/* A character sink, as a device sees it: the sink (or the input), whose
+ * it is, and whether its failure was said. */
 struct plugvm_chardev {
 	struct vmm_chardev sink;
+	struct vmm_chardev_in *in; /* PLUGVM_CHARDEV_INPUT */
 	struct vmm_device *dev;
 	const char *key; /* the setting's name, in the plugin's table */
-	bool failed;
+	const char *spec; /* for messages: "stdout", a path */
+	atomic_bool failed;
 	struct plugvm_chardev *next;
 };
+
+/* The set of character devices @dev's sinks belong to. */
+static struct vmm_chardevs *fallback_chardevs;
+
+static void fallback_chardevs_init(void)
+{
+	if (vmm_chardevs_new(NULL, true, NULL, NULL, &fallback_chardevs))
+		fallback_chardevs = NULL;
+}
+
+static struct vmm_chardevs *dev_chardevs(const struct vmm_device *dev)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	if (dev->env->chardevs)
+		return dev->env->chardevs;
+	pthread_once(&once, fallback_chardevs_init);
+	return fallback_chardevs;
+}
 
 /* A plugin's misuse of chardev_open(): said at its `type` line. */
 static int chardev_bug(struct vmm_device *dev, int err, const char *fmt, ...)
@@ -355,6 +404,13 @@ static struct plugvm_chardev *find_chardev(const struct vmm_device *dev,
 	return NULL;
 }
 
+static bool chardev_flags_ok(uint32_t flags)
+{
+	return flags == PLUGVM_CHARDEV_OUTPUT ||
+	       flags == PLUGVM_CHARDEV_INPUT ||
+	       flags == (PLUGVM_CHARDEV_INPUT | PLUGVM_CHARDEV_STDIN_FIRST);
+}
+
 /* Check chardev_open()'s arguments; 0 or the error, said. */
 static int chardev_check(struct vmm_device *dev, const char *key,
 			 const char *spec, uint32_t flags, long *k,
@@ -372,15 +428,46 @@ static int chardev_check(struct vmm_device *dev, const char *key,
 	if (*k < 0)
 		return report_setting(dev, "chardev_open()", key,
 				      "cannot open a character sink for it");
-	if (flags != PLUGVM_CHARDEV_OUTPUT)
+	if (!chardev_flags_ok(flags))
 		return chardev_bug(dev, -EINVAL,
-				   "flags 0x%x for '%s': only PLUGVM_CHARDEV_OUTPUT (0x%x) is known",
-				   flags, key, PLUGVM_CHARDEV_OUTPUT);
+				   "flags 0x%x for '%s': PLUGVM_CHARDEV_OUTPUT (0x%x), or PLUGVM_CHARDEV_INPUT (0x%x) with or without PLUGVM_CHARDEV_STDIN_FIRST (0x%x)",
+				   flags, key, PLUGVM_CHARDEV_OUTPUT,
+				   PLUGVM_CHARDEV_INPUT,
+				   PLUGVM_CHARDEV_STDIN_FIRST);
 	if (find_chardev(dev, key))
 		return chardev_bug(dev, -EEXIST,
 				   "a character sink for '%s' is open already",
 				   key);
 	return 0;
+}
+
+/* Open the input of @c for @spec ("stdin" or a path). 0, or the error,
+ * said; 1: stdin is taken, and @flags asked to be quiet about it. */
+static int chardev_open_input(struct vmm_device *dev, struct plugvm_chardev *c,
+			      const char *key, const char *spec,
+			      uint32_t flags)
+{
+	struct vmm_chardevs *cs = dev_chardevs(dev);
+	const char *holder = NULL;
+	char who[512], msg[1024];
+	int ret;
+
+	if (!cs)
+		return -ENOMEM;
+	snprintf(who, sizeof(who), "device '%s' (%s)", dev->id, key);
+	ret = vmm_chardev_in_open(cs, spec, who, &c->in, &holder);
+	if (ret == -EBUSY && (flags & PLUGVM_CHARDEV_STDIN_FIRST))
+		return 1;
+	if (ret == -EBUSY)
+		snprintf(msg, sizeof(msg),
+			 "stdin is the input of %s already: one device at most reads it",
+			 holder ? holder : "another device");
+	else if (ret)
+		snprintf(msg, sizeof(msg), "cannot open '%s': %s", spec,
+			 strerror(-ret));
+	if (ret && ret != -ENOMEM)
+		report_setting(dev, "chardev_open()", key, msg);
+	return ret;
 }
 
 static int host_chardev_open(struct plugvm_device *pdev, const char *key,
@@ -389,6 +476,7 @@ static int host_chardev_open(struct plugvm_device *pdev, const char *key,
 {
 	struct vmm_device *dev = (struct vmm_device *)pdev;
 	struct vmm_chardev_capture *capture = NULL;
+	struct vmm_chardevs *cs;
 	struct plugvm_chardev *c;
 	long k = -1;
 	int ret;
@@ -399,9 +487,22 @@ static int host_chardev_open(struct plugvm_device *pdev, const char *key,
 	if (ret || vmm_chardev_spec_is_none(spec))
 		return ret;
 	c = calloc(1, sizeof(*c));
-	if (!c)
+	cs = dev_chardevs(dev);
+	if (!c || !cs)
 		goto out_nomem;
-	ret = vmm_chardev_open(&c->sink, spec, NULL);
+	c->dev = dev;
+	c->key = dev->plugin->desc->settings[k].name;
+	if (flags & PLUGVM_CHARDEV_INPUT) {
+		ret = chardev_open_input(dev, c, c->key, spec, flags);
+		if (ret) {
+			free(c);
+			if (ret == -ENOMEM)
+				goto out_nomem_said;
+			return ret > 0 ? 0 : ret;
+		}
+		goto out_link;
+	}
+	ret = vmm_chardev_open(cs, &c->sink, spec, NULL);
 	if (ret) {
 		char msg[1024];
 
@@ -417,28 +518,27 @@ static int host_chardev_open(struct plugvm_device *pdev, const char *key,
 			goto out_close;
 		c->sink.capture = capture;
 	}
-	c->dev = dev;
-	c->key = dev->plugin->desc->settings[k].name;
+out_link:
 	c->next = dev->chardevs;
 	dev->chardevs = c;
 	*out = c;
 	return 0;
 
 out_close:
-	vmm_chardev_close(&c->sink);
-	free(c);
+	vmm_chardev_close(&c->sink, NULL);
 out_nomem:
-	host_log(pdev, PLUGVM_LOG_ERROR, "%s: out of memory for its output",
-		 key);
+	free(c);
+out_nomem_said:
+	host_log(pdev, PLUGVM_LOG_ERROR, "%s: out of memory for its %s", key,
+		 flags & PLUGVM_CHARDEV_INPUT ? "input" : "output");
 	return -ENOMEM;
 }
 
 /* The first failure of @c's sink, said once. */
 static void chardev_failed(struct plugvm_chardev *c, int err)
 {
-	if (c->failed)
+	if (atomic_exchange(&c->failed, true))
 		return;
-	c->failed = true;
 	host_log((struct plugvm_device *)c->dev, PLUGVM_LOG_WARN,
 		 "%s: write failed: %s", c->key, strerror(-err));
 }
@@ -451,18 +551,97 @@ static size_t host_chardev_write(struct plugvm_chardev *c, const void *buf,
 
 	if (!c)
 		return len;
+	if (c->in)
+		return 0; /* an input takes no output */
 	n = vmm_chardev_write(&c->sink, buf, len, &err);
-	if (n < len)
+	if (n < len && err)
 		chardev_failed(c, err);
 	return n;
 }
 
-/* Flush and close every sink of @dev, oldest first. */
+static int host_chardev_set_input(struct plugvm_chardev *c,
+				  const struct plugvm_chardev_input *in,
+				  void *opaque)
+{
+	int ret;
+
+	if (!c || !in || !in->can_receive || !in->receive || !c->in) {
+		vmm_err("plugin bug: chardev->set_input(): %s",
+			!c	    ? "the sink is NULL"
+			: !in	    ? "the input is NULL"
+			: !c->in    ? "the sink is not an input"
+				    : "can_receive() or receive() is NULL");
+		return -EINVAL;
+	}
+	if (!c->dev->creating) {
+		host_log((struct plugvm_device *)c->dev, PLUGVM_LOG_ERROR,
+			 "plugin bug: chardev->set_input() called outside create()");
+		return -EPERM;
+	}
+	ret = vmm_chardev_in_set(c->in, in, opaque, &c->dev->events);
+	if (ret == -EBUSY)
+		host_log((struct plugvm_device *)c->dev, PLUGVM_LOG_ERROR,
+			 "plugin bug: chardev->set_input(): the input of '%s' is set already",
+			 c->key);
+	else if (ret)
+		host_log((struct plugvm_device *)c->dev, PLUGVM_LOG_ERROR,
+			 "%s: cannot watch its input: %s", c->key,
+			 strerror(-ret));
+	return ret;
+}
+
+static void host_chardev_input_ready(struct plugvm_chardev *c)
+{
+	if (c)
+		vmm_chardev_in_ready(c->in);
+}
+
+static uint64_t host_chardev_dropped(struct plugvm_chardev *c)
+{
+	return c && !c->in ? vmm_chardev_dropped(&c->sink) : 0;
+}
+
+static const struct plugvm_chardev_ops host_chardev_ops = {
+	.size = sizeof(struct plugvm_chardev_ops),
+	.set_input = host_chardev_set_input,
+	.input_ready = host_chardev_input_ready,
+	.dropped = host_chardev_dropped,
+};
+
+struct vmm_chardev_in *vmm_device_input(const struct vmm_device *dev,
+					const char *key)
+{
+	struct plugvm_chardev *c = key ? find_chardev(dev, key) : NULL;
+
+	return c ? c->in : NULL;
+}
+
+struct vmm_chardev *vmm_device_output(const struct vmm_device *dev,
+				      const char *key)
+{
+	struct plugvm_chardev *c = key ? find_chardev(dev, key) : NULL;
+
+	return c && !c->in ? &c->sink : NULL;
+}
+
+/* Stop @dev's inputs: before its watches and timers are released. */
+static void close_inputs(struct vmm_device *dev)
+{
+	for (struct plugvm_chardev *c = dev->chardevs; c; c = c->next) {
+		vmm_chardev_in_close(c->in);
+		c->in = NULL;
+	}
+}
+
+/* Flush and close every sink of @dev, oldest first; what was dropped is
+ * said (-v). */
 static void close_chardevs(struct vmm_device *dev)
 {
 	struct plugvm_chardev *c = dev->chardevs, *prev = NULL, *next;
+	uint64_t lost, dropped;
 	int err;
 
+	close_inputs(dev);
 	/* the list is newest first: reverse it */
 	for (; c; c = next) {
 		next = c->next;
@@ -471,9 +650,22 @@ static void close_chardevs(struct vmm_device *dev)
 	}
 	for (c = prev; c; c = next) {
 		next = c->next;
-		err = vmm_chardev_close(&c->sink);
+		dropped = vmm_chardev_dropped(&c->sink);
+		err = vmm_chardev_close(&c->sink, &lost);
 		if (err)
 			chardev_failed(c, err);
+		/* a failure was said already: it explains the loss */
+		if (atomic_load(&c->failed))
+			dropped = lost = 0;
+		if (dropped)
+			host_log((struct plugvm_device *)dev, PLUGVM_LOG_INFO,
+				 "%s: %llu bytes of output dropped: its consumer stalled",
+				 c->key, (unsigned long long)dropped);
+		if (lost)
+			host_log((struct plugvm_device *)dev, PLUGVM_LOG_INFO,
+				 "%s: %llu bytes of output lost at the end: its consumer did not take them within %d ms",
+				 c->key, (unsigned long long)lost,
+				 VMM_CHARDEV_FLUSH_MS);
 		free(c);
 	}
 	dev->chardevs = NULL;
@@ -496,6 +688,7 @@ const struct plugvm_host vmm_host_table = {
 	.clock_ns = vmm_host_clock_ns,
 	.timer = &vmm_host_timer_ops,
 	.watch = &vmm_host_watch_ops,
+	.chardev = &host_chardev_ops,
 };
 
 /* create() failed with @ret: say so once, unless the plugin did. */
@@ -523,6 +716,7 @@ int vmm_device_create_at(const char *id, const struct vmm_plugin *plugin,
 			 struct vmm_device **out)
 {
 	const struct plugvm_plugin *d = plugin->desc;
+	struct vmm_guard_frame g;
 	struct vmm_device *dev;
 	int ret = -ENOMEM;
 
@@ -542,19 +736,32 @@ int vmm_device_create_at(const char *id, const struct vmm_plugin *plugin,
 	dev->at.key = NULL;
 	pthread_mutex_init(&dev->lock, NULL);
 	dev->owner.name = dev->id;
+	if (dev->at.file && dev->at.line &&
+	    asprintf(&dev->origin_text, "%s:%u%s%s%s", dev->at.file,
+		     dev->at.line, dev->at.section ? ": [" : "",
+		     dev->at.section ? dev->at.section : "",
+		     dev->at.section ? "]" : "") < 0)
+		dev->origin_text = NULL;
+	dev->owner.who = (struct vmm_guard_who){ .device = dev->id,
+						 .plugin = plugin->path,
+						 .origin = dev->origin_text };
+	dev->events.who = &dev->owner.who;
 	dev->owner.lock = d->flags & PLUGVM_PLUGIN_THREAD_SAFE ? NULL
 							       : &dev->lock;
 	dev->events.lock = dev->owner.lock;
 
 	dev->where = where;
 	dev->creating = true;
+	g = vmm_guard_enter(&dev->owner.who, "create()");
 	ret = d->create((struct plugvm_device *)dev, &vmm_host_table, values,
 			&dev->state);
+	vmm_guard_leave(g);
 	dev->creating = false;
 	if (ret) {
 		ret = report_failure(dev, ret);
 		vmm_irq_device_gone(env->irq, dev);
 		vmm_iobus_unregister_owner(env->bus, &dev->owner);
+		close_inputs(dev);
 		vmm_device_release_events(dev);
 		close_chardevs(dev);
 		goto out_mutex;
@@ -566,6 +773,7 @@ int vmm_device_create_at(const char *id, const struct vmm_plugin *plugin,
 
 out_mutex:
 	pthread_mutex_destroy(&dev->lock);
+	free(dev->origin_text);
 	free(dev->id);
 out_free:
 	free(dev);
@@ -584,21 +792,38 @@ int vmm_device_create(const char *id, const struct vmm_plugin *plugin,
 
 void vmm_device_reset(struct vmm_device *dev)
 {
-	if (dev->plugin->desc->reset)
-		dev->plugin->desc->reset(dev->state);
+	struct vmm_guard_frame g;
+
+	if (!dev->plugin->desc->reset)
+		return;
+	g = vmm_guard_enter(&dev->owner.who, "reset()");
+	dev->plugin->desc->reset(dev->state);
+	vmm_guard_leave(g);
 }
 
 void vmm_device_destroy(struct vmm_device *dev)
 {
+	struct vmm_guard_frame g;
+
 	if (!dev)
 		return;
-	if (dev->plugin->desc->destroy)
+	if (dev->plugin->desc->destroy) {
+		g = vmm_guard_enter(&dev->owner.who, "destroy()");
 		dev->plugin->desc->destroy(dev->state);
+		vmm_guard_leave(g);
+	}
+	if (atomic_load(&dev->guest_errors) > VMM_DEVICE_GUEST_ERROR_LIMIT)
+		device_note(PLUGVM_LOG_GUEST_ERROR, dev->id,
+			       "%lu guest errors in all, %d of them shown",
+			       atomic_load(&dev->guest_errors),
+			       VMM_DEVICE_GUEST_ERROR_LIMIT);
 	vmm_irq_device_gone(dev->env->irq, dev);
+	close_inputs(dev);
 	vmm_device_release_events(dev);
 	close_chardevs(dev);
 	vmm_settings_free(dev->plugin->desc->settings, dev->values);
 	pthread_mutex_destroy(&dev->lock);
+	free(dev->origin_text);
 	free(dev->id);
 	free(dev);
 }

@@ -61,6 +61,10 @@ struct vmm_device_env {
 	struct vmm_chardev_capture *(*chardev_capture)(void *ctx,
 						       struct vmm_device *dev,
 						       const char *key);
+	/* The machine's character devices (chardev.h): its stdout, its
+	 * stdin's holder, the console. NULL: a set of the process's own,
+	 * manual (output written at once, inputs read nothing). */
+	struct vmm_chardevs *chardevs;
 };
 
 /*
@@ -80,6 +84,7 @@ struct vmm_device_where {
 
 struct vmm_device {
 	char *id;
+	char *origin_text; /* "FILE:LINE" of its section, or NULL */
 	const struct vmm_plugin *plugin; /* not owned */
 	struct plugvm_value *values; /* owned */
 	void *state; /* what create() returned */
@@ -106,7 +111,22 @@ struct vmm_device {
 	 * is PLUGVM_PLUGIN_THREAD_SAFE; freed after destroy(). */
 	struct vmm_events_owner events;
 	atomic_bool events_warned; /* the late-timer warning was said */
+	atomic_bool timers_capped; /* VMM_EVENTS_MAX_TIMERS was said */
+	/* PLUGVM_LOG_GUEST_ERROR messages so far: past
+	 * VMM_DEVICE_GUEST_ERROR_LIMIT they are counted, not shown */
+	atomic_ulong guest_errors;
 };
+
+/* Guest errors a device shows before the rest are only counted (a guest
+ * could otherwise make it log one line per access, for ever). */
+#define VMM_DEVICE_GUEST_ERROR_LIMIT 20
+
+/* The input @dev opened for setting @key, or NULL (none, or "none"). */
+struct vmm_chardev_in *vmm_device_input(const struct vmm_device *dev,
+					const char *key);
+/* The output sink @dev opened for setting @key, or NULL. */
+struct vmm_chardev *vmm_device_output(const struct vmm_device *dev,
+				      const char *key);
 
 /* The one host table, shared by every device. */
 extern const struct plugvm_host vmm_host_table;

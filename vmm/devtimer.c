@@ -72,6 +72,14 @@ static int host_timer_create(struct plugvm_device *pdev, plugvm_timer_fn fn,
 	if (ret)
 		return ret;
 	ret = vmm_timer_new(dev->env->events, &dev->events, fn, opaque, &t);
+	if (ret == -ENOSPC) {
+		/* said once: a plugin that leaks timers would say it for ever */
+		if (!atomic_exchange(&dev->timers_capped, true))
+			vmm_host_table.log(pdev, PLUGVM_LOG_ERROR,
+					   "timer->create(): this device has %d timers already, the most one may have; refusing more (a timer leak?)",
+					   VMM_EVENTS_MAX_TIMERS);
+		return -ENOMEM;
+	}
 	if (ret) {
 		vmm_host_table.log(pdev, PLUGVM_LOG_ERROR,
 				   "timer->create(): out of memory");

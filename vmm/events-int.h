@@ -78,6 +78,7 @@ struct vmm_events {
 	pthread_t thread;
 	bool started;
 	bool stopping;
+	bool held; /* vmm_events_hold(): the thread waits to begin */
 	/* poll (spin) for a deadline this close instead of sleeping; 0 on
 	 * a one-CPU host, where spinning would only delay the vCPU */
 	uint64_t poll_ns;

@@ -187,6 +187,7 @@ bool vmm_events_run_timer(struct vmm_events *ev, struct vmm_timer *t)
 {
 	struct vmm_events_owner *owner = t->owner;
 	uint64_t gen = t->gen;
+	struct vmm_guard_frame g;
 	pthread_mutex_t *lk;
 	bool ran = false;
 
@@ -199,7 +200,9 @@ bool vmm_events_run_timer(struct vmm_events *ev, struct vmm_timer *t)
 		t->running = true;
 		t->runner = pthread_self();
 		pthread_mutex_unlock(&ev->lock);
+		g = vmm_guard_enter(owner->who, "timer callback");
 		t->fn(t->opaque);
+		vmm_guard_leave(g);
 		pthread_mutex_lock(&ev->lock);
 		t->running = false;
 		ran = true;
@@ -233,13 +236,16 @@ bool vmm_events_run_watch(struct vmm_events *ev, struct vmm_watch *w,
 	struct vmm_events_owner *owner = w->owner;
 	pthread_mutex_t *lk = owner_lock(ev, owner);
 	uint32_t r = w->dead ? 0 : vmm_events_watch_mask(w->events, revents);
+	struct vmm_guard_frame g;
 	bool ran = false;
 
 	if (r) {
 		w->running = true;
 		w->runner = pthread_self();
 		pthread_mutex_unlock(&ev->lock);
+		g = vmm_guard_enter(owner->who, "watch callback");
 		w->fn(w->opaque, w->fd, r);
+		vmm_guard_leave(g);
 		pthread_mutex_lock(&ev->lock);
 		w->running = false;
 		ran = true;
@@ -336,9 +342,12 @@ static void *event_thread(void *arg)
 {
 	struct vmm_events *ev = arg;
 
+	vmm_guard_thread("the event thread");
 	/* Wake at the deadline, not up to the default 50 us after it. */
 	prctl(PR_SET_TIMERSLACK, 1000UL);
 	pthread_mutex_lock(&ev->lock);
+	while (ev->held && !ev->stopping)
+		pthread_cond_wait(&ev->idle, &ev->lock);
 	while (!ev->stopping) {
 		struct epoll_event e;
 		struct vmm_watch *w;
@@ -364,6 +373,7 @@ static void *event_thread(void *arg)
 		}
 	}
 	pthread_mutex_unlock(&ev->lock);
+	vmm_guard_thread_end();
 	return NULL;
 }
 
@@ -434,6 +444,14 @@ int vmm_events_start(struct vmm_events *ev)
 	return 0;
 }
 
+void vmm_events_hold(struct vmm_events *ev, bool hold)
+{
+	pthread_mutex_lock(&ev->lock);
+	ev->held = hold;
+	pthread_cond_broadcast(&ev->idle);
+	pthread_mutex_unlock(&ev->lock);
+}
+
 void vmm_events_stop(struct vmm_events *ev)
 {
 	uint64_t one = 1;
@@ -442,6 +460,7 @@ void vmm_events_stop(struct vmm_events *ev)
 		return;
 	pthread_mutex_lock(&ev->lock);
 	ev->stopping = true;
+	pthread_cond_broadcast(&ev->idle); /* a held thread too */
 	pthread_mutex_unlock(&ev->lock);
 	while (write(ev->efd, &one, sizeof(one)) < 0 && errno == EINTR)
 		;
@@ -483,6 +502,12 @@ int vmm_timer_new(struct vmm_events *ev, struct vmm_events_owner *owner,
 	t->opaque = opaque;
 	t->idx = NOT_ARMED;
 	pthread_mutex_lock(&ev->lock);
+	/* the count is the event lock's, as the owner's list is */
+	if (owner->n_timers >= VMM_EVENTS_MAX_TIMERS) {
+		pthread_mutex_unlock(&ev->lock);
+		free(t);
+		return -ENOSPC;
+	}
 	/* Room in the heap for every timer: arm() cannot fail. */
 	if (ev->cap_heap <= ev->n_timers) {
 		size_t cap = ev->cap_heap ? 2 * ev->cap_heap : 16;
@@ -497,6 +522,7 @@ int vmm_timer_new(struct vmm_events *ev, struct vmm_events_owner *owner,
 		ev->cap_heap = cap;
 	}
 	ev->n_timers++;
+	owner->n_timers++;
 	t->next = owner->timers;
 	if (t->next)
 		t->next->pprev = &t->next;
@@ -561,6 +587,7 @@ static void timer_free_locked(struct vmm_events *ev, struct vmm_timer *t)
 	if (t->next)
 		t->next->pprev = t->pprev;
 	ev->n_timers--;
+	t->owner->n_timers--;
 	t->dead = true;
 	if (!t->pins)
 		free(t);

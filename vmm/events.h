@@ -35,6 +35,8 @@
 #ifndef VMM_EVENTS_H
 #define VMM_EVENTS_H
 
+#include "guard.h"
+
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -63,7 +65,15 @@ struct vmm_events_owner {
 	struct vmm_timer *timers;
 	struct vmm_watch *watches;
 	unsigned pinned; /* callbacks on their way: release waits for them */
+	/* whose code the callbacks are, for the crash report; may be NULL */
+	const struct vmm_guard_who *who;
+	unsigned n_timers; /* live ones, at most VMM_EVENTS_MAX_TIMERS;
+			    * under the events' lock */
 };
+
+/* Timers one owner may have at once: a plugin that makes one per guest
+ * access and never frees it runs into this, not out of memory. */
+#define VMM_EVENTS_MAX_TIMERS 4096
 
 /*
  * Halt polling: a deadline at most this far away is waited for by
@@ -86,6 +96,12 @@ int vmm_events_new(bool manual, struct vmm_events **out);
 /* Start the event thread (threaded mode; a no-op for a manual one, or
  * one started already). Returns 0 or -errno of pthread_create(). */
 int vmm_events_start(struct vmm_events *ev);
+
+/*
+ * While @hold, a started thread runs no callback: it waits to begin (the
+ * machine holds it until its sandbox is on). Any time; threaded only.
+ */
+void vmm_events_hold(struct vmm_events *ev, bool hold);
 
 /* Stop the event thread and wait for it: a running callback completes,
  * no other one starts. Timers stay armed. NULL, manual, never started or

@@ -172,11 +172,15 @@ vmm_exit_io(struct vmm_exit_sink *sink, const struct vmm_io_range *r,
 		*value = v;
 		return act;
 	}
+	struct vmm_guard_frame g =
+		vmm_guard_enter(vmm_io_range_who(r), is_write ? "write()" : "read()");
+
 	if (is_write)
 		r->write(r->opaque, addr - r->base, size, *value);
 	else
 		*value = r->read(r->opaque, addr - r->base, size) &
 			 vmm_io_mask(size);
+	vmm_guard_leave(g);
 	return vmm_exit_stopping(sink) ? VMM_ACTION_STOP : VMM_ACTION_CONTINUE;
 }
 

@@ -299,8 +299,11 @@ static enum vmm_io_result split_access(const struct vmm_io_range *r,
 	uint64_t result = 0;
 	unsigned done = 0;
 
+	struct vmm_guard_frame g;
+
 	if (!n)
 		return VMM_IO_BAD_SIZE;
+	g = vmm_guard_enter(vmm_io_range_who(r), is_write ? "write()" : "read()");
 	if (r->lock)
 		pthread_mutex_lock(r->lock);
 	for (unsigned i = 0; i < n; done += piece[i++]) {
@@ -316,6 +319,7 @@ static enum vmm_io_result split_access(const struct vmm_io_range *r,
 	}
 	if (r->lock)
 		pthread_mutex_unlock(r->lock);
+	vmm_guard_leave(g);
 	if (!is_write)
 		*value = result;
 	return VMM_IO_OK;
@@ -330,6 +334,7 @@ enum vmm_io_result vmm_iobus_access(const struct vmm_iobus *bus,
 	const struct vmm_io_range *r = lookup(bus, space, addr);
 	enum vmm_io_result res = range_check(r, addr, size);
 	uint64_t mask = vmm_io_mask(size);
+	struct vmm_guard_frame g;
 
 	*range = r;
 	if (res == VMM_IO_BAD_SIZE && space == PLUGVM_SPACE_MMIO && size >= 1 &&
@@ -337,6 +342,7 @@ enum vmm_io_result vmm_iobus_access(const struct vmm_iobus *bus,
 		return split_access(r, addr, size, is_write, value);
 	if (res != VMM_IO_OK)
 		return res;
+	g = vmm_guard_enter(vmm_io_range_who(r), is_write ? "write()" : "read()");
 	if (r->lock)
 		pthread_mutex_lock(r->lock);
 	if (is_write)
@@ -345,5 +351,6 @@ enum vmm_io_result vmm_iobus_access(const struct vmm_iobus *bus,
 		*value = r->read(r->opaque, addr - r->base, size) & mask;
 	if (r->lock)
 		pthread_mutex_unlock(r->lock);
+	vmm_guard_leave(g);
 	return VMM_IO_OK;
 }

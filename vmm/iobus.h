@@ -35,6 +35,8 @@
 #ifndef VMM_IOBUS_H
 #define VMM_IOBUS_H
 
+#include "guard.h"
+
 #include <plugvm/plugin.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -52,6 +54,8 @@ struct vmm_io_owner {
 	pthread_mutex_t *lock;
 	/* where the owner's exits are counted: 1 and up, 0 for "nobody" */
 	unsigned stat_slot;
+	/* whose code the callbacks are, for the crash report (guard.h) */
+	struct vmm_guard_who who;
 };
 
 /* The low @size bytes (1 to 8) of a 64-bit value: the one access mask. */
@@ -86,6 +90,13 @@ struct vmm_io_range {
 	uint32_t fast_sizes;
 	const struct vmm_io_owner *owner; /* NULL: the host itself */
 };
+
+/* Whose callbacks @r's are, for vmm_guard_enter(); NULL: the host's. */
+static inline __attribute__((always_inline)) const struct vmm_guard_who *
+vmm_io_range_who(const struct vmm_io_range *r)
+{
+	return r->owner ? &r->owner->who : NULL;
+}
 
 #define VMM_PIO_PORTS 0x10000u
 

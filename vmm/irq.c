@@ -182,17 +182,20 @@ static pthread_mutex_t *ctl_lock(const struct vmm_irq *irq)
 
 int vmm_irq_ack(struct vmm_irq *irq, unsigned cpu)
 {
+	struct vmm_guard_frame g;
 	pthread_mutex_t *l;
 	int vector;
 
 	if (!irq || irq->kind != VMM_IRQ_PLUGIN || !irq->ops)
 		return -1;
+	g = vmm_guard_enter(&irq->ctl->owner.who, "ack()");
 	l = ctl_lock(irq);
 	if (l)
 		pthread_mutex_lock(l);
 	vector = irq->ops->ack(irq->opaque, cpu);
 	if (l)
 		pthread_mutex_unlock(l);
+	vmm_guard_leave(g);
 	return vector;
 }
 
@@ -200,6 +203,7 @@ int vmm_irq_ack(struct vmm_irq *irq, unsigned cpu)
 static int deliver(struct vmm_irq *irq, unsigned line, bool level)
 {
 	uint32_t bit = 1u << line;
+	struct vmm_guard_frame g;
 	pthread_mutex_t *l;
 	int ret;
 
@@ -207,12 +211,14 @@ static int deliver(struct vmm_irq *irq, unsigned line, bool level)
 		return irq->kernel_ready && irq->hooks.line
 			       ? irq->hooks.line(irq->hooks.ctx, line, level)
 			       : 0;
+	g = vmm_guard_enter(&irq->ctl->owner.who, "set_irq()");
 	l = ctl_lock(irq);
 	if (l)
 		pthread_mutex_lock(l);
 	ret = irq->ops->set_irq(irq->opaque, line, level);
 	if (l)
 		pthread_mutex_unlock(l);
+	vmm_guard_leave(g);
 	if (ret > 0 || ret < -4095)
 		ret = -EINVAL; /* not an errno: the controller's bug */
 	if (ret == -EINVAL)

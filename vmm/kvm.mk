@@ -12,7 +12,10 @@ EXTRA_DIST += \
 	tests/kvm/check-kvm.sh \
 	tests/kvm/kvm-smoke.c \
 	tests/kvm/accel-kvm-test.c \
-	tests/kvm/accel-kvm-irq-test.c
+	tests/kvm/accel-kvm-irq-test.c \
+	tests/kvm/bzentry64.ini tests/kvm/bzentry32.ini \
+	tests/kvm/linux-boot.sh \
+	tests/kvm/bootdrive.c
 
 # Machines only check-kvm runs, on kvm in the nested VM and on tcg here,
 # each with its expected stdout (.out) and exit status (.status); their
@@ -40,7 +43,9 @@ tests/kvm/guests/%.bin: tests/kvm/guests/%.o
 # then fails with "Error 77", because a skip is not a pass.
 KVM_MODE = nested
 check-kvm: all $(KVM_GUESTS) tests/testdev.la plugins/example/rtc.la \
-		tests/stress.la tests/guests/stress.bin
+		tests/stress.la tests/guests/stress.bin tests/guests/bzimage.bin \
+		tests/faulty.la tests/faultyok.la tests/faultybogus.la \
+		tests/crashctor.la tests/guests/guard.bin
 	@$(BASH) $(top_srcdir)/tests/kvm/check-kvm.sh -m $(KVM_MODE) \
 		-B $(abs_top_builddir); rc=$$?; \
 	if test $$rc = 77; then \
@@ -48,3 +53,16 @@ check-kvm: all $(KVM_GUESTS) tests/testdev.la plugins/example/rtc.la \
 	fi; \
 	exit $$rc
 .PHONY: check-kvm
+
+# What a guest kernel needs under kvm (issue 12): the MP tables, and unit
+# tests of them and of the CPUID table each vCPU gets (no /dev/kvm needed).
+vmm_libvmm_la_SOURCES += vmm/mptable.c vmm/mptable.h
+KVM_UNIT_TESTS = tests/check_mptable tests/check_kvm_cpuid
+check_PROGRAMS += $(KVM_UNIT_TESTS)
+TESTS += $(KVM_UNIT_TESTS)
+tests_check_mptable_SOURCES = tests/check_mptable.c
+tests_check_mptable_CFLAGS = $(TEST_CFLAGS)
+tests_check_mptable_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)
+tests_check_kvm_cpuid_SOURCES = tests/check_kvm_cpuid.c
+tests_check_kvm_cpuid_CFLAGS = $(TEST_CFLAGS)
+tests_check_kvm_cpuid_LDADD = vmm/libvmm.la $(UNICORN_LINK) $(TEST_LIBS)

@@ -18,7 +18,9 @@ vmm_libvmm_core_la_SOURCES = \
 	vmm/plugin.c vmm/plugin.h \
 	vmm/chardev.c vmm/chardev.h \
 	vmm/device.c vmm/devtimer.c vmm/device.h \
-	vmm/irq.c vmm/irq.h
+	vmm/irq.c vmm/irq.h \
+	vmm/guard.c vmm/guard.h \
+	vmm/watchdog.c vmm/watchdog.h
 
 vmm_libvmm_la_SOURCES = \
 	vmm/accel.h vmm/exit.h \
@@ -26,14 +28,17 @@ vmm_libvmm_la_SOURCES = \
 	vmm/x86-intr.c vmm/x86-intr.h \
 	vmm/vcpu.c vmm/vcpu.h \
 	vmm/loader.c vmm/loader.h \
+	vmm/hostmem.c vmm/hostmem.h \
+	vmm/boot.c vmm/boot-linux.c vmm/boot-elf.c vmm/memmap.c vmm/boot.h \
 	vmm/vm.c vmm/vm.h \
 	vmm/chipset.c vmm/chipset.h \
 	vmm/run.c \
+	vmm/sandbox.c vmm/sandbox.h \
 	vmm/stats.c \
 	vmm/accel-tcg.c vmm/accel-tcg-x86.c vmm/accel-tcg-intr.c \
 	vmm/accel-tcg.h
-vmm_libvmm_la_LIBADD = vmm/libvmm-machine.la
-vmm_libvmm_la_CFLAGS = $(AM_CFLAGS) $(UNICORN_CFLAGS)
+vmm_libvmm_la_LIBADD = vmm/libvmm-machine.la $(SECCOMP_LIBS)
+vmm_libvmm_la_CFLAGS = $(AM_CFLAGS) $(UNICORN_CFLAGS) $(SECCOMP_CFLAGS)
 
 bin_PROGRAMS += vmm/plugvm
 vmm_plugvm_SOURCES = vmm/main.c

@@ -39,6 +39,9 @@ void vmm_config_free(struct vmm_config *cfg)
 		free(dev->section);
 	}
 	free(cfg->devices);
+	free(cfg->boot.kernel);
+	free(cfg->boot.initrd);
+	free(cfg->boot.cmdline);
 	free(cfg->path);
 	free(cfg->dir);
 	free(cfg);

@@ -35,11 +35,12 @@ enum section_kind {
 	SECTION_CPU,
 	SECTION_IMAGE,
 	SECTION_DEVICE,
+	SECTION_LINUX,
 };
 
 /* In enum section_kind order, from SECTION_MACHINE on. */
 static const char *const section_words[] = {
-	"machine", "cpu", "image", "device", NULL,
+	"machine", "cpu", "image", "device", "linux", NULL,
 };
 
 /* In enum vmm_accel_kind and enum vmm_cpu_mode order. */
@@ -118,6 +119,31 @@ static const struct plugvm_setting image_table[] = {
 	[N_IMAGE_KEYS] = { .name = NULL },
 };
 
+/* In [linux] entry's order: the entry_bits they stand for. */
+static const char *const entry_words[] = { "auto", "32", "64", NULL };
+static const unsigned entry_bits[] = { 0, 32, 64 };
+
+enum { KEY_KERNEL, KEY_INITRD, KEY_CMDLINE, KEY_LINUX_ENTRY, N_LINUX_KEYS };
+static const struct plugvm_setting linux_table[] = {
+	[KEY_KERNEL] = { .name = "kernel",
+			 .type = PLUGVM_SETTING_STRING,
+			 .help = "the kernel (bzImage, multiboot or ELF), relative to the machine file" },
+	[KEY_INITRD] = { .name = "initrd",
+			 .type = PLUGVM_SETTING_STRING,
+			 .def = "",
+			 .help = "initramfs (multiboot: modules, comma-separated), relative to the machine file" },
+	[KEY_CMDLINE] = { .name = "cmdline",
+			  .type = PLUGVM_SETTING_STRING,
+			  .def = "",
+			  .help = "the kernel's command line" },
+	[KEY_LINUX_ENTRY] = { .name = "entry",
+			      .type = PLUGVM_SETTING_ENUM,
+			      .def = "auto",
+			      .help = "bzImage entry point: 64 (long mode), 32 (code32_start) or auto (64 when the kernel has it)",
+			      .choices = entry_words },
+	[N_LINUX_KEYS] = { .name = NULL },
+};
+
 static const char *const device_keys[] = { "type", NULL };
 
 struct schema {
@@ -129,8 +155,11 @@ struct schema {
 	const char *section_name; /* for origins; NULL outside any section */
 	unsigned section_line;
 	unsigned machine_line, cpu_line; /* first [machine] and [cpu] */
+	unsigned linux_line; /* first [linux] */
 
 	struct vmm_settings machine, cpu; /* the whole file's */
+	struct vmm_settings lx; /* the [linux] section's */
+	bool in_linux;
 	struct vmm_settings image; /* the current [image]'s */
 	bool in_image;
 	size_t kvs_cap; /* room in the current device's kvs */
@@ -242,6 +271,127 @@ static char *resolve_path(const struct vmm_config *cfg, const char *value)
 	return path;
 }
 
+/*
+ * [linux] initrd: a list as QEMU's -initrd ("PATH[ ARGS],...", ",," a
+ * comma; multiboot modules): each relative PATH against the machine
+ * file's directory (with its commas doubled), the rest as written. One
+ * plain path comes out as resolve_path() makes it.
+ */
+static char *resolve_initrd(const struct vmm_config *cfg, const char *value)
+{
+	const char *dir = cfg->dir, *s = value;
+	bool slash = dir[0] && dir[strlen(dir) - 1] == '/';
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (!f)
+		return NULL;
+	for (bool start = true; *s; s++) {
+		if (start && *s != '/' && strcmp(dir, ".")) {
+			for (const char *d = dir; *d; d++)
+				fputs(*d == ',' ? ",," : (char[]){ *d, 0 }, f);
+			if (!slash)
+				fputc('/', f);
+		}
+		start = false;
+		if (s[0] == ',' && s[1] == ',') {
+			fputs(",,", f);
+			s++;
+		} else {
+			fputc(*s, f);
+			start = *s == ',';
+		}
+	}
+	if (fclose(f)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Replace *@dst by a copy of @src (NULL: none). 0 or -ENOMEM. */
+static int replace_string(char **dst, const char *src)
+{
+	char *copy = NULL;
+
+	if (src) {
+		copy = strdup(src);
+		if (!copy)
+			return -ENOMEM;
+	}
+	free(*dst);
+	*dst = copy;
+	return 0;
+}
+
+int vmm_config_set_linux(struct vmm_config *cfg, const char *kernel,
+			 const char *initrd, const char *cmdline, bool cli)
+{
+	static const char why[] =
+		"not allowed with %s (%s:%u): the kernel's format decides where it is loaded and how the vCPUs start; use one or the other";
+	struct vmm_linux_cfg *lx = &cfg->boot;
+	char *path = NULL;
+
+	if (cli) {
+		struct vmm_origin o = { .file = "plugvm",
+					.key = kernel   ? "--kernel"
+					       : initrd ? "--initrd"
+							: "--append" };
+
+		if (cfg->cpu_section_line) {
+			vmm_origin_error(&o, why, "[cpu]", cfg->path,
+					 cfg->cpu_section_line);
+			return -EINVAL;
+		}
+		if (cfg->n_images) {
+			char *what;
+
+			if (asprintf(&what, "[%s]", cfg->images[0].section) < 0)
+				return -ENOMEM;
+			vmm_origin_error(&o, why, what, cfg->path,
+					 cfg->images[0].section_line);
+			free(what);
+			return -EINVAL;
+		}
+	}
+	if (kernel) {
+		path = cli ? strdup(kernel) : resolve_path(cfg, kernel);
+		if (!path)
+			return -ENOMEM;
+		free(lx->kernel);
+		lx->kernel = path;
+		if (cli)
+			lx->kernel_origin = (struct vmm_origin){
+				.file = "plugvm", .key = "--kernel" };
+	}
+	if (initrd) {
+		path = cli ? strdup(initrd) : resolve_initrd(cfg, initrd);
+		if (!path)
+			return -ENOMEM;
+		free(lx->initrd);
+		lx->initrd = path;
+		if (cli)
+			lx->initrd_origin = (struct vmm_origin){
+				.file = "plugvm", .key = "--initrd" };
+	}
+	if (cmdline) {
+		if (replace_string(&lx->cmdline, cmdline))
+			return -ENOMEM;
+		if (cli)
+			lx->cmdline_origin = (struct vmm_origin){
+				.file = "plugvm", .key = "--append" };
+	}
+	if (!lx->kernel) {
+		vmm_origin_error(&(struct vmm_origin){
+			.file = "plugvm", .key = initrd ? "--initrd" : "--append" },
+			"needs --kernel (or a [linux] section in the machine file)");
+		return -EINVAL;
+	}
+	lx->set = true;
+	return 0;
+}
+
 /* The [image] section that ends here: its required keys, its values. */
 static int end_image(struct schema *p)
 {
@@ -290,14 +440,15 @@ static int end_section(struct schema *p)
  * Section headers
  */
 
-/* [machine] or [cpu]: one of each, without a name. */
+/* [machine], [cpu] or [linux]: one of each, without a name. */
 static void begin_single_section(struct schema *p, enum section_kind kind,
 				 const struct vmm_ini_header *h,
 				 const struct vmm_origin *o)
 {
 	const char *word = section_words[kind - SECTION_MACHINE];
-	unsigned *first =
-		kind == SECTION_MACHINE ? &p->machine_line : &p->cpu_line;
+	unsigned *first = kind == SECTION_MACHINE ? &p->machine_line
+			  : kind == SECTION_CPU	  ? &p->cpu_line
+						  : &p->linux_line;
 
 	if (*h->arg) {
 		parse_error(p, o, "section [%s] takes no name", word);
@@ -309,6 +460,8 @@ static void begin_single_section(struct schema *p, enum section_kind kind,
 		return;
 	}
 	*first = o->line;
+	if (kind == SECTION_CPU)
+		p->cfg->cpu_section_line = o->line;
 	p->section = kind;
 	p->section_name = word;
 }
@@ -419,7 +572,7 @@ static enum section_kind section_word(struct schema *p,
 	if (!*h->word) {
 		parse_error(
 			p, o,
-			"missing section name (expected machine, cpu, image \"NAME\" or device \"NAME\")");
+			"missing section name (expected machine, cpu, linux, image \"NAME\" or device \"NAME\")");
 		return SECTION_SKIP;
 	}
 	i = word_index(section_words, h->word);
@@ -432,7 +585,7 @@ static enum section_kind section_word(struct schema *p,
 	else
 		parse_error(
 			p, o,
-			"unknown section '%s' (expected machine, cpu, image \"NAME\" or device \"NAME\")",
+			"unknown section '%s' (expected machine, cpu, linux, image \"NAME\" or device \"NAME\")",
 			h->word);
 	return SECTION_SKIP;
 }
@@ -449,7 +602,8 @@ static int section_cb(void *ctx, const struct vmm_ini_header *h,
 		return ret;
 	p->section_line = o->line;
 	kind = section_word(p, h, o);
-	if (kind == SECTION_MACHINE || kind == SECTION_CPU)
+	if (kind == SECTION_MACHINE || kind == SECTION_CPU ||
+	    kind == SECTION_LINUX)
 		begin_single_section(p, kind, h, o);
 	else if (kind == SECTION_IMAGE || kind == SECTION_DEVICE)
 		return begin_named_section(p, kind, h, o);
@@ -572,6 +726,12 @@ static int key_cb(void *ctx, const char *key, const char *value,
 			parse_error(p, &o,
 				    "empty value (expected a file name)");
 		break;
+	case SECTION_LINUX:
+		k = vmm_settings_set(&p->lx, key, value, &o);
+		if (k == KEY_KERNEL && !*value)
+			parse_error(p, &o,
+				    "empty value (expected a file name)");
+		break;
 	case SECTION_DEVICE:
 		return device_key(p, &o, value);
 	}
@@ -664,6 +824,61 @@ static int apply_machine_cpu(struct schema *p)
 	return 0;
 }
 
+/*
+ * A [linux] kernel is loaded where its format says, and its format says how
+ * the vCPUs start: an [image] or a [cpu] beside it would be overwritten or
+ * ignored, so either is an error at its own section.
+ */
+static void check_linux_alone(struct schema *p)
+{
+	static const char why[] =
+		"not allowed with [linux] (line %u): the kernel's format decides where it is loaded and how the vCPUs start; use one or the other";
+	const struct vmm_config *cfg = p->cfg;
+	struct vmm_origin o = { .file = p->file };
+
+	if (p->cpu_line) {
+		o.line = p->cpu_line;
+		o.section = "cpu";
+		parse_error(p, &o, why, p->linux_line);
+	}
+	for (size_t i = 0; i < cfg->n_images; i++) {
+		o.line = cfg->images[i].section_line;
+		o.section = cfg->images[i].section;
+		parse_error(p, &o, why, p->linux_line);
+	}
+}
+
+/* [linux], when the file has one, into the config. */
+static int apply_linux(struct schema *p)
+{
+	struct vmm_config *cfg = p->cfg;
+	const struct plugvm_value *v;
+	int ret;
+
+	if (!p->linux_line)
+		return 0;
+	ret = vmm_settings_finish(&p->lx, &(struct vmm_origin){
+		.file = p->file, .line = p->linux_line, .section = "linux" },
+		"key");
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret)
+		return 0; /* said so, and counted */
+	v = p->lx.values;
+	cfg->boot.section_line = p->linux_line;
+	take_origin(&cfg->boot.kernel_origin, &p->lx.origins[KEY_KERNEL]);
+	take_origin(&cfg->boot.initrd_origin, &p->lx.origins[KEY_INITRD]);
+	take_origin(&cfg->boot.cmdline_origin, &p->lx.origins[KEY_CMDLINE]);
+	take_origin(&cfg->boot.entry_origin, &p->lx.origins[KEY_LINUX_ENTRY]);
+	cfg->boot.entry_bits = entry_bits[v[KEY_LINUX_ENTRY].u64];
+	return vmm_config_set_linux(cfg, v[KEY_KERNEL].str,
+				    *v[KEY_INITRD].str ? v[KEY_INITRD].str : NULL,
+				    p->lx.origins[KEY_CMDLINE].key
+					    ? v[KEY_CMDLINE].str
+					    : NULL,
+				    false);
+}
+
 /* Checks that need the whole file. */
 static void check_config(struct schema *p)
 {
@@ -674,6 +889,8 @@ static void check_config(struct schema *p)
 			p, &cfg->at.cs,
 			"only allowed with mode = real (mode is '%s' at line %u)",
 			mode_words[cfg->mode], cfg->at.mode.line);
+	if (p->linux_line)
+		check_linux_alone(p);
 }
 
 static const struct vmm_ini_ops schema_ops = {
@@ -697,6 +914,8 @@ int vmm_config_parse(const char *path, const char *dir, const char *text,
 		goto out_free_cfg;
 	if (vmm_settings_begin(&p.cpu, cpu_table, false, false, &p.errs))
 		goto out_end_machine;
+	if (vmm_settings_begin(&p.lx, linux_table, false, false, &p.errs))
+		goto out_end_cpu;
 
 	ret = vmm_ini_read(p.file, text, len, &schema_ops, &p, &p.errs);
 	if (!ret && !p.errs.gave_up)
@@ -704,9 +923,14 @@ int vmm_config_parse(const char *path, const char *dir, const char *text,
 	if (!ret)
 		ret = apply_machine_cpu(&p);
 	if (!ret && !p.errs.gave_up)
+		ret = apply_linux(&p);
+	if (ret == -ENOMEM)
+		out_of_memory(&p, p.linux_line);
+	if (!ret && !p.errs.gave_up)
 		check_config(&p);
 	if (p.in_image)
 		vmm_settings_end(&p.image);
+	vmm_settings_end(&p.lx);
 	vmm_settings_end(&p.cpu);
 	vmm_settings_end(&p.machine);
 
@@ -717,6 +941,8 @@ int vmm_config_parse(const char *path, const char *dir, const char *text,
 	*out = p.cfg;
 	return 0;
 
+out_end_cpu:
+	vmm_settings_end(&p.cpu);
 out_end_machine:
 	vmm_settings_end(&p.machine);
 out_free_cfg:

@@ -77,7 +77,11 @@ struct vmm_linux_cfg {
 	char *initrd; /* path, or NULL; multiboot: modules, comma-separated,
 		       * each "PATH[ ARGS]" as QEMU's -initrd */
 	char *cmdline; /* or NULL */
+	/* bzImage: which entry point: 0 the 64-bit one when the kernel has
+	 * it (else code32_start), 32 code32_start, 64 the 64-bit one */
+	unsigned entry_bits;
 	struct vmm_origin kernel_origin, initrd_origin, cmdline_origin;
+	struct vmm_origin entry_origin;
 	unsigned section_line; /* of the [linux] line */
 };
 
@@ -111,6 +115,7 @@ struct vmm_config {
 	uint32_t gprs_set; /* bit i set when gprs[i] was given */
 
 	struct vmm_linux_cfg boot; /* [linux]; .set false when absent */
+	unsigned cpu_section_line; /* of the [cpu] line; 0: none */
 
 	struct vmm_image_cfg *images;
 	size_t n_images;
@@ -146,6 +151,18 @@ int vmm_config_load(const char *path, struct vmm_config **out);
  * relative image paths resolve against the current directory. */
 int vmm_config_load_string(const char *name, const char *text,
 			   struct vmm_config **out);
+
+/*
+ * Make @cfg boot @kernel with @initrd and @cmdline: what a [linux] section
+ * does, and plugvm's --kernel, --initrd and --append (@cli). Each non-NULL
+ * argument replaces what was set; a kernel must be set in the end. Paths
+ * resolve against the machine file's directory, or with @cli as given (the
+ * current directory). With @cli, a file with [cpu] or [image] is refused,
+ * as a [linux] section beside them is. Returns 0, -EINVAL after printing
+ * why, or -ENOMEM.
+ */
+int vmm_config_set_linux(struct vmm_config *cfg, const char *kernel,
+			 const char *initrd, const char *cmdline, bool cli);
 
 /* Free @cfg and everything it holds. NULL is fine. */
 void vmm_config_free(struct vmm_config *cfg);

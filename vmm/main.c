@@ -8,14 +8,19 @@
 
 #include "accel.h"
 #include "chipset.h"
+#include "guard.h"
+#include "hostmem.h"
 #include "kvm-host.h"
 #include "log.h"
 #include "machine.h"
+#include "parse.h"
 #include "plugin.h"
 #include "settings.h"
 #include "vm.h"
+#include "watchdog.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
@@ -63,22 +68,48 @@ struct options {
 	const char *plugin_path;
 	bool list_devices;
 	bool stats;
+	bool no_sandbox;
 	int verbosity; /* -v count */
 	const char *describe;
+	uint64_t max_memory; /* --max-memory; 0: none */
+	const char *kernel, *initrd, *append; /* --kernel, ...: [linux] */
 };
+
+/* The machine --kernel runs without a machine file (plugvm(1)). */
+static const char default_linux_machine[] =
+	"[machine]\n"
+	"memory = 256M\n"
+	"chipset = pc\n"
+	"\n"
+	"[device \"com1\"]\n"
+	"type = serial\n"
+	"\n"
+	"[device \"rtc\"]\n"
+	"type = rtc\n";
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: plugvm [OPTIONS] MACHINE.ini\n"
+		"       plugvm [OPTIONS] --kernel=FILE [--initrd=FILE] [--append=TEXT] [MACHINE.ini]\n"
 		"Run the virtual machine MACHINE.ini describes.\n"
 		"\n"
+		"  -k, --kernel=FILE       boot FILE (bzImage, multiboot or ELF), as a\n"
+		"                          [linux] section would; without MACHINE.ini on\n"
+		"                          256M, chipset pc, an RTC and a serial port\n"
+		"                          on stdio\n"
+		"      --initrd=FILE       the kernel's initramfs (multiboot: modules)\n"
+		"      --append=TEXT       the kernel's command line\n"
 		"  -a, --accel=ACCEL       auto, kvm or tcg (overrides [machine] accel)\n"
-		"  -t, --timeout=SECONDS   stop the guest after SECONDS (exit status 124)\n"
+		"  -t, --timeout=SECONDS   stop SECONDS after plugvm started (exit status 124)\n"
 		"  -v, --verbose           more diagnostics on stderr (twice: debug);\n"
 		"                          implies --stats\n"
+		"      --max-memory=SIZE   refuse a machine with more guest RAM than SIZE\n"
+		"                          (as in the machine file: 512M, 4G)\n"
 		"      --stats             exit counts and host time per device and\n"
 		"                          exit kind, and guest against plugvm time\n"
+		"      --no-sandbox        run without the seccomp filter (for a plugin\n"
+		"                          that makes system calls it does not list)\n"
 		"      --plugin-path=DIRS  colon-separated directories searched first for\n"
 		"                          device plugins (see below)\n"
 		"      --list-devices      list the device plugins found and exit\n"
@@ -96,7 +127,9 @@ static void usage(FILE *f)
 		"Guest output goes to stdout, plugvm's own messages to stderr.\n"
 		"Exit status: 0 guest halted; N the guest's exit-device status; 1 bad\n"
 		"machine file or plugin, or host failure; 2 bad usage; 3 guest fault;\n"
-		"124 timeout; 130 SIGINT/SIGTERM/SIGHUP/SIGQUIT.\n",
+		"4 broken plugin (crash, exit(), a callback that never returns, a\n"
+		"system call the sandbox forbids); 124 timeout;\n"
+		"130 SIGINT/SIGTERM/SIGHUP/SIGQUIT.\n",
 		PLUGVM_BUILD_PLUGINDIR, PLUGVM_PLUGINDIR);
 }
 
@@ -119,7 +152,8 @@ static int parse_timeout(const char *s, uint64_t *ms)
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_PLUGIN_PATH = 256, OPT_LIST, OPT_DESCRIBE, OPT_VERSION,
-	       OPT_STATS };
+	       OPT_STATS, OPT_INITRD, OPT_APPEND, OPT_NO_SANDBOX,
+	       OPT_MAX_MEMORY };
 	static const struct option longopts[] = {
 		{ "accel", required_argument, NULL, 'a' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -128,14 +162,19 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "list-devices", no_argument, NULL, OPT_LIST },
 		{ "describe", required_argument, NULL, OPT_DESCRIBE },
 		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "no-sandbox", no_argument, NULL, OPT_NO_SANDBOX },
+		{ "max-memory", required_argument, NULL, OPT_MAX_MEMORY },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, OPT_INITRD },
+		{ "append", required_argument, NULL, OPT_APPEND },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	while ((c = getopt_long(argc, argv, "a:t:vh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "a:t:vhk:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'a':
 			if (strcmp(optarg, "auto") && strcmp(optarg, "kvm") &&
@@ -168,6 +207,26 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_STATS:
 			o->stats = true;
 			break;
+		case OPT_NO_SANDBOX:
+			o->no_sandbox = true;
+			break;
+		case OPT_MAX_MEMORY:
+			if (vmm_parse_u64(optarg, true, &o->max_memory) ||
+			    !o->max_memory) {
+				fprintf(stderr, "plugvm: --max-memory needs a size such as 512M or 4G, not '%s'\n",
+					optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'k':
+			o->kernel = optarg;
+			break;
+		case OPT_INITRD:
+			o->initrd = optarg;
+			break;
+		case OPT_APPEND:
+			o->append = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 1;
@@ -189,6 +248,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		}
 		return 0;
 	}
+	if (optind == argc && o->kernel)
+		return 0; /* the default machine */
 	if (optind != argc - 1) {
 		fprintf(stderr, "plugvm: %s\nTry 'plugvm --help'.\n",
 			optind == argc ? "no machine file given"
@@ -341,8 +402,18 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 	uint64_t t0;
 	int status;
 
-	if (vmm_config_load(o->machine, &cfg))
+	vmm_watchdog_phase("reading %s", o->machine ? o->machine : "the --kernel machine");
+	if (o->machine ? vmm_config_load(o->machine, &cfg)
+		       : vmm_config_load_string("plugvm --kernel",
+						default_linux_machine, &cfg))
 		return EXIT_CONFIG;
+	if (vmm_hostmem_check(cfg, o->max_memory) ||
+	    ((o->kernel || o->initrd || o->append) &&
+	     vmm_config_set_linux(cfg, o->kernel, o->initrd, o->append,
+				  true))) {
+		vmm_config_free(cfg);
+		return EXIT_CONFIG;
+	}
 	accel = choose_accel(o, cfg);
 	if (!accel) {
 		vmm_config_free(cfg);
@@ -353,8 +424,9 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 		return EXIT_CONFIG;
 	}
 	vm->collect_stats = o->stats || o->verbosity >= 1;
+	vm->sandbox = !o->no_sandbox;
 	t0 = vmm_now_ns();
-	why = vmm_vm_run(vm, o->timeout_ms);
+	why = vmm_vm_run(vm);
 	status = vmm_vm_exit_status(vm, why);
 	if (vm->collect_stats)
 		vmm_vm_print_stats(vm, vmm_now_ns() - t0);
@@ -363,8 +435,34 @@ static int run_machine(const struct options *o, const struct vmm_plugin_path *pp
 	return status;
 }
 
+/* The one way out: exit() anywhere else is a plugin's (guard.h). */
+static _Noreturn void leave(int status)
+{
+	vmm_guard_main_exits();
+	exit(status);
+}
+
+/*
+ * Block the stop signals before anything else runs: .preinit_array runs
+ * right after the dynamic loader has relocated plugvm and its libraries,
+ * before their constructors (Unicorn's are many) and before main(). A
+ * SIGTERM in plugvm's first milliseconds then waits for the watchdog
+ * instead of killing it (issue 13, defect 5).
+ */
+static void block_stop_signals(void)
+{
+	sigset_t sigs;
+
+	vmm_stop_signals(&sigs);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+}
+
+__attribute__((section(".preinit_array"), used)) static void (
+	*const preinit_block_stop_signals)(void) = block_stop_signals;
+
 int main(int argc, char **argv)
 {
+	uint64_t start_ns = vmm_now_ns();
 	struct vmm_plugin_path pp;
 	struct options o;
 	sigset_t sigs;
@@ -372,31 +470,54 @@ int main(int argc, char **argv)
 
 	/*
 	 * The stop signals stay blocked from the first instruction on, in
-	 * every thread (plugins' threads inherit the mask): vmm_vm_run() takes
-	 * them from a signalfd and shuts down cleanly, destroying devices and
-	 * flushing output. Left unblocked anywhere, one would kill the process.
+	 * every thread (plugins' threads inherit the mask): the watchdog
+	 * (watchdog.h) takes them, during start-up as while the machine runs
+	 * and while it stops. Left unblocked anywhere, one would kill the
+	 * process.
 	 */
+	/* A closed stdin, stdout or stderr would be the first descriptor
+	 * plugvm opens (an eventfd read as the guest's input): /dev/null. */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 &&
+		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) < 0)
+			return EXIT_FAILURE;
 	vmm_stop_signals(&sigs);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	/* A plugin that crashes or calls exit() is named, status 4. */
+	if (vmm_guard_init())
+		fprintf(stderr, "plugvm: warning: cannot install the crash handlers\n");
+	/* A callback that holds up a stop is named too, and is status 4. */
+	vmm_watchdog_set_holder(vmm_guard_describe_holders);
+	/* A reader that went away is a write error of that output (said
+	 * once, the guest goes on), not the end of plugvm. */
+	signal(SIGPIPE, SIG_IGN);
 
 	ret = parse_options(argc, argv, &o);
 	if (ret)
-		exit(ret > 0 ? EXIT_SUCCESS : EXIT_USAGE);
+		leave(ret > 0 ? EXIT_SUCCESS : EXIT_USAGE);
 	vmm_log_to_stderr(o.verbosity);
 	if (vmm_plugin_path_init(&pp, o.plugin_path)) {
 		fprintf(stderr, "plugvm: out of memory\n");
-		exit(EXIT_FAILURE);
+		leave(EXIT_FAILURE);
 	}
 	/* Only a machine has a clean way to stop; the rest just ends. */
 	if (o.list_devices || o.describe)
 		pthread_sigmask(SIG_UNBLOCK, &sigs, NULL);
-	if (o.list_devices)
+	if (o.list_devices) {
 		ret = list_devices(&pp);
-	else if (o.describe)
+	} else if (o.describe) {
 		ret = describe(&pp, o.describe);
-	else
-		ret = run_machine(&o, &pp);
+	} else {
+		/* --timeout counts from here, start-up included */
+		ret = vmm_watchdog_start(&sigs, o.timeout_ms, start_ns);
+		if (ret)
+			fprintf(stderr, "plugvm: cannot start the watchdog thread: %s\n",
+				strerror(-ret));
+		ret = ret ? EXIT_FAILURE : run_machine(&o, &pp);
+	}
 	vmm_plugin_path_free(&pp);
 	fflush(stdout);
-	exit(ret);
+	/* to the last millisecond: that flush, too, could be stuck */
+	vmm_watchdog_end();
+	leave(ret);
 }

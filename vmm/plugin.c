@@ -11,6 +11,7 @@
 
 #include "plugin.h"
 
+#include "guard.h"
 #include "log.h"
 #include "settings.h"
 
@@ -274,6 +275,9 @@ static int open_at(const char *path, const struct vmm_origin *at,
 {
 	plugvm_plugin_describe_fn describe;
 	const struct plugvm_plugin *d;
+	char origin[PATH_MAX + 32] = "";
+	struct vmm_guard_who who = { .plugin = path, .origin = origin };
+	struct vmm_guard_frame g;
 	struct vmm_plugin *p;
 	void *handle;
 	int ret;
@@ -283,7 +287,15 @@ static int open_at(const char *path, const struct vmm_origin *at,
 		load_err(at, "%s: cannot open plugin: %s", path, strerror(errno));
 		return ret;
 	}
+	/* its constructors, and describe(), run in here: a crash names it */
+	if (at && at->file && at->line)
+		snprintf(origin, sizeof(origin), "%s:%u%s%s%s%s", at->file,
+			 at->line, at->section ? ": [" : "",
+			 at->section ? at->section : "", at->section ? "] " : "",
+			 at->section ? (at->key ? at->key : "type") : "");
+	g = vmm_guard_enter(&who, "loading");
 	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	vmm_guard_leave(g);
 	if (!handle) {
 		char buf[160];
 		const char *why = dlerror();
@@ -306,7 +318,9 @@ static int open_at(const char *path, const struct vmm_origin *at,
 		ret = -ENOEXEC;
 		goto out_close;
 	}
+	g = vmm_guard_enter(&who, "loading");
 	d = describe();
+	vmm_guard_leave(g);
 	if (!d) {
 		load_err(at, "%s: %s() returned no descriptor", path,
 			PLUGVM_PLUGIN_SYMBOL);
@@ -341,7 +355,9 @@ static int open_at(const char *path, const struct vmm_origin *at,
 out_free:
 	free(p);
 out_close:
+	g = vmm_guard_enter(&who, "unloading");
 	dlclose(handle);
+	vmm_guard_leave(g);
 	return ret;
 }
 
@@ -418,9 +434,14 @@ int vmm_plugin_load(const struct vmm_plugin_path *pp, const char *type,
 
 void vmm_plugin_close(struct vmm_plugin *p)
 {
+	struct vmm_guard_who who = { .plugin = p ? p->path : NULL };
+	struct vmm_guard_frame g;
+
 	if (!p)
 		return;
+	g = vmm_guard_enter(&who, "unloading");
 	dlclose(p->handle);
+	vmm_guard_leave(g);
 	free(p->path);
 	free(p);
 }

@@ -7,17 +7,21 @@
 
 #include "vm.h"
 
+#include "guard.h"
 #include "log.h"
+#include "sandbox.h"
+#include "watchdog.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdio.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 void vmm_vm_request_stop(struct vmm_vm *vm, enum vmm_stop_reason reason,
@@ -31,8 +35,18 @@ void vmm_vm_request_stop(struct vmm_vm *vm, enum vmm_stop_reason reason,
 	if (reason == VMM_STOP_DEVICE_EXIT)
 		vm->exit_status = status;
 	atomic_store(&vm->stop_settled, true);
+	/* from now on plugvm has a bounded time to end (watchdog.h) */
+	vmm_watchdog_stopping(vmm_vm_exit_status(vm, reason));
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		vmm_vcpu_kick(&vm->vcpus[i]);
+	if (vm->wake_fd >= 0) {
+		uint64_t one = 1;
+
+		/* the control loop: kick again until the runners are gone */
+		if (write(vm->wake_fd, &one, sizeof(one)) < 0) {
+			/* full: it is awake anyway */
+		}
+	}
 }
 
 /* Round-robin: every vCPU on this one thread (software accelerators). */
@@ -53,10 +67,35 @@ static void run_round_robin(struct vmm_vm *vm)
 	}
 }
 
+/* Held shut until the sandbox is on: no guest instruction before it. */
+struct gate {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool open;
+};
+
+static void gate_wait(struct gate *g)
+{
+	pthread_mutex_lock(&g->lock);
+	while (!g->open)
+		pthread_cond_wait(&g->cond, &g->lock);
+	pthread_mutex_unlock(&g->lock);
+}
+
+static void gate_open(struct gate *g)
+{
+	pthread_mutex_lock(&g->lock);
+	g->open = true;
+	pthread_cond_broadcast(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+}
+
 struct runner {
 	struct vmm_vm *vm;
+	struct gate *gate;
 	struct vmm_vcpu *vcpu; /* NULL: round-robin over all */
 	pthread_t thread;
+	char name[32]; /* "vCPU 0", for guard.h's reports */
 };
 
 static void *runner_thread(void *arg)
@@ -64,10 +103,13 @@ static void *runner_thread(void *arg)
 	struct runner *r = arg;
 	uint64_t one = 1;
 
+	vmm_guard_thread(r->name);
+	gate_wait(r->gate);
 	if (r->vcpu)
 		vmm_vcpu_loop(r->vcpu);
 	else
 		run_round_robin(r->vm);
+	vmm_guard_thread_end();
 	if (write(r->vm->done_fd, &one, sizeof(one)) != sizeof(one))
 		vmm_vm_request_stop(r->vm, VMM_STOP_ERROR, 0);
 	return NULL;
@@ -78,21 +120,40 @@ static uint64_t now_ms(void)
 	return vmm_now_ns() / 1000000;
 }
 
+/*
+ * The watchdog's stop signals and deadline while the machine runs: stop it
+ * the clean way (on the watchdog's thread; vmm_vm_request_stop() wakes the
+ * control loop).
+ */
+static void watchdog_stop(void *ctx, enum vmm_watchdog_event ev, int signo)
+{
+	struct vmm_vm *vm = ctx;
+
+	if (ev == VMM_WATCHDOG_TIMEOUT) {
+		vmm_err("timeout: the guest ran for %" PRIu64
+			" ms; stopping it",
+			now_ms() - vm->run_start_ms);
+		vmm_vm_request_stop(vm, VMM_STOP_TIMEOUT, 0);
+	} else {
+		vmm_info("signal %d: stopping the machine", signo);
+		vmm_vm_request_stop(vm, VMM_STOP_SIGNAL, 0);
+	}
+}
+
 /* Longest wait between two preempt() calls while slices do not matter. */
 #define IDLE_SLICE_MAX_MS 64
 
-/* Wait for @n runners, a signal or the deadline. */
-static void control_loop(struct vmm_vm *vm, int sfd, unsigned n,
-			 uint64_t timeout_ms)
+/* Wait for @n runners; the watchdog's thread or anyone asking for a stop
+ * wakes it through @vm's wake_fd. */
+static void control_loop(struct vmm_vm *vm, unsigned n)
 {
-	uint64_t deadline = timeout_ms ? now_ms() + timeout_ms : 0;
 	bool slicing = !vm->accel->threaded && vm->n_vcpus > 1 &&
 		       vm->accel->preempt;
 	int slice = VMM_TIME_SLICE_MS;
 
 	while (n > 0) {
 		struct pollfd fds[2] = { { .fd = vm->done_fd, .events = POLLIN },
-					 { .fd = sfd, .events = POLLIN } };
+					 { .fd = vm->wake_fd, .events = POLLIN } };
 		int wait = slicing ? slice : -1;
 		int ready;
 
@@ -108,21 +169,7 @@ static void control_loop(struct vmm_vm *vm, int sfd, unsigned n,
 				vmm_vcpu_kick(&vm->vcpus[i]);
 			wait = VMM_TIME_SLICE_MS;
 		}
-
-		if (deadline && !vmm_vm_stopping(vm)) {
-			uint64_t t = now_ms();
-
-			if (t >= deadline) {
-				vmm_err("timeout: the guest ran for %" PRIu64
-					" ms; stopping it",
-					timeout_ms);
-				vmm_vm_request_stop(vm, VMM_STOP_TIMEOUT, 0);
-				continue;
-			}
-			if (wait < 0 || deadline - t < (uint64_t)wait)
-				wait = (int)(deadline - t);
-		}
-		ready = poll(fds, sfd >= 0 ? 2 : 1, wait);
+		ready = poll(fds, vm->wake_fd >= 0 ? 2 : 1, wait);
 		if (ready < 0)
 			continue; /* EINTR */
 		/*
@@ -146,16 +193,38 @@ static void control_loop(struct vmm_vm *vm, int sfd, unsigned n,
 			if (read(vm->done_fd, &v, sizeof(v)) == sizeof(v))
 				n = v >= n ? 0 : n - (unsigned)v;
 		}
-		if (sfd >= 0 && (fds[1].revents & POLLIN)) {
-			struct signalfd_siginfo si;
+		if (vm->wake_fd >= 0 && (fds[1].revents & POLLIN)) {
+			uint64_t v;
 
-			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-				vmm_info("signal %u: stopping the machine",
-					 si.ssi_signo);
-				vmm_vm_request_stop(vm, VMM_STOP_SIGNAL, 0);
+			if (read(vm->wake_fd, &v, sizeof(v)) < 0) {
+				/* nothing to read: someone else's wake-up */
 			}
 		}
 	}
+}
+
+/* The seccomp filter, with what the machine's plugins list. 0 or -errno,
+ * said. */
+static int sandbox_on(struct vmm_vm *vm)
+{
+	const char *const **extra;
+	int ret;
+
+	if (vmm_sandbox_under_valgrind()) {
+		vmm_info("sandbox: off under valgrind, which makes system calls of its own");
+		return 0;
+	}
+	extra = calloc(vm->n_plugins + 1, sizeof(*extra));
+	if (!extra)
+		return -ENOMEM;
+	for (size_t i = 0; i < vm->n_plugins; i++)
+		extra[i] = vm->plugins[i]->desc->syscalls;
+	ret = vmm_sandbox_install(!strcmp(vm->accel->name, "kvm"), extra,
+				  vm->n_plugins);
+	free(extra);
+	if (!ret)
+		vmm_info("sandbox: seccomp filter installed");
+	return ret;
 }
 
 void vmm_stop_signals(sigset_t *set)
@@ -167,21 +236,31 @@ void vmm_stop_signals(sigset_t *set)
 	sigaddset(set, SIGQUIT);
 }
 
-enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms)
+enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm)
 {
 	unsigned n_threads = vm->accel->threaded ? vm->n_vcpus : 1;
+	struct gate gate = { .lock = PTHREAD_MUTEX_INITIALIZER,
+			     .cond = PTHREAD_COND_INITIALIZER };
 	struct runner *runners;
-	sigset_t mask, old;
 	unsigned started = 0;
-	int sfd, err;
+	int err;
 
-	vmm_stop_signals(&mask);
-	pthread_sigmask(SIG_BLOCK, &mask, &old);
-	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+	vm->run_start_ms = now_ms();
+	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (vm->wake_fd < 0) {
+		vmm_err("cannot make an eventfd: %s", strerror(errno));
+		vmm_vm_request_stop(vm, VMM_STOP_ERROR, 0);
+	}
+	/* signals and the deadline now stop the machine */
+	vmm_watchdog_attach(watchdog_stop, vm);
 
 	for (unsigned i = 0; i < vm->n_vcpus; i++)
 		vm->vcpus[i].sink.collect_stats = vm->collect_stats;
-	/* Timers and watches run from before the first vCPU instruction. */
+	/* The console's terminal is raw while the machine runs. */
+	vmm_chardevs_start(vm->chardevs);
+	/* Timers and watches run from before the first vCPU instruction,
+	 * once the sandbox is on. */
+	vmm_events_hold(vm->events, true);
 	err = vmm_events_start(vm->events);
 	if (err) {
 		vmm_err("cannot start the event thread: %s", strerror(-err));
@@ -196,7 +275,14 @@ enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms)
 		struct vmm_vcpu *vcpu = vm->accel->threaded ? &vm->vcpus[i] : NULL;
 
 		runners[i].vm = vm;
+		runners[i].gate = &gate;
 		runners[i].vcpu = vcpu;
+		if (vcpu)
+			snprintf(runners[i].name, sizeof(runners[i].name),
+				 "vCPU %u", i);
+		else
+			snprintf(runners[i].name, sizeof(runners[i].name),
+				 vm->n_vcpus > 1 ? "the vCPUs' thread" : "vCPU 0");
 		err = pthread_create(&runners[i].thread, NULL, runner_thread,
 				     &runners[i]);
 		if (err) {
@@ -206,16 +292,21 @@ enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms)
 		}
 		started++;
 	}
-	control_loop(vm, sfd, started, timeout_ms);
+	/* Everything is set up, every thread started: the sandbox goes on
+	 * before the first guest instruction. */
+	if (vm->sandbox && !vmm_vm_stopping(vm) && sandbox_on(vm))
+		vmm_vm_request_stop(vm, VMM_STOP_ERROR, 0);
+	vmm_events_hold(vm->events, false);
+	gate_open(&gate);
+	control_loop(vm, started);
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(runners[i].thread, NULL);
 	/* The vCPUs stopped: now the timers and watches, before the
 	 * devices go. */
 	vmm_events_stop(vm->events);
+	vmm_chardevs_stop(vm->chardevs);
 	free(runners);
-	if (sfd >= 0)
-		close(sfd);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	vmm_watchdog_detach();
 	if (!vmm_vm_stopping(vm))
 		vmm_vm_request_stop(vm, VMM_STOP_HALT, 0);
 	/* A plugin's own thread may have won the stop an instant ago. */

@@ -302,6 +302,11 @@ enum vmm_exit_action vmm_vcpu_handle_exit(struct vmm_vcpu *vcpu,
 		return VMM_ACTION_CONTINUE;
 	case VMM_EXIT_SHUTDOWN:
 		vcpu->stats[VMM_STAT_OTHER]++;
+		if (vcpu->shutdown_is_reboot) {
+			vmm_info("vCPU %u: triple fault: the guest reboots; plugvm stops the machine (status 0)",
+				 vcpu->index);
+			return request_stop(vcpu, VMM_STOP_REBOOT);
+		}
 		return guest_fault(vcpu, "triple fault (shutdown)");
 	case VMM_EXIT_EXCEPTION:
 		vcpu->stats[VMM_STAT_OTHER]++;
@@ -362,6 +367,7 @@ int vmm_vcpu_init(struct vmm_vcpu *vcpu, const struct vmm_vcpu_config *cfg)
 	vcpu->events = cfg->events;
 	vcpu->ctx = cfg->ctx;
 	vcpu->irqchip = cfg->irqchip;
+	vcpu->shutdown_is_reboot = cfg->shutdown_is_reboot;
 	vcpu->inta = cfg->inta;
 	vcpu->inta_ctx = cfg->inta_ctx;
 	vcpu->sink.inta = cfg->inta ? sink_inta : NULL;

@@ -30,6 +30,8 @@ enum vmm_stop_reason {
 	VMM_STOP_ERROR, /* host failure: 1 */
 	VMM_STOP_TIMEOUT, /* --timeout: 124 */
 	VMM_STOP_SIGNAL, /* SIGINT, SIGTERM, SIGHUP, SIGQUIT: 130 */
+	VMM_STOP_REBOOT, /* the guest rebooted (a triple fault of a kernel
+			  * machine, see shutdown_is_reboot): 0 */
 };
 
 /* I/O exits by kind, for the statistics. */
@@ -63,8 +65,9 @@ struct vmm_vcpu;
 struct vmm_vcpu_events {
 	/* @vcpu halted for good: nothing can wake it. */
 	void (*halted)(void *ctx, struct vmm_vcpu *vcpu);
-	/* The machine must stop for @reason (VMM_STOP_FAULT or
-	 * VMM_STOP_ERROR; the vCPU has said why on the log). */
+	/* The machine must stop for @reason (VMM_STOP_FAULT,
+	 * VMM_STOP_ERROR or VMM_STOP_REBOOT; the vCPU has said why on the
+	 * log). */
 	void (*stop)(void *ctx, enum vmm_stop_reason reason);
 };
 
@@ -93,6 +96,13 @@ struct vmm_vcpu_config {
 	 */
 	bool irqchip;
 	/*
+	 * A triple fault (VMM_EXIT_SHUTDOWN) is the guest's reboot, which
+	 * stops the machine with VMM_STOP_REBOOT (status 0), not a guest
+	 * fault (3): a machine that boots a kernel ([linux]), for which a
+	 * triple fault is how Linux reboots when nothing else works.
+	 */
+	bool shutdown_is_reboot;
+	/*
 	 * The interrupt acknowledge cycle, for accelerators with set_intr()
 	 * (tcg): the vector the machine's controller answers (its ack()),
 	 * called on the vCPU's thread with @inta_ctx and the vCPU's index.
@@ -115,6 +125,7 @@ struct vmm_vcpu {
 	const struct vmm_vcpu_events *events;
 	void *ctx;
 	bool irqchip;
+	bool shutdown_is_reboot;
 	uint8_t (*inta)(void *inta_ctx, unsigned index);
 	void *inta_ctx;
 	bool halted;

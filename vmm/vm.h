@@ -12,6 +12,7 @@
 #define VMM_VM_H
 
 #include "accel.h"
+#include "boot.h"
 #include "cpu.h"
 #include "device.h"
 #include "guestmem.h"
@@ -32,11 +33,16 @@ struct vmm_vm {
 	struct vmm_guestmem mem; /* guest RAM: one mmap, shared by the
 				  * accelerator */
 	struct vmm_boot_layout layout;
+	struct vmm_cpu_setup setup; /* how the vCPUs start: [cpu], or what
+				     * the [linux] kernel's loader says */
+	enum vmm_kernel_format boot_format; /* with [linux] (cfg->boot.set) */
 
 	struct vmm_iobus *bus;
 	/* timers and fd watches: the event thread runs from before the
 	 * vCPUs start until after they stopped (run.c) */
 	struct vmm_events *events;
+	/* stdout, stdin and the console's terminal (chardev.h) */
+	struct vmm_chardevs *chardevs;
 	struct vmm_device_env env;
 	struct vmm_plugin **plugins; /* one per distinct type */
 	size_t n_plugins;
@@ -54,6 +60,9 @@ struct vmm_vm {
 	 * paths skip both, so statistics cost nothing unless asked for.
 	 * Set it before vmm_vm_run(). */
 	bool collect_stats;
+	/* Run under the seccomp filter (sandbox.h), from just before the
+	 * first guest instruction. Set it before vmm_vm_run(). */
+	bool sandbox;
 
 	/* Stopping: the first reason recorded wins; the vCPUs' stop flag. */
 	_Atomic int stop_reason; /* enum vmm_stop_reason */
@@ -61,6 +70,10 @@ struct vmm_vm {
 	atomic_bool stop_settled; /* exit_status written by the winner */
 	atomic_uint running; /* vCPUs not halted */
 	int done_fd; /* eventfd: a runner thread finished */
+	/* eventfd: a stop was requested, the control loop must look (run.c);
+	 * -1 until vmm_vm_run() */
+	int wake_fd;
+	uint64_t run_start_ms; /* when vmm_vm_run() started, for messages */
 	atomic_uint unmapped_warnings; /* rate limit for the -v warning */
 };
 
@@ -74,25 +87,25 @@ int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
 		  const struct vmm_plugin_path *pp, struct vmm_vm **out);
 
 /*
- * Run every vCPU until the machine stops; returns the stop reason. vCPUs run
- * on threads of their own (kvm: one each; tcg: one for all, round-robin)
- * while the calling thread waits for them, for the stop signals and for
- * @timeout_ms (0: none). The stop signals (vmm_stop_signals()) are blocked
- * in the calling thread while this runs and consumed here. (run.c)
- */
-/*
  * The signals that stop a machine cleanly (status 130): SIGINT, SIGTERM,
  * and SIGHUP and SIGQUIT, which would otherwise kill plugvm mid-line. main
- * blocks them first thing, so that one arriving while the machine is built
- * waits for vmm_vm_run(), which takes them from a signalfd.
+ * blocks them first thing, in every thread; the watchdog (watchdog.h)
+ * takes them, from plugvm's first millisecond to its last. (run.c)
  */
 void vmm_stop_signals(sigset_t *set);
 
-enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm, uint64_t timeout_ms);
+/*
+ * Run every vCPU until the machine stops; returns the stop reason. vCPUs run
+ * on threads of their own (kvm: one each; tcg: one for all, round-robin)
+ * while the calling thread waits for them. Meanwhile the watchdog's stop
+ * signals and --timeout deadline stop the machine (vmm_watchdog_attach()),
+ * and every stop request starts its grace period. (run.c)
+ */
+enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm);
 
 /*
- * The exit status main should return for @reason: 0 halt, the device's
- * status, 1 host failure (the accelerator could not go on), 3 guest
+ * The exit status main should return for @reason: 0 halt or reboot (a
+ * kernel's triple fault), the device's status (the i8042's reset: 0), 1 host failure (the accelerator could not go on), 3 guest
  * fault, 124 timeout, 130 signal.
  */
 int vmm_vm_exit_status(const struct vmm_vm *vm, enum vmm_stop_reason reason);

@@ -6,7 +6,7 @@
  * create() opens the sink of `output` as `misuse` says:
  *   no      properly;
  *   nokey   for a key it does not have;
- *   flags   with flags that are not PLUGVM_CHARDEV_OUTPUT;
+ *   flags   with flags that are no combination chardev_open() knows (0x3);
  *   null    with a NULL result pointer;
  *   twice   twice for `output`;
  *   ignore  properly, but goes on when that fails, and writes "lost\n"
@@ -109,7 +109,7 @@ static int chartest_open(struct chartest *c, const char *spec, uint64_t misuse)
 		return c->host->chardev_open(c->dev, "nokey", spec,
 					     PLUGVM_CHARDEV_OUTPUT, &c->out);
 	case M_FLAGS:
-		return c->host->chardev_open(c->dev, "output", spec, 0x2,
+		return c->host->chardev_open(c->dev, "output", spec, 0x3,
 					     &c->out);
 	case M_NULL:
 		return c->host->chardev_open(c->dev, "output", spec,

@@ -486,6 +486,9 @@ static void stress_destroy(void *state)
 	free(s);
 }
 
+/* Its threads start when the guest says so, under plugvm's sandbox. */
+static const char *const stress_syscalls[] = { "clone", "clone3", NULL };
+
 static const struct plugvm_plugin stress_plugin = {
 	.abi_version = PLUGVM_ABI_VERSION,
 	.min_api_version = PLUGVM_API_VERSION,
@@ -494,6 +497,7 @@ static const struct plugvm_plugin stress_plugin = {
 	.settings = stress_settings,
 	.create = stress_create,
 	.destroy = stress_destroy,
+	.syscalls = stress_syscalls,
 };
 
 PLUGVM_PLUGIN_DEFINE(stress_plugin)

@@ -286,8 +286,9 @@ struct plugvm_devtest_irq plugvm_devtest_irq(const struct plugvm_devtest *t,
  * Choose the bench machine's chipset, as `[machine] chipset` does; call it
  * before the first plugvm_devtest_add(). "none": no interrupt controller.
  * "pc": plugvm's tcg chipset, loaded as plugvm loads it: the 8259A pair
- * (device "pic", i8259.so: ports 0x20-0x21, 0xa0-0xa1, 0x4d0-0x4d1) and
- * the 8254 (device "pit", i8254.so: ports 0x40-0x43 and 0x61), from the
+ * (device "pic", i8259.so: ports 0x20-0x21, 0xa0-0xa1, 0x4d0-0x4d1), the
+ * 8254 (device "pit", i8254.so: ports 0x40-0x43 and 0x61) and the 8042
+ * (device "i8042", i8042.so: ports 0x60 and 0x64), from the
  * directory in the environment variable PLUGVM_DEVTEST_PLUGIN_DIR, else
  * the installed plugin directory (pkg-config --variable=plugindir
  * plugvm-plugin). A test then programs the PICs through their ports and

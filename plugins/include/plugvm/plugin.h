@@ -17,10 +17,11 @@
  *      device registers its address ranges from create().
  *   3. reset() once, right after every successful create(). Power-on
  *      register values belong here. reset() must not raise IRQs. plugvm
- *      has no machine reset yet (it comes with guest reboot support);
- *      write reset() so that it may run again at any time no callback
- *      runs, as plugvm_devtest_reset() in the test kit does, and a
- *      machine reset will.
+ *      has no machine reset yet: a guest that reboots (through chipset
+ *      pc's 8042) ends the machine with status 0 instead. Write reset()
+ *      so that it may run again at any time no callback runs, as
+ *      plugvm_devtest_reset() in the test kit does, and a machine reset
+ *      will.
  *   4. read()/write() callbacks while vCPUs run.
  *   5. destroy() once, after every vCPU has stopped, on every exit path
  *      (guest halt, exit request, fault, timeout, SIGINT). Flush output
@@ -59,20 +60,39 @@
  *     may run the interrupt controller's callbacks, under its lock.
  *
  * Sandbox (API 3): before the first guest instruction plugvm installs a
- * seccomp filter (unless run with --no-sandbox). From then on a device's
- * callbacks and threads may make the system calls the SDK's own functions
- * need, and those plugvm(1) lists as the default set; a device that needs
- * more names them in its descriptor (plugvm_plugin.syscalls). Any other
- * call stops the machine with a message naming the device and the call.
- * Open files, sockets and devices in create(), which runs before the
- * filter.
+ * seccomp filter (unless run with --no-sandbox) on every thread, the
+ * device's own threads started in create() included. From then on a
+ * device's callbacks and threads may make the system calls the SDK's own
+ * functions need, and those plugvm(1) lists as the default set (reads and
+ * writes on open descriptors, memory, futex, the clock, sleeping, epoll,
+ * exit; ioctl only for KVM's and the terminal's requests); a device that
+ * needs more names them in its descriptor (plugvm_plugin.syscalls). Any
+ * other call raises SIGSYS and stops plugvm with status 4 and one line
+ * naming the device, the callback and the call. Open files, sockets and
+ * devices in create(), which runs before the filter. Starting a thread
+ * after create() (clone, clone3) fails with EPERM instead, unless listed.
+ *
+ * Broken plugins: plugvm names what went wrong and never reports success
+ * for it (plugvm(1), "BROKEN PLUGINS", exit status 4):
+ *   - a crash (SIGSEGV, SIGBUS, SIGILL, SIGFPE, abort(), a failed assert)
+ *     in a callback prints one line: the device, its plugin file and the
+ *     callback ("while loading" for a constructor or the descriptor
+ *     function); the guest output buffered so far is written out and the
+ *     terminal restored first;
+ *   - exit() from a plugin (any status) is reported the same way;
+ *   - a callback that never returns: once the machine is asked to stop,
+ *     plugvm waits a bounded time, then names the device and callback that
+ *     hold the vCPU (or the event thread) and exits anyway.
+ * A callback should therefore return promptly: wait for nothing the guest
+ * or another thread may never provide, use timers and watches instead.
  *
  * Errors: create() returns 0 or a negative errno value, and reports the
  * reason first: host->setting_error() for a setting's value it cannot use,
  * host->log() at PLUGVM_LOG_ERROR for anything else. A failed
  * register_range() has been reported by the host already. A positive
  * return value is a plugin bug, and reported as one. A plugin never calls
- * exit() or abort(); a guest that misuses a device is logged with
+ * exit() or abort() (plugvm reports either as a broken plugin, above); a
+ * guest that misuses a device is logged with
  * PLUGVM_LOG_GUEST_ERROR and the access is ignored.
  */
 #ifndef PLUGVM_PLUGIN_H
@@ -386,8 +406,9 @@ struct plugvm_timer_ops {
 	/**
 	 * Make a disarmed timer for @dev that calls @fn(@opaque). Returns 0
 	 * and the timer in *@out, -EINVAL (@fn or @out NULL; a plugin bug,
-	 * logged as one) or -ENOMEM. The host frees timers a device left
-	 * after its destroy() returns.
+	 * logged as one) or -ENOMEM (also, logged once, when @dev has 4096
+	 * timers already: a leak must not exhaust the host). The host frees
+	 * timers a device left after its destroy() returns.
 	 *
 	 * Create a device's timers (and watches) in create(). Where nothing
 	 * else calls a device concurrently (tcg, or one vCPU), plugvm drops
@@ -556,7 +577,10 @@ struct plugvm_host {
 
 	/**
 	 * Log a message, prefixed with the device's id. No trailing newline
-	 * is needed. Safe from any thread.
+	 * is needed. Safe from any thread. PLUGVM_LOG_GUEST_ERROR messages
+	 * are rate-limited, since the guest decides how many there are:
+	 * plugvm shows a device's first 20, then counts the rest and says
+	 * how many there were when the device is destroyed.
 	 */
 	void (*log)(struct plugvm_device *dev, enum plugvm_log_level level,
 		    const char *fmt, ...) PLUGVM_PRINTF(3, 4);
@@ -673,12 +697,13 @@ struct plugvm_host {
 
 	/**
 	 * Since API version 2. Hand @len bytes of @buf to sink @chr. Returns
-	 * the number of bytes the sink accepted; the rest are dropped. Today
-	 * a sink accepts every byte, unless writing fails (the host reports
+	 * the number of bytes the sink accepted; the rest are dropped and
+	 * counted (chardev->dropped()): when writing fails (the host reports
 	 * the first failure of each sink, "KEY: write failed: REASON", as a
-	 * warning); a later host will drop bytes, and count them, when the
-	 * consumer stalls rather than block a vCPU. So a device must not
-	 * rely on every byte being accepted, nor wait or retry.
+	 * warning), and since API 3 when the consumer stalls (a full pipe or
+	 * a terminal nobody reads) and the host's bounded buffer is full,
+	 * rather than block a vCPU. So a device must not rely on every byte
+	 * being accepted, nor wait or retry.
 	 *
 	 * One call is written as a whole: a device that writes a line in one
 	 * call never sees another device's output in the middle of it.
@@ -764,8 +789,12 @@ struct plugvm_plugin {
 	 * Since API version 3. The system calls the device makes while the
 	 * machine runs (in its callbacks and its own threads), beyond those
 	 * plugvm's sandbox allows every device (see "Sandbox" above), by
-	 * name ("socket", "sendto"), NULL-terminated; NULL for none. A host
-	 * refuses to load a plugin that names a call it does not know.
+	 * name ("socket", "sendto"; as libseccomp and the kernel's headers
+	 * name them), NULL-terminated; NULL for none. A host refuses to load
+	 * a plugin that names a call it does not know. Listing "ioctl"
+	 * allows every ioctl request; listing "clone" and "clone3" lets a
+	 * callback start threads. The list widens the filter for the whole
+	 * process, not only for this device: keep it short.
 	 */
 	const char *const *syscalls;
 
