@@ -40,6 +40,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <string.h>
+#include <time.h>
 #include <unicorn/unicorn.h>
 
 static void set_attention(struct accel_vcpu *tv)
@@ -55,6 +56,7 @@ static bool intr_high(struct accel_vcpu *tv)
 void vmm_tcg_wake(struct accel_vm *vm)
 {
 	pthread_mutex_lock(&vm->wait_lock);
+	__atomic_add_fetch(&vm->wake_gen, 1, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&vm->wake);
 	pthread_mutex_unlock(&vm->wait_lock);
 }
@@ -89,6 +91,7 @@ void vmm_tcg_set_intr(struct accel_vcpu *tv, bool level)
 	/* after the store: a waiter checks @intr under the lock */
 	pthread_mutex_lock(&vm->wait_lock);
 	woken = tv->waiting && runnable(tv);
+	__atomic_add_fetch(&vm->wake_gen, 1, __ATOMIC_RELEASE);
 	pthread_cond_broadcast(&vm->wake);
 	pthread_mutex_unlock(&vm->wait_lock);
 	/*
@@ -379,9 +382,54 @@ bool vmm_tcg_halt(struct accel_vcpu *tv)
 	return true;
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Halt polling, the vCPU's half (KVM's halt_poll_ns): before sleeping on
+ * vm->wake, watch vm->wake_gen for up to tv->poll_ns, so that a wake-up
+ * that comes within microseconds (an interrupt at a high rate) costs no
+ * context switch. The window adapts to the waits: it starts and doubles
+ * while waits end within TCG_HALT_POLL_MAX_NS without polling catching
+ * them, and drops to 0 after a longer one, so a guest idling between
+ * timer ticks never polls. vm->wait_lock held on entry and on return.
+ */
+static void poll_wake(struct accel_vcpu *tv)
+{
+	struct accel_vm *vm = tv->vm;
+	unsigned gen = __atomic_load_n(&vm->wake_gen, __ATOMIC_ACQUIRE);
+	uint64_t end = mono_ns() + tv->poll_ns;
+
+	pthread_mutex_unlock(&vm->wait_lock);
+	while (__atomic_load_n(&vm->wake_gen, __ATOMIC_ACQUIRE) == gen &&
+	       !__atomic_load_n(&tv->kicked, __ATOMIC_ACQUIRE) &&
+	       mono_ns() < end)
+		__builtin_ia32_pause();
+	pthread_mutex_lock(&vm->wait_lock);
+}
+
+/* Adapt tv->poll_ns to a wait that took @ns, @polled or not. */
+static void adapt_poll(struct accel_vcpu *tv, uint64_t ns, bool caught)
+{
+	if (!tv->vm->can_poll || ns > TCG_HALT_POLL_MAX_NS)
+		tv->poll_ns = 0;
+	else if (!caught)
+		tv->poll_ns = tv->poll_ns ? tv->poll_ns * 2 : 10000u;
+	if (tv->poll_ns > TCG_HALT_POLL_MAX_NS)
+		tv->poll_ns = TCG_HALT_POLL_MAX_NS;
+}
+
 enum vmm_exit_reason vmm_tcg_wait(struct accel_vcpu *tv)
 {
 	struct accel_vm *vm = tv->vm;
+	enum vmm_exit_reason why;
+	uint64_t t0 = mono_ns();
+	bool polled = false, slept = false;
 
 	pthread_mutex_lock(&vm->wait_lock);
 	for (;;) {
@@ -390,14 +438,17 @@ enum vmm_exit_reason vmm_tcg_wait(struct accel_vcpu *tv)
 		if (__atomic_load_n(&tv->kicked, __ATOMIC_ACQUIRE) ||
 		    vmm_exit_stopping(tv->sink)) {
 			pthread_mutex_unlock(&vm->wait_lock);
-			return VMM_EXIT_INTR;
+			why = VMM_EXIT_INTR;
+			break;
 		}
 		if (runnable(tv)) {
 			tv->waiting = false;
 			pthread_mutex_unlock(&vm->wait_lock);
 			/* INTR may have fallen since: then wait again */
-			if (vmm_tcg_take_intr(tv))
-				return VMM_EXIT_NONE;
+			if (vmm_tcg_take_intr(tv)) {
+				why = VMM_EXIT_NONE;
+				break;
+			}
 			pthread_mutex_lock(&vm->wait_lock);
 			tv->waiting = true;
 			continue;
@@ -407,8 +458,16 @@ enum vmm_exit_reason vmm_tcg_wait(struct accel_vcpu *tv)
 				runnable(vm->vcpus[i]);
 		if (other) {
 			pthread_mutex_unlock(&vm->wait_lock);
-			return VMM_EXIT_YIELD;
+			return VMM_EXIT_YIELD; /* not a wait: no adapting */
 		}
+		if (tv->poll_ns && !polled) {
+			polled = true;
+			poll_wake(tv);
+			continue;
+		}
+		slept = true;
 		pthread_cond_wait(&vm->wake, &vm->wait_lock);
 	}
+	adapt_poll(tv, mono_ns() - t0, polled && !slept);
+	return why;
 }

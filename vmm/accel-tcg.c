@@ -47,6 +47,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 #include <unicorn/unicorn.h>
 
 #define GIB4 0x100000000ull
@@ -82,6 +83,7 @@ static int tcg_vm_create(const struct accel_vm_config *cfg,
 	vm->irqchip = cfg->irqchip;
 	pthread_mutex_init(&vm->wait_lock, NULL);
 	pthread_cond_init(&vm->wake, NULL);
+	vm->can_poll = sysconf(_SC_NPROCESSORS_ONLN) > 1;
 	/*
 	 * Unicorn 2.0.1 reserves a 1 GiB translation buffer and asks for huge
 	 * pages on it: the first translated block then costs a whole 2 MiB

@@ -36,6 +36,10 @@ struct tcg_window {
 
 /* Nothing runs per VM: each vCPU is an engine. The VM keeps what they
  * share, and its vCPUs for preempt(), ram_written() and HLT waits. */
+/* The longest halt poll (vmm_tcg_wait()): the event thread's
+ * VMM_EVENTS_POLL_NS, for the same reasons. */
+#define TCG_HALT_POLL_MAX_NS 50000u
+
 struct accel_vm {
 	const struct vmm_guestmem *mem;
 	enum vmm_cpu_mode mode;
@@ -51,6 +55,10 @@ struct accel_vm {
 	 */
 	pthread_mutex_t wait_lock;
 	pthread_cond_t wake;
+	/* bumped (atomically) at each broadcast of @wake: what a polling
+	 * waiter watches instead of sleeping on @wake */
+	unsigned wake_gen;
+	bool can_poll; /* the host has CPUs to spare for halt polling */
 };
 
 struct accel_vcpu {
@@ -73,6 +81,9 @@ struct accel_vcpu {
 	 */
 	bool attention;
 	bool intr; /* the INTR input's level (set_intr()) */
+	/* halt polling: how long this vCPU's next wait polls first
+	 * (vmm_tcg_wait(), adapted to the waits before it); 0: it sleeps */
+	uint64_t poll_ns;
 	/* the vCPU thread's own: */
 	bool hook_stopped; /* hook_block() stopped this run */
 	bool take_intr; /* ... to take INTR (IF = 1, no shadow) */

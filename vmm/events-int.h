@@ -79,6 +79,9 @@ struct vmm_events {
 	bool started;
 	bool stopping;
 	bool held; /* vmm_events_hold(): the thread waits to begin */
+	/* poll (spin) for a deadline this close instead of sleeping; 0 on
+	 * a one-CPU host, where spinning would only delay the vCPU */
+	uint64_t poll_ns;
 };
 
 /*

@@ -309,6 +309,34 @@ static void run_due_timers(struct vmm_events *ev)
 	retime(ev);
 }
 
+/*
+ * Halt polling, the event thread's half (the vCPU's is in the tcg
+ * accelerator): when the next deadline is at most ev->poll_ns away,
+ * waiting for it in epoll_wait() costs two context switches and their
+ * wake-up latency, more than the wait itself; checking the descriptors
+ * without blocking until the deadline costs neither. Returns what
+ * epoll_wait() returned, or 0 when the deadline came first. ev->lock
+ * held on entry and on return.
+ */
+static int wait_event(struct vmm_events *ev, struct epoll_event *e)
+{
+	uint64_t d = ev->n_heap ? ev->heap[0]->deadline : 0;
+	uint64_t now = d ? vmm_events_now(ev) : 0;
+	bool poll = d && d > now && d - now <= ev->poll_ns;
+	int n;
+
+	pthread_mutex_unlock(&ev->lock);
+	if (!poll) {
+		n = epoll_wait(ev->epfd, e, 1, -1);
+	} else {
+		do
+			n = epoll_wait(ev->epfd, e, 1, 0);
+		while (n == 0 && vmm_events_now(ev) < d);
+	}
+	pthread_mutex_lock(&ev->lock);
+	return n;
+}
+
 /* One event at a time: the readiness of each watch is fresh. */
 static void *event_thread(void *arg)
 {
@@ -323,13 +351,16 @@ static void *event_thread(void *arg)
 	while (!ev->stopping) {
 		struct epoll_event e;
 		struct vmm_watch *w;
-		int n;
+		int n = wait_event(ev, &e);
 
-		pthread_mutex_unlock(&ev->lock);
-		n = epoll_wait(ev->epfd, &e, 1, -1);
-		pthread_mutex_lock(&ev->lock);
-		if (n <= 0 || ev->stopping)
-			continue; /* EINTR, or stopping */
+		if (ev->stopping)
+			continue;
+		if (n == 0) { /* polled up to the deadline */
+			run_due_timers(ev);
+			continue;
+		}
+		if (n < 0)
+			continue; /* EINTR */
 		if (e.data.u64 == ID_TIMERFD) {
 			drain(ev->tfd);
 			ev->tfd_deadline = 0; /* it fired: disarmed now */
@@ -361,6 +392,8 @@ int vmm_events_new(bool manual, struct vmm_events **out)
 	if (!ev)
 		return -ENOMEM;
 	ev->manual = manual;
+	if (!manual && sysconf(_SC_NPROCESSORS_ONLN) > 1)
+		ev->poll_ns = VMM_EVENTS_POLL_NS;
 	ev->tfd = ev->efd = -1;
 	ev->next_id = FIRST_WATCH_ID;
 	pthread_mutex_init(&ev->lock, NULL);

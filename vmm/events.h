@@ -76,6 +76,16 @@ struct vmm_events_owner {
 #define VMM_EVENTS_MAX_TIMERS 4096
 
 /*
+ * Halt polling: a deadline at most this far away is waited for by
+ * polling (the event thread here, a halted tcg vCPU in accel-tcg-intr.c)
+ * rather than by sleeping, on hosts with more than one CPU. 50 us is
+ * several times a context switch with its wake-up latency, and far
+ * below any periodic tick a guest idles with (100-1000 Hz), so an idle
+ * guest never polls.
+ */
+#define VMM_EVENTS_POLL_NS 50000u
+
+/*
  * A new, empty events object: @manual for a virtual clock driven by the
  * caller, else the real one and (after vmm_events_start()) a thread.
  * Returns 0 and *@out, or -errno (-ENOMEM, or what epoll_create1(),
