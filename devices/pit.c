@@ -35,6 +35,16 @@
 #define PIT_WALK_MAX 64
 /* One PIT clock, rounded up: 1e9 / 1193182 = 838.1 ns. */
 #define PIT_CLOCK_NS_MAX 839
+/*
+ * The host timer fires at most once per PIT_TIMER_MIN_NS: a guest that
+ * programs channel 0 faster (divisor 2: a 1.7 us period) gets the edges
+ * of each 10 us walked together, one rising edge for the PIC, which
+ * latches only one anyway until it is acknowledged. Unbounded, the event
+ * thread would do nothing but walk edges and hold the interrupt lock the
+ * vCPU needs to acknowledge them. kvm's in-kernel PIT bounds periodic
+ * timers the same way, at 200 us (kvm.ko's min_timer_period_us).
+ */
+#define PIT_TIMER_MIN_NS 10000
 
 struct pit {
 	struct plugvm_device *dev;
@@ -42,6 +52,7 @@ struct pit {
 	struct i8254 model;
 	struct plugvm_timer *timer;
 	uint64_t armed; /* the next walk's first edge; UINT64_MAX: none */
+	uint64_t fired; /* when the host timer last fired */
 	bool line; /* the level IRQ 0 was last driven to */
 	bool irq_refused; /* the machine has no IRQ 0: drive nothing */
 };
@@ -62,14 +73,23 @@ static void pit_drive(struct pit *p, bool level)
 		p->irq_refused = true;
 }
 
-/* Drive IRQ 0 through every edge of OUT from the armed one up to @now. */
+/*
+ * Drive IRQ 0 through the edges of OUT from the armed one up to @now: the
+ * level OUT ends at, after one low-to-high edge when OUT rose on the way
+ * (what the edge-triggered PIC latches), so at most three calls however
+ * many edges there were.
+ */
 static void pit_walk(struct pit *p, uint64_t now)
 {
 	uint64_t e = p->armed, last = 0, before = 0;
+	bool level = p->line, rose = false;
 	unsigned n = 0;
 
 	while (e <= now) {
-		pit_drive(p, i8254_out(&p->model, 0, e));
+		bool out = i8254_out(&p->model, 0, e);
+
+		rose = rose || (out && !level);
+		level = out;
 		before = last;
 		last = e;
 		e = i8254_next_edge(&p->model, 0, e);
@@ -82,6 +102,11 @@ static void pit_walk(struct pit *p, uint64_t now)
 					    now - 2 * (e - before));
 	}
 	p->armed = e;
+	if (rose) {
+		pit_drive(p, false);
+		pit_drive(p, true);
+	}
+	pit_drive(p, level);
 }
 
 /*
@@ -110,6 +135,8 @@ static void pit_arm_timer(struct pit *p)
 		    rise - p->armed <= PIT_CLOCK_NS_MAX)
 			deadline = rise;
 	}
+	if (p->fired && deadline - p->fired < PIT_TIMER_MIN_NS)
+		deadline = p->fired + PIT_TIMER_MIN_NS;
 	p->host->timer->arm(p->timer, deadline);
 }
 
@@ -126,6 +153,7 @@ static void pit_timer(void *opaque)
 	struct pit *p = opaque;
 	uint64_t now = pit_now(p);
 
+	p->fired = now;
 	pit_walk(p, now);
 	pit_arm_timer(p);
 }
@@ -250,6 +278,7 @@ static void pit_reset(void *state)
 
 	p->host->timer->cancel(p->timer);
 	p->armed = UINT64_MAX;
+	p->fired = 0;
 	i8254_reset(&p->model, pit_now(p));
 	p->line = true; /* OUT's power-on level, not driven */
 }

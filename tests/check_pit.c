@@ -201,6 +201,38 @@ START_TEST(test_irq0_no_reinjection)
 }
 END_TEST
 
+/*
+ * Divisor 2 (a 1.7 us period): the host timer fires at most once per
+ * 10 us, each time with one rising edge for the PIC (the PIC latches one
+ * until INTA anyway), so the event thread cannot be kept busy by a guest.
+ */
+START_TEST(test_irq0_fast_coalesced)
+{
+	uint64_t last = 0, fires = 0;
+
+	pic_init();
+	program(0, 0x34, 2);
+	while (plugvm_devtest_clock_ns(t) < 1000000) {
+		uint64_t next = plugvm_devtest_clock_next(t);
+		unsigned edges = plugvm_devtest_irq(t, 0).edges;
+
+		ck_assert_uint_ne(next, UINT64_MAX);
+		if (fires)
+			ck_assert_uint_ge(next - last, 10000);
+		at(next);
+		last = next;
+		fires++;
+		/* each walk rose once: at most low, high, low */
+		ck_assert_uint_ge(plugvm_devtest_irq(t, 0).edges, edges + 1);
+		ck_assert_uint_le(plugvm_devtest_irq(t, 0).edges, edges + 3);
+		take_irq0();
+		ck_assert(!plugvm_devtest_intr(t, 0));
+	}
+	ck_assert_uint_ge(fires, 95);
+	ck_assert_uint_le(fires, 101);
+}
+END_TEST
+
 /* Mode 0: one interrupt at terminal count, then nothing. */
 START_TEST(test_irq0_mode0)
 {
@@ -496,6 +528,7 @@ static Suite *pit_suite(void)
 	tcase_add_test(tc, test_irq0_mode2);
 	tcase_add_test(tc, test_irq0_write_in_pulse);
 	tcase_add_test(tc, test_irq0_no_reinjection);
+	tcase_add_test(tc, test_irq0_fast_coalesced);
 	tcase_add_test(tc, test_irq0_mode0);
 	tcase_add_test(tc, test_irq0_mode3_bios);
 	tcase_add_test(tc, test_irq0_masked);
