@@ -28,7 +28,8 @@
 	sti
 1:	hlt
 	test	%edi, %edi
-	jnz	1b
+	jg	1b			/* not jnz: a tick right after IRET can
+					 * take EDI past 0 before the test */
 	cli
 2:	GUEST_EXIT
 
