@@ -57,8 +57,9 @@ void vmm_tcg_wake(struct accel_vm *vm)
 {
 	pthread_mutex_lock(&vm->wait_lock);
 	__atomic_add_fetch(&vm->wake_gen, 1, __ATOMIC_RELEASE);
-	pthread_cond_broadcast(&vm->wake);
 	pthread_mutex_unlock(&vm->wait_lock);
+	/* after the unlock: a woken waiter does not block on the lock */
+	pthread_cond_broadcast(&vm->wake);
 }
 
 /* Could @tv take an interrupt if it ran? (vm->wait_lock held) */
@@ -92,8 +93,8 @@ void vmm_tcg_set_intr(struct accel_vcpu *tv, bool level)
 	pthread_mutex_lock(&vm->wait_lock);
 	woken = tv->waiting && runnable(tv);
 	__atomic_add_fetch(&vm->wake_gen, 1, __ATOMIC_RELEASE);
-	pthread_cond_broadcast(&vm->wake);
 	pthread_mutex_unlock(&vm->wait_lock);
+	pthread_cond_broadcast(&vm->wake);
 	/*
 	 * It waited in HLT: the vCPU running on the round-robin thread, if
 	 * any, makes way at its next block start, so that the interrupt
