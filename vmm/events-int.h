@@ -18,7 +18,6 @@
 
 /* epoll data of the event thread's own descriptors; watches count from
  * FIRST_WATCH_ID. */
-#define ID_TIMERFD 1u
 #define ID_EVENTFD 2u
 #define FIRST_WATCH_ID 16u
 
@@ -72,9 +71,10 @@ struct vmm_events {
 	uint64_t next_id;
 
 	int epfd;
-	int tfd; /* threaded: set to the heap's top, absolute */
-	int efd; /* threaded: wakes the thread to stop */
-	uint64_t tfd_deadline; /* what tfd is set for; 0: disarmed */
+	int efd; /* threaded: wakes the thread (a stop, an earlier timer) */
+	/* threaded: the thread sleeps until then at the latest (UINT64_MAX:
+	 * no timer); 0 while it is awake, or after a kick */
+	uint64_t sleep_until;
 	pthread_t thread;
 	bool started;
 	bool stopping;

@@ -27,7 +27,6 @@
 #include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/eventfd.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -117,22 +116,29 @@ static void heap_remove(struct vmm_events *ev, struct vmm_timer *t)
 	sift_down(ev, last->idx);
 }
 
-/* Threaded: set the timerfd to the heap's top (it is always there). */
+/* Threaded: wake the event thread. */
+static void kick(struct vmm_events *ev)
+{
+	uint64_t one = 1;
+
+	while (write(ev->efd, &one, sizeof(one)) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * Threaded: the heap's top changed. The event thread sleeps (in
+ * wait_event()) until ev->sleep_until at the latest; a deadline before
+ * that wakes it, once. On the event thread itself sleep_until is 0: it
+ * looks at the heap before it sleeps again. ev->lock held.
+ */
 static void retime(struct vmm_events *ev)
 {
-	uint64_t d = ev->n_heap ? ev->heap[0]->deadline : 0;
-	struct itimerspec its = { 0 };
+	uint64_t d = ev->n_heap ? ev->heap[0]->deadline : UINT64_MAX;
 
-	if (ev->manual || ev->tfd < 0)
+	if (ev->manual || !ev->sleep_until || d >= ev->sleep_until)
 		return;
-	if (ev->n_heap && d == 0)
-		d = 1; /* 0 would disarm it */
-	if (d == ev->tfd_deadline)
-		return;
-	its.it_value.tv_sec = (time_t)(d / 1000000000u);
-	its.it_value.tv_nsec = (long)(d % 1000000000u);
-	timerfd_settime(ev->tfd, TFD_TIMER_ABSTIME, &its, NULL);
-	ev->tfd_deadline = d;
+	ev->sleep_until = 0;
+	kick(ev);
 }
 
 /* ------------------------------------------------------------------------ */
@@ -281,7 +287,7 @@ static struct vmm_watch *find_watch(struct vmm_events *ev, uint64_t id)
 	return NULL;
 }
 
-/* A timerfd or eventfd: one read takes every expiry or wake-up. */
+/* An eventfd: one read takes every wake-up. */
 static void drain(int fd)
 {
 	uint64_t v;
@@ -310,30 +316,41 @@ static void run_due_timers(struct vmm_events *ev)
 }
 
 /*
+ * Wait for a watched descriptor, a kick, or the heap's top deadline: in
+ * epoll_pwait2() with the time left as its timeout (ns precision, and the
+ * thread's timer slack is 1 us), so a timer costs no system call of its
+ * own, neither to arm nor to fire. Returns what epoll returned, 0 when
+ * the deadline came first. ev->lock held on entry and on return.
+ *
  * Halt polling, the event thread's half (the vCPU's is in the tcg
- * accelerator): when the next deadline is at most ev->poll_ns away,
- * waiting for it in epoll_wait() costs two context switches and their
- * wake-up latency, more than the wait itself; checking the descriptors
- * without blocking until the deadline costs neither. Returns what
- * epoll_wait() returned, or 0 when the deadline came first. ev->lock
- * held on entry and on return.
+ * accelerator): a deadline at most ev->poll_ns away is waited for by
+ * checking the descriptors without blocking until it comes, which costs
+ * neither the two context switches nor their wake-up latency. A deadline
+ * already due gets one look at the descriptors first, so that a timer
+ * that keeps re-arming itself for the past cannot starve the watches.
  */
 static int wait_event(struct vmm_events *ev, struct epoll_event *e)
 {
-	uint64_t d = ev->n_heap ? ev->heap[0]->deadline : 0;
-	uint64_t now = d ? vmm_events_now(ev) : 0;
-	bool poll = d && d > now && d - now <= ev->poll_ns;
+	uint64_t d = ev->n_heap ? ev->heap[0]->deadline : UINT64_MAX;
+	uint64_t now = vmm_events_now(ev), left = d > now ? d - now : 0;
+	struct timespec ts = { (time_t)(left / 1000000000u),
+			       (long)(left % 1000000000u) };
 	int n;
 
+	ev->sleep_until = left ? d : 0;
 	pthread_mutex_unlock(&ev->lock);
-	if (!poll) {
-		n = epoll_wait(ev->epfd, e, 1, -1);
-	} else {
+	if (!left) {
+		n = epoll_wait(ev->epfd, e, 1, 0);
+	} else if (left <= ev->poll_ns) {
 		do
 			n = epoll_wait(ev->epfd, e, 1, 0);
 		while (n == 0 && vmm_events_now(ev) < d);
+	} else {
+		n = epoll_pwait2(ev->epfd, e, 1,
+				 d == UINT64_MAX ? NULL : &ts, NULL);
 	}
 	pthread_mutex_lock(&ev->lock);
+	ev->sleep_until = 0;
 	return n;
 }
 
@@ -355,17 +372,13 @@ static void *event_thread(void *arg)
 
 		if (ev->stopping)
 			continue;
-		if (n == 0) { /* polled up to the deadline */
+		if (n == 0) { /* the deadline came */
 			run_due_timers(ev);
 			continue;
 		}
 		if (n < 0)
 			continue; /* EINTR */
-		if (e.data.u64 == ID_TIMERFD) {
-			drain(ev->tfd);
-			ev->tfd_deadline = 0; /* it fired: disarmed now */
-			run_due_timers(ev);
-		} else if (e.data.u64 == ID_EVENTFD) {
+		if (e.data.u64 == ID_EVENTFD) {
 			drain(ev->efd);
 		} else if ((w = find_watch(ev, e.data.u64))) {
 			w->pins++;
@@ -394,7 +407,7 @@ int vmm_events_new(bool manual, struct vmm_events **out)
 	ev->manual = manual;
 	if (!manual && sysconf(_SC_NPROCESSORS_ONLN) > 1)
 		ev->poll_ns = VMM_EVENTS_POLL_NS;
-	ev->tfd = ev->efd = -1;
+	ev->efd = -1;
 	ev->next_id = FIRST_WATCH_ID;
 	pthread_mutex_init(&ev->lock, NULL);
 	pthread_cond_init(&ev->idle, NULL);
@@ -402,16 +415,10 @@ int vmm_events_new(bool manual, struct vmm_events **out)
 	if (ev->epfd < 0)
 		goto out_errno;
 	if (!manual) {
-		ev->tfd = timerfd_create(CLOCK_MONOTONIC,
-					 TFD_NONBLOCK | TFD_CLOEXEC);
-		if (ev->tfd < 0)
-			goto out_errno;
 		ev->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 		if (ev->efd < 0)
 			goto out_errno;
-		ret = epoll_add(ev->epfd, ev->tfd, ID_TIMERFD, EPOLLIN);
-		if (!ret)
-			ret = epoll_add(ev->epfd, ev->efd, ID_EVENTFD, EPOLLIN);
+		ret = epoll_add(ev->epfd, ev->efd, ID_EVENTFD, EPOLLIN);
 		if (ret)
 			goto out_free;
 	}
@@ -454,16 +461,13 @@ void vmm_events_hold(struct vmm_events *ev, bool hold)
 
 void vmm_events_stop(struct vmm_events *ev)
 {
-	uint64_t one = 1;
-
 	if (!ev || !ev->started)
 		return;
 	pthread_mutex_lock(&ev->lock);
 	ev->stopping = true;
 	pthread_cond_broadcast(&ev->idle); /* a held thread too */
 	pthread_mutex_unlock(&ev->lock);
-	while (write(ev->efd, &one, sizeof(one)) < 0 && errno == EINTR)
-		;
+	kick(ev);
 	pthread_join(ev->thread, NULL);
 	ev->started = false;
 }
@@ -475,8 +479,6 @@ void vmm_events_free(struct vmm_events *ev)
 	vmm_events_stop(ev);
 	if (ev->epfd >= 0)
 		close(ev->epfd);
-	if (ev->tfd >= 0)
-		close(ev->tfd);
 	if (ev->efd >= 0)
 		close(ev->efd);
 	free(ev->heap);

@@ -9,9 +9,10 @@
  *
  * One code path, two ways to drive it:
  *   - threaded (plugvm): the clock is CLOCK_MONOTONIC, and one event thread
- *     (vmm_events_start()) waits in epoll on a timerfd set to the earliest
- *     deadline (absolute, ns precision), on the watched descriptors and on
- *     an eventfd that stops it;
+ *     (vmm_events_start()) waits in epoll_pwait2() for the watched
+ *     descriptors and an eventfd (a stop, or a timer armed on another
+ *     thread earlier than the one it waits for), its timeout the time
+ *     left to the earliest deadline (ns precision);
  *   - manual (the device test kit): the clock is virtual, starts at 0 and
  *     moves only in vmm_events_advance(), which runs the timers due on the
  *     caller's thread; vmm_events_fd_ready() plays the poller.
@@ -29,7 +30,7 @@
  * drivers, which belong to the one thread that owns the object.
  *
  * Layer 1, base (README.md, "Layout"): calls only the C library and
- * Linux (epoll, timerfd, eventfd); it knows no device. What it needs of an
+ * Linux (epoll, eventfd); it knows no device. What it needs of an
  * owner (a lock) is handed to it.
  */
 #ifndef VMM_EVENTS_H
@@ -88,8 +89,8 @@ struct vmm_events_owner {
 /*
  * A new, empty events object: @manual for a virtual clock driven by the
  * caller, else the real one and (after vmm_events_start()) a thread.
- * Returns 0 and *@out, or -errno (-ENOMEM, or what epoll_create1(),
- * timerfd_create() or eventfd() said).
+ * Returns 0 and *@out, or -errno (-ENOMEM, or what epoll_create1() or
+ * eventfd() said).
  */
 int vmm_events_new(bool manual, struct vmm_events **out);
 
