@@ -20,6 +20,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -317,9 +318,9 @@ static void run_due_timers(struct vmm_events *ev)
 
 /*
  * Wait for a watched descriptor, a kick, or the heap's top deadline: in
- * epoll_pwait2() with the time left as its timeout (ns precision, and the
- * thread's timer slack is 1 us), so a timer costs no system call of its
- * own, neither to arm nor to fire. Returns what epoll returned, 0 when
+ * ppoll() on the epoll descriptor with the time left as its timeout (ns
+ * precision, and the thread's timer slack is 1 us), so a timer costs no
+ * system call of its own, neither to arm nor to fire. Returns what epoll returned, 0 when
  * the deadline came first. ev->lock held on entry and on return.
  *
  * Halt polling, the event thread's half (the vCPU's is in the tcg
@@ -346,8 +347,13 @@ static int wait_event(struct vmm_events *ev, struct epoll_event *e)
 			n = epoll_wait(ev->epfd, e, 1, 0);
 		while (n == 0 && vmm_events_now(ev) < d);
 	} else {
-		n = epoll_pwait2(ev->epfd, e, 1,
-				 d == UINT64_MAX ? NULL : &ts, NULL);
+		/* not epoll_pwait2(): valgrind 3.19 lacks it, kernels before
+		 * 5.11 too */
+		struct pollfd p = { .fd = ev->epfd, .events = POLLIN };
+
+		n = ppoll(&p, 1, d == UINT64_MAX ? NULL : &ts, NULL);
+		if (n > 0)
+			n = epoll_wait(ev->epfd, e, 1, 0);
 	}
 	pthread_mutex_lock(&ev->lock);
 	ev->sleep_until = 0;

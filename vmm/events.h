@@ -9,7 +9,7 @@
  *
  * One code path, two ways to drive it:
  *   - threaded (plugvm): the clock is CLOCK_MONOTONIC, and one event thread
- *     (vmm_events_start()) waits in epoll_pwait2() for the watched
+ *     (vmm_events_start()) waits in ppoll() on an epoll set of the watched
  *     descriptors and an eventfd (a stop, or a timer armed on another
  *     thread earlier than the one it waits for), its timeout the time
  *     left to the earliest deadline (ns precision);
