@@ -256,6 +256,15 @@ static void teardown_vcpu(void)
 	free(h.mem.host);
 }
 
+/* Under valgrind (tests/valgrind-wrap.sh): one thread at a time, and CPU
+ * times that are its translator's. */
+static bool under_valgrind(void)
+{
+	const char *v = getenv("VALGRIND");
+
+	return v && !strcmp(v, "1");
+}
+
 static uint64_t thread_cpu_ns(void)
 {
 	struct timespec ts;
@@ -320,9 +329,14 @@ static void intr_protocol(enum vmm_cpu_mode mode, const char *guest,
 	c0 = thread_cpu_ns();
 	ck_assert_int_eq(run_to_exit(), VMM_EXIT_HLT); /* `cli; hlt` */
 	ck_assert_uint_ge(now_ns() - t0, 250000000u);
-	ck_assert_msg(thread_cpu_ns() - c0 < 150000000u,
-		      "the wait in HLT used %llu ms of CPU",
-		      (unsigned long long)(thread_cpu_ns() - c0) / 1000000);
+	/* not under valgrind: there the run after the wake-up (translating
+	 * the rest of the guest, instrumented) alone took 0.8-1.3 s of CPU
+	 * on an otherwise idle host */
+	if (!under_valgrind())
+		ck_assert_msg(thread_cpu_ns() - c0 < 150000000u,
+			      "the wait in HLT used %llu ms of CPU",
+			      (unsigned long long)(thread_cpu_ns() - c0) /
+				      1000000);
 	pthread_join(raise.thread, NULL);
 
 	/* HLT with IF = 0: waits until stopped */
@@ -503,7 +517,13 @@ END_TEST
 
 #define SMC_PATCH 0x1040
 #define SMC_DATA 0x100000
-#define SMC_VERSIONS 500
+/* Code versions the writer makes: a tenth under valgrind, which runs one
+ * thread at a time (500 took it ten minutes a mode). */
+static uint32_t smc_versions(void)
+{
+	return under_valgrind() ? 50 : 500;
+}
+#define SMC_VERSIONS smc_versions()
 
 static void *writer_thread(void *arg)
 {
