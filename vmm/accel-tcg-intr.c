@@ -40,7 +40,6 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
 #include <unicorn/unicorn.h>
 
 static void set_attention(struct accel_vcpu *tv)
@@ -383,14 +382,6 @@ bool vmm_tcg_halt(struct accel_vcpu *tv)
 	return true;
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /*
  * Halt polling, the vCPU's half (KVM's halt_poll_ns): before sleeping on
  * vm->wake, watch vm->wake_gen for up to tv->poll_ns, so that a wake-up
@@ -404,12 +395,12 @@ static void poll_wake(struct accel_vcpu *tv)
 {
 	struct accel_vm *vm = tv->vm;
 	unsigned gen = __atomic_load_n(&vm->wake_gen, __ATOMIC_ACQUIRE);
-	uint64_t end = mono_ns() + tv->poll_ns;
+	uint64_t end = vmm_now_ns() + tv->poll_ns;
 
 	pthread_mutex_unlock(&vm->wait_lock);
 	while (__atomic_load_n(&vm->wake_gen, __ATOMIC_ACQUIRE) == gen &&
 	       !__atomic_load_n(&tv->kicked, __ATOMIC_ACQUIRE) &&
-	       mono_ns() < end)
+	       vmm_now_ns() < end)
 		__builtin_ia32_pause();
 	pthread_mutex_lock(&vm->wait_lock);
 }
@@ -429,7 +420,7 @@ enum vmm_exit_reason vmm_tcg_wait(struct accel_vcpu *tv)
 {
 	struct accel_vm *vm = tv->vm;
 	enum vmm_exit_reason why;
-	uint64_t t0 = mono_ns();
+	uint64_t t0 = vmm_now_ns();
 	bool polled = false, slept = false;
 
 	pthread_mutex_lock(&vm->wait_lock);
@@ -469,6 +460,6 @@ enum vmm_exit_reason vmm_tcg_wait(struct accel_vcpu *tv)
 		slept = true;
 		pthread_cond_wait(&vm->wake, &vm->wait_lock);
 	}
-	adapt_poll(tv, mono_ns() - t0, polled && !slept);
+	adapt_poll(tv, vmm_now_ns() - t0, polled && !slept);
 	return why;
 }

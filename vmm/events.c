@@ -320,8 +320,9 @@ static void run_due_timers(struct vmm_events *ev)
  * Wait for a watched descriptor, a kick, or the heap's top deadline: in
  * ppoll() on the epoll descriptor with the time left as its timeout (ns
  * precision, and the thread's timer slack is 1 us), so a timer costs no
- * system call of its own, neither to arm nor to fire. Returns what epoll returned, 0 when
- * the deadline came first. ev->lock held on entry and on return.
+ * system call of its own, neither to arm nor to fire. Returns what epoll
+ * returned, 0 when the deadline came first. ev->lock held on entry and on
+ * return.
  *
  * Halt polling, the event thread's half (the vCPU's is in the tcg
  * accelerator): a deadline at most ev->poll_ns away is waited for by
@@ -334,8 +335,6 @@ static int wait_event(struct vmm_events *ev, struct epoll_event *e)
 {
 	uint64_t d = ev->n_heap ? ev->heap[0]->deadline : UINT64_MAX;
 	uint64_t now = vmm_events_now(ev), left = d > now ? d - now : 0;
-	struct timespec ts = { (time_t)(left / 1000000000u),
-			       (long)(left % 1000000000u) };
 	int n;
 
 	ev->sleep_until = left ? d : 0;
@@ -350,6 +349,8 @@ static int wait_event(struct vmm_events *ev, struct epoll_event *e)
 		/* not epoll_pwait2(): valgrind 3.19 lacks it, kernels before
 		 * 5.11 too */
 		struct pollfd p = { .fd = ev->epfd, .events = POLLIN };
+		struct timespec ts = { (time_t)(left / 1000000000u),
+				       (long)(left % 1000000000u) };
 
 		n = ppoll(&p, 1, d == UINT64_MAX ? NULL : &ts, NULL);
 		if (n > 0)
