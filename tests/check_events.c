@@ -4,11 +4,13 @@
  * fire in, cancel and free from every side, the virtual clock, and watches
  * on pipes with the real event thread. No test measures how precise a
  * timer is: only that it fires, when, relative to others, and not after
- * it was cancelled.
+ * it was cancelled. And the deferred wake-ups (vmm/wake.c) a callback
+ * makes: after its owner's lock is free, each once.
  */
 #include "config.h"
 
 #include "events.h"
+#include "wake.h"
 
 #include <check.h>
 #include <errno.h>
@@ -727,6 +729,114 @@ START_TEST(test_stop_with_armed_timers)
 }
 END_TEST
 
+/* ------------------------------------------------------------------------ */
+/* Deferred wake-ups (wake.h)                                               */
+/* ------------------------------------------------------------------------ */
+
+/* A wake-up that records when it ran and whether dev_lock was free then. */
+struct wakerec {
+	unsigned runs;
+	unsigned at_fired; /* n_fired when it ran */
+	bool lock_free;
+};
+
+static void wakerec_fn(void *arg)
+{
+	struct wakerec *w = arg;
+
+	w->runs++;
+	w->at_fired = n_fired;
+	w->lock_free = pthread_mutex_trylock(&dev_lock) == 0;
+	if (w->lock_free)
+		pthread_mutex_unlock(&dev_lock);
+}
+
+START_TEST(test_wake_outside_span_is_now)
+{
+	struct wakerec w = { 0 };
+
+	vmm_wake(wakerec_fn, &w);
+	ck_assert_uint_eq(w.runs, 1);
+}
+END_TEST
+
+START_TEST(test_wake_nested_once_at_outer_end)
+{
+	struct wakerec a = { 0 }, b = { 0 };
+
+	vmm_wake_defer_begin();
+	vmm_wake(wakerec_fn, &a);
+	vmm_wake_defer_begin();
+	vmm_wake(wakerec_fn, &a); /* the same again: once */
+	vmm_wake(wakerec_fn, &b);
+	vmm_wake_defer_end();
+	ck_assert_uint_eq(a.runs, 0); /* the inner end runs nothing */
+	ck_assert_uint_eq(b.runs, 0);
+	vmm_wake_defer_end();
+	ck_assert_uint_eq(a.runs, 1);
+	ck_assert_uint_eq(b.runs, 1);
+	/* the queue is empty again: a new span starts clean */
+	vmm_wake_defer_begin();
+	vmm_wake_defer_end();
+	ck_assert_uint_eq(a.runs, 1);
+}
+END_TEST
+
+START_TEST(test_wake_full_queue_runs_now)
+{
+	struct wakerec w[20];
+
+	memset(w, 0, sizeof(w));
+	vmm_wake_defer_begin();
+	for (int i = 0; i < 20; i++)
+		vmm_wake(wakerec_fn, &w[i]);
+	/* what the queue holds waits; beyond it runs at once; none lost */
+	ck_assert_uint_eq(w[0].runs, 0);
+	ck_assert_uint_eq(w[19].runs, 1);
+	vmm_wake_defer_end();
+	for (int i = 0; i < 20; i++)
+		ck_assert_uint_eq(w[i].runs, 1);
+}
+END_TEST
+
+struct waking_timer {
+	struct vmm_timer *t;
+	struct wakerec *w;
+};
+
+static void waking_fire(void *opaque)
+{
+	struct waking_timer *wt = opaque;
+
+	n_fired++;
+	vmm_wake(wakerec_fn, wt->w);
+	ck_assert_uint_eq(wt->w->runs, 0); /* not yet: under dev_lock */
+}
+
+/* A timer callback's wake-up runs once the owner's lock is free, right
+ * after that callback (before the next timer's). */
+START_TEST(test_wake_from_callback_after_owner_lock)
+{
+	struct wakerec w[2] = { { 0 } };
+	struct waking_timer wt[2] = { { NULL, &w[0] }, { NULL, &w[1] } };
+
+	reset_records();
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(vmm_timer_new(ev, &owner, waking_fire, &wt[i],
+					       &wt[i].t),
+				 0);
+		vmm_timer_arm(wt[i].t, 100 + 100 * (uint64_t)i);
+	}
+	ck_assert_uint_eq(vmm_events_advance(ev, 1000), 2);
+	for (int i = 0; i < 2; i++) {
+		ck_assert_uint_eq(w[i].runs, 1);
+		ck_assert(w[i].lock_free);
+		ck_assert_uint_eq(w[i].at_fired, (unsigned)i + 1);
+	}
+	ck_assert_uint_eq(vmm_events_owner_release(ev, &owner), 2);
+}
+END_TEST
+
 static Suite *events_suite(void)
 {
 	Suite *s = suite_create("events");
@@ -746,6 +856,10 @@ static Suite *events_suite(void)
 	tcase_add_test(manual, test_timer_cap);
 	tcase_add_test(manual, test_manual_fd_ready);
 	tcase_add_test(manual, test_watch_errors);
+	tcase_add_test(manual, test_wake_outside_span_is_now);
+	tcase_add_test(manual, test_wake_nested_once_at_outer_end);
+	tcase_add_test(manual, test_wake_full_queue_runs_now);
+	tcase_add_test(manual, test_wake_from_callback_after_owner_lock);
 	suite_add_tcase(s, manual);
 
 	tcase_add_checked_fixture(threaded, setup_threaded, teardown);

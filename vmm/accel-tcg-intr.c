@@ -36,6 +36,7 @@
 
 #include "accel-tcg.h"
 #include "log.h"
+#include "wake.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -79,16 +80,16 @@ unsigned vmm_tcg_runnable(struct accel_vm *vm)
 	return n;
 }
 
-void vmm_tcg_set_intr(struct accel_vcpu *tv, bool level)
+/*
+ * Wake @arg's vCPU for its INTR, if it waits in HLT and could take it now
+ * (vmm_wake(): perhaps only once the raiser let go of its locks).
+ */
+static void wake_for_intr(void *arg)
 {
+	struct accel_vcpu *tv = arg;
 	struct accel_vm *vm = tv->vm;
 	bool woken;
 
-	__atomic_store_n(&tv->intr, level, __ATOMIC_RELEASE);
-	if (!level)
-		return;
-	set_attention(tv);
-	/* after the store: a waiter checks @intr under the lock */
 	pthread_mutex_lock(&vm->wait_lock);
 	woken = tv->waiting && runnable(tv);
 	__atomic_add_fetch(&vm->wake_gen, 1, __ATOMIC_RELEASE);
@@ -103,6 +104,16 @@ void vmm_tcg_set_intr(struct accel_vcpu *tv, bool level)
 	for (unsigned i = 0; woken && i < vm->n_vcpus; i++)
 		if (vm->vcpus[i] && vm->vcpus[i] != tv)
 			vmm_tcg_end_slice(vm->vcpus[i]);
+}
+
+void vmm_tcg_set_intr(struct accel_vcpu *tv, bool level)
+{
+	__atomic_store_n(&tv->intr, level, __ATOMIC_RELEASE);
+	if (!level)
+		return;
+	set_attention(tv);
+	/* after the store: a waiter checks @intr under the lock */
+	vmm_wake(wake_for_intr, tv);
 }
 
 /* Add [@start, @end) to @tv's queue, merging with a range it touches. */

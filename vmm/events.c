@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include "events-int.h"
+#include "wake.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -162,6 +163,7 @@ static pthread_mutex_t *owner_lock(struct vmm_events *ev,
 	pthread_mutex_t *lk = owner->lock;
 
 	owner->pinned++;
+	vmm_wake_defer_begin(); /* the vCPU a callback wakes: once lk is free */
 	if (lk) {
 		pthread_mutex_unlock(&ev->lock);
 		pthread_mutex_lock(lk);
@@ -176,6 +178,7 @@ static void owner_unlock(struct vmm_events *ev, struct vmm_events_owner *owner,
 	owner->pinned--;
 	if (lk)
 		pthread_mutex_unlock(lk);
+	vmm_wake_defer_end();
 	pthread_cond_broadcast(&ev->idle);
 }
 
