@@ -6,15 +6,17 @@
 # bench/results.csv. Options go through BENCH_FLAGS, e.g.
 #	make bench BENCH_FLAGS='-n 1000000 -r 3 -k 100000'
 BENCH_PROGS = bench/runner$(EXEEXT) bench/raw-unicorn$(EXEEXT) \
-	bench/dispatch$(EXEEXT) bench/kvm-bare$(EXEEXT)
+	bench/dispatch$(EXEEXT) bench/kvm-bare$(EXEEXT) bench/tickfloor$(EXEEXT)
 EXTRA_PROGRAMS = bench/runner bench/raw-unicorn bench/dispatch \
-	bench/kvm-bare
+	bench/kvm-bare bench/tickfloor
 
 bench_runner_SOURCES = bench/runner.c
 
 bench_raw_unicorn_SOURCES = bench/raw-unicorn.c
 bench_raw_unicorn_CFLAGS = $(AM_CFLAGS) $(UNICORN_CFLAGS)
 bench_raw_unicorn_LDADD = $(UNICORN_LINK)
+
+bench_tickfloor_SOURCES = bench/tickfloor.c
 
 bench_dispatch_SOURCES = bench/dispatch.c
 bench_dispatch_LDADD = vmm/libvmm-core.la -lm
