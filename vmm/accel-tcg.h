@@ -17,6 +17,7 @@
 
 #include "accel.h"
 #include "cpu.h"
+#include "events.h"
 #include "exit.h"
 #include "guestmem.h"
 
@@ -34,11 +35,12 @@ struct tcg_window {
 /* ram_written() ranges a vCPU keeps before it flushes every block. */
 #define TCG_FLUSH_RANGES 8
 
+/* The longest halt poll (vmm_tcg_wait()): the event thread's, for the
+ * same reasons (events.h). */
+#define TCG_HALT_POLL_MAX_NS VMM_EVENTS_POLL_NS
+
 /* Nothing runs per VM: each vCPU is an engine. The VM keeps what they
  * share, and its vCPUs for preempt(), ram_written() and HLT waits. */
-/* The longest halt poll (vmm_tcg_wait()): the event thread's
- * VMM_EVENTS_POLL_NS, for the same reasons. */
-#define TCG_HALT_POLL_MAX_NS 50000u
 
 struct accel_vm {
 	const struct vmm_guestmem *mem;
