@@ -282,7 +282,7 @@ measure() {
 # stats FILE SCALE: "MEDIAN MIN MAX" of the numbers in FILE times SCALE,
 # or "- - -" when FILE holds a failure or nothing.
 stats() {
-	if [ ! -s "$1" ] || grep -q x "$1"; then
+	if [ ! -s "$1" ] || grep -qE '^(x|noise)$' "$1"; then
 		echo "- - -"
 		return
 	fi
@@ -306,7 +306,7 @@ ratio() {
 # cancels out of each quotient; a ratio of two medians would keep it.
 pratio() {
 	if [ ! -s "$WORK/$1" ] || [ ! -s "$WORK/$2" ] ||
-		grep -q x "$WORK/$1" "$WORK/$2"; then
+		grep -qE '^(x|noise)$' "$WORK/$1" "$WORK/$2"; then
 		echo -
 		return
 	fi
@@ -427,8 +427,11 @@ for w in pio mmio compute; do
 		progress "$w: round $r of $ROUNDS"
 		for e in $ENGINES; do
 			if a=$(measure "$e" $w $lo 1) && b=$(measure "$e" $w "$n" 1); then
+				# N's run no slower than N/10's: the loop's cost
+				# is below the runs' noise (too small -n or -c)
 				echo "$a $b" | awk -v n="$n" -v l="$lo" \
-					'{ printf "%.6f\n", ($5 - $1) * 1e9 / (n - l) }' \
+					'{ d = $5 - $1; if (d > 0) printf "%.6f\n", d * 1e9 / (n - l)
+					   else print "noise" }' \
 					>>"$WORK/$w.$e"
 			else
 				echo "run.sh: $e failed on $w" >&2
@@ -634,6 +637,13 @@ loop_row() {
 loop_row "PIO exit (ns/iter)" pio ns/iter 1 1.5 5
 loop_row "MMIO exit (ns/iter)" mmio ns/iter 1 1.5
 loop_row "compute (ns/instruction)" compute ns/insn 0.1 ""
+for w in pio mmio compute; do
+	for e in plugvm raw-unicorn qemu; do
+		[ -f "$WORK/$w.$e" ] && grep -qx noise "$WORK/$w.$e" &&
+			echo "  $w on $e: a round's N run was no slower than its N/10 run" \
+				"(the loop costs less than the runs' noise): raise -n or -c"
+	done
+done
 
 # irq_row: IRQ 0 at the fastest rate each engine took (ns/interrupt)
 irq_row() {
