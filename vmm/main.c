@@ -481,6 +481,8 @@ int main(int argc, char **argv)
 		if (fcntl(fd, F_GETFD) < 0 &&
 		    open("/dev/null", fd ? O_WRONLY : O_RDONLY) < 0)
 			return EXIT_FAILURE;
+	/* blocked already by block_stop_signals() (.preinit_array); again
+	 * for a C library that does not run .preinit_array */
 	vmm_stop_signals(&sigs);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	/* A plugin that crashes or calls exit() is named, status 4. */
