@@ -8,39 +8,67 @@
 #include "log.h"
 
 #include <check.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 struct capture {
+	char *buf;
+	size_t len;
+};
+
+/*
+ * The capture in force, outside any test's stack frame: in no-fork mode
+ * (CK_FORK=no, as under valgrind) a failed assertion leaves the test by
+ * longjmp() between capture_begin() and capture_end(), and a sink or a
+ * memstream pointing into that dead frame would crash a later test. The
+ * next capture_begin() ends such a stale capture first.
+ */
+static struct {
+	bool active;
 	FILE *file;
 	char *buf;
 	size_t len;
 	struct vmm_log_sink saved;
-};
+} capture_live __attribute__((unused));
 
 static inline void capture_emit(void *ctx, const struct vmm_log_msg *m)
 {
-	vmm_log_write(((struct capture *)ctx)->file, m);
+	(void)ctx;
+	vmm_log_write(capture_live.file, m);
 }
 
 /* Send the log to a buffer until capture_end(). */
 static inline void capture_begin(struct capture *c)
 {
-	struct vmm_log_sink sink = { .emit = capture_emit, .ctx = c };
+	struct vmm_log_sink sink = { .emit = capture_emit };
 
+	if (capture_live.active) { /* a test failed inside its capture */
+		vmm_log_set_sink(&capture_live.saved);
+		fclose(capture_live.file);
+		free(capture_live.buf);
+		capture_live.active = false;
+	}
 	c->buf = NULL;
 	c->len = 0;
-	c->file = open_memstream(&c->buf, &c->len);
-	ck_assert_ptr_nonnull(c->file);
+	capture_live.buf = NULL;
+	capture_live.len = 0;
+	capture_live.file = open_memstream(&capture_live.buf, &capture_live.len);
+	ck_assert_ptr_nonnull(capture_live.file);
 	sink.level = vmm_log_level();
-	c->saved = vmm_log_set_sink(&sink);
+	capture_live.saved = vmm_log_set_sink(&sink);
+	capture_live.active = true;
 }
 
 /* Restore the sink; what was logged, to free(). */
 static inline char *capture_end(struct capture *c)
 {
-	vmm_log_set_sink(&c->saved);
-	ck_assert_int_eq(fclose(c->file), 0);
+	vmm_log_set_sink(&capture_live.saved);
+	capture_live.active = false;
+	ck_assert_int_eq(fclose(capture_live.file), 0);
+	c->buf = capture_live.buf;
+	c->len = capture_live.len;
+	capture_live.buf = NULL;
 	ck_assert_ptr_nonnull(c->buf);
 	return c->buf;
 }
