@@ -17,7 +17,7 @@ vmm_libvmm_core_la_SOURCES = \
 	vmm/guestmem.c vmm/guestmem.h \
 	vmm/iobus.c vmm/iobus.h \
 	vmm/plugin.c vmm/plugin.h \
-	vmm/chardev.c vmm/chardev.h \
+	vmm/chardev.c vmm/chardev-in.c vmm/chardev.h vmm/chardev-int.h \
 	vmm/device.c vmm/devtimer.c vmm/device.h \
 	vmm/irq.c vmm/irq.h \
 	vmm/guard.c vmm/guard.h \
