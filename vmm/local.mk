@@ -30,7 +30,8 @@ vmm_libvmm_la_SOURCES = \
 	vmm/vcpu.c vmm/vcpu.h \
 	vmm/loader.c vmm/loader.h \
 	vmm/hostmem.c vmm/hostmem.h \
-	vmm/boot.c vmm/boot-linux.c vmm/boot-elf.c vmm/memmap.c vmm/boot.h \
+	vmm/boot.c vmm/boot-linux.c vmm/boot-elf.c vmm/boot-info.c \
+	vmm/boot-elf-int.h vmm/memmap.c vmm/boot.h \
 	vmm/vm.c vmm/vm.h \
 	vmm/chipset.c vmm/chipset.h \
 	vmm/run.c \
