@@ -154,7 +154,7 @@ PLUGINS=$B/devices/.libs
 CSV=$B/bench/results.csv
 STATUS=85 # the guests write 42 to the exit port
 
-for f in "$PLUGVM" "$RUNNER" "$RAW" "$DISPATCH" "$KVMBARE"; do
+for f in "$PLUGVM" "$RUNNER" "$RAW" "$DISPATCH" "$KVMBARE" "$FLOOR"; do
 	if [ ! -x "$f" ]; then
 		echo "run.sh: $f is missing: run 'make bench' in the build tree" >&2
 		exit 2
@@ -881,7 +881,7 @@ fi
 echo
 
 for f in "$WORK"/*.plugvm "$WORK"/*.raw-unicorn "$WORK"/*.qemu "$WORK/hello" \
-	"$WORK"/*.kvm-bare "$WORK"/*.plugvm-kvm; do
+	"$WORK"/*.kvm-bare "$WORK"/*.plugvm-kvm "$WORK"/*.floor; do
 	[ -e "$f" ] || continue
 	if [ ! -s "$f" ] || grep -q x "$f"; then
 		failed=1

@@ -837,6 +837,67 @@ START_TEST(test_wake_from_callback_after_owner_lock)
 }
 END_TEST
 
+/* A wake-up may use the events (a woken vCPU arms a timer): it runs with
+ * no lock of theirs held, or this would wait for ever. */
+static struct vmm_timer *armed_by_wake;
+
+static void arming_wake(void *arg)
+{
+	(void)arg;
+	vmm_timer_arm(armed_by_wake, 5000);
+}
+
+static void arming_fire(void *opaque)
+{
+	(void)opaque;
+	vmm_wake(arming_wake, NULL);
+}
+
+START_TEST(test_wake_may_use_events)
+{
+	struct vmm_timer *t;
+	struct rec r;
+
+	reset_records();
+	rec_new(&r, 7);
+	armed_by_wake = r.t;
+	ck_assert_int_eq(vmm_timer_new(ev, &owner, arming_fire, NULL, &t), 0);
+	vmm_timer_arm(t, 100);
+	ck_assert_uint_eq(vmm_events_advance(ev, 1000), 1);
+	ck_assert_uint_eq(vmm_events_next_deadline(ev), 5000);
+	ck_assert_uint_eq(vmm_events_advance(ev, 5000), 1);
+	ck_assert_int_eq(order[0], 7);
+	ck_assert_uint_eq(vmm_events_owner_release(ev, &owner), 2);
+}
+END_TEST
+
+/* A wake-up that opens and ends a span of its own does not run the queue
+ * it came from again. */
+static struct wakerec reentrant_other;
+
+static void reentrant_wake(void *arg)
+{
+	struct wakerec *w = arg;
+
+	w->runs++;
+	vmm_wake_defer_begin();
+	vmm_wake_defer_end();
+}
+
+START_TEST(test_wake_reentrant_end_runs_each_once)
+{
+	struct wakerec a = { 0 };
+
+	memset(&reentrant_other, 0, sizeof(reentrant_other));
+	vmm_wake_defer_begin();
+	vmm_wake(wakerec_fn, &reentrant_other);
+	vmm_wake(reentrant_wake, &a);
+	vmm_wake_defer_end();
+	ck_assert_uint_eq(reentrant_other.runs, 1);
+	ck_assert_uint_eq(a.runs, 1);
+}
+END_TEST
+
 static Suite *events_suite(void)
 {
 	Suite *s = suite_create("events");
@@ -860,6 +921,8 @@ static Suite *events_suite(void)
 	tcase_add_test(manual, test_wake_nested_once_at_outer_end);
 	tcase_add_test(manual, test_wake_full_queue_runs_now);
 	tcase_add_test(manual, test_wake_from_callback_after_owner_lock);
+	tcase_add_test(manual, test_wake_may_use_events);
+	tcase_add_test(manual, test_wake_reentrant_end_runs_each_once);
 	suite_add_tcase(s, manual);
 
 	tcase_add_checked_fixture(threaded, setup_threaded, teardown);

@@ -41,7 +41,6 @@ struct tcg_window {
 
 /* Nothing runs per VM: each vCPU is an engine. The VM keeps what they
  * share, and its vCPUs for preempt(), ram_written() and HLT waits. */
-
 struct accel_vm {
 	const struct vmm_guestmem *mem;
 	enum vmm_cpu_mode mode;

@@ -172,13 +172,25 @@ static pthread_mutex_t *owner_lock(struct vmm_events *ev,
 	return lk;
 }
 
+/*
+ * Give back what owner_lock() took. The wake-ups the callback made run
+ * with no lock held, ev->lock let go too (a woken vCPU may arm a timer at
+ * once); the owner stays pinned until they have run, so that
+ * vmm_events_owner_release() still means none of its work is under way.
+ */
 static void owner_unlock(struct vmm_events *ev, struct vmm_events_owner *owner,
 			 pthread_mutex_t *lk)
 {
-	owner->pinned--;
 	if (lk)
 		pthread_mutex_unlock(lk);
-	vmm_wake_defer_end();
+	if (vmm_wake_queued()) {
+		pthread_mutex_unlock(&ev->lock);
+		vmm_wake_defer_end();
+		pthread_mutex_lock(&ev->lock);
+	} else {
+		vmm_wake_defer_end();
+	}
+	owner->pinned--;
 	pthread_cond_broadcast(&ev->idle);
 }
 

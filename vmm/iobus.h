@@ -28,8 +28,9 @@
  * vmm_iobus_access() is that contract: plugvm's exit path and the device
  * test kit both go through it.
  *
- * Layer 2 (README.md, "Layout"): calls only the owners' callbacks and
- * the log. It knows no device: what it needs of an owner (a name for
+ * Layer 2 (README.md, "Layout"): calls only the owners' callbacks, the
+ * log and wake.h (a locked access is a span of deferred wake-ups). It
+ * knows no device: what it needs of an owner (a name for
  * messages, a lock, a statistics slot) is handed to it at registration.
  */
 #ifndef VMM_IOBUS_H

@@ -7,6 +7,7 @@
 
 #include "wake.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define WAKE_QUEUE 8
@@ -27,12 +28,23 @@ void vmm_wake_defer_begin(void)
 
 void vmm_wake_defer_end(void)
 {
+	struct wake run[WAKE_QUEUE];
+	unsigned n = n_queued;
+
 	if (--depth)
 		return;
-	/* a wake-up may itself wake: it is let run at once */
-	for (unsigned i = 0; i < n_queued; i++)
-		queue[i].fn(queue[i].arg);
+	/* the queue emptied first: a wake-up that opens a span of its own
+	 * (or wakes, which then runs at once) finds it so */
+	for (unsigned i = 0; i < n; i++)
+		run[i] = queue[i];
 	n_queued = 0;
+	for (unsigned i = 0; i < n; i++)
+		run[i].fn(run[i].arg);
+}
+
+bool vmm_wake_queued(void)
+{
+	return depth == 1 && n_queued;
 }
 
 void vmm_wake(void (*fn)(void *arg), void *arg)

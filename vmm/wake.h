@@ -24,8 +24,15 @@
 #ifndef VMM_WAKE_H
 #define VMM_WAKE_H
 
+#include <stdbool.h>
+
 void vmm_wake_defer_begin(void);
 void vmm_wake_defer_end(void);
+
+/* Whether the next vmm_wake_defer_end() ends the outermost span and has
+ * wake-ups to run: a caller still holding a lock of its own (the events'
+ * lock) lets go of it around that end. */
+bool vmm_wake_queued(void);
 
 /* Call @fn(@arg) now, or at the end of this thread's deferring span; the
  * same @fn and @arg queued twice run once. */
