@@ -238,6 +238,20 @@ static enum vmm_exit_action handle_mmio(struct vmm_vcpu *vcpu,
 	return act;
 }
 
+/* Say "vCPU N: @what@fmt...", dump the registers, and stop for @why. */
+static enum vmm_exit_action stop_saying(struct vmm_vcpu *vcpu,
+					enum vmm_stop_reason why,
+					const char *what, const char *fmt,
+					va_list ap)
+{
+	char msg[256];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vmm_err("vCPU %u: %s%s", vcpu->index, what, msg);
+	dump_regs(vcpu);
+	return request_stop(vcpu, why);
+}
+
 /* A guest fault: say what happened, dump registers, stop with status 3. */
 static enum vmm_exit_action guest_fault(struct vmm_vcpu *vcpu,
 					const char *fmt, ...)
@@ -246,15 +260,13 @@ static enum vmm_exit_action guest_fault(struct vmm_vcpu *vcpu,
 static enum vmm_exit_action guest_fault(struct vmm_vcpu *vcpu,
 					const char *fmt, ...)
 {
-	char msg[256];
+	enum vmm_exit_action act;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	act = stop_saying(vcpu, VMM_STOP_FAULT, "guest fault: ", fmt, ap);
 	va_end(ap);
-	vmm_err("vCPU %u: guest fault: %s", vcpu->index, msg);
-	dump_regs(vcpu);
-	return request_stop(vcpu, VMM_STOP_FAULT);
+	return act;
 }
 
 /* The accelerator failed in a way that is not the guest's doing: the
@@ -266,15 +278,13 @@ static enum vmm_exit_action host_failure(struct vmm_vcpu *vcpu,
 static enum vmm_exit_action host_failure(struct vmm_vcpu *vcpu,
 					 const char *fmt, ...)
 {
-	char msg[256];
+	enum vmm_exit_action act;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	act = stop_saying(vcpu, VMM_STOP_ERROR, "", fmt, ap);
 	va_end(ap);
-	vmm_err("vCPU %u: %s", vcpu->index, msg);
-	dump_regs(vcpu);
-	return request_stop(vcpu, VMM_STOP_ERROR);
+	return act;
 }
 
 enum vmm_exit_action vmm_vcpu_handle_exit(struct vmm_vcpu *vcpu,
