@@ -51,13 +51,17 @@
  *   - Every host function may be called from any thread: from the
  *     callbacks, and from threads of the plugin's own, while the machine
  *     runs (from create() until destroy() returns). The exceptions are
- *     register_range(), setting_error(), chardev_open() and
- *     irqchip->attach(), which belong to create(). A plugin needs no
+ *     register_range(), setting_error(), chardev_open(),
+ *     chardev->set_input() and irqchip->attach(), which belong to
+ *     create(). A plugin needs no
  *     thread of its own for a timer or for input: use host->timer and
  *     host->watch. If it has threads anyway, it stops them in destroy().
  *   - A host function never calls back into the device that calls it,
  *     so it may be called with the device's own locks held; set_irq()
- *     may run the interrupt controller's callbacks, under its lock.
+ *     may run the interrupt controller's callbacks, under its lock. But
+ *     timer->cancel()/free() and watch->set()/free() wait for a callback
+ *     of theirs running on the event thread: from a thread of the
+ *     plugin's own, call them holding no lock those callbacks take.
  *
  * Sandbox (API 3): before the first guest instruction plugvm installs a
  * seccomp filter (unless run with --no-sandbox) on every thread, the
