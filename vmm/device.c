@@ -9,7 +9,6 @@
 #include "irq.h"
 #include "log.h"
 #include "settings.h"
-#include "wake.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -238,13 +237,10 @@ static int host_set_irq(struct plugvm_device *pdev, unsigned line, bool level)
 	char msg[512];
 	int ret;
 
-	/* the vCPU it wakes: once the controller's lock is free (wake.h) */
-	vmm_wake_defer_begin();
 	if (env->set_irq)
 		ret = env->set_irq(env->ctx, dev, line, level);
 	else
 		ret = vmm_irq_set(env->irq, dev, line, level);
-	vmm_wake_defer_end();
 	/* Once per device: the device may try on every access. */
 	if ((ret == -ENOTSUP || ret == -EINVAL) &&
 	    !atomic_exchange(&dev->irq_refused, true))

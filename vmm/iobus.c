@@ -305,10 +305,7 @@ static enum vmm_io_result split_access(const struct vmm_io_range *r,
 	if (!n)
 		return VMM_IO_BAD_SIZE;
 	g = vmm_guard_enter(vmm_io_range_who(r), is_write ? "write()" : "read()");
-	if (r->lock) {
-		vmm_wake_defer_begin(); /* a vCPU it wakes: once r->lock is free */
-		pthread_mutex_lock(r->lock);
-	}
+	vmm_wake_lock(r->lock); /* a vCPU it wakes: once r->lock is free */
 	for (unsigned i = 0; i < n; done += piece[i++]) {
 		uint64_t off = addr + done - r->base;
 		uint64_t mask = vmm_io_mask(piece[i]);
@@ -320,10 +317,7 @@ static enum vmm_io_result split_access(const struct vmm_io_range *r,
 			result |= (r->read(r->opaque, off, piece[i]) & mask)
 				  << (done * 8);
 	}
-	if (r->lock) {
-		pthread_mutex_unlock(r->lock);
-		vmm_wake_defer_end();
-	}
+	vmm_wake_unlock(r->lock);
 	vmm_guard_leave(g);
 	if (!is_write)
 		*value = result;
@@ -348,18 +342,12 @@ enum vmm_io_result vmm_iobus_access(const struct vmm_iobus *bus,
 	if (res != VMM_IO_OK)
 		return res;
 	g = vmm_guard_enter(vmm_io_range_who(r), is_write ? "write()" : "read()");
-	if (r->lock) {
-		vmm_wake_defer_begin(); /* a vCPU it wakes: once r->lock is free */
-		pthread_mutex_lock(r->lock);
-	}
+	vmm_wake_lock(r->lock); /* a vCPU it wakes: once r->lock is free */
 	if (is_write)
 		r->write(r->opaque, addr - r->base, size, *value & mask);
 	else
 		*value = r->read(r->opaque, addr - r->base, size) & mask;
-	if (r->lock) {
-		pthread_mutex_unlock(r->lock);
-		vmm_wake_defer_end();
-	}
+	vmm_wake_unlock(r->lock);
 	vmm_guard_leave(g);
 	return VMM_IO_OK;
 }

@@ -9,6 +9,7 @@
 
 #include "device.h"
 #include "log.h"
+#include "wake.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -253,7 +254,8 @@ int vmm_irq_set(struct vmm_irq *irq, struct vmm_device *dev, unsigned line,
 
 	if (!irq)
 		return -ENOTSUP;
-	pthread_mutex_lock(&irq->lock);
+	/* the vCPU the controller wakes: once both locks are free (wake.h) */
+	vmm_wake_lock(&irq->lock);
 	ret = check_line(irq, dev, line);
 	if (ret)
 		goto out_unlock;
@@ -284,7 +286,7 @@ int vmm_irq_set(struct vmm_irq *irq, struct vmm_device *dev, unsigned line,
 		irq->hooks.changed(irq->hooks.ctx, line, now);
 	}
 out_unlock:
-	pthread_mutex_unlock(&irq->lock);
+	vmm_wake_unlock(&irq->lock);
 	return ret;
 }
 
@@ -292,7 +294,7 @@ void vmm_irq_device_gone(struct vmm_irq *irq, struct vmm_device *dev)
 {
 	if (!irq || !dev)
 		return;
-	pthread_mutex_lock(&irq->lock);
+	vmm_wake_lock(&irq->lock);
 	if (dev == irq->ctl) {
 		irq->ctl = NULL;
 		irq->ops = NULL;
@@ -313,7 +315,7 @@ void vmm_irq_device_gone(struct vmm_irq *irq, struct vmm_device *dev)
 		if (irq->hooks.changed)
 			irq->hooks.changed(irq->hooks.ctx, line, false);
 	}
-	pthread_mutex_unlock(&irq->lock);
+	vmm_wake_unlock(&irq->lock);
 }
 
 int vmm_irq_replay(struct vmm_irq *irq)

@@ -17,44 +17,37 @@ struct wake {
 	void *arg;
 };
 
-static _Thread_local unsigned depth;
-static _Thread_local unsigned n_queued;
+_Thread_local unsigned vmm_wake_depth;
+_Thread_local unsigned vmm_wake_n_queued;
 static _Thread_local struct wake queue[WAKE_QUEUE];
 
-void vmm_wake_defer_begin(void)
-{
-	depth++;
-}
-
-void vmm_wake_defer_end(void)
+void vmm_wake_run_queue(void)
 {
 	struct wake run[WAKE_QUEUE];
-	unsigned n = n_queued;
+	unsigned n = vmm_wake_n_queued;
 
-	if (--depth)
-		return;
 	/* the queue emptied first: a wake-up that opens a span of its own
 	 * (or wakes, which then runs at once) finds it so */
 	for (unsigned i = 0; i < n; i++)
 		run[i] = queue[i];
-	n_queued = 0;
+	vmm_wake_n_queued = 0;
 	for (unsigned i = 0; i < n; i++)
 		run[i].fn(run[i].arg);
 }
 
 bool vmm_wake_queued(void)
 {
-	return depth == 1 && n_queued;
+	return vmm_wake_depth == 1 && vmm_wake_n_queued;
 }
 
 void vmm_wake(void (*fn)(void *arg), void *arg)
 {
-	if (depth) {
-		for (unsigned i = 0; i < n_queued; i++)
+	if (vmm_wake_depth) {
+		for (unsigned i = 0; i < vmm_wake_n_queued; i++)
 			if (queue[i].fn == fn && queue[i].arg == arg)
 				return;
-		if (n_queued < WAKE_QUEUE) {
-			queue[n_queued++] = (struct wake){ fn, arg };
+		if (vmm_wake_n_queued < WAKE_QUEUE) {
+			queue[vmm_wake_n_queued++] = (struct wake){ fn, arg };
 			return;
 		}
 	}
