@@ -18,6 +18,14 @@ not_ok() {
 	for f in "$@"; do [ -f "$f" ] && sed 's/^/# /' "$f" | tail -20; done
 	return 0
 }
+# kvm_usable: whether this host's /dev/kvm runs a machine, asked of plugvm
+# itself ($builddir's, on configs/hello.ini), as a test on kvm would: a
+# /dev/kvm that is absent, not writable, or no KVM at all (a node whose
+# driver is not loaded) is not. One that only emulates (kvm_pvm) is.
+kvm_usable() {
+	"${PLUGVM_BUILDDIR:?}/vmm/plugvm" --accel kvm --timeout 60 \
+		"$PLUGVM_BUILDDIR/configs/hello.ini" >/dev/null 2>&1 </dev/null
+}
 tap_done() {
 	echo "1..$n"
 	[ "$failed" = 0 ]
