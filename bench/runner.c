@@ -16,12 +16,18 @@
  *	MEDIAN_S MIN_S MAX_S MAXRSS_KB
  * with MAXRSS_KB the largest peak RSS over all runs; with -u a fifth field,
  * CPU_S, the median of the child's CPU time (user + system, from wait4()'s
- * rusage), so that CPU_S / MEDIAN_S is the share of one core it used. Exit status 0 when
- * every run exited with the expected status, 1 otherwise (with the reason on
- * stderr), 2 for bad usage.
+ * rusage), so that CPU_S / MEDIAN_S is the share of one core it used.
+ * With -w FROM,TO a last field, SHARE: the median share of one core the
+ * child used between FROM and TO seconds after its start, summed over its
+ * threads' /proc/PID/task/TID/schedstat (nanoseconds on a CPU). That leaves
+ * its start-up and exit out, which the rusage of a whole run cannot (the
+ * idle benchmark's figure). Exit status 0 when every run exited with the
+ * expected status, 1 otherwise (with the reason on stderr), 2 for bad
+ * usage.
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -54,15 +60,16 @@ static void on_alarm(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: runner [-n RUNS] [-s STATUS] [-t SECS] [-o FILE] [-u] -- "
-		"COMMAND [ARG...]\n"
+		"Usage: runner [-n RUNS] [-s STATUS] [-t SECS] [-o FILE] [-u] "
+		"[-w FROM,TO] -- COMMAND [ARG...]\n"
 		"Run COMMAND RUNS times (default 1) and print\n"
-		"  MEDIAN_S MIN_S MAX_S MAXRSS_KB [CPU_S]\n"
+		"  MEDIAN_S MIN_S MAX_S MAXRSS_KB [CPU_S] [SHARE]\n"
 		"  -n RUNS    how many runs\n"
 		"  -s STATUS  the exit status every run must have (default 0)\n"
 		"  -t SECS    kill a run after SECS seconds (default 60)\n"
 		"  -o FILE    the child's stdout (default /dev/null)\n"
-		"  -u         also the median CPU time (user + system)\n");
+		"  -u         also the median CPU time (user + system)\n"
+		"  -w FROM,TO also the share of a core used from FROM s to TO s\n");
 }
 
 static double now(void)
@@ -86,11 +93,60 @@ static double median(const double *v, long n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-/* One run: 0 and its wall time and peak RSS, or -1 with the reason said. */
+/* The CPU time of all of @pid's threads so far, in seconds; -1 if gone. */
+static double threads_cpu(pid_t pid)
+{
+	char path[64];
+	struct dirent *d;
+	double sum = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir))) {
+		unsigned long long ns;
+		FILE *f;
+
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/schedstat",
+			 (int)pid, d->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue; /* the thread ended meanwhile */
+		if (fscanf(f, "%llu", &ns) == 1)
+			sum += (double)ns * 1e-9;
+		fclose(f);
+	}
+	closedir(dir);
+	return sum;
+}
+
+/* Sleep until @t on now()'s clock (signals do not cut it short). */
+static void sleep_until(double t)
+{
+	struct timespec ts = { (time_t)t, (long)((t - (double)(time_t)t) * 1e9) };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
+	       EINTR)
+		;
+}
+
+/* -w: the window, in seconds after the spawn; win_to 0: none */
+static double win_from, win_to;
+
+/*
+ * One run: 0 and its wall time, CPU time, share of a core in the window
+ * and peak RSS, or -1 with the reason said.
+ */
 static int run_once(char **argv, const char *out, int want,
 		    unsigned int timeout, double *secs, double *cpu_secs,
-		    long *rss_kb)
+		    double *share, long *rss_kb)
 {
+	double c0 = -1, c1 = -1;
+	bool ended_early = false;
 	posix_spawn_file_actions_t fa;
 	struct rusage ru;
 	double t0;
@@ -112,6 +168,19 @@ static int run_once(char **argv, const char *out, int want,
 	}
 	child = pid;
 	alarm(timeout);
+	if (win_to > 0) {
+		siginfo_t si;
+
+		sleep_until(t0 + win_from);
+		c0 = threads_cpu(pid);
+		sleep_until(t0 + win_to);
+		c1 = threads_cpu(pid);
+		/* exited already (not reaped: WNOWAIT)? then c1 is not its */
+		memset(&si, 0, sizeof(si));
+		ended_early = waitid(P_PID, (id_t)pid, &si,
+				     WEXITED | WNOHANG | WNOWAIT) == 0 &&
+			      si.si_pid == pid;
+	}
 	while (wait4(pid, &status, 0, &ru) < 0) {
 		if (errno != EINTR) {
 			perror("runner: wait4");
@@ -142,6 +211,12 @@ static int run_once(char **argv, const char *out, int want,
 			argv[0], WEXITSTATUS(status), want);
 		return -1;
 	}
+	if (win_to > 0 && (c0 < 0 || c1 < 0 || ended_early)) {
+		fprintf(stderr, "runner: %s ended before the window's end (-w, %.3f s)\n",
+			argv[0], win_to);
+		return -1;
+	}
+	*share = win_to > 0 ? (c1 - c0) / (win_to - win_from) : 0;
 	return 0;
 }
 
@@ -150,12 +225,12 @@ int main(int argc, char **argv)
 	const char *out = "/dev/null";
 	long runs = 1, want = 0, max_rss = 0, timeout = RUNNER_TIMEOUT_S;
 	struct sigaction sa;
-	double *t, *cpu;
+	double *t, *cpu, *share;
 	bool want_cpu = false;
 	char *end;
 	int c;
 
-	while ((c = getopt(argc, argv, "+n:s:t:o:uh")) != -1) {
+	while ((c = getopt(argc, argv, "+n:s:t:o:uw:h")) != -1) {
 		switch (c) {
 		case 'n':
 			runs = strtol(optarg, &end, 10);
@@ -187,6 +262,17 @@ int main(int argc, char **argv)
 		case 'u':
 			want_cpu = true;
 			break;
+		case 'w':
+			win_from = strtod(optarg, &end);
+			if (*end == ',')
+				win_to = strtod(end + 1, &end);
+			if (*end || win_from < 0 || win_to <= win_from ||
+			    win_to > 86400) {
+				fprintf(stderr, "runner: bad window '%s' (FROM,TO in seconds)\n",
+					optarg);
+				return 2;
+			}
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -204,19 +290,23 @@ int main(int argc, char **argv)
 	sigaction(SIGALRM, &sa, NULL);
 	t = malloc(sizeof(*t) * (size_t)runs);
 	cpu = malloc(sizeof(*cpu) * (size_t)runs);
-	if (!t || !cpu) {
+	share = malloc(sizeof(*share) * (size_t)runs);
+	if (!t || !cpu || !share) {
 		perror("runner");
 		free(t);
 		free(cpu);
+		free(share);
 		return 1;
 	}
 	for (long i = 0; i < runs; i++) {
 		long rss;
 
 		if (run_once(argv + optind, out, (int)want,
-			     (unsigned int)timeout, &t[i], &cpu[i], &rss)) {
+			     (unsigned int)timeout, &t[i], &cpu[i], &share[i],
+			     &rss)) {
 			free(t);
 			free(cpu);
+			free(share);
 			return 1;
 		}
 		if (rss > max_rss)
@@ -224,12 +314,16 @@ int main(int argc, char **argv)
 	}
 	qsort(t, (size_t)runs, sizeof(*t), cmp_double);
 	qsort(cpu, (size_t)runs, sizeof(*cpu), cmp_double);
+	qsort(share, (size_t)runs, sizeof(*share), cmp_double);
 	printf("%.9f %.9f %.9f %ld", median(t, runs), t[0], t[runs - 1],
 	       max_rss);
 	if (want_cpu)
 		printf(" %.9f", median(cpu, runs));
+	if (win_to > 0)
+		printf(" %.9f", median(share, runs));
 	printf("\n");
 	free(t);
 	free(cpu);
+	free(share);
 	return 0;
 }
