@@ -729,6 +729,74 @@ START_TEST(test_stop_with_armed_timers)
 }
 END_TEST
 
+/*
+ * vmm_events_after_round(): asked twice in a callback, the function runs
+ * once, on the event thread, after the callback returned, with the owner's
+ * lock and the events' lock free (it arms a timer); asked from there, or
+ * from another thread, the answer is no.
+ */
+struct after_rec {
+	struct vmm_timer *t, *t2;
+	atomic_uint queued, ran, during_callback, refused_inside, lock_free;
+	atomic_bool in_callback;
+	pthread_t callback_thread, fn_thread;
+	struct trec second; /* t2's callback */
+};
+
+static void after_fn(void *arg)
+{
+	struct after_rec *r = arg;
+
+	r->fn_thread = pthread_self();
+	if (atomic_load(&r->in_callback))
+		atomic_fetch_add(&r->during_callback, 1);
+	if (pthread_mutex_trylock(&dev_lock) == 0) {
+		atomic_fetch_add(&r->lock_free, 1);
+		pthread_mutex_unlock(&dev_lock);
+	}
+	if (!vmm_events_after_round(after_fn, r))
+		atomic_fetch_add(&r->refused_inside, 1);
+	vmm_timer_arm(r->t2, vmm_events_now(ev)); /* takes the events' lock */
+	atomic_fetch_add(&r->ran, 1);
+}
+
+static void after_fire(void *opaque)
+{
+	struct after_rec *r = opaque;
+
+	r->callback_thread = pthread_self();
+	atomic_store(&r->in_callback, true);
+	atomic_fetch_add(&r->queued, vmm_events_after_round(after_fn, r));
+	atomic_fetch_add(&r->queued, vmm_events_after_round(after_fn, r));
+	atomic_store(&r->in_callback, false);
+}
+
+START_TEST(test_after_round)
+{
+	struct after_rec r = { 0 };
+
+	ck_assert(!vmm_events_after_round(after_fn, &r)); /* not its thread */
+	ck_assert_int_eq(vmm_timer_new(ev, &owner, after_fire, &r, &r.t), 0);
+	ck_assert_int_eq(
+		vmm_timer_new(ev, &owner, trec_fire, &r.second, &r.t2), 0);
+	vmm_timer_arm(r.t, vmm_events_now(ev));
+	ck_assert(wait_for(&r.second.calls, 1));
+	ck_assert_uint_eq(atomic_load(&r.queued), 2);
+	ck_assert_uint_eq(atomic_load(&r.ran), 1);
+	ck_assert_uint_eq(atomic_load(&r.during_callback), 0);
+	ck_assert_uint_eq(atomic_load(&r.refused_inside), 1);
+	ck_assert_uint_eq(atomic_load(&r.lock_free), 1);
+	ck_assert(pthread_equal(r.fn_thread, r.callback_thread));
+	ck_assert(!pthread_equal(r.fn_thread, pthread_self()));
+	/* the next round queues afresh */
+	vmm_timer_arm(r.t, vmm_events_now(ev));
+	ck_assert(wait_for(&r.second.calls, 2));
+	ck_assert_uint_eq(atomic_load(&r.ran), 2);
+	vmm_timer_free(r.t2);
+	vmm_timer_free(r.t);
+}
+END_TEST
+
 /* ------------------------------------------------------------------------ */
 /* Deferred wake-ups (wake.h)                                               */
 /* ------------------------------------------------------------------------ */
@@ -935,6 +1003,7 @@ static Suite *events_suite(void)
 	tcase_add_test(threaded, test_thread_watch_pause_waits);
 	tcase_add_test(threaded, test_stop_with_armed_timers);
 	tcase_add_test(threaded, test_watch_errors);
+	tcase_add_test(threaded, test_after_round);
 	suite_add_tcase(s, threaded);
 	return s;
 }

@@ -21,6 +21,9 @@
 #define ID_EVENTFD 2u
 #define FIRST_WATCH_ID 16u
 
+/* vmm_events_after_round() entries one round may queue */
+#define EVENTS_AFTER_ROUND 8
+
 #define WATCH_CONDITIONS (VMM_WATCH_READ | VMM_WATCH_WRITE)
 
 struct vmm_timer {
@@ -82,6 +85,13 @@ struct vmm_events {
 	/* poll (spin) for a deadline this close instead of sleeping; 0 on
 	 * a one-CPU host, where spinning would only delay the vCPU */
 	uint64_t poll_ns;
+	/* the event thread's own: vmm_events_after_round()'s queue */
+	struct {
+		void (*fn)(void *);
+		void *arg;
+	} after[EVENTS_AFTER_ROUND];
+	unsigned n_after;
+	bool in_after; /* running them: vmm_events_after_round() says no */
 };
 
 /*

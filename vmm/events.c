@@ -376,11 +376,49 @@ static int wait_event(struct vmm_events *ev, struct epoll_event *e)
 	return n;
 }
 
+/* The events whose thread this is (NULL on every other thread). */
+static _Thread_local struct vmm_events *this_thread_events;
+
+bool vmm_events_after_round(void (*fn)(void *), void *arg)
+{
+	struct vmm_events *ev = this_thread_events;
+
+	if (!ev || ev->in_after)
+		return false;
+	for (unsigned i = 0; i < ev->n_after; i++)
+		if (ev->after[i].fn == fn && ev->after[i].arg == arg)
+			return true;
+	if (ev->n_after == EVENTS_AFTER_ROUND)
+		return false;
+	ev->after[ev->n_after].fn = fn;
+	ev->after[ev->n_after].arg = arg;
+	ev->n_after++;
+	return true;
+}
+
+/*
+ * Run what the round queued (when stopping too: each may be a wake-up
+ * owed). What they ask for meanwhile is done at once, not queued: a guest
+ * that raises interrupts without end cannot keep this thread from its
+ * timers. ev->lock held on entry and on return, let go around them.
+ */
+static void run_after_round(struct vmm_events *ev)
+{
+	pthread_mutex_unlock(&ev->lock);
+	ev->in_after = true;
+	for (unsigned i = 0; i < ev->n_after; i++)
+		ev->after[i].fn(ev->after[i].arg);
+	ev->n_after = 0;
+	ev->in_after = false;
+	pthread_mutex_lock(&ev->lock);
+}
+
 /* One event at a time: the readiness of each watch is fresh. */
 static void *event_thread(void *arg)
 {
 	struct vmm_events *ev = arg;
 
+	this_thread_events = ev;
 	vmm_guard_thread("the event thread");
 	/* Wake at the deadline, not up to the default 50 us after it. */
 	prctl(PR_SET_TIMERSLACK, 1000UL);
@@ -392,21 +430,24 @@ static void *event_thread(void *arg)
 		struct vmm_watch *w;
 		int n = wait_event(ev, &e);
 
-		if (ev->stopping)
+		if (ev->stopping) {
 			continue;
-		if (n == 0) { /* the deadline came */
+		} else if (n == 0) { /* the deadline came */
 			run_due_timers(ev);
-			continue;
-		}
-		if (n < 0)
+		} else if (n < 0) {
 			continue; /* EINTR */
-		if (e.data.u64 == ID_EVENTFD) {
+		} else if (e.data.u64 == ID_EVENTFD) {
 			drain(ev->efd);
 		} else if ((w = find_watch(ev, e.data.u64))) {
 			w->pins++;
 			vmm_events_run_watch(ev, w, from_epoll(e.events));
 		}
+		if (ev->n_after)
+			run_after_round(ev);
 	}
+	if (ev->n_after)
+		run_after_round(ev);
+	this_thread_events = NULL;
 	pthread_mutex_unlock(&ev->lock);
 	vmm_guard_thread_end();
 	return NULL;

@@ -169,6 +169,17 @@ int vmm_watch_set(struct vmm_watch *w, uint32_t events);
 /* Pause, then free @w (from its own callback too). */
 void vmm_watch_free(struct vmm_watch *w);
 
+/*
+ * On an event thread, inside a callback or a span it runs (wake.h): run
+ * @fn(@arg) once this round of callbacks is over, on this thread, with no
+ * callback running and no lock of the events held, before the thread
+ * sleeps again; the same @fn and @arg queued twice run once. Returns false
+ * on any other thread, or with the queue full: the caller then does what
+ * it wanted at once. Work that would cost a thread a wake-up, done by the
+ * thread that is awake anyway (tcg runs a vCPU's interrupt from HLT so).
+ */
+bool vmm_events_after_round(void (*fn)(void *), void *arg);
+
 /* Manual mode ------------------------------------------------------------ */
 
 /* The earliest armed deadline, UINT64_MAX when no timer is armed. */
