@@ -145,4 +145,21 @@ check "an i8259 [device] on chipset none says what to do" 1 \
 	"i8259 is the interrupt controller of \`[machine] chipset = pc\`" \
 	"remove this section and set \`chipset = pc\`"
 
+# tcg: the event thread runs the interrupt of a vCPU asleep in HLT itself
+# (borrowing, vmm/accel-tcg-intr.c), and the guest cannot tell: the same
+# output with PLUGVM_TCG_NO_BORROW, which always wakes the vCPU's thread
+# (pit-pm exits with 16: tests/expected/pit-pm.status).
+run --accel tcg --stats "$builddir/configs/pit-pm.ini"
+cp "$tmp/out" "$tmp/borrowed.out"
+check "tcg: a halted vCPU's interrupts are taken on the event thread" 16 \
+	"of them from HLT on the event thread"
+PLUGVM_TCG_NO_BORROW=1 run --accel tcg --stats "$builddir/configs/pit-pm.ini"
+if [ "$st" != 16 ] || grep -q "on the event thread" "$tmp/err"; then
+	not_ok "PLUGVM_TCG_NO_BORROW: the vCPU's thread takes them (status $st)"
+elif ! cmp -s "$tmp/out" "$tmp/borrowed.out" || ! [ -s "$tmp/out" ]; then
+	not_ok "PLUGVM_TCG_NO_BORROW: the guest's output differs"
+else
+	ok "PLUGVM_TCG_NO_BORROW: the vCPU's thread takes them, same output"
+fi
+
 tap_done

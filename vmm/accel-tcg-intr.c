@@ -91,6 +91,12 @@ static void wake_for_intr(void *arg)
 	bool woken;
 
 	pthread_mutex_lock(&vm->wait_lock);
+	if (vm->borrowed == tv) {
+		/* it runs on a borrower, which sees INTR at a block start or
+		 * as it hands the vCPU back (borrow()) */
+		pthread_mutex_unlock(&vm->wait_lock);
+		return;
+	}
 	woken = tv->waiting && runnable(tv);
 	__atomic_add_fetch(&vm->wake_gen, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&vm->wait_lock);
@@ -106,6 +112,74 @@ static void wake_for_intr(void *arg)
 			vmm_tcg_end_slice(vm->vcpus[i]);
 }
 
+/*
+ * Borrowing, on the event thread, once its round of callbacks is over: the
+ * vCPU it raised INTR for waits in HLT, and so does every other one, on a
+ * thread asleep. Waking that thread would cost it a context switch (tens
+ * of microseconds on some hosts, all of an idle guest's cost), for an
+ * interrupt handler that mostly takes a few blocks; this thread, awake
+ * anyway, runs them instead, and only a vCPU that has not halted again
+ * after TCG_BORROW_BLOCKS blocks (or stopped for anything but HLT) goes
+ * to its own thread, which goes on from there (tcg_vcpu_run()). That
+ * thread, should it wake meanwhile, waits for the borrower.
+ */
+static void borrow(void *arg)
+{
+	struct accel_vcpu *tv = arg;
+	struct accel_vm *vm = tv->vm;
+	struct vmm_exit exit = { .reason = VMM_EXIT_NONE };
+	bool halted = true, wake;
+
+	pthread_mutex_lock(&vm->wait_lock);
+	if (!vm->asleep || vm->borrowed || !tv->waiting || !runnable(tv) ||
+	    __atomic_load_n(&tv->kicked, __ATOMIC_ACQUIRE) ||
+	    vmm_exit_stopping(tv->sink)) {
+		pthread_mutex_unlock(&vm->wait_lock);
+		wake_for_intr(tv);
+		return;
+	}
+	vm->borrowed = tv;
+	tv->waiting = false;
+	pthread_mutex_unlock(&vm->wait_lock);
+
+	/* INTR may have fallen since: then it waits on */
+	tv->faulted = false;
+	if (vmm_tcg_take_intr(tv)) {
+		if (tv->faulted) { /* the delivery: for its thread to say */
+			exit = tv->fault;
+			halted = false;
+		} else {
+			tv->sink->borrowed++;
+			halted = vmm_tcg_run_borrowed(tv, &exit);
+		}
+	}
+
+	pthread_mutex_lock(&vm->wait_lock);
+	if (!halted) {
+		tv->handoff = exit;
+		__atomic_store_n(&tv->has_handoff, true, __ATOMIC_RELEASE);
+	} else {
+		tv->waiting = true;
+	}
+	vm->borrowed = NULL;
+	wake = !halted || vm->borrow_waited;
+	vm->borrow_waited = false;
+	for (unsigned i = 0; i < vm->n_vcpus && !wake; i++)
+		wake = vm->vcpus[i] && runnable(vm->vcpus[i]);
+	pthread_mutex_unlock(&vm->wait_lock);
+	if (wake)
+		vmm_tcg_wake(vm);
+}
+
+/* vmm_wake()'s: borrow the vCPU on the event thread, or wake it. */
+static void intr_wake(void *arg)
+{
+	struct accel_vcpu *tv = arg;
+
+	if (tv->vm->no_borrow || !vmm_events_after_round(borrow, tv))
+		wake_for_intr(tv);
+}
+
 void vmm_tcg_set_intr(struct accel_vcpu *tv, bool level)
 {
 	__atomic_store_n(&tv->intr, level, __ATOMIC_RELEASE);
@@ -113,7 +187,7 @@ void vmm_tcg_set_intr(struct accel_vcpu *tv, bool level)
 		return;
 	set_attention(tv);
 	/* after the store: a waiter checks @intr under the lock */
-	vmm_wake(wake_for_intr, tv);
+	vmm_wake(intr_wake, tv);
 }
 
 /* Add [@start, @end) to @tv's queue, merging with a range it touches. */
@@ -238,7 +312,7 @@ void vmm_tcg_before_run(struct accel_vcpu *tv)
 	apply_flush(tv);
 	tv->first_block = true;
 	tv->prev_known = false;
-	if (intr_high(tv) ||
+	if (tv->budget || intr_high(tv) ||
 	    __atomic_load_n(&tv->flush_pending, __ATOMIC_RELAXED))
 		set_attention(tv);
 }
@@ -317,6 +391,11 @@ void vmm_tcg_attention(struct accel_vcpu *tv, uint64_t pc, uint32_t size)
 	tv->first_block = false;
 	if (__atomic_load_n(&tv->yield, __ATOMIC_ACQUIRE))
 		stop = true;
+	/* a borrowed run: every block is counted, the last one stops it */
+	if (tv->budget && --tv->budget == 0)
+		stop = true;
+	else if (tv->budget)
+		again = true;
 	/*
 	 * Blocks to drop: stop, and they are dropped before the next run.
 	 * But the first time here in a run (at its first block when there
@@ -438,6 +517,18 @@ enum vmm_exit_reason vmm_tcg_wait(struct accel_vcpu *tv)
 	for (;;) {
 		bool other = false;
 
+		/* another thread runs a vCPU (borrow()): wait for it */
+		if (vm->borrowed) {
+			vm->borrow_waited = true;
+			pthread_cond_wait(&vm->wake, &vm->wait_lock);
+			continue;
+		}
+		/* it ran this vCPU and handed it back: go on from there */
+		if (__atomic_load_n(&tv->has_handoff, __ATOMIC_RELAXED)) {
+			pthread_mutex_unlock(&vm->wait_lock);
+			why = VMM_EXIT_NONE;
+			break;
+		}
 		if (__atomic_load_n(&tv->kicked, __ATOMIC_ACQUIRE) ||
 		    vmm_exit_stopping(tv->sink)) {
 			pthread_mutex_unlock(&vm->wait_lock);
@@ -469,7 +560,9 @@ enum vmm_exit_reason vmm_tcg_wait(struct accel_vcpu *tv)
 			continue;
 		}
 		slept = true;
+		vm->asleep = true;
 		pthread_cond_wait(&vm->wake, &vm->wait_lock);
+		vm->asleep = false;
 	}
 	adapt_poll(tv, vmm_now_ns() - t0, polled && !slept);
 	return why;

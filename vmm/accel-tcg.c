@@ -46,6 +46,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <unistd.h>
 #include <unicorn/unicorn.h>
@@ -84,6 +85,7 @@ static int tcg_vm_create(const struct accel_vm_config *cfg,
 	pthread_mutex_init(&vm->wait_lock, NULL);
 	pthread_cond_init(&vm->wake, NULL);
 	vm->can_poll = sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	vm->no_borrow = getenv("PLUGVM_TCG_NO_BORROW") != NULL;
 	/*
 	 * Unicorn 2.0.1 reserves a 1 GiB translation buffer and asks for huge
 	 * pages on it: the first translated block then costs a whole 2 MiB
@@ -476,6 +478,26 @@ static void run_once(struct accel_vcpu *tv, struct vmm_exit *exit,
 	}
 }
 
+bool vmm_tcg_run_borrowed(struct accel_vcpu *tv, struct vmm_exit *exit)
+{
+	bool kicked = false, preempted = false;
+
+	memset(exit, 0, sizeof(*exit));
+	/* the block hook's slow path counts the blocks down (every run's
+	 * vmm_tcg_before_run() sends it there) */
+	tv->budget = TCG_BORROW_BLOCKS;
+	do
+		run_once(tv, exit, &kicked, &preempted);
+	while (exit->reason == VMM_EXIT_NONE && !kicked && !preempted &&
+	       tv->budget && !vmm_exit_stopping(tv->sink));
+	tv->budget = 0;
+	if (exit->reason != VMM_EXIT_HLT || !tv->waiting)
+		return false;
+	/* counted as the vCPU's own HLT exits are: the same --stats */
+	vmm_exit_handle(tv->sink, exit);
+	return true;
+}
+
 /*
  * Run until something the exit loop must see. An interrupt delivered
  * between runs is not such a thing: the vCPU goes on in its time slice.
@@ -489,6 +511,15 @@ static int tcg_vcpu_run(struct accel_vcpu *tv, struct vmm_exit *exit)
 		exit->reason = vmm_tcg_wait(tv);
 		if (tv->faulted)
 			*exit = tv->fault;
+		if (exit->reason != VMM_EXIT_NONE)
+			return 0;
+	}
+	/* a borrowed run that did not halt again: go on from its end */
+	if (__atomic_load_n(&tv->has_handoff, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&tv->vm->wait_lock);
+		*exit = tv->handoff;
+		__atomic_store_n(&tv->has_handoff, false, __ATOMIC_RELAXED);
+		pthread_mutex_unlock(&tv->vm->wait_lock);
 		if (exit->reason != VMM_EXIT_NONE)
 			return 0;
 	}

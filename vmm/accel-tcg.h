@@ -39,6 +39,10 @@ struct tcg_window {
  * same reasons (events.h). */
 #define TCG_HALT_POLL_MAX_NS VMM_EVENTS_POLL_NS
 
+/* Blocks the event thread runs of a vCPU it woke from HLT (borrow() in
+ * accel-tcg-intr.c) before it hands the vCPU to its own thread. */
+#define TCG_BORROW_BLOCKS 128
+
 /* Nothing runs per VM: each vCPU is an engine. The VM keeps what they
  * share, and its vCPUs for preempt(), ram_written() and HLT waits. */
 struct accel_vm {
@@ -60,6 +64,17 @@ struct accel_vm {
 	 * waiter watches instead of sleeping on @wake */
 	unsigned wake_gen;
 	bool can_poll; /* the host has CPUs to spare for halt polling */
+	/*
+	 * Borrowing (accel-tcg-intr.c): the vCPUs' thread sleeps on @wake
+	 * (@asleep), so every vCPU waits in HLT; the event thread that
+	 * raised an INTR runs that vCPU itself (@borrowed) while the
+	 * vCPUs' thread keeps sleeping, or waits for it if it wakes
+	 * (@borrow_waited). All under @wait_lock.
+	 */
+	bool asleep;
+	struct accel_vcpu *borrowed;
+	bool borrow_waited;
+	bool no_borrow; /* PLUGVM_TCG_NO_BORROW set: always wake */
 };
 
 struct accel_vcpu {
@@ -85,7 +100,15 @@ struct accel_vcpu {
 	/* halt polling: how long this vCPU's next wait polls first
 	 * (vmm_tcg_wait(), adapted to the waits before it); 0: it sleeps */
 	uint64_t poll_ns;
-	/* the vCPU thread's own: */
+	/*
+	 * How a borrowed run ended when it did not halt again, for the
+	 * vCPUs' thread (tcg_vcpu_run()) to go on from: set under
+	 * vm->wait_lock, @has_handoff with __atomic builtins.
+	 */
+	bool has_handoff;
+	struct vmm_exit handoff;
+	/* the thread running the vCPU's own (its thread's, or a borrower's): */
+	unsigned budget; /* blocks a borrowed run has left; 0: not borrowed */
 	bool hook_stopped; /* hook_block() stopped this run */
 	bool take_intr; /* ... to take INTR (IF = 1, no shadow) */
 	bool first_block; /* the slow path has not run yet in this run */
@@ -132,6 +155,13 @@ void vmm_tcg_end_slice(struct accel_vcpu *tv);
 void vmm_tcg_fault_stop(struct accel_vcpu *tv, uint32_t vector,
 			const char *what, uint64_t address);
 
+/*
+ * Run @tv, which waited in HLT and took its interrupt, on the calling
+ * thread for at most TCG_BORROW_BLOCKS blocks. Returns true when it
+ * halted again (and waits); otherwise the run's end is in @exit.
+ */
+bool vmm_tcg_run_borrowed(struct accel_vcpu *tv, struct vmm_exit *exit);
+
 /* accel-tcg-intr.c: INTR, HLT waits, ram_written(); for accel-tcg.c */
 
 /* set_intr(), ram_written() and what kick() adds (any thread). */
@@ -147,7 +177,7 @@ unsigned vmm_tcg_runnable(struct accel_vm *vm);
 void vmm_tcg_attention(struct accel_vcpu *tv, uint64_t pc, uint32_t size);
 
 /* Between runs: flush what ram_written() queued; ask the block hook to
- * look at INTR when it is high. */
+ * look at INTR when it is high, and at every block of a borrowed run. */
 void vmm_tcg_before_run(struct accel_vcpu *tv);
 
 /* Between runs, at an instruction boundary: take INTR if it is high, IF

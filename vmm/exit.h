@@ -128,6 +128,8 @@ struct vmm_exit_sink {
 	uint8_t (*inta)(struct vmm_exit_sink *sink);
 	/* nanoseconds inside KVM_RUN / uc_emu_start, when collecting */
 	uint64_t run_ns;
+	/* interrupts taken from HLT on the event thread (tcg's borrowing) */
+	uint64_t borrowed;
 };
 
 /* CLOCK_MONOTONIC in nanoseconds, for the statistics. */

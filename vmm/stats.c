@@ -61,10 +61,12 @@ void vmm_vm_print_stats(const struct vmm_vm *vm, uint64_t wall_ns)
 	for (unsigned i = 0; i < vm->n_vcpus; i++) {
 		const struct vmm_vcpu *v = &vm->vcpus[i];
 
-		fprintf(f,
-			"  vCPU %u: %" PRIu64 " hlt, %" PRIu64 " irq, %" PRIu64
-			" unmapped, %" PRIu64 " other; ",
-			i, v->stats[VMM_STAT_HLT], v->stats[VMM_STAT_IRQ],
+		fprintf(f, "  vCPU %u: %" PRIu64 " hlt, %" PRIu64 " irq, ", i,
+			v->stats[VMM_STAT_HLT], v->stats[VMM_STAT_IRQ]);
+		if (v->sink.borrowed)
+			fprintf(f, "%" PRIu64 " of them from HLT on the event thread, ",
+				v->sink.borrowed);
+		fprintf(f, "%" PRIu64 " unmapped, %" PRIu64 " other; ",
 			v->stats[VMM_STAT_UNMAPPED], v->stats[VMM_STAT_OTHER]);
 		if (kvm)
 			fprintf(f,

@@ -42,12 +42,16 @@
  * Threading rules:
  *   - create(), reset() and destroy() run on the main thread, never while a
  *     vCPU is inside one of the device's callbacks.
- *   - read()/write() run on vCPU threads. Unless the descriptor sets
+ *   - read()/write() run on the thread running the vCPU: a vCPU thread,
+ *     or on tcg the event thread, which runs a vCPU waiting in HLT through
+ *     the interrupt it raised itself, between its callbacks, rather than
+ *     wake the vCPU's thread. Unless the descriptor sets
  *     PLUGVM_PLUGIN_THREAD_SAFE, the host serializes all read()/write()
  *     calls of one device instance, so a device needs no locking of its own.
  *   - Timer and watch callbacks (API 2) run on the host's event thread,
- *     never on a vCPU thread, serialized with read()/write() in the same
- *     way: one lock per device covers all of its callbacks.
+ *     never on a vCPU thread and never inside a read() or write(),
+ *     serialized with read()/write() in the same way: one lock per device
+ *     covers all of its callbacks.
  *   - Every host function may be called from any thread: from the
  *     callbacks, and from threads of the plugin's own, while the machine
  *     runs (from create() until destroy() returns). The exceptions are
@@ -512,8 +516,8 @@ struct plugvm_irqchip_ops {
 	int (*set_irq)(void *opaque, unsigned line, bool level);
 	/**
 	 * vCPU @cpu acknowledges the interrupt its INTR input announced
-	 * (the INTA cycle): return the vector to deliver. On that vCPU's
-	 * thread, under the controller's lock, at an instruction boundary
+	 * (the INTA cycle): return the vector to deliver. On the thread
+	 * running that vCPU, under the controller's lock, at an instruction boundary
 	 * with IF = 1, some time after irqchip_set_intr(dev, cpu, true): a
 	 * request that went away meanwhile gets the controller's spurious
 	 * vector, as on hardware.
