@@ -15,6 +15,7 @@
 #include "accel.h"
 #include "capture.h"
 #include "cpu.h"
+#include "events.h"
 #include "exit.h"
 #include "guestmem.h"
 
@@ -59,6 +60,13 @@ static struct {
 	atomic_uint written;
 	uint32_t seen_max;
 	bool went_back;
+	/* borrowing: who made each report; accesses under way (two at once,
+	 * or a vcpu_run() returning during one, is an overlap); how long a
+	 * report takes */
+	pthread_t report_thread[MAX_REPORTS];
+	atomic_uint inside;
+	atomic_bool overlap;
+	atomic_uint slow_ms;
 } h;
 
 static struct vmm_pio_port pio_map[VMM_PIO_PORTS]; /* all: io_slow() */
@@ -154,10 +162,17 @@ static enum vmm_exit_action io_slow(struct vmm_exit_sink *sink,
 	case 0x80: {
 		unsigned n = atomic_load(&h.n_reports);
 
-		if (n < MAX_REPORTS)
+		if (atomic_fetch_add(&h.inside, 1))
+			atomic_store(&h.overlap, true);
+		if (atomic_load(&h.slow_ms))
+			sleep_ms(atomic_load(&h.slow_ms));
+		if (n < MAX_REPORTS) {
 			h.reports[n] = (uint32_t)*value;
+			h.report_thread[n] = pthread_self();
+		}
 		atomic_store(&h.n_reports, n + 1);
 		smc_report((uint32_t)*value);
+		atomic_fetch_sub(&h.inside, 1);
 		break;
 	}
 	case 0x90:
@@ -513,6 +528,154 @@ START_TEST(test_two_vcpus_spin)
 }
 END_TEST
 
+/* ---- the event thread runs a halted vCPU's interrupt (borrowing) ---- */
+
+#define BORROW_SPIN 0x30000 /* tests/guests/borrow.S's SPIN */
+
+static struct {
+	struct vmm_events *ev;
+	struct vmm_events_owner owner;
+	pthread_mutex_t lock;
+	struct vmm_timer *raise;
+	pthread_t runner;
+	atomic_uint runs; /* vcpu_run() calls the runner saw return */
+	_Atomic int last; /* why its last one returned */
+} b;
+
+/* A device's timer raising INTR, on the event thread. */
+static void borrow_raise(void *opaque)
+{
+	(void)opaque;
+	ops->set_intr(h.tv, true);
+}
+
+/* The vCPUs' thread: vcpu_run() until a stop. */
+static void *borrow_runner(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		struct vmm_exit e;
+
+		memset(&e, 0, sizeof(e));
+		if (ops->vcpu_run(h.tv, &e))
+			break;
+		if (atomic_load(&h.inside))
+			atomic_store(&h.overlap, true);
+		atomic_fetch_add(&b.runs, 1);
+		if (e.reason == VMM_EXIT_INTR ||
+		    e.reason == VMM_EXIT_EXCEPTION) {
+			atomic_store(&b.last, (int)e.reason);
+			break;
+		}
+	}
+	return NULL;
+}
+
+/* Wait (at most 10 s) until *@v reaches @want. */
+static bool wait_uint(atomic_uint *v, unsigned want)
+{
+	for (int i = 0; i < 10000 && atomic_load(v) < want; i++)
+		sleep_ms(1);
+	return atomic_load(v) >= want;
+}
+
+/* The runner is asleep in its wait by now (valgrind runs one thread at a
+ * time, slowly). */
+static void settle(void)
+{
+	sleep_ms(under_valgrind() ? 1000 : 200);
+}
+
+static void tick(void)
+{
+	vmm_timer_arm(b.raise, vmm_events_now(b.ev));
+}
+
+/*
+ * A timer raises INTR for a vCPU waiting in HLT on a thread asleep: the
+ * event thread runs the handler itself and the vCPU's thread sleeps on; a
+ * handler longer than the budget is handed back and finished on the
+ * vCPU's thread; a kick during a borrowed device access returns from
+ * vcpu_run() only once that access is over.
+ */
+START_TEST(test_borrow)
+{
+	unsigned runs, on_event_thread = 0;
+
+	setup_vcpu(VMM_CPU_PROTECTED, "borrow", true, 0x40);
+	memset(&b, 0, sizeof(b));
+	pthread_mutex_init(&b.lock, NULL);
+	b.owner.lock = &b.lock;
+	ck_assert_int_eq(vmm_events_new(false, &b.ev), 0);
+	ck_assert_int_eq(vmm_events_start(b.ev), 0);
+	ck_assert_int_eq(vmm_timer_new(b.ev, &b.owner, borrow_raise, NULL,
+				       &b.raise), 0);
+	ck_assert_int_eq(pthread_create(&b.runner, NULL, borrow_runner, NULL),
+			 0);
+	ck_assert(wait_uint(&b.runs, 1)); /* the first HLT */
+
+	/*
+	 * Short handlers (after one that translates them): each is
+	 * borrowed, and runs to its HLT on the event thread, the runner
+	 * asleep throughout, unless the host stalled the event thread past
+	 * TCG_BORROW_NS (then it is handed back: at most one in five here)
+	 * or valgrind runs it (always past it).
+	 */
+	settle();
+	tick();
+	ck_assert(wait_uint(&h.n_reports, 1));
+	for (unsigned i = 2; i <= 6; i++) {
+		settle();
+		runs = atomic_load(&b.runs);
+		tick();
+		ck_assert(wait_uint(&h.n_reports, i));
+		ck_assert_uint_eq(h.reports[i - 1], i);
+		ck_assert(!pthread_equal(h.report_thread[i - 1],
+					 pthread_self()));
+		if (!pthread_equal(h.report_thread[i - 1], b.runner)) {
+			settle();
+			ck_assert_uint_eq(atomic_load(&b.runs), runs);
+			on_event_thread++;
+		}
+	}
+	ck_assert_uint_eq(h.sink.borrowed, 6);
+	if (!under_valgrind())
+		ck_assert_uint_ge(on_event_thread, 4);
+
+	/* past the budget: handed back, finished on the runner */
+	settle();
+	runs = atomic_load(&b.runs);
+	*(volatile uint32_t *)(h.mem.host + BORROW_SPIN) = 1000;
+	tick();
+	ck_assert(wait_uint(&h.n_reports, 7));
+	ck_assert(pthread_equal(h.report_thread[6], b.runner));
+	ck_assert_uint_eq(h.sink.borrowed, 7);
+	ck_assert_uint_gt(atomic_load(&b.runs), runs);
+	*(volatile uint32_t *)(h.mem.host + BORROW_SPIN) = 0;
+
+	/* a kick while the borrowed run is in a device access */
+	settle();
+	atomic_store(&h.slow_ms, 300);
+	tick();
+	ck_assert(wait_uint(&h.inside, 1));
+	atomic_store(&h.stop, 1);
+	ops->kick(h.tv);
+	pthread_join(b.runner, NULL);
+	ck_assert_msg(!atomic_load(&h.overlap),
+		      "the vCPU's thread ran while the event thread did");
+	ck_assert_int_eq(atomic_load(&b.last), VMM_EXIT_INTR);
+	ck_assert_uint_eq(h.sink.borrowed, 8);
+	ck_assert_uint_eq(reports(), 8);
+
+	vmm_events_stop(b.ev);
+	vmm_timer_free(b.raise);
+	vmm_events_owner_release(b.ev, &b.owner);
+	vmm_events_free(b.ev);
+	pthread_mutex_destroy(&b.lock);
+	teardown_vcpu();
+}
+END_TEST
+
 /* ---- host writes into running code (issue 10's crash) --------------- */
 
 #define SMC_PATCH 0x1040
@@ -613,6 +776,7 @@ static Suite *tcg_suite(void)
 	tcase_add_test(tc, test_stop_while_waiting);
 	tcase_add_test(tc, test_two_vcpus_wait);
 	tcase_add_test(tc, test_two_vcpus_spin);
+	tcase_add_test(tc, test_borrow);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("ram_written");
 	tcase_set_timeout(tc, 300);

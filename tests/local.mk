@@ -38,7 +38,8 @@ TEST_GUESTS = tests/guests/intloop.bin tests/guests/pgcs.bin \
 	tests/guests/intr-real.bin tests/guests/intr-pm.bin \
 	tests/guests/intr-lm.bin tests/guests/intr-smp.bin \
 	tests/guests/smc.bin tests/guests/flood.bin tests/guests/console.bin \
-	tests/guests/bzimage.bin tests/guests/guard.bin tests/guests/stuck.bin
+	tests/guests/bzimage.bin tests/guests/guard.bin tests/guests/stuck.bin \
+	tests/guests/borrow.bin
 noinst_DATA += $(TEST_GUESTS)
 EXTRA_DIST += $(TEST_GUESTS:.bin=.S)
 CLEANFILES += $(TEST_GUESTS) $(TEST_GUESTS:.bin=.o)

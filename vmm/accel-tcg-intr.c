@@ -13,7 +13,8 @@
  * vCPU's attention flag; the block hook, which costs one load per block
  * while the flag is clear, acts at the next block start: it stops the
  * engine there, before the block's first instruction, and the rest happens
- * between runs on the vCPU's thread (flushing blocks, delivering).
+ * between runs on the thread running the vCPU (flushing blocks,
+ * delivering).
  *
  * Interrupts. INTR is taken at a block start with IF = 1 and no interrupt
  * shadow, or when a HLT ended the run (the return address is then past the
@@ -30,7 +31,10 @@
  * the end of the run; with an interrupt controller (cfg->irqchip) the vCPU
  * then waits: round-robin skips it (vcpu_run() returns VMM_EXIT_YIELD at
  * once while another vCPU can run) and when none can, the thread blocks on
- * the VM's condition variable until set_intr(), a kick or a stop.
+ * the VM's condition variable until set_intr(), a kick or a stop. An
+ * INTR that a timer or watch callback raises then is taken by the event
+ * thread itself, after its callbacks, rather than by waking that thread
+ * (borrow() below).
  */
 #include "config.h"
 
@@ -56,6 +60,7 @@ static bool intr_high(struct accel_vcpu *tv)
 void vmm_tcg_wake(struct accel_vm *vm)
 {
 	pthread_mutex_lock(&vm->wait_lock);
+	vm->asleep = false; /* woken: no borrowing until it sleeps again */
 	__atomic_add_fetch(&vm->wake_gen, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&vm->wait_lock);
 	/* after the unlock: a woken waiter does not block on the lock */
@@ -98,6 +103,7 @@ static void wake_for_intr(void *arg)
 		return;
 	}
 	woken = tv->waiting && runnable(tv);
+	vm->asleep = false;
 	__atomic_add_fetch(&vm->wake_gen, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&vm->wait_lock);
 	pthread_cond_broadcast(&vm->wake);
@@ -391,11 +397,14 @@ void vmm_tcg_attention(struct accel_vcpu *tv, uint64_t pc, uint32_t size)
 	tv->first_block = false;
 	if (__atomic_load_n(&tv->yield, __ATOMIC_ACQUIRE))
 		stop = true;
-	/* a borrowed run: every block is counted, the last one stops it */
-	if (tv->budget && --tv->budget == 0)
+	/* a borrowed run: every block start is counted, and the 128th (or
+	 * the first after TCG_BORROW_NS) stops it before the block runs */
+	if (tv->budget && (--tv->budget == 0 || vmm_now_ns() >= tv->budget_end)) {
+		tv->budget = 0;
 		stop = true;
-	else if (tv->budget)
+	} else if (tv->budget) {
 		again = true;
+	}
 	/*
 	 * Blocks to drop: stop, and they are dropped before the next run.
 	 * But the first time here in a run (at its first block when there

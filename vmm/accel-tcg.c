@@ -27,7 +27,9 @@
  *  - With several vCPUs they take turns on one thread: the control thread
  *    preempts the running one every VMM_TIME_SLICE_MS, which stops at the
  *    start of its next translation block (hook_block()). (Unicorn 2.0.1's
- *    atomics are not atomic across engines, so they never run at once.)
+ *    atomics are not atomic across engines, so they never run at once:
+ *    the event thread runs a vCPU, borrow() in accel-tcg-intr.c, only
+ *    while that thread sleeps, and that thread waits for it.)
  *  - Exceptions and INT n never reach the guest's IVT/IDT by themselves:
  *    hooks note them and stop the engine, and plugvm delivers them between
  *    runs (accel-tcg-x86.c, with what Unicorn does wrong there).
@@ -70,6 +72,7 @@ static int tcg_vm_create(const struct accel_vm_config *cfg,
 			 struct accel_vm **out)
 {
 	struct accel_vm *vm = calloc(1, sizeof(*vm));
+	const char *no_borrow;
 
 	if (!vm)
 		return -ENOMEM;
@@ -85,7 +88,8 @@ static int tcg_vm_create(const struct accel_vm_config *cfg,
 	pthread_mutex_init(&vm->wait_lock, NULL);
 	pthread_cond_init(&vm->wake, NULL);
 	vm->can_poll = sysconf(_SC_NPROCESSORS_ONLN) > 1;
-	vm->no_borrow = getenv("PLUGVM_TCG_NO_BORROW") != NULL;
+	no_borrow = getenv("PLUGVM_TCG_NO_BORROW");
+	vm->no_borrow = no_borrow && *no_borrow && strcmp(no_borrow, "0");
 	/*
 	 * Unicorn 2.0.1 reserves a 1 GiB translation buffer and asks for huge
 	 * pages on it: the first translated block then costs a whole 2 MiB
@@ -483,9 +487,10 @@ bool vmm_tcg_run_borrowed(struct accel_vcpu *tv, struct vmm_exit *exit)
 	bool kicked = false, preempted = false;
 
 	memset(exit, 0, sizeof(*exit));
-	/* the block hook's slow path counts the blocks down (every run's
-	 * vmm_tcg_before_run() sends it there) */
+	/* the block hook's slow path counts the blocks down and watches the
+	 * clock (every run's vmm_tcg_before_run() sends it there) */
 	tv->budget = TCG_BORROW_BLOCKS;
+	tv->budget_end = vmm_now_ns() + TCG_BORROW_NS;
 	do
 		run_once(tv, exit, &kicked, &preempted);
 	while (exit->reason == VMM_EXIT_NONE && !kicked && !preempted &&
@@ -509,7 +514,9 @@ static int tcg_vcpu_run(struct accel_vcpu *tv, struct vmm_exit *exit)
 	if (tv->waiting) {
 		tv->faulted = false;
 		exit->reason = vmm_tcg_wait(tv);
-		if (tv->faulted)
+		/* a borrowed run's fault is in its handoff, not here */
+		if (tv->faulted && !__atomic_load_n(&tv->has_handoff,
+						    __ATOMIC_ACQUIRE))
 			*exit = tv->fault;
 		if (exit->reason != VMM_EXIT_NONE)
 			return 0;

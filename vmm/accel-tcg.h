@@ -39,9 +39,11 @@ struct tcg_window {
  * same reasons (events.h). */
 #define TCG_HALT_POLL_MAX_NS VMM_EVENTS_POLL_NS
 
-/* Blocks the event thread runs of a vCPU it woke from HLT (borrow() in
- * accel-tcg-intr.c) before it hands the vCPU to its own thread. */
+/* What the event thread runs of a vCPU it woke from HLT (borrow() in
+ * accel-tcg-intr.c) before it hands the vCPU to its own thread: blocks
+ * started, and time (meanwhile, every timer and watch waits). */
 #define TCG_BORROW_BLOCKS 128
+#define TCG_BORROW_NS 50000u
 
 /* Nothing runs per VM: each vCPU is an engine. The VM keeps what they
  * share, and its vCPUs for preempt(), ram_written() and HLT waits. */
@@ -109,6 +111,7 @@ struct accel_vcpu {
 	struct vmm_exit handoff;
 	/* the thread running the vCPU's own (its thread's, or a borrower's): */
 	unsigned budget; /* blocks a borrowed run has left; 0: not borrowed */
+	uint64_t budget_end; /* ... and when it ends (vmm_now_ns()) */
 	bool hook_stopped; /* hook_block() stopped this run */
 	bool take_intr; /* ... to take INTR (IF = 1, no shadow) */
 	bool first_block; /* the slow path has not run yet in this run */

@@ -397,8 +397,9 @@ bool vmm_events_after_round(void (*fn)(void *), void *arg)
 }
 
 /*
- * Run what the round queued (when stopping too: each may be a wake-up
- * owed). What they ask for meanwhile is done at once, not queued: a guest
+ * Run what the round queued: each may be a wake-up owed, so every round
+ * that ran a callback ends here. What they ask for meanwhile is done at
+ * once, not queued: a guest
  * that raises interrupts without end cannot keep this thread from its
  * timers. ev->lock held on entry and on return, let go around them.
  */
@@ -445,8 +446,6 @@ static void *event_thread(void *arg)
 		if (ev->n_after)
 			run_after_round(ev);
 	}
-	if (ev->n_after)
-		run_after_round(ev);
 	this_thread_events = NULL;
 	pthread_mutex_unlock(&ev->lock);
 	vmm_guard_thread_end();

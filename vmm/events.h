@@ -170,13 +170,15 @@ int vmm_watch_set(struct vmm_watch *w, uint32_t events);
 void vmm_watch_free(struct vmm_watch *w);
 
 /*
- * On an event thread, inside a callback or a span it runs (wake.h): run
- * @fn(@arg) once this round of callbacks is over, on this thread, with no
- * callback running and no lock of the events held, before the thread
+ * On an event thread (from a callback, or a wake-up one's span queued):
+ * run @fn(@arg) once this round of callbacks is over, on this thread, with
+ * no callback running and no lock of the events held (the callback's
+ * owner is no longer pinned: @arg must outlive it), before the thread
  * sleeps again; the same @fn and @arg queued twice run once. Returns false
- * on any other thread, or with the queue full: the caller then does what
- * it wanted at once. Work that would cost a thread a wake-up, done by the
- * thread that is awake anyway (tcg runs a vCPU's interrupt from HLT so).
+ * on any other thread, from inside such a @fn, or with the queue full: the
+ * caller then does what it wanted at once. Work that would cost another
+ * thread a wake-up, done by the one awake anyway (tcg runs the interrupt
+ * of a vCPU waiting in HLT so).
  */
 bool vmm_events_after_round(void (*fn)(void *), void *arg);
 

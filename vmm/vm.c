@@ -491,8 +491,9 @@ int vmm_vm_create(const struct vmm_config *cfg, const struct accel_ops *accel,
 		goto out_destroy;
 	/*
 	 * Devices are only called concurrently from several vCPU threads,
-	 * or from one and the event thread (timers, watches), but for the
-	 * interrupt controller: set_irq() comes from any.
+	 * or from one and the event thread (timers, watches; on tcg also the
+	 * vCPU it runs itself, never while the vCPUs' thread does), but for
+	 * the interrupt controller: set_irq() comes from any.
 	 */
 	if (!accel->threaded || cfg->vcpus == 1)
 		for (size_t i = 0; i < vm->n_devices; i++)

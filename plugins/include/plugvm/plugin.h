@@ -44,8 +44,10 @@
  *     vCPU is inside one of the device's callbacks.
  *   - read()/write() run on the thread running the vCPU: a vCPU thread,
  *     or on tcg the event thread, which runs a vCPU waiting in HLT through
- *     the interrupt it raised itself, between its callbacks, rather than
- *     wake the vCPU's thread. Unless the descriptor sets
+ *     an interrupt its callbacks raised itself (for at most 50 us), rather
+ *     than wake the vCPU's thread. No timer or watch callback of any
+ *     device runs meanwhile, so a read() or write() must never wait for
+ *     one (it would wait for good). Unless the descriptor sets
  *     PLUGVM_PLUGIN_THREAD_SAFE, the host serializes all read()/write()
  *     calls of one device instance, so a device needs no locking of its own.
  *   - Timer and watch callbacks (API 2) run on the host's event thread,
