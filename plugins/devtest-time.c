@@ -16,25 +16,41 @@ uint64_t plugvm_devtest_clock_ns(const struct plugvm_devtest *t)
 	return t ? vmm_events_now(t->env.events) : 0;
 }
 
-/* Advance to @to, with what core code says filed under @t. */
-static unsigned int clock_advance(struct plugvm_devtest *t, uint64_t to)
+/* Advance to @to (@late: with the timers run there), with what core code
+ * says filed under @t. */
+static unsigned int clock_advance(struct plugvm_devtest *t, uint64_t to,
+				  bool late)
 {
 	struct plugvm_devtest *saved = devtest_enter(t);
-	unsigned int n = vmm_events_advance(t->env.events, to);
+	unsigned int n = late ? vmm_events_advance_late(t->env.events, to)
+			      : vmm_events_advance(t->env.events, to);
 
 	devtest_chardev_kick(t);
 	devtest_leave(saved);
 	return n;
 }
 
-unsigned int plugvm_devtest_clock_step(struct plugvm_devtest *t, uint64_t ns)
+static unsigned int clock_step(struct plugvm_devtest *t, uint64_t ns,
+			       bool late)
 {
 	uint64_t now;
 
 	if (!t)
 		return 0;
 	now = vmm_events_now(t->env.events);
-	return clock_advance(t, ns > UINT64_MAX - now ? UINT64_MAX : now + ns);
+	return clock_advance(t, ns > UINT64_MAX - now ? UINT64_MAX : now + ns,
+			     late);
+}
+
+unsigned int plugvm_devtest_clock_step(struct plugvm_devtest *t, uint64_t ns)
+{
+	return clock_step(t, ns, false);
+}
+
+unsigned int plugvm_devtest_clock_step_late(struct plugvm_devtest *t,
+					    uint64_t ns)
+{
+	return clock_step(t, ns, true);
 }
 
 uint64_t plugvm_devtest_clock_next(const struct plugvm_devtest *t)
@@ -52,7 +68,7 @@ uint64_t plugvm_devtest_clock_step_next(struct plugvm_devtest *t)
 	if (next == UINT64_MAX)
 		return UINT64_MAX;
 	now = vmm_events_now(t->env.events);
-	clock_advance(t, next);
+	clock_advance(t, next, false);
 	return next > now ? next - now : 0;
 }
 

@@ -8,7 +8,7 @@ plugins_libplugvm_devtest_la_SOURCES = plugins/devtest.c \
 	plugins/devtest-chardev.c plugins/devtest-priv.h
 plugins_libplugvm_devtest_la_CFLAGS = $(AM_CFLAGS)
 plugins_libplugvm_devtest_la_LIBADD = vmm/libvmm-core.la
-plugins_libplugvm_devtest_la_LDFLAGS = $(AM_LDFLAGS) -version-info 3:0:3 \
+plugins_libplugvm_devtest_la_LDFLAGS = $(AM_LDFLAGS) -version-info 4:0:4 \
 	-no-undefined -export-symbols-regex '^plugvm_devtest_'
 
 plugvminclude_HEADERS += plugins/include/plugvm/devtest.h

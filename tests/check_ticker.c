@@ -65,6 +65,30 @@ START_TEST(test_clock_starts_at_zero_and_steps)
 }
 END_TEST
 
+/*
+ * Late: the clock moves first, then the timers run with it there. The
+ * ticker re-arms from its last deadline, so it catches up on every period
+ * it missed, all at the late time.
+ */
+START_TEST(test_step_late)
+{
+	static const char *const s[] = { "period", "1000000", NULL };
+	struct plugvm_devtest *t = plugvm_devtest_open(ticker_so(), "tk", s, 0);
+
+	ck_assert_ptr_nonnull(t);
+	ck_assert_uint_eq(plugvm_devtest_clock_step_late(t, MS - 1), 0);
+	ck_assert_uint_eq(plugvm_devtest_clock_step_late(t, 10 * MS + 1), 11);
+	ck_assert_uint_eq(ticks(t), 11);
+	ck_assert_uint_eq(plugvm_devtest_clock_ns(t), 11 * MS);
+	ck_assert_uint_eq(plugvm_devtest_clock_next(t), 12 * MS);
+	/* nothing due: no different from a step */
+	ck_assert_uint_eq(plugvm_devtest_clock_step_late(t, MS / 2), 0);
+	ck_assert_uint_eq(plugvm_devtest_clock_ns(t), 11 * MS + MS / 2);
+	ck_assert_uint_eq(plugvm_devtest_clock_step_late(NULL, MS), 0);
+	plugvm_devtest_free(t);
+}
+END_TEST
+
 /* The same steps give the same ticks, whatever the host does meanwhile. */
 START_TEST(test_deterministic)
 {
@@ -306,6 +330,7 @@ static Suite *ticker_suite(void)
 
 	tcase_add_test(clock, test_clock_starts_at_zero_and_steps);
 	tcase_add_test(clock, test_deterministic);
+	tcase_add_test(clock, test_step_late);
 	tcase_add_test(clock, test_cancel_from_write);
 	tcase_add_test(clock, test_exit_after_ticks);
 	tcase_add_test(clock, test_leftovers_freed);

@@ -25,13 +25,15 @@ uint64_t vmm_events_next_deadline(struct vmm_events *ev)
 	return d;
 }
 
-unsigned vmm_events_advance(struct vmm_events *ev, uint64_t to)
+static unsigned advance(struct vmm_events *ev, uint64_t to, bool late)
 {
 	unsigned n = 0;
 
 	if (!ev->manual)
 		return 0;
 	pthread_mutex_lock(&ev->lock);
+	if (late && to > atomic_load(&ev->vclock))
+		atomic_store(&ev->vclock, to);
 	while (ev->n_heap && ev->heap[0]->deadline <= to) {
 		struct vmm_timer *t = ev->heap[0];
 
@@ -43,6 +45,16 @@ unsigned vmm_events_advance(struct vmm_events *ev, uint64_t to)
 		atomic_store(&ev->vclock, to);
 	pthread_mutex_unlock(&ev->lock);
 	return n;
+}
+
+unsigned vmm_events_advance(struct vmm_events *ev, uint64_t to)
+{
+	return advance(ev, to, false);
+}
+
+unsigned vmm_events_advance_late(struct vmm_events *ev, uint64_t to)
+{
+	return advance(ev, to, true);
 }
 
 unsigned vmm_events_fd_ready(struct vmm_events *ev, int fd, uint32_t revents)

@@ -197,6 +197,13 @@ uint64_t vmm_events_next_deadline(struct vmm_events *ev);
 unsigned vmm_events_advance(struct vmm_events *ev, uint64_t to);
 
 /*
+ * The same, late: the clock moves to @to first, and every timer due runs
+ * with it there, as the event thread runs them when the host kept it from
+ * them. Manual mode only (0 otherwise).
+ */
+unsigned vmm_events_advance_late(struct vmm_events *ev, uint64_t to);
+
+/*
  * Make @fd ready with @revents: run the callback of each unpaused watch on
  * @fd that waits for any of @revents, with those of its conditions that
  * hold (HUP and ERROR reach every unpaused watch; HUP also means READ to

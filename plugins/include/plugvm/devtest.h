@@ -338,6 +338,16 @@ uint64_t plugvm_devtest_clock_ns(const struct plugvm_devtest *t);
 unsigned int plugvm_devtest_clock_step(struct plugvm_devtest *t, uint64_t ns);
 
 /**
+ * Advance the clock by @ns at once, then run every timer due, with the
+ * clock already there: late, as plugvm's event thread runs them when the
+ * host kept it busy. How a test sees a device catch up on the periods it
+ * missed, or choose not to. Timers the callbacks arm for up to the new
+ * time run too, at once. Returns the number of callbacks run.
+ */
+unsigned int plugvm_devtest_clock_step_late(struct plugvm_devtest *t,
+					    uint64_t ns);
+
+/**
  * The deadline of the earliest armed timer, or UINT64_MAX when none is
  * armed.
  */
