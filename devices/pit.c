@@ -36,15 +36,23 @@
 /* One PIT clock, rounded up: 1e9 / 1193182 = 838.1 ns. */
 #define PIT_CLOCK_NS_MAX 839
 /*
- * The host timer fires at most once per PIT_TIMER_MIN_NS: a guest that
- * programs channel 0 faster (divisor 2: a 1.7 us period) gets the edges
- * of each 10 us walked together, one rising edge for the PIC, which
- * latches only one anyway until it is acknowledged. Unbounded, the event
- * thread would do nothing but walk edges and hold the interrupt lock the
- * vCPU needs to acknowledge them. kvm's in-kernel PIT bounds periodic
- * timers the same way, at 200 us (kvm.ko's min_timer_period_us).
+ * The host timer fires at most once per PIT_TIMER_MIN_NS. The edges it
+ * waits for are two PIT clocks (1.68 us) apart at the least: divisor 2,
+ * with a low phase of one clock walked together with the rise after it
+ * (pit_arm_timer()). So a timer on time is never held back, and every
+ * period gets its edge. What the bound spaces out is a late timer's
+ * catch-up: a walk that fired late and finds the next edge less than a
+ * microsecond away waits for the microsecond, and walks its edges as one
+ * rising edge for the PIC, which latches only one until it is
+ * acknowledged anyway. The event thread polls deadlines this close
+ * (VMM_EVENTS_POLL_NS) rather than sleeping, so a larger bound would save
+ * no CPU, only interrupts: 10 us here capped tcg at 100,000 interrupts a
+ * second, a sixth of the PIT's fastest rate. kvm's in-kernel
+ * PIT bounds periodic timers at 200 us (kvm.ko's min_timer_period_us),
+ * since its hrtimers run in the host kernel, beyond the scheduler's reach;
+ * this timer is an ordinary thread's.
  */
-#define PIT_TIMER_MIN_NS 10000
+#define PIT_TIMER_MIN_NS 1000
 
 struct pit {
 	struct plugvm_device *dev;
