@@ -109,4 +109,13 @@ bool vmm_events_run_watch(struct vmm_events *ev, struct vmm_watch *w,
 /* What of @revents a watch waiting for @events gets. */
 uint32_t vmm_events_watch_mask(uint32_t events, uint32_t revents);
 
+/* Threaded: wake the event thread (events-thread.c). */
+void vmm_events_kick(struct vmm_events *ev);
+
+/*
+ * Threaded: the heap's top changed; wake the event thread if it sleeps
+ * past the new top deadline. ev->lock held.
+ */
+void vmm_events_retime(struct vmm_events *ev);
+
 #endif

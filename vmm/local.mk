@@ -10,7 +10,7 @@ noinst_LTLIBRARIES += vmm/libvmm-core.la vmm/libvmm-machine.la vmm/libvmm.la
 
 vmm_libvmm_core_la_SOURCES = \
 	vmm/log.c vmm/log.h \
-	vmm/events.c vmm/events-manual.c vmm/events.h vmm/events-int.h \
+	vmm/events.c vmm/events-thread.c vmm/events-manual.c vmm/events.h vmm/events-int.h \
 	vmm/wake.c vmm/wake.h \
 	vmm/parse.c vmm/parse.h \
 	vmm/settings.c vmm/settings.h \
