@@ -232,6 +232,7 @@ int vmm_events_start(struct vmm_events *ev)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err)
 		return -err;
+	pthread_setname_np(ev->thread, "events"); /* for ps, top -H, gdb */
 	ev->started = true;
 	return 0;
 }

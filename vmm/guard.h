@@ -88,9 +88,12 @@ int vmm_guard_init(void);
 /*
  * Register the calling thread, started by plugvm, as @name ("vCPU 0",
  * "event thread"; a string that outlives the thread): its record is read
- * by vmm_guard_describe_holders(), and it gets an alternate signal stack
- * so that a plugin's runaway recursion is reported too. Call
- * vmm_guard_thread_end() before the thread returns.
+ * by vmm_guard_describe_holders(), it gets an alternate signal stack so
+ * that a plugin's runaway recursion is reported too, and a crash on it
+ * outside any plugin is plugvm's own, never blamed on a plugin. Call
+ * vmm_guard_thread_end() before the thread returns. Its creator names it
+ * for ps, top -H and gdb (pthread_setname_np(), before the sandbox is on:
+ * the thread itself might run only after).
  */
 void vmm_guard_thread(const char *name);
 void vmm_guard_thread_end(void);

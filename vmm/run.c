@@ -96,6 +96,7 @@ struct runner {
 	struct vmm_vcpu *vcpu; /* NULL: round-robin over all */
 	pthread_t thread;
 	char name[32]; /* "vCPU 0", for guard.h's reports */
+	char comm[16]; /* "vCPU 0" or "vCPUs", for ps and top -H */
 };
 
 static void *runner_thread(void *arg)
@@ -277,12 +278,17 @@ enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm)
 		runners[i].vm = vm;
 		runners[i].gate = &gate;
 		runners[i].vcpu = vcpu;
-		if (vcpu)
+		if (vcpu) {
 			snprintf(runners[i].name, sizeof(runners[i].name),
 				 "vCPU %u", i);
-		else
+			snprintf(runners[i].comm, sizeof(runners[i].comm),
+				 "vCPU %u", i);
+		} else {
 			snprintf(runners[i].name, sizeof(runners[i].name),
 				 vm->n_vcpus > 1 ? "the vCPUs' thread" : "vCPU 0");
+			snprintf(runners[i].comm, sizeof(runners[i].comm),
+				 vm->n_vcpus > 1 ? "vCPUs" : "vCPU 0");
+		}
 		err = pthread_create(&runners[i].thread, NULL, runner_thread,
 				     &runners[i]);
 		if (err) {
@@ -290,6 +296,7 @@ enum vmm_stop_reason vmm_vm_run(struct vmm_vm *vm)
 			vmm_vm_request_stop(vm, VMM_STOP_ERROR, 0);
 			break;
 		}
+		pthread_setname_np(runners[i].thread, runners[i].comm);
 		started++;
 	}
 	/* Everything is set up, every thread started: the sandbox goes on

@@ -14,6 +14,7 @@
 
 #include "watchdog.h"
 
+#include "guard.h"
 #include "log.h"
 
 #include <errno.h>
@@ -153,16 +154,16 @@ static struct {
 static void *finisher_thread(void *arg)
 {
 	(void)arg;
+	vmm_guard_thread("the finisher thread");
 	while (sem_wait(&fin.go) && errno == EINTR)
 		;
-	if (atomic_load(&fin.quit)) {
-		atomic_store(&fin.done, true);
-		return NULL;
+	if (!atomic_load(&fin.quit)) {
+		vmm_log(fin.level, "%s", fin.msg);
+		if (vmm_console_flush_async)
+			vmm_console_flush_async(FINISH_WAIT_MS / 2);
+		fflush(NULL);
 	}
-	vmm_log(fin.level, "%s", fin.msg);
-	if (vmm_console_flush_async)
-		vmm_console_flush_async(FINISH_WAIT_MS / 2);
-	fflush(NULL);
+	vmm_guard_thread_end();
 	atomic_store(&fin.done, true);
 	return NULL;
 }
@@ -292,6 +293,7 @@ static void *watchdog_thread(void *arg)
 	uint64_t force_at = 0;
 
 	(void)arg;
+	vmm_guard_thread("the watchdog thread");
 	while (!atomic_load(&wd.ending)) {
 		struct pollfd fds[2] = { { .fd = wd.sfd, .events = POLLIN },
 					 { .fd = wd.efd, .events = POLLIN } };
@@ -334,6 +336,7 @@ static void *watchdog_thread(void *arg)
 				on_signal((int)si.ssi_signo);
 		}
 	}
+	vmm_guard_thread_end();
 	return NULL;
 }
 
@@ -379,6 +382,7 @@ int vmm_watchdog_start(const sigset_t *signals, uint64_t timeout_ms,
 	err = -pthread_create(&fin.thread, NULL, finisher_thread, NULL);
 	if (err)
 		goto out_close;
+	pthread_setname_np(fin.thread, "finisher"); /* for ps, top -H, gdb */
 	/* never joined when plugvm ends by _exit(): detached, it is no
 	 * leaked thread to ThreadSanitizer */
 	pthread_detach(fin.thread);
@@ -386,6 +390,7 @@ int vmm_watchdog_start(const sigset_t *signals, uint64_t timeout_ms,
 	err = -pthread_create(&wd.thread, NULL, watchdog_thread, NULL);
 	if (err)
 		goto out_close; /* the finisher waits for ever: harmless */
+	pthread_setname_np(wd.thread, "watchdog");
 	wd.started = true;
 	return 0;
 
