@@ -246,9 +246,11 @@ EOF
 }
 
 # measure ENGINE GUEST COUNT RUNS [TIMEOUT]: "MEDIAN_S MIN_S MAX_S
-# MAXRSS_KB", and CPU_S after them for the idle guest. A run gets TIMEOUT
-# seconds, by default 60 s plus 1 us per iteration (100 us per exit under
-# kvm), before it counts as hung. The interrupt guests get chipset = pc.
+# MAXRSS_KB", then for the irq guest CPU_S (runner -u: the runs' median
+# CPU time, user + system) and for the idle guest SHARE (runner -w: the
+# median share of a core inside the window). A run gets TIMEOUT seconds,
+# by default 60 s plus 1 us per iteration (100 us per exit under kvm),
+# before it counts as hung. The interrupt guests get chipset = pc.
 measure() {
 	case $1 in
 	kvm-bare | plugvm-kvm) t=$((60 + $3 / 10000)) ;;

@@ -274,10 +274,15 @@ static void run(struct plugvm_devtest *t, const struct preset *ps,
 		case 6: /* the clock, by up to ~16 s in uneven steps */
 			clock_step(t, uN(r, 2) << (u8(r) % 19), &timer_budget);
 			break;
-		case 7: /* the clock to the next timer */
+		case 7: /* the clock to the next timer, or up to 65 us late,
+			 * as a busy host runs timers (a device's catch-up) */
 			if (timer_budget) {
 				timer_budget--;
-				(void)plugvm_devtest_clock_step_next(t);
+				if ((code >> 4) & 1)
+					(void)plugvm_devtest_clock_step_late(t,
+									     uN(r, 2));
+				else
+					(void)plugvm_devtest_clock_step_next(t);
 			}
 			break;
 		case 8:

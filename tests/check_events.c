@@ -223,6 +223,45 @@ START_TEST(test_periodic_rearm_in_callback)
 }
 END_TEST
 
+/*
+ * Late: the clock is at @to before the first callback runs, as on a host
+ * that kept the event thread from its timers. They still run in deadline
+ * order, each seeing @to; one that re-arms from "now" fires once, not
+ * once a period it missed. On time, the same timers see their deadlines.
+ */
+START_TEST(test_advance_late)
+{
+	struct rec a, b;
+
+	reset_records();
+	rec_new(&a, 1);
+	rec_new(&b, 2);
+	b.period = 100;
+	vmm_timer_arm(a.t, 300);
+	vmm_timer_arm(b.t, 100);
+	ck_assert_uint_eq(vmm_events_advance_late(ev, 1000), 2);
+	ck_assert_int_eq(order[0], 2);
+	ck_assert_int_eq(order[1], 1);
+	ck_assert_uint_eq(at[0], 1000);
+	ck_assert_uint_eq(at[1], 1000);
+	ck_assert_uint_eq(vmm_events_now(ev), 1000);
+	ck_assert_uint_eq(vmm_events_next_deadline(ev), 1100);
+	ck_assert(lock_held);
+
+	reset_records();
+	vmm_timer_arm(a.t, 1250);
+	ck_assert_uint_eq(vmm_events_advance(ev, 1300), 4);
+	ck_assert_uint_eq(at[0], 1100);
+	ck_assert_uint_eq(at[1], 1200);
+	ck_assert_int_eq(order[2], 1);
+	ck_assert_uint_eq(at[2], 1250);
+	ck_assert_uint_eq(at[3], 1300);
+	/* nothing due: only the clock moves */
+	ck_assert_uint_eq(vmm_events_advance_late(ev, 1350), 0);
+	ck_assert_uint_eq(vmm_events_now(ev), 1350);
+}
+END_TEST
+
 START_TEST(test_cancel_inside_and_outside)
 {
 	struct rec a, b;
@@ -528,8 +567,6 @@ START_TEST(test_thread_fires_timers)
 	vmm_timer_arm(a.t, vmm_events_now(ev) + 1000000);
 	ck_assert(wait_for(&a.calls, 3));
 	ck_assert_uint_eq(b.calls, 1);
-	vmm_timer_free(b.t);
-	vmm_timer_free(a.t);
 }
 END_TEST
 
@@ -978,6 +1015,7 @@ static Suite *events_suite(void)
 	tcase_add_test(manual, test_rearm_moves);
 	tcase_add_test(manual, test_past_deadline_fires_now);
 	tcase_add_test(manual, test_periodic_rearm_in_callback);
+	tcase_add_test(manual, test_advance_late);
 	tcase_add_test(manual, test_cancel_inside_and_outside);
 	tcase_add_test(manual, test_free_from_callback);
 	tcase_add_test(manual, test_release_frees_armed);

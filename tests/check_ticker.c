@@ -65,10 +65,21 @@ START_TEST(test_clock_starts_at_zero_and_steps)
 }
 END_TEST
 
+/* The clock the last tick saw (ticker +8, low 32 bits). */
+static uint32_t tick_ns(struct plugvm_devtest *t)
+{
+	uint64_t v = 0;
+
+	ck_assert_int_eq(plugvm_devtest_pio_read(t, PORT + 8, 4, &v),
+			 PLUGVM_DEVTEST_OK);
+	return (uint32_t)v;
+}
+
 /*
  * Late: the clock moves first, then the timers run with it there. The
  * ticker re-arms from its last deadline, so it catches up on every period
- * it missed, all at the late time.
+ * it missed, each tick seeing the late time; on time, each sees its
+ * deadline.
  */
 START_TEST(test_step_late)
 {
@@ -77,13 +88,18 @@ START_TEST(test_step_late)
 
 	ck_assert_ptr_nonnull(t);
 	ck_assert_uint_eq(plugvm_devtest_clock_step_late(t, MS - 1), 0);
-	ck_assert_uint_eq(plugvm_devtest_clock_step_late(t, 10 * MS + 1), 11);
+	ck_assert_uint_eq(plugvm_devtest_clock_step_late(t, 10 * MS + MS / 2 + 1),
+			  11);
 	ck_assert_uint_eq(ticks(t), 11);
-	ck_assert_uint_eq(plugvm_devtest_clock_ns(t), 11 * MS);
+	ck_assert_uint_eq(tick_ns(t), 11 * MS + MS / 2);
+	ck_assert_uint_eq(plugvm_devtest_clock_ns(t), 11 * MS + MS / 2);
 	ck_assert_uint_eq(plugvm_devtest_clock_next(t), 12 * MS);
 	/* nothing due: no different from a step */
-	ck_assert_uint_eq(plugvm_devtest_clock_step_late(t, MS / 2), 0);
-	ck_assert_uint_eq(plugvm_devtest_clock_ns(t), 11 * MS + MS / 2);
+	ck_assert_uint_eq(plugvm_devtest_clock_step_late(t, MS / 4), 0);
+	ck_assert_uint_eq(plugvm_devtest_clock_ns(t), 11 * MS + 3 * MS / 4);
+	/* on time: the tick sees its deadline */
+	ck_assert_uint_eq(plugvm_devtest_clock_step(t, MS / 2), 1);
+	ck_assert_uint_eq(tick_ns(t), 12 * MS);
 	ck_assert_uint_eq(plugvm_devtest_clock_step_late(NULL, MS), 0);
 	plugvm_devtest_free(t);
 }

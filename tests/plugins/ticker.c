@@ -3,7 +3,7 @@
  * ticker.c - a test-only device with a periodic timer and an fd watch,
  * for the host's time and event functions (plugin.h, API 2).
  *
- * Ports [port, port + 8):
+ * Ports [port, port + 12):
  *   +0 read (4 bytes): ticks since reset
  *   +4 write: bit 0 runs the timer (armed `period` ns from now; 0
  *      cancels it), bit 1 takes input (the watch waits for READ; 0
@@ -14,6 +14,8 @@
  *      read() or write() (a vCPU thread, in plugvm): the host broke its
  *      rule (not in the test kit, whose callbacks run on the test's
  *      thread, as its accesses do)
+ *   +8 read (4 bytes): the host clock when the last tick ran, ns, low 32
+ *      bits (a late timer sees the late time, not its deadline)
  *
  * The timer ticks every `period` ns on the host clock, at deadlines
  * start + n * period (no drift). After `exit-after` ticks (0: never) it
@@ -80,6 +82,7 @@ struct ticker {
 	bool start, leave, hup_exit;
 	uint8_t ctrl, echoed, last;
 	uint32_t ticks;
+	uint64_t tick_ns; /* the clock the last tick saw */
 	/* the thread of the last read()/write(), and whether a callback
 	 * ran on it */
 	pthread_t io_thread;
@@ -103,6 +106,7 @@ static void ticker_tick(void *opaque)
 
 	check_thread(t);
 	t->ticks++;
+	t->tick_ns = t->host->clock_ns(t->dev);
 	t->next += t->period;
 	t->host->timer->arm(t->timer, t->next);
 	if (t->exit_after && t->ticks == t->exit_after)
@@ -173,6 +177,8 @@ static uint64_t ticker_read(void *opaque, uint64_t offset, unsigned size)
 		return t->last;
 	case 7:
 		return t->wrong_thread;
+	case 8:
+		return (uint32_t)t->tick_ns;
 	default:
 		return 0;
 	}
@@ -271,7 +277,7 @@ static int ticker_create(struct plugvm_device *dev,
 		ret = parse_fd(t, "out-fd", v[S_OUT].str, &t->out_fd);
 	if (ret)
 		goto out_free;
-	ret = host->register_range(dev, PLUGVM_SPACE_PIO, v[S_PORT].u64, 8,
+	ret = host->register_range(dev, PLUGVM_SPACE_PIO, v[S_PORT].u64, 12,
 				   &ticker_ops, t);
 	if (ret)
 		goto out_free;
@@ -304,6 +310,7 @@ static void ticker_reset(void *state)
 	struct ticker *t = state;
 
 	t->ticks = 0;
+	t->tick_ns = 0;
 	t->echoed = 0;
 	t->last = 0;
 	t->ctrl = 0;

@@ -342,7 +342,8 @@ unsigned int plugvm_devtest_clock_step(struct plugvm_devtest *t, uint64_t ns);
  * clock already there: late, as plugvm's event thread runs them when the
  * host kept it busy. How a test sees a device catch up on the periods it
  * missed, or choose not to. Timers the callbacks arm for up to the new
- * time run too, at once. Returns the number of callbacks run.
+ * time run too, at once. Returns the number of callbacks run. Since
+ * libplugvm-devtest 4.
  */
 unsigned int plugvm_devtest_clock_step_late(struct plugvm_devtest *t,
 					    uint64_t ns);
