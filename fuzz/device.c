@@ -274,15 +274,21 @@ static void run(struct plugvm_devtest *t, const struct preset *ps,
 		case 6: /* the clock, by up to ~16 s in uneven steps */
 			clock_step(t, uN(r, 2) << (u8(r) % 19), &timer_budget);
 			break;
-		case 7: /* the clock to the next timer, or up to 65 us late,
-			 * as a busy host runs timers (a device's catch-up) */
+		case 7: /* the clock to the next timer, or up to 65 us past
+			 * it, late, as a busy host runs timers (a device's
+			 * catch-up) */
 			if (timer_budget) {
+				uint64_t next = plugvm_devtest_clock_next(t);
+				uint64_t now = plugvm_devtest_clock_ns(t);
+				uint64_t late = uN(r, 2);
+
 				timer_budget--;
-				if ((code >> 4) & 1)
-					(void)plugvm_devtest_clock_step_late(t,
-									     uN(r, 2));
-				else
+				if (!((code >> 4) & 1))
 					(void)plugvm_devtest_clock_step_next(t);
+				else
+					(void)plugvm_devtest_clock_step_late(
+						t, late + (next != UINT64_MAX &&
+							   next > now ? next - now : 0));
 			}
 			break;
 		case 8:

@@ -567,6 +567,8 @@ START_TEST(test_thread_fires_timers)
 	vmm_timer_arm(a.t, vmm_events_now(ev) + 1000000);
 	ck_assert(wait_for(&a.calls, 3));
 	ck_assert_uint_eq(b.calls, 1);
+	vmm_timer_free(b.t);
+	vmm_timer_free(a.t);
 }
 END_TEST
 

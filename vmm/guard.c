@@ -355,14 +355,16 @@ void vmm_guard_thread(const char *name)
 {
 	sigset_t fatal;
 
+	/* named first: a signal already pending comes in at the unblock,
+	 * and must find the thread plugvm's */
+	thread_name = name;
+	altstack_on();
 	/* a synchronous signal that is blocked kills the process unseen
 	 * (the event thread starts with every signal blocked) */
 	sigemptyset(&fatal);
 	for (size_t i = 0; i < N_FATAL; i++)
 		sigaddset(&fatal, fatal_signals[i]);
 	pthread_sigmask(SIG_UNBLOCK, &fatal, NULL);
-	thread_name = name;
-	altstack_on();
 	for (int i = 0; i < GUARD_MAX_THREADS; i++) {
 		const char *none = NULL;
 

@@ -37,7 +37,10 @@ static const char *const default_calls[] = {
 	"rt_sigtimedwait", "sigaltstack", "restart_syscall", "exit",
 	"exit_group",
 	/* a crash in plugvm's own code: guard.c gives the signal back to
-	 * its default action (a core), which takes sigaction() */
+	 * its default action (a core), which takes sigaction(). A plugin
+	 * could replace guard.c's handlers with it too; code in the process
+	 * can undo the guard in other ways anyway, and the call reaches
+	 * nothing outside it. */
 	"rt_sigaction",
 	/* the clock, and sleeping on it */
 	"clock_gettime", "clock_getres", "gettimeofday", "time",

@@ -113,7 +113,10 @@ GUEST(cli_guest, ".code16\n"
 /*
  * PIT channel 0 in mode 2 with the count in %si, IRQ 0 (vector 8)
  * counted at COUNT_ADDR; port 0x13 marks the start; %di ticks taken with
- * sti; hlt, then the count on port 0x12 and port 0x99 (stop).
+ * sti; hlt, then the count on port 0x12 and port 0x99 (stop). The
+ * handler masks IRQ 0 at the %di-th tick: with IF = 1 between its IRET
+ * and the loop's CLI, a tick that came during the EOI (a slow exit in
+ * the nested VM) would otherwise be counted too.
  */
 GUEST(pit_guest, ".code16\n"
 		 "movw $0, 0x600\n"
@@ -137,7 +140,11 @@ GUEST(pit_guest, ".code16\n"
 		 "2: jmp 2b\n"
 		 "8: incw 0x600\n"
 		 "push %ax\n"
-		 "mov $0x20, %al\n"
+		 "cmp %di, 0x600\n"
+		 "jb 9f\n"
+		 "mov $0xff, %al\n"
+		 "out %al, $0x21\n"
+		 "9: mov $0x20, %al\n"
 		 "out %al, $0x20\n"
 		 "pop %ax\n"
 		 "iret\n");

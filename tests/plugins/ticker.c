@@ -44,8 +44,8 @@ enum { S_PORT, S_PERIOD, S_EXIT_AFTER, S_STATUS, S_IN, S_OUT, S_START,
 
 static const struct plugvm_setting ticker_settings[] = {
 	[S_PORT] = { .name = "port", .type = PLUGVM_SETTING_U64,
-		     .def = "0x500", .help = "first of 8 ports",
-		     .max = 0xfff8 },
+		     .def = "0x500", .help = "first of 12 ports",
+		     .max = 0xfff4 },
 	[S_PERIOD] = { .name = "period", .type = PLUGVM_SETTING_U64,
 		       .def = "1000000", .help = "tick period, ns",
 		       .min = 1, .max = UINT64_MAX / 2 },
