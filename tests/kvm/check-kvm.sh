@@ -284,20 +284,14 @@ EOF
 		cat >>"$work/run.sh" <<EOF
 echo "== stress: plugin threads against kvm vCPUs, $stress runs a machine"
 c=\${CONFIGS:-/configs}
-PLUGVM_SRCDIR=\$c STRESS_ACCELS=kvm STRESS_RUNS=$stress \\
+# shown as it comes: a failing run's reason reaches the console (and the
+# last lines run-nested.sh prints) even if the VM's time runs out
+{ PLUGVM_SRCDIR=\$c STRESS_ACCELS=kvm STRESS_RUNS=$stress \\
 	STRESS_PLUGVM=\${PLUGVM:-plugvm} STRESS_GUEST=\$c/stress.bin \\
 	STRESS_HELLO=\$c/hello.ini \\
 	PLUGVM_TEST_PLUGINS=\${PLUGINS:-$vm_plugins} \\
-	sh \$c/stress.sh >/tmp/stress.tap 2>&1 &
-spid=\$!
-# shown as it comes: a failing run's reason reaches the console (and the
-# last lines run-nested.sh prints) even if the VM's time runs out
-tail -f /tmp/stress.tap &
-tailpid=\$!
-wait \$spid
-st=\$?
-sleep 1
-kill \$tailpid 2>/dev/null
+	sh \$c/stress.sh 2>&1; echo \$? >/tmp/stress.st; } | tee /tmp/stress.tap
+st=\$(cat /tmp/stress.st)
 if [ \$st != 0 ] || grep -q -e '^not ok' -e '# SKIP' /tmp/stress.tap; then
 	echo "stress: FAILED (status \$st)"
 	status=1
